@@ -1,0 +1,317 @@
+"""Every input form the estimator accepts, turned into one validated modality dict.
+
+Forms (README, "Input forms"):
+
+1. a mapping ``{name: 2-D array or DataFrame}``, including skorch's ``SliceDict``;
+2. a single 2-D array or DataFrame split by the estimator's ``modalities`` parameter;
+3. a single 2-D array or DataFrame without ``modalities``: one modality named ``"X"``.
+
+At fit, :func:`validate_fit_data` records the modality layout on the estimator (attributes
+ending in ``_``); at predict, :func:`validate_predict_data` checks the new data against it.
+Errors name the modality and the fault; nothing is dropped or coerced silently.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from pandas.api.types import is_numeric_dtype
+from scipy.sparse import issparse
+from sklearn.utils import check_array
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_consistent_length, column_or_1d, validate_data
+
+__all__ = ["validate_fit_data", "validate_predict_data", "SINGLE_MODALITY_NAME"]
+
+SINGLE_MODALITY_NAME = "X"
+
+
+def _is_modality_dict(X: Any) -> bool:
+    """A mapping of modalities (scipy's dok sparse format is a dict too, but not one)."""
+    return isinstance(X, Mapping) and not issparse(X)
+
+
+def _feature_names(values: Any) -> np.ndarray | None:
+    """Column names of a DataFrame when they are all strings, else None."""
+    columns = getattr(values, "columns", None)
+    if columns is None:
+        return None
+    names = np.asarray(columns, dtype=object)
+    if len(names) and all(isinstance(c, str) for c in names):
+        return names
+    return None
+
+
+def _check_modality(name: Any, values: Any) -> np.ndarray:
+    """Validate one modality into a writable C-contiguous float32 2-D array."""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"Modality names must be strings, got {name!r} of type {type(name).__name__}."
+        )
+    dtypes = getattr(values, "dtypes", None)
+    if dtypes is not None and hasattr(dtypes, "items"):
+        bad = [str(col) for col, dt in dtypes.items() if not is_numeric_dtype(dt)]
+        if bad:
+            raise ValueError(
+                f"Modality {name!r} has non-numeric columns {bad}; encode them as numbers "
+                "before fitting."
+            )
+    try:
+        array = check_array(
+            values,
+            dtype=np.float32,
+            input_name=f"X[{name!r}]",
+            ensure_min_samples=1,
+            ensure_min_features=1,
+        )
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"Modality {name!r}: {exc}") from None
+    return np.require(array, requirements=["C", "W"])
+
+
+def _check_y(y: Any, n_samples: int, estimator_name: str) -> np.ndarray:
+    if y is None:
+        raise ValueError(
+            f"{estimator_name} requires y to be passed, but the target y is None."
+        )
+    y = check_array(y, ensure_2d=False, dtype=None, input_name="y")
+    y = column_or_1d(y, warn=True)
+    check_consistent_length(np.empty(n_samples), y)
+    return y
+
+
+def _check_mapping(X: Mapping) -> dict[str, np.ndarray]:
+    if len(X) == 0:
+        raise ValueError("X is an empty dict; pass at least one modality.")
+    arrays = {name: _check_modality(name, values) for name, values in X.items()}
+    rows = {name: a.shape[0] for name, a in arrays.items()}
+    if len(set(rows.values())) > 1:
+        raise ValueError(f"All modalities must have the same number of rows, got {rows}.")
+    return arrays
+
+
+def _resolve_columns(name: str, spec: Any, n_features: int, feature_names: Any) -> np.ndarray:
+    """Column indices of one modality from an index list, a slice, a mask or column names."""
+    positions = np.arange(n_features)
+    if isinstance(spec, slice):
+        columns = positions[spec]
+    else:
+        spec = np.asarray(spec) if not isinstance(spec, str) else np.asarray([spec])
+        if spec.size == 0:
+            raise ValueError(f"modalities[{name!r}] selects no column.")
+        if spec.dtype.kind in "OUS":
+            if feature_names is None:
+                raise ValueError(
+                    f"modalities[{name!r}] names columns, but X has no string column names; "
+                    "pass a DataFrame or give column indices."
+                )
+            lookup = {col: i for i, col in enumerate(feature_names)}
+            unknown = [str(c) for c in spec if c not in lookup]
+            if unknown:
+                raise ValueError(f"modalities[{name!r}] names unknown columns {unknown}.")
+            columns = np.asarray([lookup[c] for c in spec], dtype=np.int64)
+        elif spec.dtype.kind == "b":
+            if spec.shape != (n_features,):
+                raise ValueError(
+                    f"modalities[{name!r}] is a boolean mask of shape {spec.shape}; "
+                    f"expected ({n_features},)."
+                )
+            columns = positions[spec]
+        elif spec.dtype.kind in "iu" and spec.ndim == 1:
+            if spec.size and (spec.min() < -n_features or spec.max() >= n_features):
+                raise ValueError(
+                    f"modalities[{name!r}] has column indices out of range for X with "
+                    f"{n_features} features."
+                )
+            columns = positions[spec]
+        else:
+            raise TypeError(
+                f"modalities[{name!r}] must be a slice, a list of column indices, a boolean "
+                f"mask or a list of column names, got {spec!r}."
+            )
+    if columns.size == 0:
+        raise ValueError(f"modalities[{name!r}] selects no column.")
+    return columns.astype(np.int64)
+
+
+def _split_by_modalities(estimator: Any, X: np.ndarray) -> dict[str, np.ndarray]:
+    """Split a validated 2-D array by the columns recorded at fit."""
+    return {
+        name: np.ascontiguousarray(X[:, cols]) for name, cols in estimator.modality_columns_.items()
+    }
+
+
+def validate_fit_data(estimator: Any, X: Any, y: Any) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Validate training data and record the modality layout on ``estimator``.
+
+    Parameters
+    ----------
+    estimator : CLIMDClassifier
+        The estimator being fitted; its ``modalities`` parameter is read and the attributes
+        ``input_form_``, ``modality_names_``, ``modality_widths_``,
+        ``modality_feature_names_``, ``n_features_in_`` (and ``feature_names_in_``,
+        ``modality_columns_`` for array input) are set.
+    X : mapping, array-like or DataFrame
+        Training data in any supported form.
+    y : array-like of shape (n_samples,)
+        Targets.
+
+    Returns
+    -------
+    X_dict : dict of str to numpy.ndarray
+        float32 arrays, one per modality, in a fixed order.
+    y : numpy.ndarray
+        The targets, 1-D and checked to be a classification target.
+
+    Raises
+    ------
+    ValueError
+        For any malformed input; the message names the modality and the fault.
+    TypeError
+        For non-string modality names or ill-typed ``modalities`` entries.
+    """
+    name = type(estimator).__name__
+    modalities = estimator.modalities
+    if _is_modality_dict(X):
+        if modalities is not None:
+            raise ValueError(
+                "The modalities parameter splits a single 2-D array, but X is already a dict "
+                "of modalities; set modalities=None."
+            )
+        arrays = _check_mapping(X)
+        y = _check_y(y, next(iter(arrays.values())).shape[0], name)
+        estimator.input_form_ = "dict"
+        estimator.modality_feature_names_ = {k: _feature_names(v) for k, v in X.items()}
+        estimator.n_features_in_ = int(sum(a.shape[1] for a in arrays.values()))
+    else:
+        X_arr, y = validate_data(estimator, X, y, dtype=np.float32, reset=True)
+        X_arr = np.require(X_arr, requirements=["C", "W"])
+        estimator.input_form_ = "array"
+        feature_names = getattr(estimator, "feature_names_in_", None)
+        if modalities is None:
+            columns = {SINGLE_MODALITY_NAME: np.arange(X_arr.shape[1])}
+        else:
+            if not isinstance(modalities, Mapping) or not modalities:
+                raise TypeError(
+                    "modalities must be a non-empty dict {name: columns}, got "
+                    f"{modalities!r}."
+                )
+            for key in modalities:
+                if not isinstance(key, str):
+                    raise TypeError(
+                        f"Modality names must be strings, got {key!r} of type "
+                        f"{type(key).__name__}."
+                    )
+            columns = {
+                key: _resolve_columns(key, spec, X_arr.shape[1], feature_names)
+                for key, spec in modalities.items()
+            }
+            unused = np.setdiff1d(np.arange(X_arr.shape[1]), np.concatenate(list(columns.values())))
+            if unused.size:
+                shown = (feature_names[unused] if feature_names is not None else unused).tolist()
+                raise ValueError(
+                    f"Columns {shown} of X belong to no modality; add them to a modality or "
+                    "drop them before fitting."
+                )
+        estimator.modality_columns_ = columns
+        arrays = _split_by_modalities(estimator, X_arr)
+        estimator.modality_feature_names_ = {
+            k: (feature_names[c] if feature_names is not None else None)
+            for k, c in columns.items()
+        }
+    check_classification_targets(y)
+    estimator.modality_names_ = tuple(arrays)
+    estimator.modality_widths_ = {k: int(a.shape[1]) for k, a in arrays.items()}
+    return arrays, y
+
+
+def _check_feature_names(name: str, fitted: np.ndarray | None, values: Any, est: str) -> None:
+    """Compare a modality's DataFrame columns with those seen at fit, like scikit-learn."""
+    current = _feature_names(values)
+    if fitted is None and current is None:
+        return
+    if fitted is not None and current is None:
+        warnings.warn(
+            f"Modality {name!r} does not have valid feature names, but {est} was fitted "
+            "with feature names",
+            UserWarning,
+            stacklevel=4,
+        )
+        return
+    if fitted is None:
+        warnings.warn(
+            f"Modality {name!r} has feature names, but {est} was fitted without feature names",
+            UserWarning,
+            stacklevel=4,
+        )
+        return
+    if len(fitted) != len(current) or np.any(fitted != current):
+        unseen = [c for c in current if c not in set(fitted)]
+        missing = [c for c in fitted if c not in set(current)]
+        msg = f"Modality {name!r}: the feature names should match those passed during fit."
+        if unseen:
+            msg += f" Feature names unseen at fit time: {unseen}."
+        if missing:
+            msg += f" Feature names seen at fit time, yet now missing: {missing}."
+        if not unseen and not missing:
+            msg += " Feature names must be in the same order as they were in fit."
+        raise ValueError(msg)
+
+
+def validate_predict_data(estimator: Any, X: Any) -> dict[str, np.ndarray]:
+    """Validate data for prediction against the layout recorded at fit.
+
+    Parameters
+    ----------
+    estimator : CLIMDClassifier
+        A fitted estimator.
+    X : mapping, array-like or DataFrame
+        Data in the same form as at fit.
+
+    Returns
+    -------
+    X_dict : dict of str to numpy.ndarray
+        float32 arrays in the order of ``estimator.modality_names_``.
+
+    Raises
+    ------
+    ValueError
+        If the form, the modality names or any modality's width differ from fit.
+    """
+    est = type(estimator).__name__
+    if _is_modality_dict(X):
+        if estimator.input_form_ != "dict":
+            raise ValueError(
+                f"{est} was fitted on a single 2-D array, but X is a dict of modalities; pass "
+                "data in the form used at fit."
+            )
+        expected = list(estimator.modality_names_)
+        missing = [m for m in expected if m not in X]
+        extra = [m for m in X if m not in estimator.modality_widths_]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"missing modalities {missing}")
+            if extra:
+                parts.append(f"modalities not seen at fit {extra}")
+            raise ValueError(f"X has {' and '.join(parts)}; {est} was fitted on {expected}.")
+        arrays = _check_mapping({m: X[m] for m in expected})
+        for m in expected:
+            width = arrays[m].shape[1]
+            if width != estimator.modality_widths_[m]:
+                raise ValueError(
+                    f"Modality {m!r} has {width} features, but {est} is expecting "
+                    f"{estimator.modality_widths_[m]} features as input for it."
+                )
+            _check_feature_names(m, estimator.modality_feature_names_[m], X[m], est)
+        return arrays
+    if estimator.input_form_ != "array":
+        raise ValueError(
+            f"{est} was fitted on a dict of modalities {list(estimator.modality_names_)}, but "
+            f"X is of type {type(X).__name__}; pass a dict with the same modalities."
+        )
+    X_arr = validate_data(estimator, X, dtype=np.float32, reset=False)
+    return _split_by_modalities(estimator, np.require(X_arr, requirements=["C", "W"]))

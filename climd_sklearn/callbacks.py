@@ -1,0 +1,148 @@
+"""The skorch callback that runs the curriculum: rescore, select, hand the sampler the subset."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from skorch.callbacks import Callback
+from skorch.utils import data_from_dataset, to_numpy
+
+from .measurer import difficulty_score
+from .sampler import CurriculumSampler
+from .schedulers import BaseScheduler
+
+__all__ = ["CurriculumScheduling"]
+
+ORDERS = ("desc", "asc", "random")
+
+
+class CurriculumScheduling(Callback):
+    """Choose each epoch's training subset and give it to the net's :class:`CurriculumSampler`.
+
+    At the start of every epoch ``t`` (the net's history length, so a resumed fit continues
+    the schedule where it stopped) the callback
+
+    1. rescores the whole training set with the current module in eval mode, batched and
+       without gradients (every ``rescore_every`` epochs, while the curriculum runs),
+    2. turns the scores into a priority (``order``),
+    3. asks the scheduler for the epoch's indices and sets them on the sampler, and
+    4. records ``subset_size``, ``class_counts``, ``alpha`` (CLIMD's alpha(t)) and
+       ``score_mean`` in ``net.history``.
+
+    With ``scheduler=None`` every epoch uses all samples (the plain baseline).
+
+    Parameters
+    ----------
+    scheduler : BaseScheduler or None, default=None
+        Decides the subset from the priorities and labels.
+    measurer : {"both", "intra", "inter"}, default="both"
+        Which parts of Eq. 4 make the score.
+    order : {"desc", "asc", "random"}, default="desc"
+        ``"desc"`` takes the highest scores first, ``"asc"`` the lowest, ``"random"`` a
+        seeded random ranking (the control that keeps the schedule but drops the score).
+    rescore_every : int, default=1
+        Rescore every this many epochs; in between, the last scores are reused.
+    seed : int, default=0
+        Seed of the random ranking when ``order="random"``.
+
+    Attributes
+    ----------
+    scores_ : numpy.ndarray or None
+        The latest scores of the training samples.
+    """
+
+    def __init__(
+        self,
+        scheduler: BaseScheduler | None = None,
+        measurer: str = "both",
+        order: str = "desc",
+        rescore_every: int = 1,
+        seed: int = 0,
+    ) -> None:
+        self.scheduler = scheduler
+        self.measurer = measurer
+        self.order = order
+        self.rescore_every = rescore_every
+        self.seed = seed
+
+    def initialize(self) -> CurriculumScheduling:
+        """Reset the scores; called by skorch when the net is initialised.
+
+        Returns
+        -------
+        self : CurriculumScheduling
+        """
+        if self.order not in ORDERS:
+            raise ValueError(f"order must be one of {ORDERS}, got {self.order!r}.")
+        self.scores_ = None
+        return self
+
+    def on_epoch_begin(self, net: Any, dataset_train: Any = None, **kwargs: Any) -> None:
+        """Select this epoch's subset and record the curriculum in the history.
+
+        Parameters
+        ----------
+        net : skorch.NeuralNet
+            The net being trained.
+        dataset_train : torch.utils.data.Dataset
+            The training dataset (a Subset when a validation split is used).
+        **kwargs : dict
+            Other skorch callback arguments, unused.
+        """
+        sampler = net.get_params_for("iterator_train").get("sampler")
+        if not isinstance(sampler, CurriculumSampler):
+            raise TypeError(
+                "CurriculumScheduling needs the net's iterator_train__sampler to be a "
+                f"CurriculumSampler, got {type(sampler).__name__}."
+            )
+        epoch = len(net.history)
+        _, y = data_from_dataset(dataset_train)
+        y = to_numpy(y).astype(np.int64)
+        n_samples = len(y)
+        scheduler = self.scheduler
+        if scheduler is None or epoch > scheduler.n_epochs:
+            sampler.set_indices(np.arange(n_samples))
+            net.history.record("subset_size", n_samples)
+            return
+        if self.scores_ is None or (epoch - 1) % self.rescore_every == 0:
+            self.scores_ = self._score(net, dataset_train, y)
+            net.history.record("score_mean", float(self.scores_.mean()))
+        indices = scheduler.select(epoch, self._priority(epoch, self.scores_), y)
+        sampler.set_indices(indices)
+        facts = scheduler.describe(epoch, y)
+        net.history.record("subset_size", len(indices))
+        net.history.record("class_counts", np.bincount(y[indices], minlength=y.max() + 1).tolist())
+        if "alpha" in facts:
+            net.history.record("alpha", float(facts["alpha"]))
+
+    def _priority(self, epoch: int, scores: np.ndarray) -> np.ndarray:
+        if self.order == "desc":
+            return scores
+        if self.order == "asc":
+            return -scores
+        return np.random.default_rng([self.seed, epoch]).random(len(scores))
+
+    def _score(self, net: Any, dataset: Any, y: np.ndarray) -> np.ndarray:
+        """Eq. 4 for every training sample with the module in eval mode, no gradients."""
+        probas: list[list[torch.Tensor]] = []
+        embeddings: list[list[torch.Tensor]] = []
+        for _, modality_logits, modality_embeddings in net.forward_iter(
+            dataset, training=False, device=net.device
+        ):
+            if not probas:
+                probas = [[] for _ in modality_logits]
+                embeddings = [[] for _ in modality_embeddings]
+            for store, logits in zip(probas, modality_logits):
+                store.append(torch.softmax(logits.float(), dim=1))
+            for store, emb in zip(embeddings, modality_embeddings):
+                store.append(emb.float())
+        y_t = torch.as_tensor(y, device=probas[0][0].device)
+        scores = difficulty_score(
+            [torch.cat(p) for p in probas],
+            [torch.cat(e) for e in embeddings],
+            y_t,
+            parts=self.measurer,
+        )
+        return to_numpy(scores).astype(np.float64)

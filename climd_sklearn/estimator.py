@@ -1,0 +1,475 @@
+"""CLIMDClassifier: the scikit-learn estimator that trains a skorch net with the curriculum."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.validation import check_is_fitted
+from skorch import NeuralNetClassifier
+from skorch.callbacks import EpochScoring
+from skorch.dataset import ValidSplit
+from skorch.utils import to_tensor
+
+from ._dataset import MultimodalDataset, collate_batch
+from ._validation import validate_fit_data, validate_predict_data
+from .callbacks import ORDERS, CurriculumScheduling
+from .losses import FocalLoss
+from .modules import EarlyFusionNet
+from .sampler import CurriculumSampler
+from .schedulers import SCHEDULER_NAMES, make_scheduler
+
+__all__ = ["CLIMDClassifier"]
+
+_MODULE_SHARED_PARAMS = ("embedding_dim", "hidden_dims", "dropout")
+
+
+def _softmax(logits: torch.Tensor) -> torch.Tensor:
+    return torch.softmax(logits, dim=-1)
+
+
+class _CLIMDNet(NeuralNetClassifier):
+    """skorch classifier for modules that follow the module protocol (see ``modules``).
+
+    The loss is ``criterion(fused) + aux_weight * mean_m criterion(head_m)`` and the
+    module receives the modality dict as one argument.
+    """
+
+    def __init__(self, *args: Any, aux_weight: float = 1.0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aux_weight = aux_weight
+
+    def infer(self, x: Any, **fit_params: Any) -> Any:
+        x = self._merge_x_and_fit_params(x, fit_params) if fit_params else x
+        return self.module_(x)
+
+    def get_loss(
+        self, y_pred: Any, y_true: Any, X: Any = None, training: bool = False
+    ) -> torch.Tensor:
+        logits, modality_logits, _ = y_pred
+        y_true = to_tensor(y_true, device=self.device)
+        loss = self.criterion_(logits, y_true)
+        if self.aux_weight and len(modality_logits):
+            aux = torch.stack([self.criterion_(lg, y_true) for lg in modality_logits]).mean()
+            loss = loss + self.aux_weight * aux
+        return loss
+
+
+class CLIMDClassifier(ClassifierMixin, BaseEstimator):
+    """CLIMD: curriculum learning for class-imbalanced multimodal classification.
+
+    A fusion network (one encoder per modality) is trained with skorch; at the start of
+    each of the first ``curriculum_epochs`` epochs the whole training set is rescored by
+    the multimodal curriculum measurer (intra-modal confidence plus inter-modal
+    complementarity, Eq. 1-4 of Han et al., MICCAI 2025) and the class-distribution-guided
+    scheduler (Eq. 5-7) picks how many samples of each class to train on, in score order.
+    Later epochs train on all samples.
+
+    Parameters
+    ----------
+    module : type, default=EarlyFusionNet
+        A torch module class that follows the module protocol of
+        :mod:`climd_sklearn.modules`.
+    module_kwargs : dict or None, default=None
+        Extra keyword arguments for ``module``.
+    embedding_dim : int, default=128
+        Common embedding size of every modality (passed to ``module`` if it accepts it).
+    hidden_dims : tuple of int, default=(256,)
+        Hidden layer widths of each modality encoder.
+    dropout : float, default=0.25
+        Dropout probability.
+    lr : float, default=5e-5
+        Learning rate (the paper's value).
+    max_epochs : int, default=100
+        Number of training epochs (the paper's value).
+    batch_size : int, default=32
+        Minibatch size.
+    optimizer : type, default=torch.optim.Adam
+        A torch optimizer class.
+    weight_decay : float, default=0.0
+        The optimizer's weight decay.
+    curriculum : {"climd", "linear", "root", "geometric", "baby_step", "one_pass"} or None, \
+default="climd"
+        The training-subset scheduler; None trains on all samples every epoch (the plain
+        baseline). The five generic schedulers are the paper's ablations (Table 4).
+    measurer : {"both", "intra", "inter"}, default="both"
+        Which parts of the score Eq. 4 uses (measurer ablation).
+    order : {"desc", "asc", "random"}, default="desc"
+        Within-class ranking: highest score first, lowest first, or a seeded random ranking
+        (the control).
+    gamma : float, default=0.3
+        The power-law smoothing hyperparameter of Eq. 6-7.
+    alpha : float or None, default=None
+        alpha(T); None fits it to the class counts by Eq. 6.
+    curriculum_epochs : int or None, default=None
+        T, the number of curriculum epochs; None means ``max_epochs``.
+    rescore_every : int, default=1
+        Rescore the training set every this many epochs.
+    initial_fraction : float, default=0.33
+        c0 of the linear, root and geometric pacing functions.
+    n_buckets : int, default=5
+        K, the number of difficulty buckets of the baby-step and one-pass schedulers.
+    aux_weight : float, default=1.0
+        Weight lambda of the per-modality heads' auxiliary loss.
+    class_weight : dict, "balanced" or None, default=None
+        Class weights of the loss, as in scikit-learn.
+    loss : {"ce", "focal"}, default="ce"
+        Cross-entropy or focal loss.
+    focal_gamma : float, default=2.0
+        Focusing parameter of the focal loss.
+    modalities : dict or None, default=None
+        For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
+        column indices, a slice, a boolean mask or a list of DataFrame column names. Every
+        column must belong to a modality. None with array input means one modality.
+    validation_fraction : float or None, default=None
+        Fraction of the training data held out (stratified) for validation scores in the
+        history; None trains on everything.
+    device : str, default="cpu"
+        ``"cpu"``, ``"cuda"`` (or ``"cuda:N"``) or ``"auto"`` (CUDA when available).
+    random_state : int, RandomState instance or None, default=None
+        Seeds torch (weights, dropout), the sampler's shuffling and the random order;
+        an int makes a CPU fit reproducible.
+    verbose : int, default=0
+        0 is silent; 1 prints skorch's epoch table, with the curriculum's columns.
+    callbacks : list or None, default=None
+        Extra skorch callbacks (instances or ``(name, callback)`` tuples).
+    warm_start : bool, default=False
+        If True, a second ``fit`` continues training the fitted net for ``max_epochs`` more
+        epochs; the curriculum continues at the next epoch.
+
+    Attributes
+    ----------
+    classes_ : numpy.ndarray
+        The class labels.
+    net_ : skorch.NeuralNetClassifier
+        The trained skorch net; ``net_.history`` holds the per-epoch curriculum.
+    modality_names_ : tuple of str
+        Modality names in the order the module sees them.
+    modality_widths_ : dict
+        Number of features of each modality.
+    modality_feature_names_ : dict
+        Column names of each modality, or None.
+    input_form_ : str
+        ``"dict"`` or ``"array"``: the form of X at fit.
+    n_features_in_ : int
+        Total number of features over all modalities.
+    feature_names_in_ : numpy.ndarray
+        Column names when fitted on a single DataFrame with string columns.
+    modality_columns_ : dict
+        For array input: each modality's column indices.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from climd_sklearn import CLIMDClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = {"a": rng.randn(60, 5), "b": rng.randn(60, 3)}
+    >>> y = np.r_[np.zeros(45), np.ones(15)]
+    >>> clf = CLIMDClassifier(max_epochs=3, lr=1e-3, random_state=0).fit(X, y)
+    >>> clf.predict_proba(X).shape
+    (60, 2)
+    """
+
+    _parameter_constraints: dict = {
+        "module": [type, callable],
+        "module_kwargs": [dict, None],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "hidden_dims": [tuple, list],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "optimizer": [type, callable],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "curriculum": [StrOptions(set(SCHEDULER_NAMES)), None],
+        "measurer": [StrOptions({"both", "intra", "inter"})],
+        "order": [StrOptions(set(ORDERS))],
+        "gamma": [Interval(Real, 0, None, closed="neither")],
+        "alpha": [Interval(Real, 0, None, closed="neither"), None],
+        "curriculum_epochs": [Interval(Integral, 1, None, closed="left"), None],
+        "rescore_every": [Interval(Integral, 1, None, closed="left")],
+        "initial_fraction": [Interval(Real, 0, 1, closed="right")],
+        "n_buckets": [Interval(Integral, 1, None, closed="left")],
+        "aux_weight": [Interval(Real, 0, None, closed="left")],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "loss": [StrOptions({"ce", "focal"})],
+        "focal_gamma": [Interval(Real, 0, None, closed="left")],
+        "modalities": [dict, None],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "device": [str],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+        "callbacks": [list, None],
+        "warm_start": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        module: type = EarlyFusionNet,
+        *,
+        module_kwargs: dict | None = None,
+        embedding_dim: int = 128,
+        hidden_dims: tuple[int, ...] = (256,),
+        dropout: float = 0.25,
+        lr: float = 5e-5,
+        max_epochs: int = 100,
+        batch_size: int = 32,
+        optimizer: type = torch.optim.Adam,
+        weight_decay: float = 0.0,
+        curriculum: str | None = "climd",
+        measurer: str = "both",
+        order: str = "desc",
+        gamma: float = 0.3,
+        alpha: float | None = None,
+        curriculum_epochs: int | None = None,
+        rescore_every: int = 1,
+        initial_fraction: float = 0.33,
+        n_buckets: int = 5,
+        aux_weight: float = 1.0,
+        class_weight: dict | str | None = None,
+        loss: str = "ce",
+        focal_gamma: float = 2.0,
+        modalities: dict | None = None,
+        validation_fraction: float | None = None,
+        device: str = "cpu",
+        random_state: int | np.random.RandomState | None = None,
+        verbose: int = 0,
+        callbacks: list | None = None,
+        warm_start: bool = False,
+    ) -> None:
+        self.module = module
+        self.module_kwargs = module_kwargs
+        self.embedding_dim = embedding_dim
+        self.hidden_dims = hidden_dims
+        self.dropout = dropout
+        self.lr = lr
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.weight_decay = weight_decay
+        self.curriculum = curriculum
+        self.measurer = measurer
+        self.order = order
+        self.gamma = gamma
+        self.alpha = alpha
+        self.curriculum_epochs = curriculum_epochs
+        self.rescore_every = rescore_every
+        self.initial_fraction = initial_fraction
+        self.n_buckets = n_buckets
+        self.aux_weight = aux_weight
+        self.class_weight = class_weight
+        self.loss = loss
+        self.focal_gamma = focal_gamma
+        self.modalities = modalities
+        self.validation_fraction = validation_fraction
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, X: Any, y: Any) -> CLIMDClassifier:
+        """Train the fusion network with the curriculum.
+
+        Parameters
+        ----------
+        X : dict of array-like, SliceDict, array-like or DataFrame
+            Training data: ``{modality: (n_samples, n_features_m)}``, or one 2-D array
+            (split by ``modalities`` if given).
+        y : array-like of shape (n_samples,)
+            Class labels of any type scikit-learn accepts.
+
+        Returns
+        -------
+        self : CLIMDClassifier
+            The fitted estimator.
+        """
+        self._validate_params()
+        if self.warm_start and hasattr(self, "net_"):
+            return self._continue_fit(X, y)
+        X_dict, y = validate_fit_data(self, X, y)
+        self.label_encoder_ = LabelEncoder().fit(y)
+        self.classes_ = self.label_encoder_.classes_
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the data, but "
+                f"the data contains only one class: {self.classes_.tolist()[0]!r}."
+            )
+        y_enc = self.label_encoder_.transform(y)
+        rng = check_random_state(self.random_state)
+        torch_seed, sampler_seed, order_seed, split_seed = rng.randint(0, 2**31 - 1, size=4)
+        self.net_ = self._build_net(y_enc, int(sampler_seed), int(order_seed), int(split_seed))
+        self._train(X_dict, y_enc, int(torch_seed), initialize=True)
+        return self
+
+    def _continue_fit(self, X: Any, y: Any) -> CLIMDClassifier:
+        X_dict = validate_predict_data(self, X)
+        unseen = np.setdiff1d(np.unique(np.asarray(y)), self.classes_)
+        if unseen.size:
+            raise ValueError(f"y contains labels not seen at the first fit: {list(unseen)}.")
+        y_enc = self.label_encoder_.transform(np.asarray(y))
+        seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
+        self._train(X_dict, y_enc, seed + len(self.net_.history), initialize=False)
+        return self
+
+    def _train(self, X_dict: dict, y_enc: np.ndarray, seed: int, initialize: bool) -> None:
+        devices = [torch.device(self.net_.device)] if self._on_cuda() else []
+        with torch.random.fork_rng(devices=devices):
+            torch.manual_seed(seed)
+            if initialize:
+                self.net_.fit(X_dict, y_enc)
+            else:
+                self.net_.partial_fit(X_dict, y_enc, epochs=self.max_epochs)
+
+    def _on_cuda(self) -> bool:
+        return str(self._resolved_device()).startswith("cuda")
+
+    def _resolved_device(self) -> str:
+        if self.device == "auto":
+            return "cuda" if torch.cuda.is_available() else "cpu"
+        return self.device
+
+    def _module_params(self, n_classes: int) -> dict[str, Any]:
+        params: dict[str, Any] = {"modality_dims": dict(self.modality_widths_)}
+        params["n_classes"] = n_classes
+        signature = inspect.signature(self.module)
+        takes_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+        for name in _MODULE_SHARED_PARAMS:
+            if takes_any or name in signature.parameters:
+                value = getattr(self, name)
+                params[name] = tuple(value) if name == "hidden_dims" else value
+        params.update(self.module_kwargs or {})
+        return {f"module__{k}": v for k, v in params.items()}
+
+    def _criterion_params(self, y_enc: np.ndarray) -> dict[str, Any]:
+        weight = None
+        if isinstance(self.class_weight, Mapping):
+            known = set(self.classes_.tolist())
+            unknown = [k for k in self.class_weight if k not in known]
+            if unknown:
+                raise ValueError(f"class_weight has labels that are not in y: {unknown}.")
+            weight = [float(self.class_weight.get(c, 1.0)) for c in self.classes_]
+        elif self.class_weight == "balanced":
+            classes = np.arange(len(self.classes_))
+            weight = compute_class_weight("balanced", classes=classes, y=y_enc)
+        if weight is not None:
+            weight = torch.as_tensor(np.asarray(weight), dtype=torch.float32)
+        if self.loss == "focal":
+            return {"criterion": FocalLoss, "criterion__gamma": self.focal_gamma,
+                    "criterion__weight": weight}
+        return {"criterion": torch.nn.CrossEntropyLoss, "criterion__weight": weight}
+
+    def _scheduler(self, n_train: int) -> Any:
+        if self.curriculum is None:
+            return None
+        n_epochs = self.curriculum_epochs or self.max_epochs
+        if self.curriculum == "climd":
+            return make_scheduler("climd", n_epochs, gamma=self.gamma, alpha=self.alpha)
+        min_size = min(self.batch_size, n_train)
+        if self.curriculum in ("baby_step", "one_pass"):
+            return make_scheduler(
+                self.curriculum, n_epochs, n_buckets=self.n_buckets, min_size=min_size
+            )
+        return make_scheduler(
+            self.curriculum, n_epochs, initial_fraction=self.initial_fraction, min_size=min_size
+        )
+
+    def _build_net(
+        self, y_enc: np.ndarray, sampler_seed: int, order_seed: int, split_seed: int
+    ) -> _CLIMDNet:
+        callbacks: list = [
+            (
+                "curriculum",
+                CurriculumScheduling(
+                    scheduler=self._scheduler(len(y_enc)),
+                    measurer=self.measurer,
+                    order=self.order,
+                    rescore_every=self.rescore_every,
+                    seed=order_seed,
+                ),
+            )
+        ]
+        train_split = None
+        if self.validation_fraction is not None:
+            train_split = ValidSplit(
+                self.validation_fraction, stratified=True, random_state=split_seed
+            )
+            callbacks.append(
+                ("valid_f1_macro", EpochScoring("f1_macro", lower_is_better=False,
+                                                name="valid_f1_macro"))
+            )
+        callbacks += list(self.callbacks or [])
+        return _CLIMDNet(
+            module=self.module,
+            **self._module_params(len(self.classes_)),
+            **self._criterion_params(y_enc),
+            optimizer=self.optimizer,
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            train_split=train_split,
+            dataset=MultimodalDataset,
+            iterator_train__sampler=CurriculumSampler(seed=sampler_seed),
+            iterator_train__shuffle=False,
+            iterator_train__collate_fn=collate_batch,
+            iterator_valid__collate_fn=collate_batch,
+            callbacks=callbacks,
+            callbacks__print_log__keys_ignored=["class_counts"],
+            predict_nonlinearity=_softmax,
+            aux_weight=self.aux_weight,
+            classes=list(range(len(self.classes_))),
+            device=self._resolved_device(),
+            verbose=self.verbose,
+        )
+
+    # ------------------------------------------------------------- predict
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """Class probabilities (softmax of the fused logits).
+
+        Parameters
+        ----------
+        X : dict of array-like, SliceDict, array-like or DataFrame
+            Data in the form used at fit.
+
+        Returns
+        -------
+        proba : numpy.ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        check_is_fitted(self, "net_")
+        X_dict = validate_predict_data(self, X)
+        return self.net_.predict_proba(X_dict).astype(np.float64)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : dict of array-like, SliceDict, array-like or DataFrame
+            Data in the form used at fit.
+
+        Returns
+        -------
+        y_pred : numpy.ndarray of shape (n_samples,)
+            Labels from ``classes_``.
+        """
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):  # noqa: D105
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        tags.classifier_tags.multi_class = True
+        tags.classifier_tags.multi_label = False
+        return tags

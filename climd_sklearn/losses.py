@@ -1,0 +1,55 @@
+"""Losses for imbalanced classification (torch only)."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+__all__ = ["FocalLoss"]
+
+
+class FocalLoss(nn.Module):
+    """Multi-class focal loss (Lin et al. 2017) on logits.
+
+    ``FL = -w_y * (1 - p_y) ** gamma * log p_y``, averaged like
+    :class:`torch.nn.CrossEntropyLoss`: divided by the sum of the samples' class weights
+    when ``weight`` is given, by the batch size otherwise. With ``gamma=0`` it equals
+    cross-entropy exactly.
+
+    Parameters
+    ----------
+    gamma : float, default=2.0
+        Focusing parameter, ``>= 0``.
+    weight : torch.Tensor of shape (n_classes,) or None, default=None
+        Per-class weights.
+    """
+
+    def __init__(self, gamma: float = 2.0, weight: torch.Tensor | None = None) -> None:
+        super().__init__()
+        if gamma < 0:
+            raise ValueError(f"gamma must be >= 0, got {gamma!r}.")
+        self.gamma = float(gamma)
+        self.register_buffer("weight", None if weight is None else torch.as_tensor(weight))
+
+    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Compute the loss.
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (n_samples, n_classes)
+            Unnormalised scores.
+        target : torch.Tensor of shape (n_samples,)
+            Integer class indices.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            A scalar.
+        """
+        log_p = F.log_softmax(logits, dim=1).gather(1, target[:, None]).squeeze(1)
+        loss = -((1.0 - log_p.exp()) ** self.gamma) * log_p
+        if self.weight is None:
+            return loss.mean()
+        w = self.weight.to(logits.dtype)[target]
+        return (w * loss).sum() / w.sum()

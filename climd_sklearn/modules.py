@@ -1,0 +1,221 @@
+"""Torch fusion networks that expose what CLIMD's measurer needs.
+
+Module protocol
+---------------
+Any :class:`torch.nn.Module` can be trained by :class:`~climd_sklearn.CLIMDClassifier`
+if it follows this small protocol:
+
+* ``__init__`` takes ``modality_dims`` (an ordered ``{name: n_features}`` mapping) and
+  ``n_classes``; it may also take ``embedding_dim``, ``hidden_dims`` and ``dropout``, which
+  the estimator passes when the signature accepts them, and anything given in the
+  estimator's ``module_kwargs``.
+* ``forward(X)`` takes one ``{name: float tensor of shape (batch, n_features)}`` dict and
+  returns the plain tuple ``(logits, modality_logits, embeddings)``: the fused logits of
+  shape ``(batch, n_classes)``, a tuple with each modality's logits ``(batch, n_classes)``
+  and a tuple with each modality's embedding ``(batch, d)``, both in the order of
+  ``modality_dims``. The per-modality logits give Eq. 1's ``p^(m)`` and are trained with
+  the auxiliary loss; the embeddings give Eq. 2's cosine similarities.
+
+A plain tuple is required (not a ``NamedTuple``) because skorch moves outputs between
+devices by rebuilding tuples from iterables.
+
+This module knows nothing of scikit-learn or skorch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import torch
+from torch import nn
+
+__all__ = ["EarlyFusionNet", "LateFusionNet", "MLPEncoder"]
+
+ModuleOutput = tuple[torch.Tensor, tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]
+
+
+class MLPEncoder(nn.Sequential):
+    """Map one modality to an embedding: ``[Linear, ReLU, Dropout] * k, Linear, ReLU``.
+
+    Parameters
+    ----------
+    n_features : int
+        Width of the modality.
+    embedding_dim : int
+        Size of the output embedding.
+    hidden_dims : sequence of int
+        Widths of the hidden layers; empty for a single linear map.
+    dropout : float
+        Dropout probability after each hidden layer.
+    """
+
+    def __init__(
+        self,
+        n_features: int,
+        embedding_dim: int,
+        hidden_dims: Sequence[int] = (),
+        dropout: float = 0.0,
+    ) -> None:
+        layers: list[nn.Module] = []
+        width = n_features
+        for hidden in hidden_dims:
+            layers += [nn.Linear(width, hidden), nn.ReLU(), nn.Dropout(dropout)]
+            width = hidden
+        layers += [nn.Linear(width, embedding_dim), nn.ReLU()]
+        super().__init__(*layers)
+
+
+class _PerModalityNet(nn.Module):
+    """Encoders and per-modality linear heads shared by the fusion nets."""
+
+    def __init__(
+        self,
+        modality_dims: Mapping[str, int],
+        n_classes: int,
+        embedding_dim: int = 128,
+        hidden_dims: Sequence[int] = (256,),
+        dropout: float = 0.25,
+    ) -> None:
+        super().__init__()
+        if not modality_dims:
+            raise ValueError("modality_dims must name at least one modality.")
+        self.modality_names = list(modality_dims)
+        # ModuleList rather than ModuleDict: modality names may contain dots.
+        self.encoders = nn.ModuleList(
+            MLPEncoder(int(width), embedding_dim, tuple(hidden_dims), dropout)
+            for width in modality_dims.values()
+        )
+        self.heads = nn.ModuleList(
+            nn.Linear(embedding_dim, n_classes) for _ in self.modality_names
+        )
+        self.dropout = nn.Dropout(dropout)
+
+    def encode(self, X: Mapping[str, torch.Tensor]) -> tuple[torch.Tensor, ...]:
+        """Embed each modality, in the order of ``modality_dims``.
+
+        Parameters
+        ----------
+        X : mapping of str to torch.Tensor
+            One ``(batch, n_features)`` tensor per modality.
+
+        Returns
+        -------
+        embeddings : tuple of torch.Tensor
+            One ``(batch, embedding_dim)`` tensor per modality.
+        """
+        return tuple(enc(X[name]) for name, enc in zip(self.modality_names, self.encoders))
+
+    def modality_logits(self, embeddings: Sequence[torch.Tensor]) -> tuple[torch.Tensor, ...]:
+        """Apply each modality's linear head to its embedding.
+
+        Parameters
+        ----------
+        embeddings : sequence of torch.Tensor
+            The output of :meth:`encode`.
+
+        Returns
+        -------
+        logits : tuple of torch.Tensor
+            One ``(batch, n_classes)`` tensor per modality.
+        """
+        return tuple(head(self.dropout(e)) for head, e in zip(self.heads, embeddings))
+
+
+class EarlyFusionNet(_PerModalityNet):
+    """The paper's baseline: per-modality MLP encoders, concatenation, a linear classifier.
+
+    Each modality also has a linear head on its embedding (method.md section 1), used for
+    Eq. 1's intra-modal confidence and trained with the auxiliary loss.
+
+    Parameters
+    ----------
+    modality_dims : mapping of str to int
+        Ordered ``{modality name: number of features}``.
+    n_classes : int
+        Number of classes.
+    embedding_dim : int, default=128
+        Common embedding size of every modality, so embeddings are comparable.
+    hidden_dims : sequence of int, default=(256,)
+        Hidden layer widths of each encoder.
+    dropout : float, default=0.25
+        Dropout probability in the encoders and before the heads.
+    """
+
+    def __init__(
+        self,
+        modality_dims: Mapping[str, int],
+        n_classes: int,
+        embedding_dim: int = 128,
+        hidden_dims: Sequence[int] = (256,),
+        dropout: float = 0.25,
+    ) -> None:
+        super().__init__(modality_dims, n_classes, embedding_dim, hidden_dims, dropout)
+        self.classifier = nn.Linear(embedding_dim * len(self.modality_names), n_classes)
+
+    def forward(self, X: Mapping[str, torch.Tensor]) -> ModuleOutput:
+        """Fused logits, per-modality logits and per-modality embeddings.
+
+        Parameters
+        ----------
+        X : mapping of str to torch.Tensor
+            One ``(batch, n_features)`` tensor per modality.
+
+        Returns
+        -------
+        output : tuple
+            ``(logits, modality_logits, embeddings)`` as the module protocol states.
+        """
+        embeddings = self.encode(X)
+        fused = self.dropout(torch.cat(embeddings, dim=1))
+        return self.classifier(fused), self.modality_logits(embeddings), embeddings
+
+
+class LateFusionNet(_PerModalityNet):
+    """Late fusion: the fused logits are a learned convex mix of the modality heads' logits.
+
+    The mixing weights are ``softmax(w)`` over modalities, ``w`` initialised to zero
+    (a plain average), and learned with the rest of the network.
+
+    Parameters
+    ----------
+    modality_dims : mapping of str to int
+        Ordered ``{modality name: number of features}``.
+    n_classes : int
+        Number of classes.
+    embedding_dim : int, default=128
+        Embedding size of every modality.
+    hidden_dims : sequence of int, default=(256,)
+        Hidden layer widths of each encoder.
+    dropout : float, default=0.25
+        Dropout probability in the encoders and before the heads.
+    """
+
+    def __init__(
+        self,
+        modality_dims: Mapping[str, int],
+        n_classes: int,
+        embedding_dim: int = 128,
+        hidden_dims: Sequence[int] = (256,),
+        dropout: float = 0.25,
+    ) -> None:
+        super().__init__(modality_dims, n_classes, embedding_dim, hidden_dims, dropout)
+        self.mix_logits = nn.Parameter(torch.zeros(len(self.modality_names)))
+
+    def forward(self, X: Mapping[str, torch.Tensor]) -> ModuleOutput:
+        """Fused logits, per-modality logits and per-modality embeddings.
+
+        Parameters
+        ----------
+        X : mapping of str to torch.Tensor
+            One ``(batch, n_features)`` tensor per modality.
+
+        Returns
+        -------
+        output : tuple
+            ``(logits, modality_logits, embeddings)`` as the module protocol states.
+        """
+        embeddings = self.encode(X)
+        per_modality = self.modality_logits(embeddings)
+        weights = torch.softmax(self.mix_logits, dim=0)
+        fused = torch.einsum("m,mbc->bc", weights, torch.stack(per_modality))
+        return fused, per_modality, embeddings

@@ -1,0 +1,64 @@
+"""A seeded, picklable torch sampler over an index set that can be replaced between epochs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+import torch
+from torch.utils.data import Sampler
+
+__all__ = ["CurriculumSampler"]
+
+
+class CurriculumSampler(Sampler[int]):
+    """Yield the current index set in a fresh seeded random order at each pass.
+
+    The curriculum callback calls :meth:`set_indices` at the start of every epoch; the
+    DataLoader that skorch builds once per ``fit`` then iterates the new set. The state
+    is plain attributes (no generator objects, no closures), so the sampler pickles.
+
+    Parameters
+    ----------
+    indices : sequence of int, default=()
+        The initial index set.
+    seed : int, default=0
+        Seed of the shuffling. Pass ``k`` of the ``k``-th pass is shuffled with a
+        :class:`torch.Generator` seeded from ``(seed, k)``, so a fit is reproducible.
+    shuffle : bool, default=True
+        Shuffle each pass; if False, yield the indices in the order given.
+
+    Attributes
+    ----------
+    n_passes : int
+        How many times the sampler has been iterated.
+    """
+
+    def __init__(self, indices: Sequence[int] = (), seed: int = 0, shuffle: bool = True) -> None:
+        self.indices = np.asarray(indices, dtype=np.int64)
+        self.seed = int(seed)
+        self.shuffle = shuffle
+        self.n_passes = 0
+
+    def set_indices(self, indices: Sequence[int]) -> None:
+        """Replace the index set used from the next pass on.
+
+        Parameters
+        ----------
+        indices : sequence of int
+            Indices into the training dataset.
+        """
+        self.indices = np.asarray(indices, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __iter__(self) -> Iterator[int]:
+        indices = self.indices
+        if self.shuffle:
+            seed = int(np.random.SeedSequence([self.seed, self.n_passes]).generate_state(1)[0])
+            generator = torch.Generator().manual_seed(seed)
+            order = torch.randperm(len(indices), generator=generator).numpy()
+            indices = indices[order]
+        self.n_passes += 1
+        return iter(indices.tolist())

@@ -1,0 +1,24 @@
+import numpy as np
+import pytest
+import torch
+
+torch.set_num_threads(1)
+
+
+def make_multimodal(n_per_class=(40, 15, 8), widths=(6, 4), seed=0):
+    """Small separable multimodal data: class c shifts every modality's mean by c."""
+    rng = np.random.RandomState(seed)
+    y = np.repeat(np.arange(len(n_per_class)), n_per_class)
+    X = {}
+    for m, width in enumerate(widths):
+        centers = rng.randn(len(n_per_class), width) * 2.0
+        X[f"m{m}"] = (centers[y] + rng.randn(len(y), width)).astype(np.float64)
+    return X, y
+
+
+@pytest.fixture
+def data():
+    return make_multimodal()
+
+
+FAST = dict(lr=1e-2, max_epochs=6, batch_size=16, hidden_dims=(16,), embedding_dim=8)

@@ -1,0 +1,185 @@
+"""Bad input raises errors that name the modality, the shape or the value at fault."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import FAST
+
+from climd_sklearn import CLIMDClassifier
+
+
+@pytest.fixture
+def fitted(data):
+    X, y = data
+    return CLIMDClassifier(random_state=0, **dict(FAST, max_epochs=1)).fit(X, y), X, y
+
+
+def fit(X, y, **kw):
+    return CLIMDClassifier(**dict(FAST, max_epochs=1), **kw).fit(X, y)
+
+
+def test_mismatched_row_counts(data):
+    X, y = data
+    X["m1"] = X["m1"][:-1]
+    with pytest.raises(ValueError, match=r"same number of rows.*'m0': 63, 'm1': 62"):
+        fit(X, y)
+
+
+def test_y_of_another_length(data):
+    X, y = data
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        fit(X, y[:-1])
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_or_inf_names_the_modality(data, bad):
+    X, y = data
+    X["m1"][3, 2] = bad
+    with pytest.raises(ValueError, match=r"Modality 'm1'.*(NaN|infinity)"):
+        fit(X, y)
+
+
+def test_non_numeric_column_is_named(data):
+    X, y = data
+    df = pd.DataFrame(X["m0"], columns=list("abcdef"))
+    df["c"] = "text"
+    with pytest.raises(ValueError, match=r"Modality 'm0' has non-numeric columns \['c'\]"):
+        fit({"m0": df, "m1": X["m1"]}, y)
+
+
+def test_object_array_of_strings(data):
+    X, y = data
+    obj = X["m0"].astype(object)
+    obj[0, 0] = "x"
+    with pytest.raises(ValueError, match="Modality 'm0'.*could not convert"):
+        fit({"m0": obj, "m1": X["m1"]}, y)
+
+
+@pytest.mark.parametrize("shape,match", [((63,), "Expected 2D"), ((63, 2, 2), "dim 3")])
+def test_wrong_dimensionality(data, shape, match):
+    X, y = data
+    X["m1"] = np.zeros(shape)
+    with pytest.raises(ValueError, match=f"Modality 'm1'.*{match}"):
+        fit(X, y)
+
+
+def test_zero_columns(data):
+    X, y = data
+    X["m1"] = np.zeros((63, 0))
+    with pytest.raises(ValueError, match=r"Modality 'm1'.*0 feature\(s\)"):
+        fit(X, y)
+
+
+def test_empty_dict_and_non_string_key(data):
+    _, y = data
+    with pytest.raises(ValueError, match="empty dict"):
+        fit({}, y)
+    with pytest.raises(TypeError, match="Modality names must be strings, got 3 of type int"):
+        fit({3: np.zeros((63, 2))}, y)
+
+
+def test_single_class():
+    with pytest.raises(ValueError, match="only one class: 'a'"):
+        fit({"m": np.ones((10, 2))}, np.array(["a"] * 10))
+
+
+def test_regression_target_is_rejected(data):
+    X, _ = data
+    with pytest.raises(ValueError, match="Unknown label type"):
+        fit(X, np.linspace(0, 1, 63))
+
+
+def test_predict_with_missing_extra_or_renamed_modality(fitted):
+    clf, X, _ = fitted
+    with pytest.raises(ValueError, match=r"missing modalities \['m1'\]"):
+        clf.predict({"m0": X["m0"]})
+    with pytest.raises(ValueError, match=r"modalities not seen at fit \['m2'\]"):
+        clf.predict({**X, "m2": X["m1"]})
+    with pytest.raises(ValueError, match=r"missing modalities \['m1'\] and modalities not seen"):
+        clf.predict({"m0": X["m0"], "renamed": X["m1"]})
+
+
+def test_predict_with_other_width(fitted):
+    clf, X, _ = fitted
+    with pytest.raises(ValueError, match="Modality 'm1' has 3 features, but CLIMDClassifier is "
+                                         "expecting 4 features"):
+        clf.predict({"m0": X["m0"], "m1": X["m1"][:, :3]})
+
+
+def test_predict_with_other_form(fitted, data):
+    clf, X, y = fitted
+    with pytest.raises(ValueError, match="fitted on a dict of modalities"):
+        clf.predict(X["m0"])
+    arr = fit(X["m0"], y)
+    with pytest.raises(ValueError, match="fitted on a single 2-D array"):
+        arr.predict(X)
+
+
+def test_dataframe_columns_renamed_between_fit_and_predict(data):
+    X, y = data
+    df = pd.DataFrame(X["m0"], columns=list("abcdef"))
+    clf = fit({"m0": df, "m1": X["m1"]}, y)
+    renamed = df.rename(columns={"a": "z"})
+    with pytest.raises(ValueError, match=r"Modality 'm0'.*unseen at fit time: \['z'\]"):
+        clf.predict({"m0": renamed, "m1": X["m1"]})
+    with pytest.warns(UserWarning, match="Modality 'm0' does not have valid feature names"):
+        clf.predict({"m0": X["m0"], "m1": X["m1"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clf.predict({"m0": df, "m1": X["m1"]})
+
+
+def test_modalities_parameter_errors(data):
+    X, y = data
+    A = np.hstack([X["m0"], X["m1"]])
+    with pytest.raises(ValueError, match=r"Columns \[8, 9\] of X belong to no modality"):
+        fit(A, y, modalities={"a": slice(0, 8)})
+    with pytest.raises(ValueError, match=r"modalities\['b'\] selects no column"):
+        fit(A, y, modalities={"a": slice(0, 10), "b": []})
+    with pytest.raises(ValueError, match="out of range"):
+        fit(A, y, modalities={"a": [0, 12]})
+    with pytest.raises(ValueError, match="no string column names"):
+        fit(A, y, modalities={"a": ["g1"]})
+    with pytest.raises(ValueError, match="X is already a dict"):
+        fit(X, y, modalities={"a": [0]})
+
+
+def test_score_with_labels_unseen_at_fit(fitted):
+    clf, X, y = fitted
+    # accuracy of a label never predicted is 0 for those rows; the call must not crash
+    y_new = y.copy()
+    y_new[:5] = 9
+    assert 0 <= clf.score(X, y_new) <= 1
+
+
+@pytest.mark.parametrize(
+    "param,value,match",
+    [
+        ("gamma", -1.0, "'gamma' parameter of CLIMDClassifier must be a float in the range"),
+        ("curriculum", "spiral", "'curriculum' parameter of CLIMDClassifier must be"),
+        ("curriculum_epochs", 0, "'curriculum_epochs' parameter"),
+        ("order", "up", "'order' parameter"),
+        ("measurer", "all", "'measurer' parameter"),
+    ],
+)
+def test_invalid_parameters_are_rejected_at_fit(data, param, value, match):
+    X, y = data
+    clf = CLIMDClassifier(**{param: value})  # __init__ only stores
+    with pytest.raises(ValueError, match=match):
+        clf.fit(X, y)
+
+
+def test_class_with_one_sample_still_trains(data):
+    X, y = data
+    y = y.copy()
+    keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:1]]
+    clf = fit({k: v[keep] for k, v in X.items()}, y[keep], curriculum_epochs=3)
+    assert clf.net_.history[0, "class_counts"][2] in (0, 1)
+
+
+def test_class_weight_dict_with_unknown_label(data):
+    X, y = data
+    with pytest.raises(ValueError, match=r"class_weight has labels that are not in y: \[7\]"):
+        fit(X, y, class_weight={7: 2.0})
