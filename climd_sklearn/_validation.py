@@ -24,9 +24,17 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d, validate_data
 
-__all__ = ["validate_fit_data", "validate_predict_data", "SINGLE_MODALITY_NAME"]
+__all__ = [
+    "PRESENT_KEY",
+    "SINGLE_MODALITY_NAME",
+    "split_missing",
+    "validate_fit_data",
+    "validate_predict_data",
+]
 
 SINGLE_MODALITY_NAME = "X"
+#: Reserved key under which the (n_samples, n_modalities) presence mask travels with the data.
+PRESENT_KEY = "__present__"
 
 
 def _is_modality_dict(X: Any) -> bool:
@@ -51,6 +59,8 @@ def _check_modality(name: Any, values: Any) -> np.ndarray:
         raise TypeError(
             f"Modality names must be strings, got {name!r} of type {type(name).__name__}."
         )
+    if name == PRESENT_KEY:
+        raise ValueError(f"{PRESENT_KEY!r} is reserved and cannot name a modality.")
     dtypes = getattr(values, "dtypes", None)
     if dtypes is not None and hasattr(dtypes, "items"):
         bad = [str(col) for col, dt in dtypes.items() if not is_numeric_dtype(dt)]
@@ -66,6 +76,7 @@ def _check_modality(name: Any, values: Any) -> np.ndarray:
             input_name=f"X[{name!r}]",
             ensure_min_samples=1,
             ensure_min_features=1,
+            ensure_all_finite="allow-nan",
         )
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"Modality {name!r}: {exc}") from None
@@ -187,7 +198,9 @@ def validate_fit_data(estimator: Any, X: Any, y: Any) -> tuple[dict[str, np.ndar
         estimator.modality_feature_names_ = {k: _feature_names(v) for k, v in X.items()}
         estimator.n_features_in_ = int(sum(a.shape[1] for a in arrays.values()))
     else:
-        X_arr, y = validate_data(estimator, X, y, dtype=np.float32, reset=True)
+        X_arr, y = validate_data(
+            estimator, X, y, dtype=np.float32, reset=True, ensure_all_finite="allow-nan"
+        )
         X_arr = np.require(X_arr, requirements=["C", "W"])
         estimator.input_form_ = "array"
         feature_names = getattr(estimator, "feature_names_in_", None)
@@ -313,5 +326,87 @@ def validate_predict_data(estimator: Any, X: Any) -> dict[str, np.ndarray]:
             f"{est} was fitted on a dict of modalities {list(estimator.modality_names_)}, but "
             f"X is of type {type(X).__name__}; pass a dict with the same modalities."
         )
-    X_arr = validate_data(estimator, X, dtype=np.float32, reset=False)
+    X_arr = validate_data(
+        estimator, X, dtype=np.float32, reset=False, ensure_all_finite="allow-nan"
+    )
     return _split_by_modalities(estimator, np.require(X_arr, requirements=["C", "W"]))
+
+
+def _as_presence(present: Any, names: tuple[str, ...], n_samples: int) -> np.ndarray:
+    """The user's ``present`` argument as a boolean (n_samples, n_modalities) array."""
+    if isinstance(present, Mapping):
+        unknown = [k for k in present if k not in names]
+        if unknown:
+            raise ValueError(
+                f"present names unknown modalities {unknown}; modalities: {list(names)}."
+            )
+        ones = np.ones(n_samples, dtype=bool)
+        present = np.column_stack([np.asarray(present.get(k, ones)) for k in names])
+    present = np.asarray(present)
+    if present.shape != (n_samples, len(names)):
+        raise ValueError(
+            f"present must have shape (n_samples, n_modalities) = ({n_samples}, {len(names)}), "
+            f"got {present.shape}."
+        )
+    if present.dtype != bool:
+        raise TypeError(f"present must be boolean (True = modality present), got {present.dtype}.")
+    return present
+
+
+def split_missing(
+    arrays: dict[str, np.ndarray], present: Any = None
+) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """Find absent modalities (rows of NaN, or ``present`` False) and zero-fill them.
+
+    Parameters
+    ----------
+    arrays : dict of str to numpy.ndarray
+        Validated modalities; NaN is allowed only as a whole row (the modality is absent).
+    present : dict, array-like of shape (n_samples, n_modalities) or None, default=None
+        An explicit boolean mask, True where a modality is present; rows marked absent are
+        ignored whatever they hold. A dict ``{name: (n_samples,) bool}`` may list only some
+        modalities (the others are present).
+
+    Returns
+    -------
+    arrays : dict of str to numpy.ndarray
+        The data with absent rows set to 0 (the same arrays when nothing is missing).
+    mask : numpy.ndarray of shape (n_samples, n_modalities) or None
+        True where present; None when every modality of every sample is present.
+
+    Raises
+    ------
+    ValueError
+        If a row of a modality is only partly NaN, or a sample has no modality present.
+    """
+    names = tuple(arrays)
+    n_samples = next(iter(arrays.values())).shape[0]
+    given = None if present is None else _as_presence(present, names, n_samples)
+    mask = np.ones((n_samples, len(names)), dtype=bool)
+    for m, (name, values) in enumerate(arrays.items()):
+        nan = np.isnan(values)
+        if given is not None:
+            nan[~given[:, m]] = True
+        whole = nan.all(axis=1)
+        partial = np.flatnonzero(nan.any(axis=1) & ~whole)
+        if partial.size:
+            raise ValueError(
+                f"Input X[{name!r}] contains NaN in only part of rows {partial[:10].tolist()}; "
+                "a missing modality must be a whole row of NaN (or marked in `present`), "
+                "other missing values are not supported: impute them first."
+            )
+        mask[:, m] = ~whole
+    if mask.all():
+        return arrays, None
+    empty = np.flatnonzero(~mask.any(axis=1))
+    if empty.size:
+        raise ValueError(
+            f"Samples {empty[:10].tolist()} have no modality present (every modality is NaN); "
+            "each sample needs at least one."
+        )
+    filled = {}
+    for m, (name, values) in enumerate(arrays.items()):
+        values = values.copy() if not mask[:, m].all() else values
+        values[~mask[:, m]] = 0.0
+        filled[name] = values
+    return filled, mask

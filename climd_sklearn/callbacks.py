@@ -9,6 +9,7 @@ import torch
 from skorch.callbacks import Callback
 from skorch.utils import data_from_dataset, to_numpy
 
+from ._validation import PRESENT_KEY
 from .measurer import difficulty_score
 from .sampler import CurriculumSampler
 from .schedulers import BaseScheduler
@@ -98,7 +99,7 @@ class CurriculumScheduling(Callback):
                 f"CurriculumSampler, got {type(sampler).__name__}."
             )
         epoch = len(net.history)
-        _, y = data_from_dataset(dataset_train)
+        X, y = data_from_dataset(dataset_train)
         y = to_numpy(y).astype(np.int64)
         n_samples = len(y)
         scheduler = self.scheduler
@@ -107,7 +108,8 @@ class CurriculumScheduling(Callback):
             net.history.record("subset_size", n_samples)
             return
         if self.scores_ is None or (epoch - 1) % self.rescore_every == 0:
-            self.scores_ = self._score(net, dataset_train, y)
+            present = X.get(PRESENT_KEY) if isinstance(X, dict) else None
+            self.scores_ = self._score(net, dataset_train, y, present)
             net.history.record("score_mean", float(self.scores_.mean()))
         indices = scheduler.select(epoch, self._priority(epoch, self.scores_), y)
         sampler.set_indices(indices)
@@ -124,8 +126,12 @@ class CurriculumScheduling(Callback):
             return -scores
         return np.random.default_rng([self.seed, epoch]).random(len(scores))
 
-    def _score(self, net: Any, dataset: Any, y: np.ndarray) -> np.ndarray:
-        """Eq. 4 for every training sample with the module in eval mode, no gradients."""
+    def _score(self, net: Any, dataset: Any, y: np.ndarray, present: Any = None) -> np.ndarray:
+        """Eq. 4 for every training sample with the module in eval mode, no gradients.
+
+        With a presence mask, psi averages over the present modalities and phi over the
+        pairs of present modalities.
+        """
         probas: list[list[torch.Tensor]] = []
         embeddings: list[list[torch.Tensor]] = []
         for _, modality_logits, modality_embeddings in net.forward_iter(
@@ -138,11 +144,14 @@ class CurriculumScheduling(Callback):
                 store.append(torch.softmax(logits.float(), dim=1))
             for store, emb in zip(embeddings, modality_embeddings):
                 store.append(emb.float())
-        y_t = torch.as_tensor(y, device=probas[0][0].device)
+        device = probas[0][0].device
+        y_t = torch.as_tensor(y, device=device)
+        mask = None if present is None else torch.as_tensor(present, device=device)
         scores = difficulty_score(
             [torch.cat(p) for p in probas],
             [torch.cat(e) for e in embeddings],
             y_t,
             parts=self.measurer,
+            mask=mask,
         )
         return to_numpy(scores).astype(np.float64)

@@ -21,7 +21,7 @@ from skorch.dataset import ValidSplit
 from skorch.utils import to_tensor
 
 from ._dataset import MultimodalDataset, collate_batch
-from ._validation import validate_fit_data, validate_predict_data
+from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
 from .callbacks import ORDERS, CurriculumScheduling
 from .losses import FocalLoss
 from .modules import EarlyFusionNet
@@ -50,6 +50,10 @@ class _CLIMDNet(NeuralNetClassifier):
 
     def infer(self, x: Any, **fit_params: Any) -> Any:
         x = self._merge_x_and_fit_params(x, fit_params) if fit_params else x
+        if PRESENT_KEY in x:
+            x = dict(x)
+            present = x.pop(PRESENT_KEY)
+            return self.module_(x, present=present)
         return self.module_(x)
 
     def get_loss(
@@ -58,10 +62,17 @@ class _CLIMDNet(NeuralNetClassifier):
         logits, modality_logits, _ = y_pred
         y_true = to_tensor(y_true, device=self.device)
         loss = self.criterion_(logits, y_true)
-        if self.aux_weight and len(modality_logits):
-            aux = torch.stack([self.criterion_(lg, y_true) for lg in modality_logits]).mean()
-            loss = loss + self.aux_weight * aux
-        return loss
+        if not self.aux_weight or not len(modality_logits):
+            return loss
+        present = X.get(PRESENT_KEY) if isinstance(X, Mapping) else None
+        aux = []
+        for m, lg in enumerate(modality_logits):
+            if present is None:
+                aux.append(self.criterion_(lg, y_true))
+            elif present[:, m].any():  # each head learns from the samples that have it
+                keep = present[:, m].to(lg.device)
+                aux.append(self.criterion_(lg[keep], y_true[keep]))
+        return loss + self.aux_weight * torch.stack(aux).mean() if aux else loss
 
 
 class CLIMDClassifier(ClassifierMixin, BaseEstimator):
@@ -278,16 +289,21 @@ default="climd"
         self.warm_start = warm_start
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: Any) -> CLIMDClassifier:
+    def fit(self, X: Any, y: Any, present: Any = None) -> CLIMDClassifier:
         """Train the fusion network with the curriculum.
 
         Parameters
         ----------
         X : dict of array-like, SliceDict, array-like or DataFrame
             Training data: ``{modality: (n_samples, n_features_m)}``, or one 2-D array
-            (split by ``modalities`` if given).
+            (split by ``modalities`` if given). A row of NaN in a modality marks that
+            modality as missing for that sample.
         y : array-like of shape (n_samples,)
             Class labels of any type scikit-learn accepts.
+        present : dict, array-like of shape (n_samples, n_modalities) or None, default=None
+            Optional explicit missing-modality mask, True where a modality is present
+            (``{name: (n_samples,) bool}`` or a 2-D array in modality order). Rows marked
+            absent are ignored whatever they hold.
 
         Returns
         -------
@@ -296,8 +312,9 @@ default="climd"
         """
         self._validate_params()
         if self.warm_start and hasattr(self, "net_"):
-            return self._continue_fit(X, y)
+            return self._continue_fit(X, y, present)
         X_dict, y = validate_fit_data(self, X, y)
+        X_dict = self._with_presence(X_dict, present)
         self.label_encoder_ = LabelEncoder().fit(y)
         self.classes_ = self.label_encoder_.classes_
         if len(self.classes_) < 2:
@@ -312,8 +329,21 @@ default="climd"
         self._train(X_dict, y_enc, int(torch_seed), initialize=True)
         return self
 
-    def _continue_fit(self, X: Any, y: Any) -> CLIMDClassifier:
-        X_dict = validate_predict_data(self, X)
+    def _with_presence(self, X_dict: dict, present: Any) -> dict:
+        """Zero-fill absent modalities and attach the presence mask when any is missing."""
+        X_dict, mask = split_missing(X_dict, present)
+        if mask is None:
+            return X_dict
+        if "present" not in inspect.signature(self.module.forward).parameters:
+            raise TypeError(
+                f"Some samples miss a modality, but {getattr(self.module, '__name__', 'module')}"
+                ".forward takes no `present` mask; see the module protocol in "
+                "climd_sklearn.modules."
+            )
+        return {**X_dict, PRESENT_KEY: mask}
+
+    def _continue_fit(self, X: Any, y: Any, present: Any) -> CLIMDClassifier:
+        X_dict = self._with_presence(validate_predict_data(self, X), present)
         unseen = np.setdiff1d(np.unique(np.asarray(y)), self.classes_)
         if unseen.size:
             raise ValueError(f"y contains labels not seen at the first fit: {list(unseen)}.")
@@ -434,13 +464,15 @@ default="climd"
         )
 
     # ------------------------------------------------------------- predict
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: Any, present: Any = None) -> np.ndarray:
         """Class probabilities (softmax of the fused logits).
 
         Parameters
         ----------
         X : dict of array-like, SliceDict, array-like or DataFrame
-            Data in the form used at fit.
+            Data in the form used at fit; rows of NaN mark missing modalities.
+        present : dict, array-like of shape (n_samples, n_modalities) or None, default=None
+            Optional explicit missing-modality mask, as in :meth:`fit`.
 
         Returns
         -------
@@ -448,23 +480,25 @@ default="climd"
             Columns follow ``classes_``.
         """
         check_is_fitted(self, "net_")
-        X_dict = validate_predict_data(self, X)
+        X_dict = self._with_presence(validate_predict_data(self, X), present)
         return self.net_.predict_proba(X_dict).astype(np.float64)
 
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, present: Any = None) -> np.ndarray:
         """Predict class labels.
 
         Parameters
         ----------
         X : dict of array-like, SliceDict, array-like or DataFrame
-            Data in the form used at fit.
+            Data in the form used at fit; rows of NaN mark missing modalities.
+        present : dict, array-like of shape (n_samples, n_modalities) or None, default=None
+            Optional explicit missing-modality mask, as in :meth:`fit`.
 
         Returns
         -------
         y_pred : numpy.ndarray of shape (n_samples,)
             Labels from ``classes_``.
         """
-        proba = self.predict_proba(X)
+        proba = self.predict_proba(X, present)
         return self.classes_[np.argmax(proba, axis=1)]
 
     def __sklearn_tags__(self):  # noqa: D105

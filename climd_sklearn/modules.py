@@ -19,6 +19,12 @@ if it follows this small protocol:
 A plain tuple is required (not a ``NamedTuple``) because skorch moves outputs between
 devices by rebuilding tuples from iterables.
 
+Missing modalities: when some samples lack a modality, the estimator calls
+``forward(X, present=mask)`` with a boolean ``(batch, n_modalities)`` mask (True = present)
+and zeros in the absent rows of ``X``. A module that should support missing modalities
+accepts that keyword; the shipped nets fuse only the present modalities. The per-modality
+logits and embeddings of absent rows are ignored by the loss and the measurer.
+
 This module knows nothing of scikit-learn or skorch.
 """
 
@@ -90,20 +96,28 @@ class _PerModalityNet(nn.Module):
         )
         self.dropout = nn.Dropout(dropout)
 
-    def encode(self, X: Mapping[str, torch.Tensor]) -> tuple[torch.Tensor, ...]:
+    def encode(
+        self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, ...]:
         """Embed each modality, in the order of ``modality_dims``.
 
         Parameters
         ----------
         X : mapping of str to torch.Tensor
             One ``(batch, n_features)`` tensor per modality.
+        present : torch.Tensor of shape (batch, n_modalities) or None, default=None
+            True where a modality is present; absent modalities get a zero embedding.
 
         Returns
         -------
         embeddings : tuple of torch.Tensor
             One ``(batch, embedding_dim)`` tensor per modality.
         """
-        return tuple(enc(X[name]) for name, enc in zip(self.modality_names, self.encoders))
+        embeddings = tuple(enc(X[name]) for name, enc in zip(self.modality_names, self.encoders))
+        if present is None:
+            return embeddings
+        keep = present.to(embeddings[0].dtype)
+        return tuple(e * keep[:, m : m + 1] for m, e in enumerate(embeddings))
 
     def modality_logits(self, embeddings: Sequence[torch.Tensor]) -> tuple[torch.Tensor, ...]:
         """Apply each modality's linear head to its embedding.
@@ -152,21 +166,31 @@ class EarlyFusionNet(_PerModalityNet):
         super().__init__(modality_dims, n_classes, embedding_dim, hidden_dims, dropout)
         self.classifier = nn.Linear(embedding_dim * len(self.modality_names), n_classes)
 
-    def forward(self, X: Mapping[str, torch.Tensor]) -> ModuleOutput:
+    def forward(
+        self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None
+    ) -> ModuleOutput:
         """Fused logits, per-modality logits and per-modality embeddings.
 
         Parameters
         ----------
         X : mapping of str to torch.Tensor
             One ``(batch, n_features)`` tensor per modality.
+        present : torch.Tensor of shape (batch, n_modalities) or None, default=None
+            True where a modality is present. Absent embeddings are zero and the
+            concatenation is rescaled by ``M / n_present`` so its scale does not depend on
+            how many modalities a sample has.
 
         Returns
         -------
         output : tuple
             ``(logits, modality_logits, embeddings)`` as the module protocol states.
         """
-        embeddings = self.encode(X)
-        fused = self.dropout(torch.cat(embeddings, dim=1))
+        embeddings = self.encode(X, present)
+        fused = torch.cat(embeddings, dim=1)
+        if present is not None:
+            n_present = present.sum(dim=1, keepdim=True).clamp(min=1).to(fused.dtype)
+            fused = fused * (len(embeddings) / n_present)
+        fused = self.dropout(fused)
         return self.classifier(fused), self.modality_logits(embeddings), embeddings
 
 
@@ -201,21 +225,29 @@ class LateFusionNet(_PerModalityNet):
         super().__init__(modality_dims, n_classes, embedding_dim, hidden_dims, dropout)
         self.mix_logits = nn.Parameter(torch.zeros(len(self.modality_names)))
 
-    def forward(self, X: Mapping[str, torch.Tensor]) -> ModuleOutput:
+    def forward(
+        self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None
+    ) -> ModuleOutput:
         """Fused logits, per-modality logits and per-modality embeddings.
 
         Parameters
         ----------
         X : mapping of str to torch.Tensor
             One ``(batch, n_features)`` tensor per modality.
+        present : torch.Tensor of shape (batch, n_modalities) or None, default=None
+            True where a modality is present; the mixing weights are renormalised over the
+            present modalities of each sample.
 
         Returns
         -------
         output : tuple
             ``(logits, modality_logits, embeddings)`` as the module protocol states.
         """
-        embeddings = self.encode(X)
+        embeddings = self.encode(X, present)
         per_modality = self.modality_logits(embeddings)
-        weights = torch.softmax(self.mix_logits, dim=0)
-        fused = torch.einsum("m,mbc->bc", weights, torch.stack(per_modality))
+        mix = self.mix_logits.expand(embeddings[0].shape[0], -1)
+        if present is not None:
+            mix = mix.masked_fill(~present, float("-inf"))
+        weights = torch.softmax(mix, dim=1)
+        fused = torch.einsum("bm,mbc->bc", weights, torch.stack(per_modality))
         return fused, per_modality, embeddings

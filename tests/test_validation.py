@@ -37,7 +37,7 @@ def test_y_of_another_length(data):
 def test_nan_or_inf_names_the_modality(data, bad):
     X, y = data
     X["m1"][3, 2] = bad
-    with pytest.raises(ValueError, match=r"Modality 'm1'.*(NaN|infinity)"):
+    with pytest.raises(ValueError, match=r"X\['m1'\].*(NaN|infinity)"):
         fit(X, y)
 
 
