@@ -1,0 +1,329 @@
+"""Multimodal curriculum measurer of CLIMD (method.md, section 2, Eq. 1-4).
+
+This module is floor 1 of the package: it imports neither torch nor scikit-learn. It is written
+against the array API through ``array_api_compat``, so numpy arrays in give numpy arrays out and
+torch tensors in give torch tensors out (on the same device).
+
+- :func:`intra_modal_confidence`, Eq. 1: ``psi = sigmoid(log(p_true) / C)``, in (0, 0.5].
+- :func:`inter_modal_complementarity`, Eq. 2-3: ``phi = 1 - mean_{m != m'} cos(F_m, F_m')``.
+- :func:`difficulty_score`, Eq. 4: ``r = phi + mean_m psi_m``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from array_api_compat import array_namespace
+from array_api_compat import device as _device
+
+__all__ = [
+    "PARTS",
+    "difficulty_score",
+    "inter_modal_complementarity",
+    "intra_modal_confidence",
+]
+
+#: Valid values of the ``parts`` argument of :func:`difficulty_score`.
+PARTS: tuple[str, ...] = ("both", "intra", "inter")
+
+#: Lower bound of a vector norm in the cosine similarity, as in
+#: ``torch.nn.functional.cosine_similarity``.
+_COSINE_EPS = 1e-8
+
+
+def _as_float(xp: Any, x: Any) -> Any:
+    """Cast a non-floating array to float64 (the default real floating dtype of numpy)."""
+    if xp.isdtype(x.dtype, "real floating"):
+        return x
+    return xp.astype(x, xp.float64)
+
+
+def _check_labels(xp: Any, y: Any, n_samples: int, n_classes: int, ref: Any, name: str) -> Any:
+    """Return ``y`` as a 1-D integer array of ``xp`` on the device of ``ref``."""
+    y = xp.asarray(y, device=_device(ref))
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D of shape (n_samples,), got shape {tuple(y.shape)}")
+    if not xp.isdtype(y.dtype, "integral"):
+        raise ValueError(f"y must hold integer-encoded labels 0..C-1, got dtype {y.dtype}")
+    if y.shape[0] != n_samples:
+        raise ValueError(f"y has {y.shape[0]} entries but {name} has {n_samples} rows")
+    if n_samples > 0:
+        low, high = int(xp.min(y)), int(xp.max(y))
+        if low < 0 or high >= n_classes:
+            raise ValueError(
+                f"y must hold labels in 0..{n_classes - 1} ({name} has {n_classes} columns), "
+                f"got labels from {low} to {high}"
+            )
+    return y
+
+
+def _check_proba(xp: Any, proba: Any, name: str) -> Any:
+    if proba.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D of shape (n_samples, n_classes), got shape {tuple(proba.shape)}"
+        )
+    if proba.shape[1] < 1:
+        raise ValueError(f"{name} must have at least 1 column, got shape {tuple(proba.shape)}")
+    return _as_float(xp, proba)
+
+
+def _confidence(xp: Any, proba: Any, y: Any) -> Any:
+    """Eq. 1 on validated inputs."""
+    n_classes = proba.shape[1]
+    classes = xp.arange(n_classes, device=_device(proba))
+    one_hot = y[:, None] == classes[None, :]
+    zero = xp.zeros_like(proba)
+    p_true = xp.sum(xp.where(one_hot, proba, zero), axis=1)
+    info = xp.finfo(proba.dtype)
+    p_true = xp.clip(p_true, min=float(info.smallest_normal), max=1.0)
+    x = xp.log(p_true) / n_classes  # <= 0, so exp(x) <= 1 and the sigmoid below is stable
+    e = xp.exp(x)
+    return e / (1.0 + e)
+
+
+def intra_modal_confidence(proba: Any, y: Any) -> Any:
+    """Intra-modal confidence of one modality (method.md Eq. 1).
+
+    ``psi_i = sigmoid((1 / C) * sum_c y_ic * log p_ic) = sigmoid(log(p_true_i) / C)``.
+
+    Parameters
+    ----------
+    proba : array of shape (n_samples, n_classes)
+        The modality's class probabilities (numpy array, torch tensor or any array-API array).
+    y : array-like of shape (n_samples,)
+        Integer-encoded labels ``0..C-1``; converted to the namespace and device of ``proba``.
+
+    Returns
+    -------
+    psi : array of shape (n_samples,)
+        Confidence in (0, 0.5], same namespace and floating dtype as ``proba`` (float64 if
+        ``proba`` is not floating). ``p_true`` is clipped to ``[smallest normal, 1]`` before the
+        log, so ``p_true = 0`` gives the finite value ``sigmoid(log(smallest normal) / C)``
+        instead of ``-inf`` (no warning).
+
+    Raises
+    ------
+    ValueError
+        If ``proba`` is not 2-D, ``y`` is not 1-D integer with one entry per row of
+        ``proba``, or a label is outside ``0..C-1``.
+    """
+    xp = array_namespace(proba)
+    proba = _check_proba(xp, proba, "proba")
+    y = _check_labels(xp, y, proba.shape[0], proba.shape[1], proba, "proba")
+    return _confidence(xp, proba, y)
+
+
+def _check_embeddings(xp: Any, embeddings: Sequence[Any]) -> list[Any]:
+    if len(embeddings) < 1:
+        raise ValueError("embeddings must hold at least 1 modality, got 0")
+    out = []
+    first_shape = None
+    for m, emb in enumerate(embeddings):
+        if emb.ndim != 2:
+            raise ValueError(
+                f"embeddings[{m}] must be 2-D of shape (n_samples, n_features), "
+                f"got shape {tuple(emb.shape)}"
+            )
+        if first_shape is None:
+            first_shape = tuple(emb.shape)
+        elif tuple(emb.shape) != first_shape:
+            raise ValueError(
+                f"embeddings[{m}] has shape {tuple(emb.shape)} but embeddings[0] has shape "
+                f"{first_shape}; all modalities must share (n_samples, n_features)"
+            )
+        out.append(_as_float(xp, emb))
+    return out
+
+
+def _check_mask(xp: Any, mask: Any, n_samples: int, n_modalities: int, ref: Any) -> Any:
+    """Return ``mask`` as a boolean (n_samples, n_modalities) array of ``xp``."""
+    mask = xp.asarray(mask, device=_device(ref))
+    if tuple(mask.shape) != (n_samples, n_modalities):
+        raise ValueError(
+            f"mask must have shape (n_samples, n_modalities) = ({n_samples}, {n_modalities}), "
+            f"got shape {tuple(mask.shape)}"
+        )
+    if xp.isdtype(mask.dtype, "bool"):
+        return mask
+    if xp.isdtype(mask.dtype, "integral"):
+        return mask != 0
+    raise ValueError(f"mask must be boolean (True = modality present), got dtype {mask.dtype}")
+
+
+def _complementarity(xp: Any, embeddings: list[Any], mask: Any | None) -> Any:
+    """Eq. 2-3 on validated inputs, in O(M) through unit vectors."""
+    n_modalities = len(embeddings)
+    dtype = xp.result_type(*embeddings)
+    n_samples = embeddings[0].shape[0]
+    dev = _device(embeddings[0])
+    if n_modalities == 1:
+        return xp.zeros(n_samples, dtype=dtype, device=dev)
+    total = None
+    self_sim = None
+    for m, emb in enumerate(embeddings):
+        emb = xp.astype(emb, dtype)
+        norm = xp.sqrt(xp.sum(emb * emb, axis=1))
+        norm = xp.clip(norm, min=_COSINE_EPS)
+        unit = emb / norm[:, None]
+        if mask is not None:
+            unit = xp.where(mask[:, m : m + 1], unit, xp.zeros_like(unit))
+        total = unit if total is None else total + unit
+        sq = xp.sum(unit * unit, axis=1)
+        self_sim = sq if self_sim is None else self_sim + sq
+    # sum over ordered pairs m != m' of cos(u_m, u_m') = ||sum_m u_m||^2 - sum_m ||u_m||^2
+    pair_sum = xp.sum(total * total, axis=1) - self_sim
+    if mask is None:
+        return 1.0 - pair_sum / (n_modalities * (n_modalities - 1))
+    k = xp.astype(xp.sum(xp.astype(mask, xp.int64), axis=1), dtype)
+    n_pairs = k * (k - 1.0)
+    enough = k >= 2.0
+    safe_pairs = xp.where(enough, n_pairs, xp.ones_like(n_pairs))
+    return xp.where(enough, 1.0 - pair_sum / safe_pairs, xp.zeros_like(pair_sum))
+
+
+def inter_modal_complementarity(embeddings: Sequence[Any], mask: Any | None = None) -> Any:
+    """Inter-modal complementarity of each sample (method.md Eq. 2-3).
+
+    ``phi_i = 1 - (1 / (M (M - 1))) * sum_{m != m'} cos(F_i^(m), F_i^(m'))``, computed in
+    O(M) as ``||sum_m u_m||^2 - sum_m ||u_m||^2`` with ``u_m = F^(m) / max(||F^(m)||, 1e-8)``
+    (the convention of ``torch.nn.functional.cosine_similarity``; a zero row has cosine 0 with
+    everything).
+
+    Parameters
+    ----------
+    embeddings : sequence of M arrays of shape (n_samples, n_features)
+        One embedding per modality, all of the same shape and namespace.
+    mask : array-like of shape (n_samples, M) or None, default=None
+        True where a modality is present. The mean is then over the ``k (k - 1)`` ordered pairs
+        of the ``k`` present modalities, and ``phi = 0`` for a sample with ``k < 2``.
+
+    Returns
+    -------
+    phi : array of shape (n_samples,)
+        Complementarity in ``[0, 2]``; zeros when ``M == 1`` (there is no pair). Same namespace
+        as ``embeddings``.
+
+    Raises
+    ------
+    ValueError
+        If ``embeddings`` is empty, an embedding is not 2-D or differs in shape from the first,
+        or ``mask`` has the wrong shape or dtype.
+    """
+    embeddings = list(embeddings)
+    xp = array_namespace(*embeddings) if embeddings else None
+    embeddings = _check_embeddings(xp, embeddings)
+    if mask is not None:
+        mask = _check_mask(xp, mask, embeddings[0].shape[0], len(embeddings), embeddings[0])
+    return _complementarity(xp, embeddings, mask)
+
+
+def difficulty_score(
+    probas: Sequence[Any] | None,
+    embeddings: Sequence[Any] | None,
+    y: Any,
+    parts: str = "both",
+    mask: Any | None = None,
+) -> Any:
+    """Curriculum score of each sample (method.md Eq. 4).
+
+    ``r_i = phi_i + (1 / M) * sum_m psi_i^(m)``, with ``psi`` from
+    :func:`intra_modal_confidence` and ``phi`` from :func:`inter_modal_complementarity`.
+
+    Parameters
+    ----------
+    probas : sequence of M arrays of shape (n_samples, n_classes), or None
+        Each modality's class probabilities. May be None when ``parts == "inter"``.
+    embeddings : sequence of M arrays of shape (n_samples, n_features), or None
+        Each modality's embedding. May be None when ``parts == "intra"``.
+    y : array-like of shape (n_samples,)
+        Integer-encoded labels ``0..C-1``.
+    parts : {"both", "intra", "inter"}, default="both"
+        ``"intra"``: mean psi only; ``"inter"``: phi only; ``"both"``: their sum.
+    mask : array-like of shape (n_samples, M) or None, default=None
+        True where a modality is present. psi is then averaged over the present modalities
+        only (0 for a sample with none), and phi as in :func:`inter_modal_complementarity`.
+
+    Returns
+    -------
+    r : array of shape (n_samples,)
+        The score, same namespace as the inputs. Higher means confident and complementary.
+
+    Raises
+    ------
+    ValueError
+        If ``parts`` is unknown, a needed input is missing or empty, the shapes are
+        inconsistent (the message names the offending modality index), ``probas`` and
+        ``embeddings`` hold different numbers of modalities, or ``y`` / ``mask`` is invalid.
+    """
+    if parts not in PARTS:
+        valid = ", ".join(repr(p) for p in PARTS)
+        raise ValueError(f"parts must be one of {valid}, got {parts!r}")
+    use_intra = parts in ("both", "intra")
+    use_inter = parts in ("both", "inter")
+    if use_intra and probas is None:
+        raise ValueError(f"probas is required when parts={parts!r}")
+    if use_inter and embeddings is None:
+        raise ValueError(f"embeddings is required when parts={parts!r}")
+
+    probas = list(probas) if probas is not None else None
+    embeddings = list(embeddings) if embeddings is not None else None
+    if probas is not None and embeddings is not None and len(probas) != len(embeddings):
+        raise ValueError(
+            f"probas holds {len(probas)} modalities but embeddings holds {len(embeddings)}"
+        )
+    arrays = (probas or []) + (embeddings or [])
+    if not arrays:
+        raise ValueError("probas and embeddings must hold at least 1 modality, got 0")
+    xp = array_namespace(*arrays)
+
+    if probas is not None:
+        if len(probas) < 1:
+            raise ValueError("probas must hold at least 1 modality, got 0")
+        checked = []
+        for m, proba in enumerate(probas):
+            proba = _check_proba(xp, proba, f"probas[{m}]")
+            if m > 0 and tuple(proba.shape) != tuple(checked[0].shape):
+                raise ValueError(
+                    f"probas[{m}] has shape {tuple(proba.shape)} but probas[0] has shape "
+                    f"{tuple(checked[0].shape)}"
+                )
+            checked.append(proba)
+        probas = checked
+    if embeddings is not None:
+        embeddings = _check_embeddings(xp, embeddings)
+    if probas is not None and embeddings is not None:
+        if probas[0].shape[0] != embeddings[0].shape[0]:
+            raise ValueError(
+                f"probas[0] has {probas[0].shape[0]} rows but embeddings[0] has "
+                f"{embeddings[0].shape[0]}"
+            )
+    ref = probas[0] if probas is not None else embeddings[0]
+    n_samples = ref.shape[0]
+    n_modalities = len(probas) if probas is not None else len(embeddings)
+    if mask is not None:
+        mask = _check_mask(xp, mask, n_samples, n_modalities, ref)
+
+    score = None
+    if use_intra:
+        y = _check_labels(xp, y, n_samples, probas[0].shape[1], probas[0], "probas[0]")
+        psi_sum = None
+        for m, proba in enumerate(probas):
+            psi = _confidence(xp, proba, y)
+            if mask is not None:
+                psi = xp.where(mask[:, m], psi, xp.zeros_like(psi))
+            psi_sum = psi if psi_sum is None else psi_sum + psi
+        if mask is None:
+            score = psi_sum / n_modalities
+        else:
+            k = xp.astype(xp.sum(xp.astype(mask, xp.int64), axis=1), psi_sum.dtype)
+            safe_k = xp.where(k > 0, k, xp.ones_like(k))
+            score = xp.where(k > 0, psi_sum / safe_k, xp.zeros_like(psi_sum))
+    if use_inter:
+        phi = _complementarity(xp, embeddings, mask)
+        if score is None:
+            score = phi
+        else:
+            dtype = xp.result_type(score, phi)
+            score = xp.astype(score, dtype) + xp.astype(phi, dtype)
+    return score
