@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import warnings
 from collections.abc import Mapping
 from numbers import Integral, Real
 from typing import Any
@@ -22,6 +23,7 @@ from skorch.utils import to_tensor
 
 from ._dataset import MultimodalDataset, collate_batch
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
+from ._version import __version__
 from .callbacks import ORDERS, CurriculumScheduling
 from .losses import FocalLoss
 from .modules import EarlyFusionNet
@@ -500,6 +502,35 @@ default="climd"
         """
         proba = self.predict_proba(X, present)
         return self.classes_[np.argmax(proba, axis=1)]
+
+    def __getstate__(self) -> dict:
+        """Pickle state, stamped with the climd-sklearn version that wrote it.
+
+        Returns
+        -------
+        state : dict
+            The estimator's state.
+        """
+        return dict(super().__getstate__(), _climd_sklearn_version=__version__)
+
+    def __setstate__(self, state: dict) -> None:
+        """Restore a pickled estimator, warning when another package version wrote it.
+
+        Parameters
+        ----------
+        state : dict
+            The state written by :meth:`__getstate__`.
+        """
+        saved = state.pop("_climd_sklearn_version", "unknown")
+        if saved != __version__:
+            warnings.warn(
+                f"This {type(self).__name__} was saved with climd-sklearn {saved} and is "
+                f"loaded with {__version__}; results may differ. Refit it, or load it with "
+                f"climd-sklearn {saved}.",
+                UserWarning,
+                stacklevel=2,
+            )
+        super().__setstate__(state)
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()
