@@ -148,7 +148,12 @@ def _check_mask(xp: Any, mask: Any, n_samples: int, n_modalities: int, ref: Any)
         return mask
     if xp.isdtype(mask.dtype, "integral"):
         return mask != 0
-    raise ValueError(f"mask must be boolean (True = modality present), got dtype {mask.dtype}")
+    if xp.isdtype(mask.dtype, "real floating") and bool(xp.all((mask == 0) | (mask == 1))):
+        return mask != 0
+    raise ValueError(
+        "mask must be boolean (True = modality present), or hold only 0 and 1, "
+        f"got dtype {mask.dtype}"
+    )
 
 
 def _complementarity(xp: Any, embeddings: list[Any], mask: Any | None) -> Any:
@@ -195,7 +200,8 @@ def inter_modal_complementarity(embeddings: Sequence[Any], mask: Any | None = No
     embeddings : sequence of M arrays of shape (n_samples, n_features)
         One embedding per modality, all of the same shape and namespace.
     mask : array-like of shape (n_samples, M) or None, default=None
-        True where a modality is present. The mean is then over the ``k (k - 1)`` ordered pairs
+        True where a modality is present (integer or floating 0/1 masks are accepted too).
+        The mean is then over the ``k (k - 1)`` ordered pairs
         of the ``k`` present modalities, and ``phi = 0`` for a sample with ``k < 2``.
 
     Returns
@@ -237,7 +243,7 @@ def difficulty_score(
     embeddings : sequence of M arrays of shape (n_samples, n_features), or None
         Each modality's embedding. May be None when ``parts == "intra"``.
     y : array-like of shape (n_samples,)
-        Integer-encoded labels ``0..C-1``.
+        Integer-encoded labels ``0..C-1``; not used when ``parts == "inter"``.
     parts : {"both", "intra", "inter"}, default="both"
         ``"intra"``: mean psi only; ``"inter"``: phi only; ``"both"``: their sum.
     mask : array-like of shape (n_samples, M) or None, default=None

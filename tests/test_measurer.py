@@ -200,6 +200,9 @@ def test_complementarity_mask():
     np.testing.assert_allclose(
         inter_modal_complementarity(embeddings, mask=np.ones((4, 3), dtype=int)), full, atol=1e-12
     )
+    np.testing.assert_allclose(
+        inter_modal_complementarity(embeddings, mask=mask.astype(np.float32)), phi, atol=1e-12
+    )
     # a numpy mask with torch embeddings
     phi_t = inter_modal_complementarity([torch.from_numpy(e) for e in embeddings], mask=mask)
     assert isinstance(phi_t, torch.Tensor)
@@ -218,7 +221,7 @@ def test_complementarity_errors():
     with pytest.raises(ValueError, match=r"mask must have shape .* = \(3, 2\), got shape \(3,\)"):
         inter_modal_complementarity([np.ones((3, 2)), np.ones((3, 2))], mask=np.ones(3, bool))
     with pytest.raises(ValueError, match="mask must be boolean"):
-        inter_modal_complementarity([np.ones((3, 2)), np.ones((3, 2))], mask=np.ones((3, 2)))
+        inter_modal_complementarity([np.ones((3, 2)), np.ones((3, 2))], mask=np.full((3, 2), 0.5))
 
 
 # ------------------------------------------------------------------------------------------
