@@ -25,7 +25,7 @@ from ._dataset import MultimodalDataset, collate_batch
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
 from ._version import __version__
 from .callbacks import ORDERS, CurriculumScheduling
-from .losses import FocalLoss
+from .losses import BalancedSoftmaxLoss, FocalLoss
 from .modules import EarlyFusionNet
 from .sampler import CurriculumSampler
 from .schedulers import SCHEDULER_NAMES, make_scheduler
@@ -135,10 +135,16 @@ default="climd"
         Weight lambda of the per-modality heads' auxiliary loss.
     class_weight : dict, "balanced" or None, default=None
         Class weights of the loss, as in scikit-learn.
-    loss : {"ce", "focal"}, default="ce"
-        Cross-entropy or focal loss.
+    loss : {"ce", "focal", "balanced_softmax"}, default="ce"
+        Cross-entropy, focal loss, or balanced-softmax cross-entropy (the logits are shifted
+        by the log training priors during training, so predictions target the balanced
+        error; Ren et al. 2020, Menon et al. 2021).
     focal_gamma : float, default=2.0
         Focusing parameter of the focal loss.
+    logit_adjustment : float, default=0.0
+        Post-hoc logit adjustment (Menon et al. 2021): ``predict_proba`` returns
+        ``softmax(logits - tau * log prior)`` with ``tau = logit_adjustment`` and the
+        training class frequencies as prior. 0 leaves the network's output unchanged.
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
@@ -163,6 +169,9 @@ default="climd"
     ----------
     classes_ : numpy.ndarray
         The class labels.
+    class_prior_ : numpy.ndarray
+        Training frequency of each class (used by ``logit_adjustment`` and
+        ``loss="balanced_softmax"``).
     net_ : skorch.NeuralNetClassifier
         The trained skorch net; ``net_.history`` holds the per-epoch curriculum.
     modality_names_ : tuple of str
@@ -214,8 +223,9 @@ default="climd"
         "n_buckets": [Interval(Integral, 1, None, closed="left")],
         "aux_weight": [Interval(Real, 0, None, closed="left")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
-        "loss": [StrOptions({"ce", "focal"})],
+        "loss": [StrOptions({"ce", "focal", "balanced_softmax"})],
         "focal_gamma": [Interval(Real, 0, None, closed="left")],
+        "logit_adjustment": [Interval(Real, 0, None, closed="left")],
         "modalities": [dict, None],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "device": [str],
@@ -251,6 +261,7 @@ default="climd"
         class_weight: dict | str | None = None,
         loss: str = "ce",
         focal_gamma: float = 2.0,
+        logit_adjustment: float = 0.0,
         modalities: dict | None = None,
         validation_fraction: float | None = None,
         device: str = "cpu",
@@ -282,6 +293,7 @@ default="climd"
         self.class_weight = class_weight
         self.loss = loss
         self.focal_gamma = focal_gamma
+        self.logit_adjustment = logit_adjustment
         self.modalities = modalities
         self.validation_fraction = validation_fraction
         self.device = device
@@ -325,6 +337,7 @@ default="climd"
                 f"the data contains only one class: {self.classes_.tolist()[0]!r}."
             )
         y_enc = self.label_encoder_.transform(y)
+        self.class_prior_ = np.bincount(y_enc, minlength=len(self.classes_)) / len(y_enc)
         rng = check_random_state(self.random_state)
         torch_seed, sampler_seed, order_seed, split_seed = rng.randint(0, 2**31 - 1, size=4)
         self.net_ = self._build_net(y_enc, int(sampler_seed), int(order_seed), int(split_seed))
@@ -398,6 +411,10 @@ default="climd"
             weight = torch.as_tensor(np.asarray(weight), dtype=torch.float32)
         if self.loss == "focal":
             return {"criterion": FocalLoss, "criterion__gamma": self.focal_gamma,
+                    "criterion__weight": weight}
+        if self.loss == "balanced_softmax":
+            prior = torch.as_tensor(self.class_prior_, dtype=torch.float32)
+            return {"criterion": BalancedSoftmaxLoss, "criterion__prior": prior,
                     "criterion__weight": weight}
         return {"criterion": torch.nn.CrossEntropyLoss, "criterion__weight": weight}
 
@@ -483,7 +500,11 @@ default="climd"
         """
         check_is_fitted(self, "net_")
         X_dict = self._with_presence(validate_predict_data(self, X), present)
-        return self.net_.predict_proba(X_dict).astype(np.float64)
+        proba = self.net_.predict_proba(X_dict).astype(np.float64)
+        if self.logit_adjustment:
+            proba = proba * self.class_prior_ ** -float(self.logit_adjustment)
+            proba /= proba.sum(axis=1, keepdims=True)
+        return proba
 
     def predict(self, X: Any, present: Any = None) -> np.ndarray:
         """Predict class labels.

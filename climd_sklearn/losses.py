@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["FocalLoss"]
+__all__ = ["BalancedSoftmaxLoss", "FocalLoss"]
 
 
 class FocalLoss(nn.Module):
@@ -53,3 +53,50 @@ class FocalLoss(nn.Module):
             return loss.mean()
         w = self.weight.to(logits.dtype)[target]
         return (w * loss).sum() / w.sum()
+
+
+class BalancedSoftmaxLoss(nn.Module):
+    """Balanced softmax cross-entropy (Ren et al. 2020; logit-adjusted loss of Menon et al. 2021).
+
+    Trains with ``CE(logits + tau * log prior, y)``, so that the raw logits estimate the
+    class-balanced posterior: predicting with them targets the balanced error instead of
+    following the training class frequencies.
+
+    Parameters
+    ----------
+    prior : torch.Tensor of shape (n_classes,)
+        Training class frequencies, summing to 1.
+    tau : float, default=1.0
+        Strength of the adjustment; 0 gives plain cross-entropy.
+    weight : torch.Tensor of shape (n_classes,) or None, default=None
+        Per-class weights, as in :class:`torch.nn.CrossEntropyLoss`.
+    """
+
+    def __init__(
+        self, prior: torch.Tensor, tau: float = 1.0, weight: torch.Tensor | None = None
+    ) -> None:
+        super().__init__()
+        prior = torch.as_tensor(prior, dtype=torch.float32)
+        if prior.ndim != 1 or bool((prior <= 0).any()):
+            raise ValueError("prior must be a 1-D tensor of positive class frequencies.")
+        self.tau = float(tau)
+        self.register_buffer("log_prior", torch.log(prior / prior.sum()))
+        self.register_buffer("weight", None if weight is None else torch.as_tensor(weight))
+
+    def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Compute the loss.
+
+        Parameters
+        ----------
+        logits : torch.Tensor of shape (n_samples, n_classes)
+            Unnormalised scores.
+        target : torch.Tensor of shape (n_samples,)
+            Integer class indices.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            A scalar.
+        """
+        shifted = logits + self.tau * self.log_prior.to(logits.dtype)
+        return F.cross_entropy(shifted, target, weight=self.weight)

@@ -274,3 +274,22 @@ def test_cuda_fit_matches_shapes_and_loads_on_cpu(data):
 def test_make_multimodal_helper_is_imbalanced():
     _, y = make_multimodal()
     assert np.bincount(y).tolist() == [40, 15, 8]
+
+
+def test_post_hoc_logit_adjustment_divides_by_the_prior(data):
+    X, y = data
+    raw = CLIMDClassifier(random_state=0, **FAST).fit(X, y)
+    adj = CLIMDClassifier(random_state=0, logit_adjustment=1.0, **FAST).fit(X, y)
+    prior = np.bincount(y) / len(y)
+    np.testing.assert_allclose(adj.class_prior_, prior)
+    expected = raw.predict_proba(X) / prior
+    expected /= expected.sum(1, keepdims=True)
+    np.testing.assert_allclose(adj.predict_proba(X), expected, rtol=1e-6)
+
+
+def test_balanced_softmax_loss_uses_the_training_prior(data):
+    X, y = data
+    clf = CLIMDClassifier(loss="balanced_softmax", random_state=0, **FAST).fit(X, y)
+    np.testing.assert_allclose(clf.net_.criterion_.log_prior.numpy(),
+                               np.log(np.bincount(y) / len(y)), rtol=1e-6)
+    assert clf.score(X, y) > 0.6
