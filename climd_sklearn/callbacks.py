@@ -74,6 +74,7 @@ class CurriculumScheduling(Callback):
         Returns
         -------
         self : CurriculumScheduling
+            The callback, ready for a new fit.
         """
         if self.order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}, got {self.order!r}.")

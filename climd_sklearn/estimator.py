@@ -122,13 +122,14 @@ default="climd"
     gamma : float, default=0.3
         The power-law smoothing hyperparameter of Eq. 6-7.
     alpha : float or None, default=None
-        alpha(T); None fits it to the class counts by Eq. 6.
+        The power-law exponent alpha(T) of the last curriculum epoch; None fits it to the
+        class counts by the paper's Eq. 6.
     curriculum_epochs : int or None, default=None
         T, the number of curriculum epochs; None means ``max_epochs``.
     rescore_every : int, default=1
         Rescore the training set every this many epochs.
     initial_fraction : float, default=0.33
-        c0 of the linear, root and geometric pacing functions.
+        The starting fraction c0 of the linear, root and geometric pacing functions.
     n_buckets : int, default=5
         K, the number of difficulty buckets of the baby-step and one-pass schedulers.
     aux_weight : float, default=1.0

@@ -1,4 +1,4 @@
-"""Multimodal curriculum measurer of CLIMD (method.md, section 2, Eq. 1-4).
+"""Multimodal curriculum measurer of CLIMD (Han et al. 2025, Eq. 1-4).
 
 This module is floor 1 of the package: it imports neither torch nor scikit-learn. It is written
 against the array API through ``array_api_compat``, so numpy arrays in give numpy arrays out and
@@ -83,7 +83,7 @@ def _confidence(xp: Any, proba: Any, y: Any) -> Any:
 
 
 def intra_modal_confidence(proba: Any, y: Any) -> Any:
-    """Intra-modal confidence of one modality (method.md Eq. 1).
+    """Intra-modal confidence of one modality, the paper's Eq. 1.
 
     ``psi_i = sigmoid((1 / C) * sum_c y_ic * log p_ic) = sigmoid(log(p_true_i) / C)``.
 
@@ -188,7 +188,7 @@ def _complementarity(xp: Any, embeddings: list[Any], mask: Any | None) -> Any:
 
 
 def inter_modal_complementarity(embeddings: Sequence[Any], mask: Any | None = None) -> Any:
-    """Inter-modal complementarity of each sample (method.md Eq. 2-3).
+    """Inter-modal complementarity of each sample, the paper's Eq. 2-3.
 
     ``phi_i = 1 - (1 / (M (M - 1))) * sum_{m != m'} cos(F_i^(m), F_i^(m'))``, computed in
     O(M) as ``||sum_m u_m||^2 - sum_m ||u_m||^2`` with ``u_m = F^(m) / max(||F^(m)||, 1e-8)``
@@ -231,7 +231,7 @@ def difficulty_score(
     parts: str = "both",
     mask: Any | None = None,
 ) -> Any:
-    """Curriculum score of each sample (method.md Eq. 4).
+    """Curriculum score of each sample, the paper's Eq. 4.
 
     ``r_i = phi_i + (1 / M) * sum_m psi_i^(m)``, with ``psi`` from
     :func:`intra_modal_confidence` and ``phi`` from :func:`inter_modal_complementarity`.

@@ -138,8 +138,9 @@ class _PerModalityNet(nn.Module):
 class EarlyFusionNet(_PerModalityNet):
     """The paper's baseline: per-modality MLP encoders, concatenation, a linear classifier.
 
-    Each modality also has a linear head on its embedding (method.md section 1), used for
-    Eq. 1's intra-modal confidence and trained with the auxiliary loss.
+    Each modality also has a linear head on its embedding (our choice where the paper leaves
+    the model open), used for Eq. 1's intra-modal confidence and trained with the auxiliary
+    loss.
 
     Parameters
     ----------

@@ -2,7 +2,7 @@
 
 This module is floor 1 of the package: pure numpy, no torch, no scikit-learn.
 
-CLIMD (method.md, section 3) fits a power law to the class counts (Eq. 5-6), moves the class
+CLIMD (Han et al. 2025, section 2.2) fits a power law to the class counts (Eq. 5-6), moves the class
 distribution of the training subset from uniform to that power law over the curriculum epochs
 (Eq. 7), and grows the subset linearly to the whole training set. The ablation schedulers
 (section 4) ignore classes and train on the top fraction of all samples (Linear, Root,
@@ -42,6 +42,7 @@ __all__ = [
     "root_pacing",
 ]
 
+#: Names accepted by :func:`make_scheduler` and by ``CLIMDClassifier(curriculum=...)``.
 SCHEDULER_NAMES: tuple[str, ...] = (
     "climd",
     "linear",
@@ -164,7 +165,7 @@ def _check_select_inputs(priority: Any, y: Any) -> tuple[np.ndarray, np.ndarray]
 
 
 def fit_power_law_alpha(class_counts: Any, gamma: float = 0.3) -> float:
-    """Fit the power-law exponent of the class counts (method.md Eq. 6).
+    """Fit the power-law exponent of the class counts, the paper's Eq. 6.
 
     ``alpha_hat = (1 / gamma) * (1 + C / (sum_c ln n_c - C * ln n_min))``.
 
@@ -201,7 +202,7 @@ def fit_power_law_alpha(class_counts: Any, gamma: float = 0.3) -> float:
 
 
 def alpha_at(t: int, T: int, alpha_T: float) -> float:
-    """Exponent of the power law at curriculum epoch ``t`` (method.md, before Eq. 7).
+    """Exponent of the power law at curriculum epoch ``t``, used in the paper's Eq. 7.
 
     ``alpha(t) = 1 + (alpha_T - 1) * w`` with ``w = (t - 1) / (T - 1)`` (``w = 1`` when
     ``T == 1``).
@@ -259,7 +260,7 @@ def _power_law(n_classes: int, exponent: float) -> np.ndarray:
 def class_distribution(
     t: int, T: int, alpha_T: float, n_classes: int, gamma: float = 0.3
 ) -> np.ndarray:
-    """Class distribution of the training subset at curriculum epoch ``t`` (method.md Eq. 7).
+    """Class distribution of the training subset at curriculum epoch ``t``, the paper's Eq. 7.
 
     ``q_t(c) = (1 - w) / C + w * c ** (-gamma * alpha(t)) / sum_i i ** (-gamma * alpha(t))``
     with ``w = (t - 1) / (T - 1)`` (``w = 1`` when ``T == 1``) and ``alpha(t)`` from
@@ -345,7 +346,7 @@ def class_quotas(
     alpha: float | None = None,
     subset_size: int | None = None,
 ) -> np.ndarray:
-    """Number of samples each class contributes at curriculum epoch ``t`` (method.md, sec. 3).
+    """Number of samples each class contributes at curriculum epoch ``t``.
 
     Steps: classes are ranked by count, descending, ties by label order; ``q_t`` comes from
     :func:`class_distribution` with ``alpha_T = alpha`` (fitted by :func:`fit_power_law_alpha`
@@ -626,7 +627,7 @@ class BaseScheduler(ABC):
 
 
 class CLIMDScheduler(BaseScheduler):
-    """CLIMD's class-distribution-guided training sample scheduler (method.md, section 3).
+    """CLIMD's class-distribution-guided training sample scheduler.
 
     At curriculum epoch ``t`` each class contributes ``class_quotas(...)[c]`` samples, its
     highest-priority ones. Classes absent from ``y`` are left out of Eq. 6-7 (Eq. 6 is
@@ -800,7 +801,7 @@ class _PacingScheduler(BaseScheduler):
 
 
 class LinearScheduler(_PacingScheduler):
-    """Class-blind scheduler with linear pacing (ablation; method.md, section 4).
+    """Class-blind scheduler with linear pacing (an ablation of the paper's Table 4).
 
     At epoch ``t`` it takes the ``ceil(lambda(t) * n)`` highest-priority samples (at least
     ``min_size``, at most ``n``), ``lambda`` from :func:`linear_pacing` with ``t`` the 1-based
@@ -823,7 +824,7 @@ class LinearScheduler(_PacingScheduler):
 
 
 class RootScheduler(_PacingScheduler):
-    """Class-blind scheduler with root pacing (ablation; method.md, section 4).
+    """Class-blind scheduler with root pacing (an ablation of the paper's Table 4).
 
     At epoch ``t`` it takes the ``ceil(lambda(t) * n)`` highest-priority samples (at least
     ``min_size``, at most ``n``), ``lambda`` from :func:`root_pacing` with ``t`` the 1-based
@@ -846,7 +847,7 @@ class RootScheduler(_PacingScheduler):
 
 
 class GeometricScheduler(_PacingScheduler):
-    """Class-blind scheduler with geometric pacing (ablation; method.md, section 4).
+    """Class-blind scheduler with geometric pacing (an ablation of the paper's Table 4).
 
     At epoch ``t`` it takes the ``ceil(lambda(t) * n)`` highest-priority samples (at least
     ``min_size``, at most ``n``), ``lambda`` from :func:`geometric_pacing` with ``t`` the
@@ -930,7 +931,7 @@ class _BucketScheduler(BaseScheduler):
 
 
 class BabyStepScheduler(_BucketScheduler):
-    """Baby Step scheduler (ablation; method.md, section 4).
+    """Baby Step scheduler (an ablation of the paper's Table 4).
 
     Samples are sorted by priority, descending, and split into ``K`` buckets with
     ``np.array_split`` (bucket 1 = highest priority). Stage ``k = min(K, ceil(t * K / T))``
@@ -952,7 +953,7 @@ class BabyStepScheduler(_BucketScheduler):
 
 
 class OnePassScheduler(_BucketScheduler):
-    """One-Pass scheduler (ablation; method.md, section 4).
+    """One-Pass scheduler (an ablation of the paper's Table 4).
 
     Same buckets as :class:`BabyStepScheduler`, but stage ``k`` trains on bucket ``k`` alone;
     after ``n_epochs``, on all data. A bucket smaller than ``min_size`` is extended with the

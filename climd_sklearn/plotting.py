@@ -1,0 +1,365 @@
+"""Plots of CLIMD's schedule, of a fitted curriculum and of the training curves.
+
+matplotlib is an optional dependency (``pip install climd-sklearn[plot]``); it is imported
+inside the functions, so importing this module never needs it. Every function draws on the
+given :class:`matplotlib.axes.Axes` (a new figure when ``ax`` is None) and returns that Axes,
+so the plots compose with any figure layout and work with any backend, headless ``Agg``
+included.
+
+- :func:`plot_schedule`: the per-epoch class counts that the schedule prescribes, as stacked
+  bars (the paper's Fig. 2), computed with :func:`climd_sklearn.schedulers.class_quotas`.
+- :func:`plot_curriculum`: what a fitted :class:`~climd_sklearn.CLIMDClassifier` actually
+  trained on: per-class counts per epoch, the subset size, and the mean curriculum score.
+- :func:`plot_training_curves`: ``train_loss``, ``valid_loss`` and ``valid_f1_macro``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from numbers import Integral
+from typing import Any
+
+import numpy as np
+
+from .schedulers import class_quotas, fit_power_law_alpha
+
+__all__ = ["plot_curriculum", "plot_schedule", "plot_training_curves"]
+
+_INSTALL_HINT = (
+    "climd_sklearn.plotting needs matplotlib, which is not installed. "
+    "Install it with `pip install climd-sklearn[plot]` (or `pip install matplotlib`)."
+)
+
+
+def _pyplot() -> Any:
+    """Import and return ``matplotlib.pyplot``, or raise an ImportError naming the extra."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - exercised by monkeypatching sys.modules
+        raise ImportError(_INSTALL_HINT) from exc
+    return plt
+
+
+def _get_ax(ax: Any) -> Any:
+    """Return ``ax``, or the Axes of a new figure when ``ax`` is None."""
+    plt = _pyplot()
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _integer_epochs(ax: Any) -> None:
+    """Put ticks of the x axis (epochs) on integers only."""
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _class_colors(n_classes: int) -> list[Any]:
+    """One color per class: ``tab10`` up to 10 classes, ``viridis`` beyond."""
+    import matplotlib
+
+    if n_classes <= 10:
+        cmap = matplotlib.colormaps["tab10"]
+        return [cmap(c) for c in range(n_classes)]
+    cmap = matplotlib.colormaps["viridis"]
+    return [cmap(x) for x in np.linspace(0.0, 1.0, n_classes)]
+
+
+def _stacked_bars(
+    ax: Any, epochs: np.ndarray, counts: np.ndarray, names: Sequence[str]
+) -> list[Any]:
+    """Draw ``counts`` (n_epochs, n_classes) as bars stacked per epoch, one container a class."""
+    bottom = np.zeros(counts.shape[0])
+    containers = []
+    for c, (name, color) in enumerate(zip(names, _class_colors(counts.shape[1]))):
+        containers.append(
+            ax.bar(epochs, counts[:, c], bottom=bottom, color=color, label=name, width=0.8)
+        )
+        bottom = bottom + counts[:, c]
+    return containers
+
+
+def _class_names(class_names: Sequence[Any] | None, n_classes: int) -> list[str]:
+    if class_names is None:
+        return [f"class {c}" for c in range(n_classes)]
+    names = [str(name) for name in class_names]
+    if len(names) != n_classes:
+        raise ValueError(
+            f"class_names must hold one name per class ({n_classes}), got {len(names)}."
+        )
+    return names
+
+
+def plot_schedule(
+    class_counts: Sequence[int],
+    n_epochs: int,
+    gamma: float = 0.3,
+    alpha: float | None = None,
+    ax: Any = None,
+    *,
+    class_names: Sequence[Any] | None = None,
+) -> Any:
+    """Plot CLIMD's schedule: each epoch's per-class sample counts as stacked bars.
+
+    The counts are those of :func:`climd_sklearn.schedulers.class_quotas` for epochs
+    ``t = 1..n_epochs``: the subset grows linearly to the whole training set while its class
+    distribution moves from uniform to the fitted power law (Eq. 5-7; the paper's Fig. 2).
+    They depend only on the class counts, not on the data or the model.
+
+    Parameters
+    ----------
+    class_counts : sequence of int
+        Number of training samples of each class (integers >= 1), in label order.
+    n_epochs : int
+        ``T``, the number of curriculum epochs (>= 1).
+    gamma : float, default=0.3
+        Smoothing hyperparameter of the power law, > 0.
+    alpha : float or None, default=None
+        ``alpha(T)``; None fits it to ``class_counts`` with
+        :func:`~climd_sklearn.schedulers.fit_power_law_alpha` (Eq. 6).
+    ax : matplotlib.axes.Axes or None, default=None
+        Axes to draw on; None creates a new figure.
+    class_names : sequence or None, default=None
+        Legend names of the classes, in label order; None uses ``"class 0"``, ...
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        The Axes, holding one bar container per class (in label order, stacked bottom-up).
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+    ValueError
+        If an argument is invalid (see :func:`~climd_sklearn.schedulers.class_quotas`) or
+        ``class_names`` does not hold one name per class.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from climd_sklearn.plotting import plot_schedule
+    >>> ax = plot_schedule([305, 103, 92, 80, 32], n_epochs=10)
+    >>> len(ax.containers)
+    5
+    """
+    counts = np.asarray(class_counts)
+    if isinstance(n_epochs, bool) or not isinstance(n_epochs, Integral) or n_epochs < 1:
+        raise ValueError(f"n_epochs must be an int >= 1, got {n_epochs!r}.")
+    epochs = np.arange(1, int(n_epochs) + 1)
+    quotas = np.array([class_quotas(counts, t, n_epochs, gamma=gamma, alpha=alpha) for t in epochs])
+    names = _class_names(class_names, quotas.shape[1])
+    alpha_T = fit_power_law_alpha(counts, gamma) if alpha is None else float(alpha)
+    names = [f"{name} (n={int(n)})" for name, n in zip(names, counts)]
+    ax = _get_ax(ax)
+    _stacked_bars(ax, epochs, quotas, names)
+    alpha_text = "inf" if math.isinf(alpha_T) else f"{alpha_T:.3g}"
+    ax.set_title(f"CLIMD schedule (T={n_epochs}, gamma={gamma:g}, alpha(T)={alpha_text})")
+    ax.set_xlabel("epoch t")
+    _integer_epochs(ax)
+    ax.set_ylabel("training samples per class")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+def _history_of(estimator_or_history: Any) -> tuple[list[Mapping[str, Any]], Any]:
+    """The history rows and the class labels (or None) of an estimator, net or history."""
+    obj = estimator_or_history
+    classes = None
+    if hasattr(obj, "get_params") and hasattr(obj, "curriculum"):  # a CLIMDClassifier
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(obj, "net_")
+        classes = obj.classes_
+        obj = obj.net_.history
+    elif hasattr(obj, "history") and hasattr(obj, "module"):  # a skorch net
+        obj = obj.history
+    if isinstance(obj, Mapping) or not isinstance(obj, Sequence):
+        raise TypeError(
+            "Expected a fitted CLIMDClassifier, a skorch net or its history (a list of "
+            f"per-epoch dicts), got {type(estimator_or_history).__name__}."
+        )
+    rows = list(obj)
+    if not rows:
+        raise ValueError("The history is empty: fit the estimator first.")
+    if not all(isinstance(row, Mapping) for row in rows):
+        raise TypeError("A history must be a list of per-epoch dicts.")
+    return rows, classes
+
+
+def _series(rows: list[Mapping[str, Any]], key: str) -> tuple[np.ndarray, list[Any]]:
+    """Epoch numbers and values of the rows that hold ``key``."""
+    epochs, values = [], []
+    for i, row in enumerate(rows):
+        if key in row:
+            epochs.append(row.get("epoch", i + 1))
+            values.append(row[key])
+    return np.asarray(epochs, dtype=np.int64), values
+
+
+def plot_curriculum(estimator_or_history: Any, ax: Any = None) -> Any:
+    """Plot the curriculum a fitted estimator trained on.
+
+    Draws, per epoch, the number of training samples of each class as stacked bars (from the
+    history's ``class_counts``, recorded during the curriculum epochs), the subset size as a
+    black line (``subset_size``, every epoch), and the mean curriculum score ``r`` (Eq. 4,
+    ``score_mean``, recorded at each rescoring) as a red dashed line on a twin y axis.
+    Epochs after the curriculum, and every epoch of a fit with ``curriculum=None``, have only
+    a subset size.
+
+    Parameters
+    ----------
+    estimator_or_history : CLIMDClassifier, skorch.NeuralNet or skorch.history.History
+        A fitted estimator (its ``net_.history`` is plotted and its ``classes_`` name the
+        classes), a fitted skorch net, or a history: a list of per-epoch dicts.
+    ax : matplotlib.axes.Axes or None, default=None
+        Axes to draw on; None creates a new figure.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        The Axes with the bars (one container per class) and the subset-size line. The
+        score line, if the history has ``score_mean``, is on a twin Axes that shares the x
+        axis (``ax.figure.axes`` lists it after ``ax``).
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+    sklearn.exceptions.NotFittedError
+        If an estimator is given that is not fitted.
+    TypeError
+        If ``estimator_or_history`` is none of the accepted types.
+    ValueError
+        If the history is empty.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from climd_sklearn.plotting import plot_curriculum
+    >>> history = [
+    ...     {"epoch": 1, "subset_size": 4, "class_counts": [2, 2], "score_mean": 0.4},
+    ...     {"epoch": 2, "subset_size": 8, "class_counts": [6, 2], "score_mean": 0.6},
+    ... ]
+    >>> ax = plot_curriculum(history)
+    >>> [float(bar.get_height()) for bar in ax.containers[0]]
+    [2.0, 6.0]
+    """
+    rows, classes = _history_of(estimator_or_history)
+    ax = _get_ax(ax)
+    handles = []
+
+    bar_epochs, counts = _series(rows, "class_counts")
+    if counts:
+        n_classes = max(len(c) for c in counts)
+        matrix = np.zeros((len(counts), n_classes))
+        for i, row_counts in enumerate(counts):
+            matrix[i, : len(row_counts)] = row_counts
+        if classes is not None and len(classes) == n_classes:
+            names = [f"class {c}" for c in classes]
+        else:
+            names = [f"class {c}" for c in range(n_classes)]
+        handles += _stacked_bars(ax, bar_epochs, matrix, names)
+
+    size_epochs, sizes = _series(rows, "subset_size")
+    if sizes:
+        (line,) = ax.plot(
+            size_epochs, sizes, color="black", marker=".", linewidth=1.5, label="subset size"
+        )
+        handles.append(line)
+    ax.set_xlabel("epoch")
+    _integer_epochs(ax)
+    ax.set_ylabel("training samples")
+
+    score_epochs, scores = _series(rows, "score_mean")
+    if scores:
+        twin = ax.twinx()
+        (score_line,) = twin.plot(
+            score_epochs,
+            scores,
+            color="tab:red",
+            linestyle="--",
+            marker="o",
+            markersize=3,
+            label="mean score r",
+        )
+        twin.set_ylabel("mean curriculum score r (Eq. 4)")
+        handles.append(score_line)
+    ax.set_title("Curriculum: per-class training samples per epoch")
+    if handles:
+        ax.legend(handles=handles, loc="upper left", fontsize="small")
+    return ax
+
+
+def plot_training_curves(estimator_or_history: Any, ax: Any = None) -> Any:
+    """Plot the training curves recorded in the history.
+
+    ``train_loss`` (always recorded by skorch) and ``valid_loss`` (when the estimator was
+    fitted with ``validation_fraction``) on ``ax``; ``valid_f1_macro`` (also only with
+    ``validation_fraction``) on a twin y axis from 0 to 1.
+
+    Parameters
+    ----------
+    estimator_or_history : CLIMDClassifier, skorch.NeuralNet or skorch.history.History
+        A fitted estimator, a fitted skorch net, or a history: a list of per-epoch dicts.
+    ax : matplotlib.axes.Axes or None, default=None
+        Axes to draw on; None creates a new figure.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        The Axes with the loss lines. The F1 line, if recorded, is on a twin Axes that shares
+        the x axis (``ax.figure.axes`` lists it after ``ax``).
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+    sklearn.exceptions.NotFittedError
+        If an estimator is given that is not fitted.
+    TypeError
+        If ``estimator_or_history`` is none of the accepted types.
+    ValueError
+        If the history is empty or holds no ``train_loss``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from climd_sklearn.plotting import plot_training_curves
+    >>> history = [{"epoch": 1, "train_loss": 1.2}, {"epoch": 2, "train_loss": 0.9}]
+    >>> ax = plot_training_curves(history)
+    >>> ax.lines[0].get_ydata().tolist()
+    [1.2, 0.9]
+    """
+    rows, _ = _history_of(estimator_or_history)
+    train_epochs, train_loss = _series(rows, "train_loss")
+    if not train_loss:
+        raise ValueError("The history holds no train_loss.")
+    ax = _get_ax(ax)
+    handles = []
+    (line,) = ax.plot(train_epochs, train_loss, color="tab:blue", label="train loss")
+    handles.append(line)
+    valid_epochs, valid_loss = _series(rows, "valid_loss")
+    if valid_loss:
+        (line,) = ax.plot(valid_epochs, valid_loss, color="tab:orange", label="valid loss")
+        handles.append(line)
+    ax.set_xlabel("epoch")
+    _integer_epochs(ax)
+    ax.set_ylabel("loss")
+    f1_epochs, f1 = _series(rows, "valid_f1_macro")
+    if f1:
+        twin = ax.twinx()
+        (line,) = twin.plot(
+            f1_epochs, f1, color="tab:green", linestyle="--", label="valid macro F1"
+        )
+        twin.set_ylim(0.0, 1.0)
+        twin.set_ylabel("macro F1")
+        handles.append(line)
+    ax.set_title("Training curves")
+    ax.legend(handles=handles, loc="best", fontsize="small")
+    return ax

@@ -1,0 +1,268 @@
+"""Tests of climd_sklearn.plotting: every plot is rendered to a PNG and its artists checked."""
+
+import sys
+
+import numpy as np
+import pytest
+
+matplotlib = pytest.importorskip("matplotlib")
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from conftest import FAST, make_multimodal  # noqa: E402
+from matplotlib.container import BarContainer  # noqa: E402
+from sklearn.exceptions import NotFittedError  # noqa: E402
+
+from climd_sklearn import CLIMDClassifier  # noqa: E402
+from climd_sklearn.plotting import (  # noqa: E402
+    plot_curriculum,
+    plot_schedule,
+    plot_training_curves,
+)
+from climd_sklearn.schedulers import class_quotas  # noqa: E402
+
+BRCA_COUNTS = [305, 103, 92, 80, 32]
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _render(ax, path):
+    """Save the figure of ``ax`` as PNG and check that a non-empty image was written."""
+    ax.figure.savefig(path, format="png")
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 1000
+
+
+def _bar_heights(container):
+    return np.array([patch.get_height() for patch in container.patches])
+
+
+def _bar_bottoms(container):
+    return np.array([patch.get_y() for patch in container.patches])
+
+
+def _bar_centers(container):
+    return np.array([patch.get_x() + patch.get_width() / 2 for patch in container.patches])
+
+
+def _twin_of(ax):
+    others = [other for other in ax.figure.axes if other is not ax]
+    assert len(others) == 1
+    return others[0]
+
+
+# ----------------------------------------------------------------------------- plot_schedule
+@pytest.mark.parametrize(
+    "class_counts, n_epochs, gamma, alpha",
+    [
+        (BRCA_COUNTS, 10, 0.3, None),
+        ([200, 154, 119, 92, 71, 55, 43, 33, 25, 20], 7, 0.3, 5.0),
+        ([5, 40, 12], 4, 0.5, None),  # counts not sorted by frequency
+        ([50, 50], 3, 0.3, None),  # balanced: uniform at every epoch
+        ([9, 1], 1, 0.3, None),  # T = 1: all data at once
+    ],
+)
+def test_plot_schedule_bars_equal_class_quotas(tmp_path, class_counts, n_epochs, gamma, alpha):
+    ax = plot_schedule(class_counts, n_epochs, gamma=gamma, alpha=alpha)
+    _render(ax, tmp_path / "schedule.png")
+
+    containers = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert len(containers) == len(class_counts)
+    expected = np.array(
+        [
+            class_quotas(class_counts, t, n_epochs, gamma=gamma, alpha=alpha)
+            for t in range(1, n_epochs + 1)
+        ]
+    )
+    bottom = np.zeros(n_epochs)
+    for c, container in enumerate(containers):
+        assert len(container.patches) == n_epochs
+        np.testing.assert_array_equal(_bar_heights(container), expected[:, c])
+        np.testing.assert_array_equal(_bar_bottoms(container), bottom)
+        np.testing.assert_allclose(_bar_centers(container), np.arange(1, n_epochs + 1))
+        bottom = bottom + expected[:, c]
+    # the stacks reach the subset size, and the last epoch trains on everything
+    np.testing.assert_array_equal(bottom, expected.sum(axis=1))
+    assert bottom[-1] == sum(class_counts)
+
+
+def test_plot_schedule_first_epoch_is_uniform_and_last_is_everything():
+    ax = plot_schedule(BRCA_COUNTS, 10)
+    first = np.array([_bar_heights(c)[0] for c in ax.containers])
+    last = np.array([_bar_heights(c)[-1] for c in ax.containers])
+    assert first.sum() == round(sum(BRCA_COUNTS) / 10)
+    assert first.max() - first.min() <= 1
+    np.testing.assert_array_equal(last, BRCA_COUNTS)
+
+
+def test_plot_schedule_legend_title_and_given_axes(tmp_path):
+    fig, (left, right) = plt.subplots(1, 2)
+    ax = plot_schedule([30, 10], 5, ax=right, class_names=["common", "rare"])
+    assert ax is right
+    assert not left.containers
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["common (n=30)", "rare (n=10)"]
+    assert "gamma=0.3" in ax.get_title()
+    assert "T=5" in ax.get_title()
+    _render(ax, tmp_path / "schedule.png")
+
+
+def test_plot_schedule_balanced_title_says_alpha_inf():
+    ax = plot_schedule([20, 20, 20], 3)
+    assert "alpha(T)=inf" in ax.get_title()
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(class_counts=[10, 0], n_epochs=3), "class_counts"),
+        (dict(class_counts=[10, 5], n_epochs=0), "n_epochs"),
+        (dict(class_counts=[10, 5], n_epochs=2.5), "n_epochs"),
+        (dict(class_counts=[10, 5], n_epochs=3, gamma=0), "gamma"),
+        (dict(class_counts=[10, 5], n_epochs=3, class_names=["a"]), "class_names"),
+    ],
+)
+def test_plot_schedule_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        plot_schedule(**kwargs)
+
+
+# --------------------------------------------------------------------------- plot_curriculum
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = make_multimodal()
+    clf = CLIMDClassifier(
+        **{**FAST, "max_epochs": 7},
+        curriculum_epochs=5,
+        rescore_every=2,
+        validation_fraction=0.25,
+        random_state=0,
+    )
+    return clf.fit(X, y)
+
+
+def test_plot_curriculum_matches_the_history(tmp_path, fitted):
+    history = fitted.net_.history
+    ax = plot_curriculum(fitted)
+    _render(ax, tmp_path / "curriculum.png")
+
+    curriculum_rows = [row for row in history if "class_counts" in row]
+    assert len(curriculum_rows) == 5  # curriculum_epochs
+    counts = np.array([row["class_counts"] for row in curriculum_rows])
+    containers = [c for c in ax.containers if isinstance(c, BarContainer)]
+    assert len(containers) == len(fitted.classes_) == counts.shape[1]
+    for c, container in enumerate(containers):
+        np.testing.assert_array_equal(_bar_heights(container), counts[:, c])
+        epochs = [row["epoch"] for row in curriculum_rows]
+        np.testing.assert_allclose(_bar_centers(container), epochs)
+
+    # the subset-size line covers every epoch, the curriculum ones and the later ones
+    (size_line,) = ax.get_lines()
+    np.testing.assert_array_equal(size_line.get_xdata(), history[:, "epoch"])
+    np.testing.assert_array_equal(size_line.get_ydata(), history[:, "subset_size"])
+    np.testing.assert_array_equal(counts.sum(axis=1), history[:5, "subset_size"])
+
+    # the score is on the twin axis, at the rescoring epochs only (1, 3, 5)
+    (score_line,) = _twin_of(ax).get_lines()
+    scored = [row for row in history if "score_mean" in row]
+    assert [row["epoch"] for row in scored] == [1, 3, 5]
+    np.testing.assert_array_equal(score_line.get_xdata(), [1, 3, 5])
+    np.testing.assert_allclose(score_line.get_ydata(), [row["score_mean"] for row in scored])
+
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[: len(fitted.classes_)] == [f"class {c}" for c in fitted.classes_]
+    assert "subset size" in legend
+    assert "mean score r" in legend
+
+
+def test_plot_curriculum_accepts_net_and_history(fitted):
+    heights = []
+    for source in (fitted, fitted.net_, fitted.net_.history, list(fitted.net_.history)):
+        ax = plot_curriculum(source)
+        heights.append([_bar_heights(c).tolist() for c in ax.containers])
+        plt.close(ax.figure)
+    assert all(h == heights[0] for h in heights)
+
+
+def test_plot_curriculum_without_curriculum_draws_only_the_subset_size(tmp_path, data):
+    X, y = data
+    clf = CLIMDClassifier(**{**FAST, "max_epochs": 3}, curriculum=None, random_state=0).fit(X, y)
+    ax = plot_curriculum(clf)
+    _render(ax, tmp_path / "baseline.png")
+    assert not ax.containers
+    (line,) = ax.get_lines()
+    np.testing.assert_array_equal(line.get_ydata(), [len(y)] * 3)
+    assert len(ax.figure.axes) == 1  # no score was recorded, so no twin axis
+
+
+def test_plot_curriculum_hand_made_history_with_uneven_class_lists(tmp_path):
+    history = [
+        {"epoch": 1, "subset_size": 3, "class_counts": [2, 1], "score_mean": 0.2},
+        {"epoch": 2, "subset_size": 6, "class_counts": [3, 2, 1]},
+        {"epoch": 3, "subset_size": 9},
+    ]
+    ax = plot_curriculum(history)
+    _render(ax, tmp_path / "hand.png")
+    assert len(ax.containers) == 3
+    np.testing.assert_array_equal(_bar_heights(ax.containers[2]), [0, 1])
+    np.testing.assert_array_equal(_bar_bottoms(ax.containers[2]), [3, 5])
+
+
+def test_plot_curriculum_errors():
+    with pytest.raises(NotFittedError):
+        plot_curriculum(CLIMDClassifier())
+    with pytest.raises(ValueError, match="empty"):
+        plot_curriculum([])
+    with pytest.raises(TypeError, match="history"):
+        plot_curriculum({"epoch": 1})
+    with pytest.raises(TypeError):
+        plot_curriculum([1, 2, 3])
+
+
+# ---------------------------------------------------------------------- plot_training_curves
+def test_plot_training_curves_matches_the_history(tmp_path, fitted):
+    history = fitted.net_.history
+    ax = plot_training_curves(fitted)
+    _render(ax, tmp_path / "curves.png")
+    train, valid = ax.get_lines()
+    np.testing.assert_allclose(train.get_ydata(), history[:, "train_loss"])
+    np.testing.assert_allclose(valid.get_ydata(), history[:, "valid_loss"])
+    np.testing.assert_array_equal(train.get_xdata(), np.arange(1, 8))
+    (f1,) = _twin_of(ax).get_lines()
+    np.testing.assert_allclose(f1.get_ydata(), history[:, "valid_f1_macro"])
+    assert _twin_of(ax).get_ylim() == (0.0, 1.0)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["train loss", "valid loss", "valid macro F1"]
+
+
+def test_plot_training_curves_without_validation(tmp_path, data):
+    X, y = data
+    clf = CLIMDClassifier(**{**FAST, "max_epochs": 2}, random_state=0).fit(X, y)
+    fig, ax_in = plt.subplots()
+    ax = plot_training_curves(clf, ax=ax_in)
+    assert ax is ax_in
+    _render(ax, tmp_path / "curves.png")
+    (train,) = ax.get_lines()
+    np.testing.assert_allclose(train.get_ydata(), clf.net_.history[:, "train_loss"])
+    assert fig.axes == [ax]
+
+
+def test_plot_training_curves_needs_train_loss():
+    with pytest.raises(ValueError, match="train_loss"):
+        plot_training_curves([{"epoch": 1, "subset_size": 3}])
+
+
+# -------------------------------------------------------------------------- no matplotlib
+def test_missing_matplotlib_names_the_extra(monkeypatch):
+    for name in list(sys.modules):
+        if name == "matplotlib" or name.startswith("matplotlib."):
+            monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r"pip install climd-sklearn\[plot\]"):
+        plot_schedule([3, 1], 2)
+    with pytest.raises(ImportError, match=r"pip install climd-sklearn\[plot\]"):
+        plot_training_curves([{"train_loss": 1.0}])
