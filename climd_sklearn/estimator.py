@@ -451,6 +451,13 @@ default="climd"
         ]
         train_split = None
         if self.validation_fraction is not None:
+            counts = np.bincount(y_enc)
+            if counts.min() < 2:
+                rare = self.classes_[np.argmin(counts)]
+                raise ValueError(
+                    "validation_fraction needs at least 2 samples of every class for a "
+                    f"stratified validation split; class {rare.item()!r} has {counts.min()}."
+                )
             train_split = ValidSplit(
                 self.validation_fraction, stratified=True, random_state=split_seed
             )

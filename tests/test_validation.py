@@ -183,3 +183,10 @@ def test_class_weight_dict_with_unknown_label(data):
     X, y = data
     with pytest.raises(ValueError, match=r"class_weight has labels that are not in y: \[7\]"):
         fit(X, y, class_weight={7: 2.0})
+
+
+def test_validation_fraction_with_a_single_sample_class(data):
+    X, y = data
+    keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:1]]
+    with pytest.raises(ValueError, match="class 2 has 1"):
+        fit({k: v[keep] for k, v in X.items()}, y[keep], validation_fraction=0.2)

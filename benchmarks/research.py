@@ -1,0 +1,151 @@
+"""Levers toward a default that wins on imbalanced data (docs/research.md).
+
+Each lever is a CLIMDClassifier variant run on the comparison benchmark's own splits, next to
+the controls (random order, no curriculum) and the strongest anchors, so that a gain can be
+credited to the lever and not to the schedule or the heads. Nothing is chosen on test data:
+every variant's settings are fixed in advance here.
+
+    python benchmarks/research.py                   # the experiments recorded in research.md
+    python benchmarks/research.py --quick --out /tmp/r
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from climd_sklearn import CLIMDClassifier
+from climd_sklearn.benchmark import (
+    ProgressLine,
+    aggregate,
+    get_method,
+    make_setting,
+    modality_columns,
+    score,
+    write_results,
+)
+
+#: Shared by every CLIMDClassifier variant (the benchmark's "fast" regime).
+BASE = {"lr": 1e-3, "max_epochs": 30, "batch_size": 32}
+
+#: name -> CLIMDClassifier parameters on top of BASE.
+VARIANTS: dict[str, dict[str, Any]] = {
+    "CE": {"curriculum": None, "aux_weight": 0.0},
+    "CE + LA": {"curriculum": None, "aux_weight": 0.0, "logit_adjustment": 1.0},
+    "CLIMD": {"curriculum": "climd"},
+    "CLIMD + LA": {"curriculum": "climd", "logit_adjustment": 1.0},
+    "CLIMD + BS": {"curriculum": "climd", "loss": "balanced_softmax"},
+    "CLIMD + BS, random order": {"curriculum": "climd", "loss": "balanced_softmax",
+                                 "order": "random"},
+    "CLIMD + BS, asc": {"curriculum": "climd", "loss": "balanced_softmax", "order": "asc"},
+    "Heads + BS, no curriculum": {"curriculum": None, "loss": "balanced_softmax"},
+}
+
+#: Registered benchmark methods run alongside, with the "fast" regime's lr and epochs.
+ANCHORS = ("Weighted CE", "RUS", "LogReg (balanced)", "RUS + MLP")
+
+SETTINGS = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat:100")
+
+
+def _variant(layout: dict[str, int], params: dict[str, Any], seed: int) -> Pipeline:
+    clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed,
+                          **{**BASE, **params})
+    return Pipeline([("scale", StandardScaler()), ("clf", clf)])
+
+
+def run(settings: Sequence[str], variants: Sequence[str], anchors: Sequence[str],
+        n_splits: int, overrides: dict[str, Any]) -> list[dict[str, Any]]:
+    """Fit every variant and anchor on every split; return the benchmark's records.
+
+    Parameters
+    ----------
+    settings : sequence of str
+        Setting specs for :func:`climd_sklearn.benchmark.make_setting`.
+    variants : sequence of str
+        Keys of :data:`VARIANTS`.
+    anchors : sequence of str
+        Registered benchmark method names.
+    n_splits : int
+        Splits per setting.
+    overrides : dict
+        Replaces BASE values (used by ``--quick``).
+
+    Returns
+    -------
+    records : list of dict
+        One per (setting, split, method, evaluation).
+    """
+    records: list[dict[str, Any]] = []
+    bar = ProgressLine(len(settings) * n_splits * (len(variants) + len(anchors)))
+    for spec in settings:
+        setting = make_setting(spec)
+        for split in setting.splits(n_splits):
+            builds = [(v, _variant(setting.layout, {**VARIANTS[v], **overrides}, split.index))
+                      for v in variants]
+            params = {"lr": BASE["lr"], "max_epochs": BASE["max_epochs"], "gamma": 0.3,
+                      **overrides}
+            builds += [(a, get_method(a).build(setting.layout, params, split.index))
+                       for a in anchors]
+            for name, est in builds:
+                est = clone(est)
+                torch.manual_seed(split.index)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    start = time.perf_counter()
+                    est.fit(split.X_train, split.y_train)
+                    fit_time = time.perf_counter() - start
+                    for ev, (X_ev, y_ev) in split.evals.items():
+                        records.append({"setting": setting.name, "split": split.index,
+                                        "method": name, "eval": ev, "regime": "fast",
+                                        "fit_time": fit_time, **score(y_ev, est.predict(X_ev))})
+                bar.update(f"{setting.name} #{split.index} {name}")
+    return records
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Run the research experiments and write ``research.json`` / ``research.md``.
+
+    Parameters
+    ----------
+    argv : sequence of str or None
+        Command-line arguments.
+
+    Returns
+    -------
+    payload : dict
+        ``{"records": ..., "summary": ...}``.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--settings", nargs="+", default=list(SETTINGS))
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
+    parser.add_argument("--anchors", nargs="+", default=list(ANCHORS))
+    parser.add_argument("--splits", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="1 split, 2 epochs, ROSMAP IR 5")
+    parser.add_argument("--out", default="benchmarks/results")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    overrides: dict[str, Any] = {}
+    if args.quick:
+        overrides = {"max_epochs": 2}
+        args.splits, args.settings = 1, ["synthetic:10"]
+    records = run(args.settings, args.variants, args.anchors, args.splits, overrides)
+    rows = aggregate(records, reference="CLIMD")
+    config = {"settings": args.settings, "variants": {v: VARIANTS[v] for v in args.variants},
+              "anchors": args.anchors, "base": BASE, "overrides": overrides,
+              "splits": args.splits, "command": "python " + " ".join(sys.argv)}
+    write_results(args.out, "research", records, rows, config)
+    return {"records": records, "summary": rows}
+
+
+if __name__ == "__main__":
+    main()
