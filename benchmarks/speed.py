@@ -1,0 +1,122 @@
+"""Speed: CLIMD's training overhead, skorch's overhead, and how the scheduler and the measurer
+scale with N (to 10^6 samples) and C (to 1,000 classes).
+
+Usage::
+
+    python benchmarks/speed.py           # full -> benchmarks/results/speed.{json,md}
+    python benchmarks/speed.py --quick   # tiny smoke run
+
+Torch is pinned to one thread; every time is a median over repeats, and the fit-time ratios
+come from fits interleaved within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.preprocessing import StandardScaler
+
+from climd_sklearn.benchmark import DEFAULT_ROSMAP, machine_info
+from climd_sklearn.benchmark._speed import (
+    fit_time_ratios,
+    measurer_scaling,
+    scheduler_scaling,
+)
+from climd_sklearn.datasets import load_mfeat, load_mogonet, make_long_tailed
+
+
+def _scaled(X: dict[str, Any]) -> dict[str, np.ndarray]:
+    return {k: StandardScaler().fit_transform(np.asarray(v, dtype=np.float64))
+            for k, v in X.items()}
+
+
+def _markdown(result: dict[str, Any]) -> str:
+    lines = ["### Fit time (median over repeats, one torch thread)", "",
+             "| Data | N | epochs | CLIMD s | plain s | raw torch loop s | "
+             "CLIMD / plain | plain / torch |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, r in result["fit"].items():
+        lines.append(f"| {name} | {r['n_samples']} | {r['max_epochs']} | {r['climd_s']:.2f} | "
+                     f"{r['plain_s']:.2f} | {r['torch_s']:.2f} | "
+                     f"{r['climd_over_plain']:.2f} | {r['plain_over_torch']:.2f} |")
+    lines += ["", "### Scheduler: one `select` call at epoch T/2 (T = 100), seconds", "",
+              "| N | C | climd | linear | baby_step |", "| --- | --- | --- | --- | --- |"]
+    table: dict[tuple, dict[str, float]] = {}
+    for r in result["scheduler"]:
+        table.setdefault((r["n_samples"], r["n_classes"]), {})[r["scheduler"]] = r["seconds"]
+    for (n, c), t in table.items():
+        lines.append(f"| {n:,} | {c:,} | {t['climd']:.4f} | {t['linear']:.4f} | "
+                     f"{t['baby_step']:.4f} |")
+    lines += ["", "### Measurer: Eq. 1-4 over the whole set (M = 3, d = 32), seconds", "",
+              "| N | C | seconds | µs per sample |", "| --- | --- | --- | --- |"]
+    for r in result["measurer"]:
+        lines.append(f"| {r['n_samples']:,} | {r['n_classes']:,} | {r['seconds']:.4f} | "
+                     f"{1e6 * r['seconds'] / r['n_samples']:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Run the speed benchmark.
+
+    Parameters
+    ----------
+    argv : sequence of str or None
+        Command-line arguments (see ``--help``).
+
+    Returns
+    -------
+    result : dict
+        ``{"fit", "scheduler", "measurer", "json", "md"}``.
+    """
+    import torch
+
+    torch.set_num_threads(1)
+    parser = argparse.ArgumentParser(prog="benchmarks/speed.py")
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--out", default="benchmarks/results")
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    if args.quick:
+        fit_kw = {"max_epochs": 2, "repeats": 1}
+        sizes, classes, reps = (1_000, 10_000), (10, 100), 1
+    else:
+        fit_kw = {"max_epochs": 30, "repeats": 5}
+        sizes, classes, reps = (1_000, 10_000, 100_000, 1_000_000), (10, 100, 1000), 3
+    fit: dict[str, Any] = {}
+    ros = load_mogonet(DEFAULT_ROSMAP)
+    fit["ROSMAP (train split)"] = fit_time_ratios(_scaled(ros.X_train), ros.y_train, **fit_kw)
+    if not args.quick:
+        Xm, ym = load_mfeat(return_X_y=True)
+        Xl, yl = make_long_tailed(Xm, ym, 10, random_state=0)
+        fit["mfeat LT rho 10"] = fit_time_ratios(_scaled(Xl), yl, **fit_kw)
+    base_n = sizes[-1] // 10 if args.quick else 100_000
+    result = {
+        "fit": fit,
+        "scheduler": scheduler_scaling(sizes, classes, repeats=reps, base_n=base_n),
+        "measurer": measurer_scaling(sizes, classes, repeats=reps, base_n=base_n),
+        "machine": machine_info(),
+        "command": " ".join(["python benchmarks/speed.py",
+                             *(sys.argv[1:] if argv is None else argv)]),
+    }
+    result["wall_s"] = round(time.perf_counter() - start, 1)
+    os.makedirs(args.out, exist_ok=True)
+    json_path = os.path.join(args.out, "speed.json")
+    md_path = os.path.join(args.out, "speed.md")
+    with open(json_path, "w") as fh:
+        json.dump(result, fh, indent=1)
+    text = _markdown(result)
+    with open(md_path, "w") as fh:
+        fh.write(text)
+    print(text)
+    result.update(json=json_path, md=md_path)
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+"""Method registry: name -> factory building an estimator for a modality layout."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from imblearn import FunctionSampler
+from imblearn.over_sampling import SMOTE, RandomOverSampler
+from imblearn.pipeline import Pipeline
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.linear_model import LogisticRegression
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import StandardScaler
+
+from ..estimator import CLIMDClassifier
+from ..modules import EarlyFusionNet, LateFusionNet
+
+__all__ = ["REGIMES", "Method", "get_method", "list_methods", "modality_columns"]
+
+#: Hyperparameter regimes. ``"tuned"`` starts from ``"paper"`` and is searched by inner CV.
+REGIMES: dict[str, dict[str, Any]] = {
+    "paper": {"lr": 5e-5, "max_epochs": 100, "gamma": 0.3},
+    "tuned": {"lr": 5e-5, "max_epochs": 100, "gamma": 0.3},
+    "fast": {"lr": 1e-3, "max_epochs": 30, "gamma": 0.3},
+    "quick": {"lr": 1e-3, "max_epochs": 2, "gamma": 0.3},
+}
+
+_NET_GRID = {"clf__lr": [1e-3, 1e-4], "clf__max_epochs": [30, 100]}
+_CLIMD_GRID = {**_NET_GRID, "clf__gamma": [0.3, 1.0]}
+
+
+@dataclass(frozen=True)
+class Method:
+    """A benchmarked method.
+
+    Parameters
+    ----------
+    name : str
+        Display name, the key of the registry.
+    build : callable
+        ``build(layout, params, seed)`` returns an unfitted estimator (a pipeline whose last
+        step is named ``"clf"``) for a single concatenated array whose modalities have the
+        widths ``layout`` (``{name: n_features}``, in column order). ``params`` holds the
+        regime's ``lr``, ``max_epochs`` and ``gamma``.
+    grid : dict
+        Parameter grid searched by inner cross-validation in the ``"tuned"`` regime.
+    neural : bool
+        Whether the method trains the package's fusion network.
+    description : str
+        One line for the documentation.
+    """
+
+    name: str
+    build: Callable[[Mapping[str, int], Mapping[str, Any], int], Any]
+    grid: dict[str, list[Any]] = field(default_factory=dict)
+    neural: bool = True
+    description: str = ""
+
+
+def modality_columns(layout: Mapping[str, int]) -> dict[str, list[int]]:
+    """Column indices of each modality in the concatenated array.
+
+    Parameters
+    ----------
+    layout : mapping of str to int
+        Modality widths in column order.
+
+    Returns
+    -------
+    columns : dict of str to list of int
+        ``{name: [start, ..., stop - 1]}``.
+    """
+    columns: dict[str, list[int]] = {}
+    start = 0
+    for name, width in layout.items():
+        columns[name] = list(range(start, start + int(width)))
+        start += int(width)
+    return columns
+
+
+def _adaptive_smote(X: np.ndarray, y: np.ndarray, random_state: int = 0) -> tuple[Any, Any]:
+    """SMOTE with ``k_neighbors = min(5, n_min - 1)``.
+
+    Classes with a single sample (mfeat at rho = 100) cannot be interpolated: they are first
+    duplicated to two samples by random oversampling.
+    """
+    counts = Counter(np.asarray(y).tolist())
+    singles = {c: 2 for c, n in counts.items() if n < 2}
+    if singles:
+        X, y = RandomOverSampler(
+            sampling_strategy=singles, random_state=random_state
+        ).fit_resample(X, y)
+        counts = Counter(np.asarray(y).tolist())
+    k = max(1, min(5, min(counts.values()) - 1))
+    return SMOTE(k_neighbors=k, random_state=random_state).fit_resample(X, y)
+
+
+def _net(layout: Mapping[str, int], params: Mapping[str, Any], seed: int, **kw: Any) -> Any:
+    settings = {"lr": params["lr"], "max_epochs": params["max_epochs"], "gamma": params["gamma"]}
+    settings.update({"curriculum": None, "aux_weight": 0.0})
+    settings.update(kw)
+    return CLIMDClassifier(modalities=modality_columns(layout), random_state=seed, **settings)
+
+
+def _pipe(*steps: tuple[str, Any]) -> Pipeline:
+    return Pipeline([("scale", StandardScaler()), *steps])
+
+
+def _net_method(name: str, description: str, grid: dict | None = None, **kw: Any) -> Method:
+    def build(layout: Mapping[str, int], params: Mapping[str, Any], seed: int) -> Any:
+        return _pipe(("clf", _net(layout, params, seed, **kw)))
+
+    return Method(name, build, dict(grid or _NET_GRID), True, description)
+
+
+def _sampled_method(name: str, description: str, sampler: str) -> Method:
+    def build(layout: Mapping[str, int], params: Mapping[str, Any], seed: int) -> Any:
+        if sampler == "rus":
+            step: Any = RandomUnderSampler(random_state=seed)
+        else:
+            step = FunctionSampler(func=_adaptive_smote, kw_args={"random_state": seed})
+        return _pipe(("sample", step), ("clf", _net(layout, params, seed)))
+
+    return Method(name, build, dict(_NET_GRID), True, description)
+
+
+def _logreg(layout: Mapping[str, int], params: Mapping[str, Any], seed: int) -> Any:
+    clf = LogisticRegression(class_weight="balanced", C=0.1, max_iter=2000, random_state=seed)
+    return _pipe(("clf", clf))
+
+
+def _rus_mlp(layout: Mapping[str, int], params: Mapping[str, Any], seed: int) -> Any:
+    clf = MLPClassifier(hidden_layer_sizes=(256,), alpha=1e-3, max_iter=300, random_state=seed)
+    return _pipe(("sample", RandomUnderSampler(random_state=seed)), ("clf", clf))
+
+
+_CURRICULUM = {"curriculum": "climd", "aux_weight": 1.0}
+
+_REGISTRY: dict[str, Method] = {}
+
+
+def _register(method: Method) -> None:
+    _REGISTRY[method.name] = method
+
+
+for _m in [
+    _net_method("CE", "early-fusion net, cross-entropy (the paper's baseline)"),
+    _net_method("Weighted CE", "same net, class-weighted cross-entropy", class_weight="balanced"),
+    _net_method("Focal loss", "same net, focal loss (gamma 2)", loss="focal"),
+    _sampled_method("RUS", "random undersampling (imblearn) in front of the same net", "rus"),
+    _sampled_method("SMOTE", "SMOTE (imblearn) in front of the same net", "smote"),
+    Method("LogReg (balanced)", _logreg, {"clf__C": [0.01, 0.1, 1.0]}, False,
+           "logistic regression, class_weight='balanced' (non-neural anchor)"),
+    Method("RUS + MLP", _rus_mlp, {"clf__alpha": [1e-4, 1e-2]}, False,
+           "random undersampling + sklearn MLPClassifier (non-neural-package anchor)"),
+    _net_method("Heads, no curriculum",
+                "same net with the per-modality heads' auxiliary loss, no curriculum "
+                "(CLIMD's fair baseline)", aux_weight=1.0),
+    _net_method("CLIMD", "heads + CLIMD measurer (both parts) + CLIMD scheduler, desc order",
+                _CLIMD_GRID, **_CURRICULUM),
+    # ablation: measurer
+    _net_method("Intra only", "CLIMD with r = mean psi", _CLIMD_GRID, measurer="intra",
+                **_CURRICULUM),
+    _net_method("Inter only", "CLIMD with r = phi", _CLIMD_GRID, measurer="inter",
+                **_CURRICULUM),
+    # ablation: order
+    _net_method("Order asc", "CLIMD, lowest score first", _CLIMD_GRID, order="asc",
+                **_CURRICULUM),
+    _net_method("Order random", "CLIMD schedule, random within-class ranking (control)",
+                _CLIMD_GRID, order="random", **_CURRICULUM),
+]:
+    _register(_m)
+
+for _key, _label in [("linear", "Linear"), ("root", "Root"), ("geometric", "Geometric"),
+                     ("baby_step", "Baby Step"), ("one_pass", "One-Pass")]:
+    _register(_net_method(_label, f"{_label} scheduler on the CLIMD score (class-blind)",
+                          curriculum=_key, aux_weight=1.0))
+
+for _module, _arch in [(EarlyFusionNet, "EarlyFusion"), (LateFusionNet, "LateFusion")]:
+    _register(_net_method(_arch, f"{_module.__name__}, heads, no curriculum", module=_module,
+                          aux_weight=1.0))
+    _register(_net_method(f"{_arch} + CLIMD", f"{_module.__name__} with CLIMD", _CLIMD_GRID,
+                          module=_module, **_CURRICULUM))
+
+
+def get_method(name: str) -> Method:
+    """Return the registered method called ``name``.
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`list_methods`.
+
+    Returns
+    -------
+    method : Method
+        The registry entry.
+
+    Raises
+    ------
+    KeyError
+        If the name is unknown.
+    """
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"Unknown method {name!r}; known: {list(_REGISTRY)}") from None
+
+
+def list_methods() -> list[str]:
+    """Names of every registered method.
+
+    Returns
+    -------
+    names : list of str
+        In registration order.
+    """
+    return list(_REGISTRY)

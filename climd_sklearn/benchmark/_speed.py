@@ -1,0 +1,231 @@
+"""Timing: CLIMD vs plain fit, skorch overhead, scheduler and measurer scaling."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = ["fit_time_ratios", "measurer_scaling", "scheduler_scaling", "torch_loop_fit"]
+
+
+def _median_time(fn: Callable[[], Any], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def torch_loop_fit(
+    X: dict[str, np.ndarray],
+    y: np.ndarray,
+    *,
+    max_epochs: int,
+    lr: float,
+    batch_size: int = 32,
+    aux_weight: float = 1.0,
+    seed: int = 0,
+) -> Any:
+    """A hand-written PyTorch training loop of the same EarlyFusionNet over pre-built tensors.
+
+    Same module, optimizer (Adam), loss (CE on the fused logits plus ``aux_weight`` times the
+    mean CE of the modality heads), batch size and epochs as the estimator's plain fit.
+
+    Parameters
+    ----------
+    X : dict of str to ndarray
+        Training modalities.
+    y : ndarray
+        Integer labels ``0..C-1``.
+    max_epochs, lr, batch_size, aux_weight, seed
+        Training settings.
+
+    Returns
+    -------
+    module : torch.nn.Module
+        The trained module.
+    """
+    import torch
+
+    from ..modules import EarlyFusionNet
+
+    torch.manual_seed(seed)
+    tensors = {k: torch.as_tensor(v, dtype=torch.float32) for k, v in X.items()}
+    target = torch.as_tensor(y, dtype=torch.long)
+    n_classes = int(target.max()) + 1
+    module = EarlyFusionNet({k: v.shape[1] for k, v in tensors.items()}, n_classes)
+    opt = torch.optim.Adam(module.parameters(), lr=lr)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    n = len(target)
+    module.train()
+    for _ in range(max_epochs):
+        perm = torch.randperm(n)
+        for start in range(0, n, batch_size):
+            idx = perm[start:start + batch_size]
+            logits, heads, _ = module({k: v[idx] for k, v in tensors.items()})
+            yb = target[idx]
+            loss = loss_fn(logits, yb)
+            if aux_weight:
+                loss = loss + aux_weight * torch.stack([loss_fn(h, yb) for h in heads]).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return module
+
+
+def fit_time_ratios(
+    X: dict[str, np.ndarray],
+    y: np.ndarray,
+    *,
+    max_epochs: int = 30,
+    lr: float = 1e-3,
+    repeats: int = 5,
+) -> dict[str, float]:
+    """Median fit times of CLIMD, the plain estimator and a raw torch loop, and their ratios.
+
+    The three fits are interleaved within each repeat so that machine load affects them alike.
+
+    Parameters
+    ----------
+    X : dict of str to ndarray
+        Training modalities (already scaled).
+    y : ndarray
+        Integer labels.
+    max_epochs : int, default=30
+        Epochs of every fit (CLIMD's curriculum spans all of them).
+    lr : float, default=1e-3
+        Learning rate.
+    repeats : int, default=5
+        Repeats; medians are reported.
+
+    Returns
+    -------
+    result : dict
+        ``climd_s``, ``plain_s``, ``torch_s`` (medians), ``climd_over_plain`` and
+        ``plain_over_torch``.
+    """
+    from ..estimator import CLIMDClassifier
+
+    common = {"max_epochs": max_epochs, "lr": lr, "aux_weight": 1.0, "random_state": 0}
+    times: dict[str, list[float]] = {"climd": [], "plain": [], "torch": []}
+    fits = {
+        "climd": lambda: CLIMDClassifier(curriculum="climd", **common).fit(X, y),
+        "plain": lambda: CLIMDClassifier(curriculum=None, **common).fit(X, y),
+        "torch": lambda: torch_loop_fit(X, y, max_epochs=max_epochs, lr=lr),
+    }
+    fits["plain"]()  # warm-up
+    for _ in range(repeats):
+        for key, fn in fits.items():
+            times[key].append(_median_time(fn, 1))
+    med = {k: float(np.median(v)) for k, v in times.items()}
+    return {"climd_s": med["climd"], "plain_s": med["plain"], "torch_s": med["torch"],
+            "climd_over_plain": med["climd"] / med["plain"],
+            "plain_over_torch": med["plain"] / med["torch"],
+            "n_samples": int(len(y)), "max_epochs": max_epochs, "repeats": repeats}
+
+
+def _lt_labels(n: int, n_classes: int, rng: np.random.Generator) -> np.ndarray:
+    weights = 100.0 ** (-np.arange(n_classes) / max(1, n_classes - 1))
+    y = rng.choice(n_classes, size=n, p=weights / weights.sum())
+    y[:n_classes] = np.arange(n_classes)  # every class present
+    return y
+
+
+def scheduler_scaling(
+    sizes: Sequence[int] = (1_000, 10_000, 100_000, 1_000_000),
+    classes: Sequence[int] = (10, 100, 1000),
+    *,
+    n_epochs: int = 100,
+    repeats: int = 3,
+    base_n: int = 100_000,
+    base_c: int = 10,
+) -> list[dict[str, Any]]:
+    """Time one ``select`` call of each scheduler at mid-curriculum as N and C grow.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Values of N (with ``C = base_c``).
+    classes : sequence of int
+        Values of C (with ``N = base_n``).
+    n_epochs : int, default=100
+        T; the call is made at epoch T / 2.
+    repeats : int, default=3
+        Median over this many calls.
+    base_n, base_c : int
+        The fixed N and C of the other sweep.
+
+    Returns
+    -------
+    rows : list of dict
+        ``{"scheduler", "n_samples", "n_classes", "seconds"}``.
+    """
+    from ..schedulers import make_scheduler
+
+    rng = np.random.default_rng(0)
+    rows = []
+    grid = [(n, base_c) for n in sizes] + [(base_n, c) for c in classes if c != base_c]
+    for n, c in grid:
+        y = _lt_labels(n, c, rng)
+        priority = rng.random(n)
+        for name in ("climd", "linear", "baby_step"):
+            sched = make_scheduler(name, n_epochs)
+            sec = _median_time(
+                lambda s=sched, p=priority, t=y: s.select(n_epochs // 2, p, t), repeats)
+            rows.append({"scheduler": name, "n_samples": n, "n_classes": c, "seconds": sec})
+    return rows
+
+
+def measurer_scaling(
+    sizes: Sequence[int] = (1_000, 10_000, 100_000, 1_000_000),
+    classes: Sequence[int] = (10, 100, 1000),
+    *,
+    n_modalities: int = 3,
+    dim: int = 32,
+    repeats: int = 3,
+    base_n: int = 100_000,
+    base_c: int = 10,
+) -> list[dict[str, Any]]:
+    """Time Eq. 1-4 (``difficulty_score``) on torch tensors as N and C grow.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Values of N (with ``C = base_c``).
+    classes : sequence of int
+        Values of C (with ``N = base_n``).
+    n_modalities : int, default=3
+        M.
+    dim : int, default=32
+        Embedding size (kept small so that N = 10^6 fits in memory).
+    repeats : int, default=3
+        Median over this many calls.
+    base_n, base_c : int
+        The fixed N and C of the other sweep.
+
+    Returns
+    -------
+    rows : list of dict
+        ``{"n_samples", "n_classes", "seconds"}``.
+    """
+    import torch
+
+    from ..measurer import difficulty_score
+
+    gen = torch.Generator().manual_seed(0)
+    rows = []
+    grid = [(n, base_c) for n in sizes] + [(base_n, c) for c in classes if c != base_c]
+    for n, c in grid:
+        probas = [torch.softmax(torch.randn(n, c, generator=gen), dim=1)
+                  for _ in range(n_modalities)]
+        embs = [torch.randn(n, dim, generator=gen) for _ in range(n_modalities)]
+        y = torch.randint(0, c, (n,), generator=gen)
+        sec = _median_time(lambda p=probas, e=embs, t=y: difficulty_score(p, e, t), repeats)
+        rows.append({"n_samples": n, "n_classes": c, "n_modalities": n_modalities,
+                     "dim": dim, "seconds": sec})
+        del probas, embs
+    return rows

@@ -1,0 +1,159 @@
+"""Tiny end-to-end runs of every benchmark script, the CLI and the statistics helpers."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+
+import numpy as np
+import pytest
+
+from climd_sklearn.benchmark import aggregate, paired_wilcoxon, score
+from climd_sklearn.benchmark._data import DEFAULT_ROSMAP
+from climd_sklearn.benchmark._protocols import (
+    ABLATION_METHODS,
+    COMPARISON_METHODS,
+    PNP_METHODS,
+)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+METRICS = ("accuracy", "f1_weighted", "f1_macro")
+needs_rosmap = pytest.mark.skipif(not os.path.isdir(DEFAULT_ROSMAP),
+                                  reason="ROSMAP (../shared/data/ROSMAP) is not available")
+
+
+def _script(name):
+    path = os.path.join(ROOT, "benchmarks", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_bench_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _check_results(path, methods):
+    with open(path) as fh:
+        data = json.load(fh)
+    assert {"config", "machine", "records", "summary"} <= set(data)
+    assert set(methods) <= {r["method"] for r in data["records"]}
+    for rec in data["records"]:
+        for metric in METRICS:
+            assert 0.0 <= rec[metric] <= 1.0
+    for row in data["summary"]:
+        for metric in METRICS:
+            assert 0.0 <= row[f"mean_{metric}"] <= 1.0
+    return data
+
+
+@needs_rosmap
+def test_comparison_quick(tmp_path):
+    _script("comparison").main(["--quick", "--out", str(tmp_path), "--no-progress"])
+    data = _check_results(tmp_path / "comparison.json", COMPARISON_METHODS)
+    assert {r["regime"] for r in data["records"]} == {"quick", "tuned"}
+    assert {r["eval"] for r in data["records"]} >= {"balanced", "matched", "long-tailed"}
+    tuned = [r for r in data["records"] if r["regime"] == "tuned"]
+    assert all("best_params" in r for r in tuned)
+    assert any("p_f1_macro" in row for row in data["summary"])
+    assert (tmp_path / "comparison.md").read_text().count("| CLIMD |") >= 2
+
+    # the docs are assembled from the result files
+    out = tmp_path / "benchmarks.md"
+    _script("make_docs").main(["--results", str(tmp_path), "--out", str(out)])
+    text = out.read_text()
+    assert "Where CLIMD does not win" in text and "Machine and commands" in text
+
+
+@needs_rosmap
+def test_ablation_quick(tmp_path):
+    _script("ablation").main(["--quick", "--out", str(tmp_path), "--no-progress"])
+    _check_results(tmp_path / "ablation.json", ABLATION_METHODS)
+
+
+@needs_rosmap
+def test_plug_and_play_quick(tmp_path):
+    _script("plug_and_play").main(["--quick", "--out", str(tmp_path), "--no-progress"])
+    data = _check_results(tmp_path / "plug_and_play.json", PNP_METHODS)
+    refs = {row["method"]: row.get("reference") for row in data["summary"]}
+    assert refs["EarlyFusion"] == "EarlyFusion + CLIMD"
+    assert refs["LateFusion"] == "LateFusion + CLIMD"
+
+
+@needs_rosmap
+def test_speed_quick(tmp_path):
+    result = _script("speed").main(["--quick", "--out", str(tmp_path)])
+    data = json.loads((tmp_path / "speed.json").read_text())
+    fit = data["fit"]["ROSMAP (train split)"]
+    assert fit["climd_over_plain"] > 0 and fit["plain_over_torch"] > 0
+    assert {r["scheduler"] for r in data["scheduler"]} == {"climd", "linear", "baby_step"}
+    assert all(r["seconds"] >= 0 for r in data["measurer"])
+    assert os.path.exists(result["md"])
+
+
+def test_figures_quick(tmp_path):
+    pytest.importorskip("matplotlib")
+    result = _script("figures").main(["--quick", "--out", str(tmp_path),
+                                      "--results", str(tmp_path / "none")])
+    assert len(result["paths"]) == 2
+    assert all(os.path.getsize(p) > 0 for p in result["paths"])
+    fig2 = np.array(result["fig2"])
+    assert fig2.shape == (10, 10)
+    assert fig2[0].sum() == 100 and fig2[-1].sum() == 1000  # S_t = t / T * N
+    real = np.array(result["real_run"])
+    assert real.shape == (2, 10)
+
+
+def test_cli_quick_mfeat(tmp_path, capsys):
+    from climd_sklearn.bench import DEFAULT_METHODS, run
+
+    result = run(["--quick", "--out", str(tmp_path), "--no-progress"])
+    data = _check_results(tmp_path / "bench.json", DEFAULT_METHODS)
+    assert data["config"]["setting"] == "mfeat LT rho 100"
+    assert "| CLIMD |" in capsys.readouterr().out
+    if result["figure"] is not None:
+        assert os.path.getsize(result["figure"]) > 0
+
+
+def test_cli_list_methods(capsys):
+    from climd_sklearn.bench import main
+
+    assert main(["--list-methods"]) == 0
+    assert "SMOTE" in capsys.readouterr().out
+
+
+def test_paired_wilcoxon_hand_made():
+    a = np.array([0.80, 0.70, 0.90, 0.60, 0.75])
+    b = a - np.array([0.10, 0.05, 0.20, 0.15, 0.12])
+    # all five differences positive: the exact two-sided p is 2 / 2**5
+    assert paired_wilcoxon(a, b) == pytest.approx(0.0625)
+    assert paired_wilcoxon(b, a) == pytest.approx(0.0625)
+    assert paired_wilcoxon(a, a) == 1.0  # all differences zero: no crash
+    assert 0.0 < paired_wilcoxon(a, np.r_[a[:2], b[2:]]) <= 1.0  # some zeros (zsplit)
+    assert math.isnan(paired_wilcoxon([0.5], [0.4]))
+    with pytest.raises(ValueError):
+        paired_wilcoxon([0.1, 0.2], [0.1])
+
+
+def test_aggregate_and_score():
+    assert score([0, 0, 1, 1], [0, 0, 1, 1]) == {
+        "accuracy": 1.0, "f1_weighted": 1.0, "f1_macro": 1.0}
+    records = []
+    for split in range(4):
+        for method, value in [("CLIMD", 0.8 + split / 100), ("CE", 0.6)]:
+            records.append({"setting": "s", "split": split, "method": method, "eval": "e",
+                            "regime": "r", "fit_time": 1.0, "accuracy": value,
+                            "f1_weighted": value, "f1_macro": value})
+    rows = {r["method"]: r for r in aggregate(records)}
+    assert rows["CE"]["wins"] == 4 and rows["CE"]["losses"] == 0
+    assert rows["CE"]["mean_f1_macro"] == pytest.approx(0.6)
+    assert rows["CLIMD"]["mean_f1_macro"] == pytest.approx(0.815)
+    assert "p_f1_macro" not in rows["CLIMD"]
+
+
+def test_research_quick(tmp_path):
+    research = _script("research")
+    variants = ["CLIMD", "CLIMD + BS", "Heads + BS + ES"]
+    research.main(["--quick", "--out", str(tmp_path), "--variants", *variants,
+                   "--anchors", "RUS"])
+    data = _check_results(tmp_path / "research.json", [*variants, "RUS"])
+    assert {r["eval"] for r in data["records"]} == {"balanced", "long-tailed"}
