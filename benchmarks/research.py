@@ -18,11 +18,11 @@ import warnings
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import torch
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import EarlyStopping
 
 from climd_sklearn import CLIMDClassifier
 from climd_sklearn.benchmark import (
@@ -50,6 +50,36 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "CLIMD + BS, asc": {"curriculum": "climd", "loss": "balanced_softmax", "order": "asc"},
     "Heads + BS, no curriculum": {"curriculum": None, "loss": "balanced_softmax"},
 }
+
+_ES = {"validation_fraction": 0.2, "max_epochs": 100, "curriculum_epochs": 20,
+       "callbacks": [("early_stop", EarlyStopping(monitor="valid_f1_macro", patience=10,
+                                                  lower_is_better=False, load_best=True))]}
+_REG = {"weight_decay": 1e-2, "dropout": 0.5}
+
+#: Round 2: the nets memorise the training set, so regularise or stop early.
+VARIANTS.update({
+    "Heads + BS + reg": {"curriculum": None, "loss": "balanced_softmax", **_REG},
+    "CLIMD asc + BS + reg": {"curriculum": "climd", "order": "asc", "loss": "balanced_softmax",
+                             **_REG},
+    "Heads + BS + ES": {"curriculum": None, "loss": "balanced_softmax", **_ES},
+    "CLIMD asc + BS + ES": {"curriculum": "climd", "order": "asc", "loss": "balanced_softmax",
+                            **_ES},
+    "CLIMD desc + BS + ES": {"curriculum": "climd", "loss": "balanced_softmax", **_ES},
+    "CLIMD random + BS + ES": {"curriculum": "climd", "order": "random",
+                               "loss": "balanced_softmax", **_ES},
+})
+#: Round 3: combine what helped, and check the regularised variants on mfeat.
+VARIANTS.update({
+    "Heads + BS + reg + ES": {"curriculum": None, "loss": "balanced_softmax", **_REG, **_ES},
+    "CLIMD asc + BS + reg + ES": {"curriculum": "climd", "order": "asc",
+                                  "loss": "balanced_softmax", **_REG, **_ES},
+    "CLIMD asc + BS + reg + LA": {"curriculum": "climd", "order": "asc",
+                                  "loss": "balanced_softmax", "logit_adjustment": 1.0, **_REG},
+    "CLIMD random + BS + reg": {"curriculum": "climd", "order": "random",
+                                "loss": "balanced_softmax", **_REG},
+})
+ROUND2 = ("Heads + BS + reg", "CLIMD asc + BS + reg", "Heads + BS + ES", "CLIMD asc + BS + ES",
+          "CLIMD desc + BS + ES", "CLIMD random + BS + ES")
 
 #: Registered benchmark methods run alongside, with the "fast" regime's lr and epochs.
 ANCHORS = ("Weighted CE", "RUS", "LogReg (balanced)", "RUS + MLP")
@@ -128,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS))
     parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
-    parser.add_argument("--anchors", nargs="+", default=list(ANCHORS))
+    parser.add_argument("--anchors", nargs="*", default=list(ANCHORS))
     parser.add_argument("--splits", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="1 split, 2 epochs, ROSMAP IR 5")
     parser.add_argument("--out", default="benchmarks/results")
@@ -140,7 +170,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         args.splits, args.settings = 1, ["synthetic:10"]
     records = run(args.settings, args.variants, args.anchors, args.splits, overrides)
     rows = aggregate(records, reference="CLIMD")
-    config = {"settings": args.settings, "variants": {v: VARIANTS[v] for v in args.variants},
+    config = {"settings": args.settings, "variants": {v: repr(VARIANTS[v]) for v in args.variants},
               "anchors": args.anchors, "base": BASE, "overrides": overrides,
               "splits": args.splits, "command": "python " + " ".join(sys.argv)}
     write_results(args.out, "research", records, rows, config)
