@@ -5,8 +5,8 @@ the controls (random order, no curriculum) and the strongest anchors, so that a 
 credited to the lever and not to the schedule or the heads. Nothing is chosen on test data:
 every variant's settings are fixed in advance here.
 
-    python benchmarks/research.py                   # the experiments recorded in research.md
-    python benchmarks/research.py --quick --out /tmp/r
+    python benchmarks/research.py --round 3 --out benchmarks/results/research   # one round
+    python benchmarks/research.py --quick --out /tmp/r                          # smoke test
 """
 
 from __future__ import annotations
@@ -78,13 +78,25 @@ VARIANTS.update({
     "CLIMD random + BS + reg": {"curriculum": "climd", "order": "random",
                                 "loss": "balanced_softmax", **_REG},
 })
-ROUND2 = ("Heads + BS + reg", "CLIMD asc + BS + reg", "Heads + BS + ES", "CLIMD asc + BS + ES",
-          "CLIMD desc + BS + ES", "CLIMD random + BS + ES")
 
 #: Registered benchmark methods run alongside, with the "fast" regime's lr and epochs.
 ANCHORS = ("Weighted CE", "RUS", "LogReg (balanced)", "RUS + MLP")
 
 SETTINGS = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat:100")
+_ROSMAP = ("rosmap:1", "rosmap:5", "rosmap:10")
+
+#: The recorded rounds of docs/research.md: round -> (settings, variants, anchors).
+ROUNDS: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    1: (SETTINGS, ("CE", "CE + LA", "CLIMD", "CLIMD + LA", "CLIMD + BS",
+                   "CLIMD + BS, random order", "CLIMD + BS, asc", "Heads + BS, no curriculum"),
+        ANCHORS),
+    2: (_ROSMAP, ("Heads + BS + reg", "CLIMD asc + BS + reg", "Heads + BS + ES",
+                  "CLIMD asc + BS + ES", "CLIMD desc + BS + ES", "CLIMD random + BS + ES"), ()),
+    3: (_ROSMAP, ("Heads + BS + reg + ES", "CLIMD asc + BS + reg + ES",
+                  "CLIMD asc + BS + reg + LA", "CLIMD random + BS + reg"), ()),
+    4: (("mfeat:100",), ("Heads + BS + reg", "CLIMD asc + BS + reg",
+                         "CLIMD asc + BS + reg + LA", "CLIMD random + BS + reg"), ("SMOTE",)),
+}
 
 
 def _variant(layout: dict[str, int], params: dict[str, Any], seed: int) -> Pipeline:
@@ -156,14 +168,20 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         ``{"records": ..., "summary": ...}``.
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--round", type=int, choices=sorted(ROUNDS),
+                        help="rerun one recorded round (its settings, variants and anchors)")
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS))
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS))
+    parser.add_argument("--variants", nargs="+", default=list(ROUNDS[1][1]))
     parser.add_argument("--anchors", nargs="*", default=list(ANCHORS))
     parser.add_argument("--splits", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="1 split, 2 epochs, ROSMAP IR 5")
     parser.add_argument("--out", default="benchmarks/results")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
+    name = "research"
+    if args.round is not None:
+        args.settings, args.variants, args.anchors = map(list, ROUNDS[args.round])
+        name = f"round{args.round}"
     overrides: dict[str, Any] = {}
     if args.quick:
         overrides = {"max_epochs": 2}
@@ -173,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     config = {"settings": args.settings, "variants": {v: repr(VARIANTS[v]) for v in args.variants},
               "anchors": args.anchors, "base": BASE, "overrides": overrides,
               "splits": args.splits, "command": "python " + " ".join(sys.argv)}
-    write_results(args.out, "research", records, rows, config)
+    write_results(args.out, name, records, rows, config)
     return {"records": records, "summary": rows}
 
 
