@@ -24,7 +24,7 @@ from skorch.utils import to_tensor
 from ._dataset import MultimodalDataset, collate_batch
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
 from ._version import __version__
-from .callbacks import ORDERS, CurriculumScheduling
+from .callbacks import ORDERS, CurriculumProgressBar, CurriculumScheduling
 from .losses import BalancedSoftmaxLoss, FocalLoss
 from .modules import EarlyFusionNet
 from .sampler import CurriculumSampler
@@ -159,7 +159,9 @@ default="climd"
         Seeds torch (weights, dropout), the sampler's shuffling and the random order;
         an int makes a CPU fit reproducible.
     verbose : int, default=0
-        0 is silent; 1 prints skorch's epoch table, with the curriculum's columns.
+        0 is silent; 1 shows a progress bar per epoch (sized to the curriculum's subset) and
+        prints skorch's epoch table with the curriculum's columns (``subset_size``,
+        ``alpha``, ``score_mean``, and ``valid_f1_macro`` with ``validation_fraction``).
     callbacks : list or None, default=None
         Extra skorch callbacks (instances or ``(name, callback)`` tuples).
     warm_start : bool, default=False
@@ -465,6 +467,8 @@ default="climd"
                 ("valid_f1_macro", EpochScoring("f1_macro", lower_is_better=False,
                                                 name="valid_f1_macro"))
             )
+        if self.verbose:
+            callbacks.append(("progress_bar", CurriculumProgressBar()))
         callbacks += list(self.callbacks or [])
         return _CLIMDNet(
             module=self.module,

@@ -255,11 +255,21 @@ def test_keyboard_interrupt_keeps_a_usable_estimator(data):
 
 def test_verbose_prints_the_curriculum_columns(data, capsys):
     X, y = data
-    CLIMDClassifier(verbose=1, random_state=0, **dict(FAST, max_epochs=2)).fit(X, y)
-    out = capsys.readouterr().out
-    assert "subset_size" in out and "alpha" in out and "class_counts" not in out
+    clf = CLIMDClassifier(verbose=1, validation_fraction=0.2, random_state=0,
+                          **dict(FAST, max_epochs=2, curriculum_epochs=4)).fit(X, y)
+    captured = capsys.readouterr()
+    for column in ("subset_size", "alpha", "score_mean", "valid_f1_macro"):
+        assert column in captured.out
+    assert "class_counts" not in captured.out
+    assert "it/s" in captured.err or "s/it" in captured.err  # skorch's (tqdm) progress bar
+    bar = dict(clf.net_.callbacks_)["progress_bar"]
+    n_valid = int(np.ceil(0.2 * len(y)))
+    expected = int(np.ceil(clf.net_.history[-1, "subset_size"] / FAST["batch_size"])) + int(
+        np.ceil(n_valid / FAST["batch_size"]))
+    assert bar.batches_per_epoch == expected  # sized to the curriculum subset, not to N
     CLIMDClassifier(verbose=0, random_state=0, **dict(FAST, max_epochs=2)).fit(X, y)
-    assert capsys.readouterr().out == ""
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
