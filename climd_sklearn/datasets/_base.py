@@ -11,7 +11,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sklearn.utils import _safe_indexing
+
+#: ``pandas.read_csv`` options that parse floats exactly (correctly rounded). pandas 3 does
+#: that by default and deprecates the option; pandas 2's default parser can be 1 ulp off.
+EXACT_FLOATS: dict[str, str] = (
+    {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+)
 
 __all__: list[str] = []
 

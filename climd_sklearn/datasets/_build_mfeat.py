@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from climd_sklearn.datasets._base import EXACT_FLOATS
+
 __all__: list[str] = []
 
 #: View names in the order used by :func:`climd_sklearn.datasets.load_mfeat`.
@@ -69,7 +71,9 @@ def read_mfeat_csvs(source: str | Path = DEFAULT_SOURCE) -> dict[str, np.ndarray
         path = source / f"mfeat-{view}.csv"
         if not path.is_file():
             raise FileNotFoundError(f"Missing mfeat file: {path}")
-        table = pd.read_csv(path, header=None, skiprows=1, dtype=np.float64).to_numpy()
+        table = pd.read_csv(
+            path, header=None, skiprows=1, dtype=np.float64, **EXACT_FLOATS
+        ).to_numpy()
         expected = (2000, N_FEATURES[view] + 1)
         if table.shape != expected:
             raise ValueError(f"{path} has shape {table.shape}; expected {expected}.")

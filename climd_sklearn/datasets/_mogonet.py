@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
+from ._base import EXACT_FLOATS
+
 __all__ = ["load_mogonet"]
 
 _NUMBERED_FILE = re.compile(r"^(\d+)_(tr|te|featname)\.csv$")
@@ -21,7 +23,7 @@ _NUMBERED_FILE = re.compile(r"^(\d+)_(tr|te|featname)\.csv$")
 def _read_matrix(path: Path) -> np.ndarray:
     """Read a header-less, comma-separated numeric CSV file into a 2-D float64 array."""
     try:
-        table = pd.read_csv(path, header=None, dtype=np.float64)
+        table = pd.read_csv(path, header=None, dtype=np.float64, **EXACT_FLOATS)
     except pd.errors.EmptyDataError as exc:
         raise ValueError(f"{path} is empty.") from exc
     except ValueError as exc:
