@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import torch
-from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import EarlyStopping
@@ -28,10 +25,10 @@ from climd_sklearn import CLIMDClassifier
 from climd_sklearn.benchmark import (
     ProgressLine,
     aggregate,
+    fit_and_score,
     get_method,
     make_setting,
     modality_columns,
-    score,
     write_results,
 )
 
@@ -139,17 +136,7 @@ def run(settings: Sequence[str], variants: Sequence[str], anchors: Sequence[str]
             builds += [(a, get_method(a).build(setting.layout, params, split.index))
                        for a in anchors]
             for name, est in builds:
-                est = clone(est)
-                torch.manual_seed(split.index)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    start = time.perf_counter()
-                    est.fit(split.X_train, split.y_train)
-                    fit_time = time.perf_counter() - start
-                    for ev, (X_ev, y_ev) in split.evals.items():
-                        records.append({"setting": setting.name, "split": split.index,
-                                        "method": name, "eval": ev, "regime": "fast",
-                                        "fit_time": fit_time, **score(y_ev, est.predict(X_ev))})
+                records += fit_and_score(est, setting.name, split, name, "fast")
                 bar.update(f"{setting.name} #{split.index} {name}")
     return records
 

@@ -16,7 +16,7 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
-from ._data import Setting
+from ._data import Setting, Split
 from ._methods import REGIMES, get_method
 
 __all__ = [
@@ -180,6 +180,53 @@ def _build(method_name: str, setting: Setting, regime: str, seed: int,
     return est
 
 
+def fit_and_score(
+    estimator: Any, setting_name: str, split: Split, method: str, regime: str
+) -> list[dict[str, Any]]:
+    """Fit a clone of ``estimator`` on one split and score it on each evaluation set.
+
+    torch is seeded with the split index before the fit and warnings are silenced.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Unfitted; it is cloned.
+    setting_name : str
+        Recorded as ``"setting"``.
+    split : Split
+        Training data and evaluation sets.
+    method : str
+        Recorded as ``"method"``.
+    regime : str
+        Recorded as ``"regime"``.
+
+    Returns
+    -------
+    records : list of dict
+        One per evaluation set: the metrics, the fit time and, for a search, the chosen
+        parameters.
+    """
+    import torch
+
+    est = clone(estimator)
+    torch.manual_seed(split.index)
+    records = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        est.fit(split.X_train, split.y_train)
+        fit_time = time.perf_counter() - start
+        best = getattr(est, "best_params_", None)
+        for eval_name, (X_ev, y_ev) in split.evals.items():
+            rec = {"setting": setting_name, "split": split.index, "method": method,
+                   "eval": eval_name, "regime": regime, "fit_time": fit_time,
+                   **score(y_ev, est.predict(X_ev))}
+            if best is not None:
+                rec["best_params"] = {k: float(v) for k, v in best.items()}
+            records.append(rec)
+    return records
+
+
 def run_benchmark(
     settings: Sequence[Setting],
     methods: Sequence[str],
@@ -223,7 +270,6 @@ def run_benchmark(
         One per (setting, split, method, evaluation) with the metrics, the fit time and, for
         the tuned regime, the chosen parameters.
     """
-    import torch
 
     if regime not in REGIMES:
         raise ValueError(f"Unknown regime {regime!r}; known: {list(REGIMES)}")
@@ -234,25 +280,13 @@ def run_benchmark(
     for setting in settings:
         for split in setting.splits(n_splits):
             for name in methods:
-                est = clone(_build(name, setting, regime, split.index, overrides, grid))
-                torch.manual_seed(split.index)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    start = time.perf_counter()
-                    est.fit(split.X_train, split.y_train)
-                    fit_time = time.perf_counter() - start
-                    best = getattr(est, "best_params_", None)
-                    for eval_name, (X_ev, y_ev) in split.evals.items():
-                        rec = {"setting": setting.name, "split": split.index, "method": name,
-                               "eval": eval_name, "regime": regime, "fit_time": fit_time,
-                               **score(y_ev, est.predict(X_ev))}
-                        if best is not None:
-                            rec["best_params"] = {k: float(v) for k, v in best.items()}
-                        records.append(rec)
+                est = _build(name, setting, regime, split.index, overrides, grid)
+                records += fit_and_score(est, setting.name, split, name, regime)
                 bar.update(f"{setting.name} #{split.index} {name}")
                 if log is not None:
+                    last = records[-1]
                     log(f"{setting.name} split {split.index} {name}: "
-                        f"macro F1 {records[-1]['f1_macro']:.3f} ({fit_time:.1f}s)")
+                        f"macro F1 {last['f1_macro']:.3f} ({last['fit_time']:.1f}s)")
     return records
 
 
