@@ -47,11 +47,17 @@ class CurriculumScheduling(Callback):
         Rescore every this many epochs; in between, the last scores are reused.
     seed : int, default=0
         Seed of the random ranking when ``order="random"``.
+    warmup_epochs : int, default=0
+        Epochs trained on all samples, without scoring, before the curriculum starts; the
+        curriculum's epoch ``t`` is then the net's epoch ``warmup_epochs + t``.
+    score_momentum : float, default=0.0
+        Exponential moving average of the scores across rescorings:
+        ``scores = momentum * previous + (1 - momentum) * new``; 0 uses each rescoring alone.
 
     Attributes
     ----------
     scores_ : numpy.ndarray or None
-        The latest scores of the training samples.
+        The latest (averaged) scores of the training samples.
     """
 
     def __init__(
@@ -61,12 +67,16 @@ class CurriculumScheduling(Callback):
         order: str = "desc",
         rescore_every: int = 1,
         seed: int = 0,
+        warmup_epochs: int = 0,
+        score_momentum: float = 0.0,
     ) -> None:
         self.scheduler = scheduler
         self.measurer = measurer
         self.order = order
         self.rescore_every = rescore_every
         self.seed = seed
+        self.warmup_epochs = warmup_epochs
+        self.score_momentum = score_momentum
 
     def initialize(self) -> CurriculumScheduling:
         """Reset the scores; called by skorch when the net is initialised.
@@ -99,18 +109,21 @@ class CurriculumScheduling(Callback):
                 "CurriculumScheduling needs the net's iterator_train__sampler to be a "
                 f"CurriculumSampler, got {type(sampler).__name__}."
             )
-        epoch = len(net.history)
+        epoch = len(net.history) - self.warmup_epochs
         X, y = data_from_dataset(dataset_train)
         y = to_numpy(y).astype(np.int64)
         n_samples = len(y)
         scheduler = self.scheduler
-        if scheduler is None or epoch > scheduler.n_epochs:
+        if scheduler is None or epoch < 1 or epoch > scheduler.n_epochs:
             sampler.set_indices(np.arange(n_samples))
             net.history.record("subset_size", n_samples)
             return
         if self.scores_ is None or (epoch - 1) % self.rescore_every == 0:
             present = X.get(PRESENT_KEY) if isinstance(X, dict) else None
-            self.scores_ = self._score(net, dataset_train, y, present)
+            new = self._score(net, dataset_train, y, present)
+            if self.scores_ is not None and self.score_momentum:
+                new = self.score_momentum * self.scores_ + (1.0 - self.score_momentum) * new
+            self.scores_ = new
             net.history.record("score_mean", float(self.scores_.mean()))
         indices = scheduler.select(epoch, self._priority(epoch, self.scores_), y)
         sampler.set_indices(indices)

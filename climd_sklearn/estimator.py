@@ -125,9 +125,15 @@ default="climd"
         The power-law exponent alpha(T) of the last curriculum epoch; None fits it to the
         class counts by the paper's Eq. 6.
     curriculum_epochs : int or None, default=None
-        T, the number of curriculum epochs; None means ``max_epochs``.
+        T, the number of curriculum epochs; None means ``max_epochs - warmup_epochs``.
     rescore_every : int, default=1
         Rescore the training set every this many epochs.
+    warmup_epochs : int, default=0
+        Epochs on all samples before the curriculum starts (no scoring during them), so the
+        first scores come from a trained model rather than the initial one.
+    score_momentum : float, default=0.0
+        Exponential moving average of the scores across rescorings (0 = the paper: each
+        epoch's scores alone), to steady the ranking.
     initial_fraction : float, default=0.33
         The starting fraction c0 of the linear, root and geometric pacing functions.
     n_buckets : int, default=5
@@ -222,6 +228,8 @@ default="climd"
         "alpha": [Interval(Real, 0, None, closed="neither"), None],
         "curriculum_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "rescore_every": [Interval(Integral, 1, None, closed="left")],
+        "warmup_epochs": [Interval(Integral, 0, None, closed="left")],
+        "score_momentum": [Interval(Real, 0, 1, closed="left")],
         "initial_fraction": [Interval(Real, 0, 1, closed="right")],
         "n_buckets": [Interval(Integral, 1, None, closed="left")],
         "aux_weight": [Interval(Real, 0, None, closed="left")],
@@ -258,6 +266,8 @@ default="climd"
         alpha: float | None = None,
         curriculum_epochs: int | None = None,
         rescore_every: int = 1,
+        warmup_epochs: int = 0,
+        score_momentum: float = 0.0,
         initial_fraction: float = 0.33,
         n_buckets: int = 5,
         aux_weight: float = 1.0,
@@ -290,6 +300,8 @@ default="climd"
         self.alpha = alpha
         self.curriculum_epochs = curriculum_epochs
         self.rescore_every = rescore_every
+        self.warmup_epochs = warmup_epochs
+        self.score_momentum = score_momentum
         self.initial_fraction = initial_fraction
         self.n_buckets = n_buckets
         self.aux_weight = aux_weight
@@ -424,7 +436,7 @@ default="climd"
     def _scheduler(self, n_train: int) -> Any:
         if self.curriculum is None:
             return None
-        n_epochs = self.curriculum_epochs or self.max_epochs
+        n_epochs = self.curriculum_epochs or max(1, self.max_epochs - self.warmup_epochs)
         if self.curriculum == "climd":
             return make_scheduler("climd", n_epochs, gamma=self.gamma, alpha=self.alpha)
         min_size = min(self.batch_size, n_train)
@@ -448,6 +460,8 @@ default="climd"
                     order=self.order,
                     rescore_every=self.rescore_every,
                     seed=order_seed,
+                    warmup_epochs=self.warmup_epochs,
+                    score_momentum=self.score_momentum,
                 ),
             )
         ]

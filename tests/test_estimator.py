@@ -303,3 +303,28 @@ def test_balanced_softmax_loss_uses_the_training_prior(data):
     np.testing.assert_allclose(clf.net_.criterion_.log_prior.numpy(),
                                np.log(np.bincount(y) / len(y)), rtol=1e-6)
     assert clf.score(X, y) > 0.6
+
+
+def test_warmup_epochs_delay_the_schedule(data):
+    X, y = data
+    clf = CLIMDClassifier(warmup_epochs=2, random_state=0, **FAST).fit(X, y)
+    h = clf.net_.history
+    counts = np.bincount(y)
+    assert h[0, "subset_size"] == h[1, "subset_size"] == len(y)
+    assert "score_mean" not in h[0] and "score_mean" in h[2]
+    # T defaults to max_epochs - warmup_epochs = 4; epoch 3 is curriculum epoch 1
+    assert h[2, "class_counts"] == class_quotas(counts, 1, 4).tolist()
+    assert h[5, "class_counts"] == counts.tolist()
+
+
+def test_score_momentum_averages_rescorings(data, monkeypatch):
+    import climd_sklearn.callbacks as callbacks_module
+
+    X, y = data
+    draws = iter([np.full(len(y), 1.0), np.full(len(y), 3.0), np.full(len(y), 5.0)])
+    monkeypatch.setattr(callbacks_module.CurriculumScheduling, "_score",
+                        lambda self, *args, **kw: next(draws))
+    clf = CLIMDClassifier(score_momentum=0.75, random_state=0, **dict(FAST, max_epochs=3))
+    scores = dict(clf.fit(X, y).net_.callbacks_)["curriculum"].scores_
+    # 1 -> 0.75 * 1 + 0.25 * 3 = 1.5 -> 0.75 * 1.5 + 0.25 * 5 = 2.375
+    np.testing.assert_allclose(scores, 2.375)
