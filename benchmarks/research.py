@@ -76,6 +76,18 @@ VARIANTS.update({
                                 "loss": "balanced_softmax", **_REG},
 })
 
+#: Round 5: the curriculum's own levers (cause 2 of the issue): warm-up and score averaging.
+_CL = {"curriculum": "climd", "loss": "balanced_softmax", **_REG}
+VARIANTS.update({
+    "CLIMD desc + BS + reg": {**_CL},
+    "CLIMD asc + BS + reg + EMA": {**_CL, "order": "asc", "score_momentum": 0.9},
+    "CLIMD asc + BS + reg + warm-up": {**_CL, "order": "asc", "warmup_epochs": 5},
+    "CLIMD desc + BS + reg + warm-up + EMA": {**_CL, "warmup_epochs": 5,
+                                             "score_momentum": 0.9},
+    "CLIMD asc + BS + reg + warm-up + EMA": {**_CL, "order": "asc", "warmup_epochs": 5,
+                                            "score_momentum": 0.9},
+})
+
 #: Registered benchmark methods run alongside, with the "fast" regime's lr and epochs.
 ANCHORS = ("Weighted CE", "RUS", "LogReg (balanced)", "RUS + MLP")
 
@@ -93,6 +105,9 @@ ROUNDS: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
                   "CLIMD asc + BS + reg + LA", "CLIMD random + BS + reg"), ()),
     4: (("mfeat:100",), ("Heads + BS + reg", "CLIMD asc + BS + reg",
                          "CLIMD asc + BS + reg + LA", "CLIMD random + BS + reg"), ("SMOTE",)),
+    5: (SETTINGS, ("CLIMD desc + BS + reg", "CLIMD asc + BS + reg + EMA",
+                   "CLIMD asc + BS + reg + warm-up", "CLIMD desc + BS + reg + warm-up + EMA",
+                   "CLIMD asc + BS + reg + warm-up + EMA"), ()),
 }
 
 
