@@ -157,3 +157,22 @@ def test_research_quick(tmp_path):
                    "--anchors", "RUS"])
     data = _check_results(tmp_path / "research.json", [*variants, "RUS"])
     assert {r["eval"] for r in data["records"]} == {"balanced", "long-tailed"}
+
+
+def test_missing_modalities_quick(tmp_path):
+    script = _script("missing_modalities")
+    script.main(["--quick", "--out", str(tmp_path), "--no-progress"])
+    methods = ["native", "drop incomplete", "mean imputation",
+               "LogReg (balanced), mean imputation"]
+    data = _check_results(tmp_path / "missing_modalities.json", methods)
+    assert {r["method"] for r in data["records"]} == set(methods)
+    assert {r["setting"] for r in data["records"]} == {"Synthetic LT rho 10, 30 % missing"}
+    native = [row for row in data["summary"] if row["method"] == "native"]
+    assert native and all("p_f1_macro" not in row for row in native)
+    assert all(row["reference"] == "native" for row in data["summary"]
+               if row["method"] != "native")
+    # about 30 % of the (sample, modality) cells were removed, so some samples are incomplete
+    info = data["config"]["missingness"]
+    assert info and all(0.6 < m["train_cells_kept"] < 0.8 for m in info)
+    assert all(0.0 < m["train_complete"] < 1.0 for m in info)
+    assert "30 % | native" in (tmp_path / "missing_modalities.md").read_text()

@@ -1,0 +1,309 @@
+"""Missing-modality benchmark helpers: remove modality cells, tabulate, summarise.
+
+Used by ``benchmarks/missing_modalities.py`` and ``benchmarks/make_docs.py``.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ._methods import modality_columns
+
+__all__ = [
+    "complete_rows",
+    "missing_markdown",
+    "missing_notes",
+    "missing_rng",
+    "missing_setting_name",
+    "parse_missing_setting",
+    "remove_modalities",
+]
+
+_NAME = re.compile(r"^(?P<base>.*), (?P<pct>\d+(?:\.\d+)?) % missing$")
+
+
+def missing_setting_name(base: str, rate: float) -> str:
+    """Setting name carrying the removal rate, e.g. ``"ROSMAP IR 1, 30 % missing"``.
+
+    Parameters
+    ----------
+    base : str
+        The data setting's name.
+    rate : float
+        Probability of removing a (sample, modality) cell, in [0, 1].
+
+    Returns
+    -------
+    name : str
+    """
+    return f"{base}, {100 * rate:g} % missing"
+
+
+def parse_missing_setting(name: str) -> tuple[str, float] | None:
+    """Inverse of :func:`missing_setting_name`.
+
+    Parameters
+    ----------
+    name : str
+        A setting name.
+
+    Returns
+    -------
+    parsed : tuple of (str, float) or None
+        ``(base, rate)``, or None if the name carries no rate.
+    """
+    match = _NAME.match(name)
+    if match is None:
+        return None
+    return match["base"], float(match["pct"]) / 100
+
+
+def missing_rng(split_index: int, rate: float, part: str) -> np.random.Generator:
+    """The random generator of one removal: seeded by split, rate and data part.
+
+    Parameters
+    ----------
+    split_index : int
+        The split's index.
+    rate : float
+        The removal rate.
+    part : str
+        ``"train"`` or the evaluation set's name; each part gets its own stream.
+
+    Returns
+    -------
+    rng : numpy.random.Generator
+    """
+    return np.random.default_rng(
+        [int(split_index), int(round(1000 * rate)), zlib.crc32(part.encode())])
+
+
+def remove_modalities(
+    X: np.ndarray, layout: Mapping[str, int], rate: float, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Remove each (sample, modality) cell with probability ``rate``.
+
+    A removed cell is the modality's columns set to NaN for that row. A sample left with no
+    modality gets one modality back, chosen uniformly at random.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Concatenated modalities in the column order of ``layout``.
+    layout : mapping of str to int
+        Modality widths in column order.
+    rate : float
+        Removal probability in [0, 1].
+    rng : numpy.random.Generator
+        Source of randomness.
+
+    Returns
+    -------
+    X_missing : ndarray of shape (n_samples, n_features)
+        A float copy of ``X`` with the removed cells set to NaN.
+    present : ndarray of bool of shape (n_samples, n_modalities)
+        True where a modality is kept.
+    """
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError(f"rate must be in [0, 1], got {rate}")
+    X = np.array(X, dtype=np.float64, copy=True)
+    columns = list(modality_columns(layout).values())
+    present = rng.random((X.shape[0], len(columns))) >= rate
+    empty = np.flatnonzero(~present.any(axis=1))
+    if empty.size:
+        present[empty, rng.integers(0, len(columns), size=empty.size)] = True
+    for m, cols in enumerate(columns):
+        X[np.ix_(~present[:, m], cols)] = np.nan
+    return X, present
+
+
+def complete_rows(X: np.ndarray) -> np.ndarray:
+    """Boolean mask of the rows with no NaN (every modality present).
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Concatenated modalities, NaN where a modality was removed.
+
+    Returns
+    -------
+    mask : ndarray of bool of shape (n_samples,)
+    """
+    return ~np.isnan(X).any(axis=1)
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}"
+
+
+def _cells(
+    rows: Sequence[Mapping[str, Any]],
+) -> dict[tuple[str, str], dict[float, dict[str, Mapping[str, Any]]]]:
+    """``{(base, eval): {rate: {method: row}}}`` in the order of ``rows``."""
+    out: dict[tuple[str, str], dict[float, dict[str, Mapping[str, Any]]]] = {}
+    for row in rows:
+        parsed = parse_missing_setting(row["setting"])
+        if parsed is None:
+            continue
+        base, rate = parsed
+        out.setdefault((base, row["eval"]), {}).setdefault(rate, {})[row["method"]] = row
+    return out
+
+
+def _skip_counts(skipped: Sequence[Mapping[str, Any]]) -> dict[tuple[str, str], int]:
+    """``{(setting, method): number of splits not fitted}``."""
+    counts: dict[tuple[str, str], int] = {}
+    for s in skipped:
+        key = (s["setting"], s["method"])
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def missing_markdown(
+    rows: Sequence[Mapping[str, Any]],
+    methods: Sequence[str],
+    skipped: Sequence[Mapping[str, Any]] = (),
+    n_splits: int | None = None,
+    title_level: int = 3,
+) -> str:
+    """Tables of the missing-modality benchmark, one per (data set, evaluation).
+
+    Each table has one block of rows per removal rate; the best mean macro F1 of each block
+    is in bold. A method not fitted on some splits says so in its row.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        Output of :func:`~climd_sklearn.benchmark.aggregate` with the rate in the setting
+        names (:func:`missing_setting_name`).
+    methods : sequence of str
+        Row order within a block.
+    skipped : sequence of dict, default=()
+        ``{"setting", "split", "method", "reason"}`` for each fit that was not run.
+    n_splits : int or None, default=None
+        Splits per setting; None takes the largest ``n`` of the rows.
+    title_level : int, default=3
+        Heading level of each table's title.
+
+    Returns
+    -------
+    text : str
+    """
+    skips = _skip_counts(skipped)
+    total = n_splits or max((r["n"] for r in rows), default=0)
+    out: list[str] = []
+    for (base, ev), by_rate in _cells(rows).items():
+        out.append(f"{'#' * title_level} {base} — eval: {ev}")
+        out.append("")
+        out.append("| Missing | Method | splits | ACC | weighted F1 | macro F1 | "
+                   "p (macro F1) vs native | native wins/losses | fit s |")
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for rate in sorted(by_rate):
+            cell = by_rate[rate]
+            setting = missing_setting_name(base, rate)
+            best = max(r["mean_f1_macro"] for r in cell.values())
+            for method in methods:
+                n_skip = skips.get((setting, method), 0)
+                r = cell.get(method)
+                if r is None:
+                    if n_skip:
+                        out.append(f"| {100 * rate:g} % | {method} | 0/{total} | "
+                                   f"not fitted: a class had < 2 complete training samples "
+                                   f"in every split | | | | | |")
+                    continue
+                macro = f"{_pct(r['mean_f1_macro'])} ± {_pct(r['std_f1_macro'])}"
+                if r["mean_f1_macro"] == best:
+                    macro = f"**{macro}**"
+                p = r.get("p_f1_macro")
+                ptxt = "—" if p is None else ("n/a" if np.isnan(p) else f"{p:.3f}")
+                wl = f"{r['wins']}/{r['losses']}" if "wins" in r else "—"
+                n_txt = f"{r['n']}/{total}" + (" (rest not fitted)" if n_skip else "")
+                out.append(
+                    f"| {100 * rate:g} % | {method} | {n_txt} | "
+                    f"{_pct(r['mean_accuracy'])} ± {_pct(r['std_accuracy'])} | "
+                    f"{_pct(r['mean_f1_weighted'])} ± {_pct(r['std_f1_weighted'])} | "
+                    f"{macro} | {ptxt} | {wl} | {r['fit_time']:.1f} |")
+        out.append("")
+    return "\n".join(out)
+
+
+def missing_notes(
+    rows: Sequence[Mapping[str, Any]],
+    strategies: Sequence[str],
+    anchor: str | None = None,
+    skipped: Sequence[Mapping[str, Any]] = (),
+) -> list[str]:
+    """Which strategy wins where, one line per (data set, evaluation), from the numbers.
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        The aggregated rows (rate in the setting names).
+    strategies : sequence of str
+        The compared strategies; the first is the reference (``"native"``).
+    anchor : str or None, default=None
+        A further method reported next to the winner.
+    skipped : sequence of dict, default=()
+        Fits that were not run (see :func:`missing_markdown`).
+
+    Returns
+    -------
+    lines : list of str
+        Markdown bullet points; the last one counts the wins over all cells.
+    """
+    skips = _skip_counts(skipped)
+    lines: list[str] = []
+    wins = dict.fromkeys(strategies, 0)
+    n_cells = 0
+    smallest: tuple[float, str] | None = None
+    for (base, ev), by_rate in _cells(rows).items():
+        bits = []
+        for rate in sorted(by_rate):
+            if rate == 0:
+                continue
+            cell = by_rate[rate]
+            setting = missing_setting_name(base, rate)
+            # a strategy counts only if it was fitted on every split
+            full = {m: cell[m] for m in strategies
+                    if m in cell and not skips.get((setting, m), 0)}
+            if not full:
+                continue
+            n_cells += 1
+            winner = max(full, key=lambda m: full[m]["mean_f1_macro"])
+            wins[winner] += 1
+            ref = strategies[0]
+            for m, r in full.items():
+                p_m = r.get("p_f1_macro", float("nan"))
+                if m != ref and not np.isnan(p_m) and (smallest is None or p_m < smallest[0]):
+                    smallest = (p_m, f"{m}, {base} / {ev} at {100 * rate:g} %")
+            text = f"{100 * rate:g} %: **{winner}** {_pct(full[winner]['mean_f1_macro'])}"
+            others = [f"{m} {_pct(full[m]['mean_f1_macro'])}" for m in strategies
+                      if m in full and m != winner]
+            not_fit = [m for m in strategies if m not in full]
+            if others:
+                text += " (" + ", ".join(others) + ")"
+            if winner != ref and ref in full:
+                p = full[winner].get("p_f1_macro", float("nan"))
+                text += f", p vs {ref} {p:.3f}" if not np.isnan(p) else ""
+            if not_fit:
+                text += "; not fitted on every split: " + ", ".join(not_fit)
+            if anchor is not None and anchor in cell:
+                a = cell[anchor]["mean_f1_macro"]
+                rel = "above" if a > full[winner]["mean_f1_macro"] else "below"
+                text += f"; {anchor} {_pct(a)} ({rel} the best strategy)"
+            bits.append(text)
+        if bits:
+            lines.append(f"- {base} / {ev}: " + "; ".join(bits) + ".")
+    if n_cells:
+        counts = ", ".join(f"{m} {wins[m]}" for m in strategies)
+        lines.append(f"- Best mean macro F1 among the {len(strategies)} strategies, over the "
+                     f"{n_cells} (data set, evaluation, rate > 0) cells: {counts}.")
+    if smallest is not None:
+        lines.append(f"- Smallest Wilcoxon p against {strategies[0]} among the strategies "
+                     f"fitted on every split: {smallest[0]:.3f} ({smallest[1]}).")
+    return lines
