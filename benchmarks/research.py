@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import torch
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import EarlyStopping
@@ -88,6 +89,10 @@ VARIANTS.update({
                                             "score_momentum": 0.9},
 })
 
+#: Round 6: choose the prior correction and the weight decay by inner CV on training data.
+VARIANTS["CLIMD asc + BS, inner-CV LA / wd"] = {
+    **_CL, "order": "asc", "grid": {"logit_adjustment": [0.0, 1.0], "weight_decay": [0.0, 1e-2]}}
+
 #: Registered benchmark methods run alongside, with the "fast" regime's lr and epochs.
 ANCHORS = ("Weighted CE", "RUS", "LogReg (balanced)", "RUS + MLP")
 
@@ -108,13 +113,22 @@ ROUNDS: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     5: (SETTINGS, ("CLIMD desc + BS + reg", "CLIMD asc + BS + reg + EMA",
                    "CLIMD asc + BS + reg + warm-up", "CLIMD desc + BS + reg + warm-up + EMA",
                    "CLIMD asc + BS + reg + warm-up + EMA"), ()),
+    6: (SETTINGS, ("CLIMD asc + BS, inner-CV LA / wd",), ()),
 }
 
 
-def _variant(layout: dict[str, int], params: dict[str, Any], seed: int) -> Pipeline:
+def _variant(layout: dict[str, int], params: dict[str, Any], seed: int) -> Any:
+    """The variant's pipeline; a ``"grid"`` entry wraps it in an inner-CV search."""
+    params = dict(params)
+    grid = params.pop("grid", None)
     clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed,
                           **{**BASE, **params})
-    return Pipeline([("scale", StandardScaler()), ("clf", clf)])
+    pipe = Pipeline([("scale", StandardScaler()), ("clf", clf)])
+    if grid is None:
+        return pipe
+    cv = StratifiedKFold(3, shuffle=True, random_state=seed)
+    return GridSearchCV(pipe, {f"clf__{k}": v for k, v in grid.items()}, cv=cv,
+                        scoring="f1_macro", error_score="raise")
 
 
 def run(settings: Sequence[str], variants: Sequence[str], anchors: Sequence[str],
