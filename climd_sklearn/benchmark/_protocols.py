@@ -31,6 +31,23 @@ def _quick_grid(method: Any) -> dict:
     return {"clf__lr": [1e-3, 1e-2]} if method.neural else {}
 
 
+
+def _study(methods: list[str], reference: Any) -> dict[str, Any]:
+    """The ablation and plug-and-play protocols: the same settings for another method list."""
+    return {
+        "reference": reference,
+        "full": [
+            {"regime": "paper", "n_splits": 5, "methods": methods,
+             "settings": ["rosmap:10", "synthetic:10"]},
+            {"regime": "fast", "n_splits": 5, "methods": methods,
+             "settings": ["rosmap:10", "synthetic:10"]},
+            {"regime": "fast", "n_splits": 5, "methods": methods, "settings": ["mfeat:100"]},
+        ],
+        "quick": [
+            {"regime": "quick", "n_splits": 1, "methods": methods, "settings": ["rosmap:5"]},
+        ],
+    }
+
 #: name -> {"full": [runs], "quick": [runs]}; a run is a dict of run_benchmark arguments.
 PROTOCOLS: dict[str, dict[str, Any]] = {
     "comparison": {
@@ -54,36 +71,8 @@ PROTOCOLS: dict[str, dict[str, Any]] = {
              "settings": ["rosmap:5"], "overrides": {"max_epochs": 2}, "grid": _quick_grid},
         ],
     },
-    "ablation": {
-        "reference": "CLIMD",
-        "full": [
-            {"regime": "paper", "n_splits": 5, "methods": ABLATION_METHODS,
-             "settings": ["rosmap:10", "synthetic:10"]},
-            {"regime": "fast", "n_splits": 5, "methods": ABLATION_METHODS,
-             "settings": ["rosmap:10", "synthetic:10"]},
-            {"regime": "fast", "n_splits": 5, "methods": ABLATION_METHODS,
-             "settings": ["mfeat:100"]},
-        ],
-        "quick": [
-            {"regime": "quick", "n_splits": 1, "methods": ABLATION_METHODS,
-             "settings": ["rosmap:5"]},
-        ],
-    },
-    "plug_and_play": {
-        "reference": PNP_REFERENCE,
-        "full": [
-            {"regime": "paper", "n_splits": 5, "methods": PNP_METHODS,
-             "settings": ["rosmap:10", "synthetic:10"]},
-            {"regime": "fast", "n_splits": 5, "methods": PNP_METHODS,
-             "settings": ["rosmap:10", "synthetic:10"]},
-            {"regime": "fast", "n_splits": 5, "methods": PNP_METHODS,
-             "settings": ["mfeat:100"]},
-        ],
-        "quick": [
-            {"regime": "quick", "n_splits": 1, "methods": PNP_METHODS,
-             "settings": ["rosmap:5"]},
-        ],
-    },
+    "ablation": _study(ABLATION_METHODS, "CLIMD"),
+    "plug_and_play": _study(PNP_METHODS, PNP_REFERENCE),
 }
 
 

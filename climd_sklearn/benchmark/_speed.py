@@ -135,6 +135,12 @@ def _lt_labels(n: int, n_classes: int, rng: np.random.Generator) -> np.ndarray:
     return y
 
 
+def _sweep(sizes: Sequence[int], classes: Sequence[int], base_n: int,
+           base_c: int) -> list[tuple[int, int]]:
+    """(N, C) pairs: N grows at C = base_c, then C grows at N = base_n."""
+    return [(n, base_c) for n in sizes] + [(base_n, c) for c in classes if c != base_c]
+
+
 def scheduler_scaling(
     sizes: Sequence[int] = (1_000, 10_000, 100_000, 1_000_000),
     classes: Sequence[int] = (10, 100, 1000),
@@ -168,7 +174,7 @@ def scheduler_scaling(
 
     rng = np.random.default_rng(0)
     rows = []
-    grid = [(n, base_c) for n in sizes] + [(base_n, c) for c in classes if c != base_c]
+    grid = _sweep(sizes, classes, base_n, base_c)
     for n, c in grid:
         y = _lt_labels(n, c, rng)
         priority = rng.random(n)
@@ -218,7 +224,7 @@ def measurer_scaling(
 
     gen = torch.Generator().manual_seed(0)
     rows = []
-    grid = [(n, base_c) for n in sizes] + [(base_n, c) for c in classes if c != base_c]
+    grid = _sweep(sizes, classes, base_n, base_c)
     for n, c in grid:
         probas = [torch.softmax(torch.randn(n, c, generator=gen), dim=1)
                   for _ in range(n_modalities)]
