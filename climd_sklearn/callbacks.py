@@ -12,11 +12,12 @@ from skorch.utils import data_from_dataset, to_numpy
 from ._validation import PRESENT_KEY
 from .measurer import difficulty_score
 from .sampler import CurriculumSampler
-from .schedulers import BaseScheduler
+from .schedulers import BaseScheduler, class_balanced_indices
 
 __all__ = ["CurriculumProgressBar", "CurriculumScheduling"]
 
 ORDERS = ("desc", "asc", "random")
+POST_CURRICULUM = ("all", "balanced")
 
 
 class CurriculumScheduling(Callback):
@@ -32,7 +33,8 @@ class CurriculumScheduling(Callback):
     4. records ``subset_size``, ``class_counts``, ``alpha`` (CLIMD's alpha(t)) and
        ``score_mean`` in ``net.history``.
 
-    With ``scheduler=None`` every epoch uses all samples (the plain baseline).
+    Epochs after the curriculum (every epoch with ``scheduler=None``, the plain baseline)
+    use all samples, or a class-balanced draw with ``post_curriculum="balanced"``.
 
     Parameters
     ----------
@@ -53,6 +55,11 @@ class CurriculumScheduling(Callback):
     score_momentum : float, default=0.0
         Exponential moving average of the scores across rescorings:
         ``scores = momentum * previous + (1 - momentum) * new``; 0 uses each rescoring alone.
+    post_curriculum : {"all", "balanced"}, default="all"
+        The samples of the epochs after the curriculum: every sample once (the paper), or
+        :func:`~climd_sklearn.schedulers.class_balanced_indices` (as many draws as samples,
+        an equal share per class), seeded by ``(seed, epoch)``. Warm-up epochs always use
+        all samples.
 
     Attributes
     ----------
@@ -69,6 +76,7 @@ class CurriculumScheduling(Callback):
         seed: int = 0,
         warmup_epochs: int = 0,
         score_momentum: float = 0.0,
+        post_curriculum: str = "all",
     ) -> None:
         self.scheduler = scheduler
         self.measurer = measurer
@@ -77,6 +85,7 @@ class CurriculumScheduling(Callback):
         self.seed = seed
         self.warmup_epochs = warmup_epochs
         self.score_momentum = score_momentum
+        self.post_curriculum = post_curriculum
 
     def initialize(self) -> CurriculumScheduling:
         """Reset the scores; called by skorch when the net is initialised.
@@ -88,6 +97,11 @@ class CurriculumScheduling(Callback):
         """
         if self.order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}, got {self.order!r}.")
+        if self.post_curriculum not in POST_CURRICULUM:
+            raise ValueError(
+                f"post_curriculum must be one of {POST_CURRICULUM}, "
+                f"got {self.post_curriculum!r}."
+            )
         self.scores_ = None
         return self
 
@@ -114,9 +128,16 @@ class CurriculumScheduling(Callback):
         y = to_numpy(y).astype(np.int64)
         n_samples = len(y)
         scheduler = self.scheduler
-        if scheduler is None or epoch < 1 or epoch > scheduler.n_epochs:
-            sampler.set_indices(np.arange(n_samples))
+        if epoch < 1 or scheduler is None or epoch > scheduler.n_epochs:
+            indices = np.arange(n_samples)
+            if epoch >= 1 and self.post_curriculum == "balanced":
+                indices = class_balanced_indices(y, n_samples, seed=[self.seed, epoch])
+            sampler.set_indices(indices)
             net.history.record("subset_size", n_samples)
+            if epoch >= 1 and self.post_curriculum == "balanced":
+                net.history.record(
+                    "class_counts", np.bincount(y[indices], minlength=y.max() + 1).tolist()
+                )
             return
         if self.scores_ is None or (epoch - 1) % self.rescore_every == 0:
             present = X.get(PRESENT_KEY) if isinstance(X, dict) else None
