@@ -77,7 +77,8 @@ def real_run_counts(quick: bool = False) -> np.ndarray:
     X, y = make_long_tailed(X, y, 10, random_state=0)
     X = {k: StandardScaler().fit_transform(v) for k, v in X.items()}
     epochs = 2 if quick else 20
-    clf = CLIMDClassifier(max_epochs=epochs, lr=1e-3, random_state=0).fit(X, y)
+    clf = CLIMDClassifier(variant="paper", max_epochs=epochs, lr=1e-3,
+                          random_state=0).fit(X, y)
     return np.array(clf.net_.history[:, "class_counts"])
 
 

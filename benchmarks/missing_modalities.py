@@ -54,7 +54,8 @@ from climd_sklearn.benchmark._missing import (
 )
 
 #: CLIMDClassifier parameters shared by every strategy (the benchmark's "fast" regime).
-BASE: dict[str, Any] = {"lr": 1e-3, "max_epochs": 30, "batch_size": 32, "curriculum": "climd"}
+BASE: dict[str, Any] = {"variant": "paper", "lr": 1e-3, "max_epochs": 30, "batch_size": 32,
+                        "curriculum": "climd"}
 
 #: Setting spec -> evaluation sets scored.
 SETTINGS: dict[str, tuple[str, ...]] = {

@@ -23,8 +23,9 @@ from skorch.utils import to_tensor
 
 from ._dataset import MultimodalDataset, collate_batch
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
+from ._variants import VARIANT_PARAMS, VARIANTS, resolve_variant
 from ._version import __version__
-from .callbacks import ORDERS, CurriculumProgressBar, CurriculumScheduling
+from .callbacks import ORDERS, POST_CURRICULUM, CurriculumProgressBar, CurriculumScheduling
 from .losses import BalancedSoftmaxLoss, FocalLoss
 from .modules import EarlyFusionNet
 from .sampler import CurriculumSampler
@@ -94,31 +95,45 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         :mod:`climd_sklearn.modules`.
     module_kwargs : dict or None, default=None
         Extra keyword arguments for ``module``.
+    variant : {"improved", "paper"}, default="improved"
+        The preset that fills the parameters left at None (``lr``, ``max_epochs``,
+        ``dropout``, ``weight_decay``, ``order``, ``loss``); an explicit value always wins.
+        ``"paper"`` is the paper's configuration (lr 5e-5, 100 epochs, dropout 0.25, no
+        weight decay, highest score first, cross-entropy) for reproduction. ``"improved"``
+        (lr 1e-3, 30 epochs, dropout 0.5, weight decay 5 / n_samples, lowest score first,
+        balanced-softmax loss) is the configuration that won our benchmarks on imbalanced
+        data; ``docs/research.md`` records each step from the paper to it.
     embedding_dim : int, default=128
         Common embedding size of every modality (passed to ``module`` if it accepts it).
     hidden_dims : tuple of int, default=(256,)
         Hidden layer widths of each modality encoder.
-    dropout : float, default=0.25
-        Dropout probability.
-    lr : float, default=5e-5
-        Learning rate (the paper's value).
-    max_epochs : int, default=100
-        Number of training epochs (the paper's value).
+    dropout : float or None, default=None
+        Dropout probability; None takes the variant's (improved 0.5, paper 0.25).
+    lr : float or None, default=None
+        Learning rate; None takes the variant's (improved 1e-3, paper 5e-5).
+    max_epochs : int or None, default=None
+        Number of training epochs; None takes the variant's (improved 30, paper 100).
     batch_size : int, default=32
         Minibatch size.
     optimizer : type, default=torch.optim.Adam
         A torch optimizer class.
-    weight_decay : float, default=0.0
-        The optimizer's weight decay.
+    weight_decay : float, "auto" or None, default=None
+        The optimizer's weight decay; ``"auto"`` is ``5 / n_samples`` (an L2 prior whose
+        weight shrinks with the training set); None takes the variant's (improved
+        ``"auto"``, paper 0).
+    decay_biases : bool, default=True
+        Whether the weight decay also shrinks the bias terms (torch's behaviour); False
+        exempts every parameter whose name ends in ``bias`` (a common recipe; it made no
+        difference beyond noise in ``docs/research.md``, round 11).
     curriculum : {"climd", "linear", "root", "geometric", "baby_step", "one_pass"} or None, \
 default="climd"
         The training-subset scheduler; None trains on all samples every epoch (the plain
         baseline). The five generic schedulers are the paper's ablations (Table 4).
     measurer : {"both", "intra", "inter"}, default="both"
         Which parts of the score Eq. 4 uses (measurer ablation).
-    order : {"desc", "asc", "random"}, default="desc"
+    order : {"desc", "asc", "random"} or None, default=None
         Within-class ranking: highest score first, lowest first, or a seeded random ranking
-        (the control).
+        (the control); None takes the variant's (improved ``"asc"``, paper ``"desc"``).
     gamma : float, default=0.3
         The power-law smoothing hyperparameter of Eq. 6-7.
     alpha : float or None, default=None
@@ -134,6 +149,13 @@ default="climd"
     score_momentum : float, default=0.0
         Exponential moving average of the scores across rescorings (0 = the paper: each
         epoch's scores alone), to steady the ranking.
+    post_curriculum : {"all", "balanced"}, default="all"
+        The samples of each epoch after the curriculum (of every epoch with
+        ``curriculum=None``): every sample once (the paper), or a class-balanced draw of as
+        many samples, an equal share per class, without replacement where a class has enough
+        samples and topped up with replacement where it has not (class-balanced sampling,
+        Kang et al. 2020). With ``curriculum_epochs < max_epochs`` this makes a balanced
+        final phase.
     initial_fraction : float, default=0.33
         The starting fraction c0 of the linear, root and geometric pacing functions.
     n_buckets : int, default=5
@@ -142,10 +164,11 @@ default="climd"
         Weight lambda of the per-modality heads' auxiliary loss.
     class_weight : dict, "balanced" or None, default=None
         Class weights of the loss, as in scikit-learn.
-    loss : {"ce", "focal", "balanced_softmax"}, default="ce"
+    loss : {"ce", "focal", "balanced_softmax"} or None, default=None
         Cross-entropy, focal loss, or balanced-softmax cross-entropy (the logits are shifted
         by the log training priors during training, so predictions target the balanced
-        error; Ren et al. 2020, Menon et al. 2021).
+        error; Ren et al. 2020, Menon et al. 2021); None takes the variant's (improved
+        ``"balanced_softmax"``, paper ``"ce"``).
     focal_gamma : float, default=2.0
         Focusing parameter of the focal loss.
     logit_adjustment : float, default=0.0
@@ -178,6 +201,9 @@ default="climd"
     ----------
     classes_ : numpy.ndarray
         The class labels.
+    variant_params_ : dict
+        The values this fit used for the variant's parameters (``lr``, ``max_epochs``,
+        ``dropout``, ``weight_decay``, ``order``, ``loss``).
     class_prior_ : numpy.ndarray
         Training frequency of each class (used by ``logit_adjustment`` and
         ``loss="balanced_softmax"``).
@@ -215,26 +241,29 @@ default="climd"
         "module_kwargs": [dict, None],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "hidden_dims": [tuple, list],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "lr": [Interval(Real, 0, None, closed="neither")],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "variant": [StrOptions(set(VARIANTS))],
+        "dropout": [Interval(Real, 0, 1, closed="left"), None],
+        "lr": [Interval(Real, 0, None, closed="neither"), None],
+        "max_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "optimizer": [type, callable],
-        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"}), None],
+        "decay_biases": ["boolean"],
         "curriculum": [StrOptions(set(SCHEDULER_NAMES)), None],
         "measurer": [StrOptions({"both", "intra", "inter"})],
-        "order": [StrOptions(set(ORDERS))],
+        "order": [StrOptions(set(ORDERS)), None],
         "gamma": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="neither"), None],
         "curriculum_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "rescore_every": [Interval(Integral, 1, None, closed="left")],
         "warmup_epochs": [Interval(Integral, 0, None, closed="left")],
         "score_momentum": [Interval(Real, 0, 1, closed="left")],
+        "post_curriculum": [StrOptions(set(POST_CURRICULUM))],
         "initial_fraction": [Interval(Real, 0, 1, closed="right")],
         "n_buckets": [Interval(Integral, 1, None, closed="left")],
         "aux_weight": [Interval(Real, 0, None, closed="left")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
-        "loss": [StrOptions({"ce", "focal", "balanced_softmax"})],
+        "loss": [StrOptions({"ce", "focal", "balanced_softmax"}), None],
         "focal_gamma": [Interval(Real, 0, None, closed="left")],
         "logit_adjustment": [Interval(Real, 0, None, closed="left")],
         "modalities": [dict, None],
@@ -251,28 +280,31 @@ default="climd"
         module: type = EarlyFusionNet,
         *,
         module_kwargs: dict | None = None,
+        variant: str = "improved",
         embedding_dim: int = 128,
         hidden_dims: tuple[int, ...] = (256,),
-        dropout: float = 0.25,
-        lr: float = 5e-5,
-        max_epochs: int = 100,
+        dropout: float | None = None,
+        lr: float | None = None,
+        max_epochs: int | None = None,
         batch_size: int = 32,
         optimizer: type = torch.optim.Adam,
-        weight_decay: float = 0.0,
+        weight_decay: float | str | None = None,
+        decay_biases: bool = True,
         curriculum: str | None = "climd",
         measurer: str = "both",
-        order: str = "desc",
+        order: str | None = None,
         gamma: float = 0.3,
         alpha: float | None = None,
         curriculum_epochs: int | None = None,
         rescore_every: int = 1,
         warmup_epochs: int = 0,
         score_momentum: float = 0.0,
+        post_curriculum: str = "all",
         initial_fraction: float = 0.33,
         n_buckets: int = 5,
         aux_weight: float = 1.0,
         class_weight: dict | str | None = None,
-        loss: str = "ce",
+        loss: str | None = None,
         focal_gamma: float = 2.0,
         logit_adjustment: float = 0.0,
         modalities: dict | None = None,
@@ -285,6 +317,7 @@ default="climd"
     ) -> None:
         self.module = module
         self.module_kwargs = module_kwargs
+        self.variant = variant
         self.embedding_dim = embedding_dim
         self.hidden_dims = hidden_dims
         self.dropout = dropout
@@ -293,6 +326,7 @@ default="climd"
         self.batch_size = batch_size
         self.optimizer = optimizer
         self.weight_decay = weight_decay
+        self.decay_biases = decay_biases
         self.curriculum = curriculum
         self.measurer = measurer
         self.order = order
@@ -302,6 +336,7 @@ default="climd"
         self.rescore_every = rescore_every
         self.warmup_epochs = warmup_epochs
         self.score_momentum = score_momentum
+        self.post_curriculum = post_curriculum
         self.initial_fraction = initial_fraction
         self.n_buckets = n_buckets
         self.aux_weight = aux_weight
@@ -352,6 +387,7 @@ default="climd"
                 f"the data contains only one class: {self.classes_.tolist()[0]!r}."
             )
         y_enc = self.label_encoder_.transform(y)
+        self.variant_params_ = self._variant_params(len(y_enc))
         self.class_prior_ = np.bincount(y_enc, minlength=len(self.classes_)) / len(y_enc)
         rng = check_random_state(self.random_state)
         torch_seed, sampler_seed, order_seed, split_seed = rng.randint(0, 2**31 - 1, size=4)
@@ -389,7 +425,12 @@ default="climd"
             if initialize:
                 self.net_.fit(X_dict, y_enc)
             else:
-                self.net_.partial_fit(X_dict, y_enc, epochs=self.max_epochs)
+                epochs = self._variant_params(len(y_enc))["max_epochs"]
+                self.net_.partial_fit(X_dict, y_enc, epochs=epochs)
+
+    def _variant_params(self, n_samples: int) -> dict[str, Any]:
+        explicit = {k: getattr(self, k) for k in VARIANT_PARAMS[self.variant]}
+        return resolve_variant(self.variant, explicit, n_samples)
 
     def _on_cuda(self) -> bool:
         return str(self._resolved_device()).startswith("cuda")
@@ -406,7 +447,7 @@ default="climd"
         takes_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
         for name in _MODULE_SHARED_PARAMS:
             if takes_any or name in signature.parameters:
-                value = getattr(self, name)
+                value = self.variant_params_.get(name, getattr(self, name))
                 params[name] = tuple(value) if name == "hidden_dims" else value
         params.update(self.module_kwargs or {})
         return {f"module__{k}": v for k, v in params.items()}
@@ -424,10 +465,11 @@ default="climd"
             weight = compute_class_weight("balanced", classes=classes, y=y_enc)
         if weight is not None:
             weight = torch.as_tensor(np.asarray(weight), dtype=torch.float32)
-        if self.loss == "focal":
+        loss = self.variant_params_["loss"]
+        if loss == "focal":
             return {"criterion": FocalLoss, "criterion__gamma": self.focal_gamma,
                     "criterion__weight": weight}
-        if self.loss == "balanced_softmax":
+        if loss == "balanced_softmax":
             prior = torch.as_tensor(self.class_prior_, dtype=torch.float32)
             return {"criterion": BalancedSoftmaxLoss, "criterion__prior": prior,
                     "criterion__weight": weight}
@@ -436,7 +478,8 @@ default="climd"
     def _scheduler(self, n_train: int) -> Any:
         if self.curriculum is None:
             return None
-        n_epochs = self.curriculum_epochs or max(1, self.max_epochs - self.warmup_epochs)
+        max_epochs = self.variant_params_["max_epochs"]
+        n_epochs = self.curriculum_epochs or max(1, max_epochs - self.warmup_epochs)
         if self.curriculum == "climd":
             return make_scheduler("climd", n_epochs, gamma=self.gamma, alpha=self.alpha)
         min_size = min(self.batch_size, n_train)
@@ -457,11 +500,12 @@ default="climd"
                 CurriculumScheduling(
                     scheduler=self._scheduler(len(y_enc)),
                     measurer=self.measurer,
-                    order=self.order,
+                    order=self.variant_params_["order"],
                     rescore_every=self.rescore_every,
                     seed=order_seed,
                     warmup_epochs=self.warmup_epochs,
                     score_momentum=self.score_momentum,
+                    post_curriculum=self.post_curriculum,
                 ),
             )
         ]
@@ -484,14 +528,20 @@ default="climd"
         if self.verbose:
             callbacks.append(("progress_bar", CurriculumProgressBar()))
         callbacks += list(self.callbacks or [])
+        settings = self.variant_params_
+        if settings["weight_decay"] and not self.decay_biases:
+            optimizer_kw = {"optimizer__param_groups": [("*bias", {"weight_decay": 0.0})]}
+        else:
+            optimizer_kw = {}
         return _CLIMDNet(
             module=self.module,
+            **optimizer_kw,
             **self._module_params(len(self.classes_)),
             **self._criterion_params(y_enc),
             optimizer=self.optimizer,
-            optimizer__weight_decay=self.weight_decay,
-            lr=self.lr,
-            max_epochs=self.max_epochs,
+            optimizer__weight_decay=self.variant_params_["weight_decay"],
+            lr=self.variant_params_["lr"],
+            max_epochs=self.variant_params_["max_epochs"],
             batch_size=self.batch_size,
             train_split=train_split,
             dataset=MultimodalDataset,

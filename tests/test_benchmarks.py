@@ -53,7 +53,8 @@ def test_comparison_quick(tmp_path):
     assert {r["regime"] for r in data["records"]} == {"quick", "tuned"}
     assert {r["eval"] for r in data["records"]} >= {"balanced", "matched", "long-tailed"}
     tuned = [r for r in data["records"] if r["regime"] == "tuned"]
-    assert all("best_params" in r for r in tuned)
+    # the default runs as it is in every regime; the others are searched
+    assert all(("best_params" in r) == (r["method"] != "CLIMD (improved)") for r in tuned)
     assert any("p_f1_macro" in row for row in data["summary"])
     assert (tmp_path / "comparison.md").read_text().count("| CLIMD |") >= 2
 
@@ -61,7 +62,10 @@ def test_comparison_quick(tmp_path):
     out = tmp_path / "benchmarks.md"
     _script("make_docs").main(["--results", str(tmp_path), "--out", str(out)])
     text = out.read_text()
-    assert "Where CLIMD does not win" in text and "Machine and commands" in text
+    assert "Machine and commands" in text
+    for name in ("CLIMD (improved)", "CLIMD"):
+        assert f"## Headline: {name} (" in text
+        assert f"{name} has the best mean macro F1 in" in text
 
 
 @needs_rosmap
@@ -176,3 +180,19 @@ def test_missing_modalities_quick(tmp_path):
     assert info and all(0.6 < m["train_cells_kept"] < 0.8 for m in info)
     assert all(0.0 < m["train_complete"] < 1.0 for m in info)
     assert "30 % | native" in (tmp_path / "missing_modalities.md").read_text()
+
+
+def test_improved_method_keeps_its_own_defaults_in_every_regime():
+    from climd_sklearn.benchmark import make_setting
+    from climd_sklearn.benchmark._runner import _build
+
+    setting = make_setting("synthetic:10")
+    for regime in ("paper", "fast", "tuned"):
+        clf = _build("CLIMD (improved)", setting, regime, 0, None, None).named_steps["clf"]
+        assert clf.variant == "improved" and clf.lr is None and clf.max_epochs is None
+    quick = _build("CLIMD (improved)", setting, "quick", 0, None, None).named_steps["clf"]
+    assert quick.max_epochs == 2
+    forced = _build("CLIMD (improved)", setting, "paper", 0, {"max_epochs": 3}, None)
+    assert forced.named_steps["clf"].max_epochs == 3
+    paper = _build("CLIMD", setting, "paper", 0, None, None).named_steps["clf"]
+    assert paper.variant == "paper" and paper.lr == 5e-5 and paper.max_epochs == 100

@@ -328,3 +328,112 @@ def test_score_momentum_averages_rescorings(data, monkeypatch):
     scores = dict(clf.fit(X, y).net_.callbacks_)["curriculum"].scores_
     # 1 -> 0.75 * 1 + 0.25 * 3 = 1.5 -> 0.75 * 1.5 + 0.25 * 5 = 2.375
     np.testing.assert_allclose(scores, 2.375)
+
+
+def test_post_curriculum_balanced_makes_a_balanced_final_phase(data):
+    X, y = data
+    counts = np.bincount(y)
+    clf = CLIMDClassifier(curriculum_epochs=3, post_curriculum="balanced", random_state=0,
+                          **FAST).fit(X, y)
+    h = clf.net_.history
+    assert h[2, "class_counts"] == counts.tolist()  # last curriculum epoch: every sample
+    n, C = len(y), len(counts)
+    for epoch in range(3, len(h)):
+        assert sum(h[epoch, "class_counts"]) == h[epoch, "subset_size"] == n
+        assert max(h[epoch, "class_counts"]) - min(h[epoch, "class_counts"]) <= 1
+        assert min(h[epoch, "class_counts"]) == n // C
+
+
+def test_post_curriculum_balanced_without_curriculum_balances_every_epoch(data):
+    X, y = data
+    clf = CLIMDClassifier(curriculum=None, post_curriculum="balanced", random_state=0,
+                          **FAST).fit(X, y)
+    assert all(max(c) - min(c) <= 1 for c in clf.net_.history[:, "class_counts"])
+    with pytest.raises(ValueError, match="post_curriculum"):
+        CLIMDClassifier(post_curriculum="oversample").fit(X, y)
+
+
+# ------------------------------------------------------------------ variants
+
+
+def _net_settings(clf):
+    net = clf.net_
+    curriculum = dict(net.callbacks_)["curriculum"]
+    return {
+        "lr": net.optimizer_.param_groups[0]["lr"],
+        "weight_decay": max(g["weight_decay"] for g in net.optimizer_.param_groups),
+        "max_epochs": len(net.history),
+        "dropout": net.module_.dropout.p,
+        "order": curriculum.order,
+        "loss": type(net.criterion_).__name__,
+    }
+
+
+def test_improved_variant_is_the_default_and_reaches_the_net(data):
+    X, y = data
+    clf = CLIMDClassifier(random_state=0, max_epochs=2).fit(X, y)
+    assert clf.variant == "improved"
+    expected = {"lr": 1e-3, "max_epochs": 2, "dropout": 0.5, "weight_decay": 5.0 / len(y),
+                "order": "asc", "loss": "balanced_softmax"}
+    assert clf.variant_params_ == pytest.approx(expected)
+    got = _net_settings(clf)
+    assert got["lr"] == 1e-3 and got["max_epochs"] == 2 and got["dropout"] == 0.5
+    assert got["weight_decay"] == pytest.approx(5.0 / len(y))
+    assert got["order"] == "asc" and got["loss"] == "BalancedSoftmaxLoss"
+    assert CLIMDClassifier().get_params()["lr"] is None  # unset: the variant decides
+
+
+def test_paper_variant_uses_the_paper_settings(data):
+    X, y = data
+    clf = CLIMDClassifier(variant="paper", random_state=0, max_epochs=2).fit(X, y)
+    got = _net_settings(clf)
+    assert got == {"lr": 5e-5, "weight_decay": 0.0, "max_epochs": 2, "dropout": 0.25,
+                   "order": "desc", "loss": "CrossEntropyLoss"}
+    assert clf.variant_params_["max_epochs"] == 2
+
+
+def test_explicit_values_override_the_variant(data):
+    X, y = data
+    paper = CLIMDClassifier(variant="paper", max_epochs=3, random_state=0).fit(X, y)
+    spelled_out = CLIMDClassifier(variant="improved", lr=5e-5, max_epochs=3, dropout=0.25,
+                                  weight_decay=0.0, order="desc", loss="ce",
+                                  random_state=0).fit(X, y)
+    np.testing.assert_array_equal(paper.predict_proba(X), spelled_out.predict_proba(X))
+    auto = CLIMDClassifier(variant="paper", weight_decay="auto", max_epochs=1,
+                           random_state=0).fit(X, y)
+    assert auto.variant_params_["weight_decay"] == pytest.approx(5.0 / len(y))
+
+
+def test_unknown_variant_is_rejected(data):
+    X, y = data
+    with pytest.raises(ValueError, match="'variant' parameter of CLIMDClassifier must be"):
+        CLIMDClassifier(variant="fast").fit(X, y)
+    with pytest.raises(ValueError, match="'weight_decay' parameter"):
+        CLIMDClassifier(weight_decay="strong").fit(X, y)
+
+
+def test_resolve_variant_directly():
+    from climd_sklearn._variants import VARIANT_PARAMS, resolve_variant
+
+    explicit = dict.fromkeys(VARIANT_PARAMS["paper"])
+    assert resolve_variant("paper", explicit, 10) == VARIANT_PARAMS["paper"]
+    improved = resolve_variant("improved", {**explicit, "lr": 0.5}, 50)
+    assert improved["lr"] == 0.5 and improved["weight_decay"] == 0.1
+    with pytest.raises(ValueError, match="variant must be one of"):
+        resolve_variant("fast", explicit, 10)
+
+
+def test_biases_can_be_exempt_from_weight_decay(data):
+    X, y = data
+    free = CLIMDClassifier(random_state=0, max_epochs=1, decay_biases=False).fit(X, y)
+    groups = free.net_.optimizer_.param_groups
+    names = {id(p): n for n, p in free.net_.module_.named_parameters()}
+    decayed = [g for g in groups if g["weight_decay"] > 0]
+    exempt = [g for g in groups if g["weight_decay"] == 0]
+    assert len(decayed) == len(exempt) == 1
+    assert all(names[id(p)].endswith("bias") for p in exempt[0]["params"])
+    assert not any(names[id(p)].endswith("bias") for p in decayed[0]["params"])
+    assert len(exempt[0]["params"]) + len(decayed[0]["params"]) == len(names)
+    both = CLIMDClassifier(random_state=0, max_epochs=1).fit(X, y)
+    (group,) = both.net_.optimizer_.param_groups
+    assert group["weight_decay"] == pytest.approx(5.0 / len(y))

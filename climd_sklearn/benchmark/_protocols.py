@@ -17,7 +17,7 @@ __all__ = ["PROTOCOLS", "protocol_main", "run_protocol"]
 
 COMPARISON_METHODS = [
     "CE", "Weighted CE", "Focal loss", "RUS", "SMOTE", "LogReg (balanced)", "RUS + MLP",
-    "Heads, no curriculum", "CLIMD",
+    "Heads, no curriculum", "CLIMD", "CLIMD (improved)",
 ]
 ABLATION_METHODS = [
     "CLIMD", "Intra only", "Inter only", "Linear", "Root", "Geometric", "Baby Step",
@@ -28,7 +28,7 @@ PNP_REFERENCE = {"EarlyFusion": "EarlyFusion + CLIMD", "LateFusion": "LateFusion
 
 
 def _quick_grid(method: Any) -> dict:
-    return {"clf__lr": [1e-3, 1e-2]} if method.neural else {}
+    return {"clf__lr": [1e-3, 1e-2]} if method.neural and not method.own_defaults else {}
 
 
 
@@ -51,7 +51,7 @@ def _study(methods: list[str], reference: Any) -> dict[str, Any]:
 #: name -> {"full": [runs], "quick": [runs]}; a run is a dict of run_benchmark arguments.
 PROTOCOLS: dict[str, dict[str, Any]] = {
     "comparison": {
-        "reference": "CLIMD",
+        "reference": "CLIMD (improved)",
         "full": [
             {"regime": "paper", "n_splits": 5, "methods": COMPARISON_METHODS,
              "settings": ["rosmap:1", "rosmap:5", "rosmap:10", "synthetic:10"]},
@@ -67,7 +67,7 @@ PROTOCOLS: dict[str, dict[str, Any]] = {
         "quick": [
             {"regime": "quick", "n_splits": 1, "methods": COMPARISON_METHODS,
              "settings": ["rosmap:5", "mfeat:100"]},
-            {"regime": "tuned", "n_splits": 1, "methods": ["CE", "CLIMD"],
+            {"regime": "tuned", "n_splits": 1, "methods": ["CE", "CLIMD", "CLIMD (improved)"],
              "settings": ["rosmap:5"], "overrides": {"max_epochs": 2}, "grid": _quick_grid},
         ],
     },

@@ -169,7 +169,7 @@ def machine_info() -> dict[str, Any]:
 def _build(method_name: str, setting: Setting, regime: str, seed: int,
            overrides: Mapping[str, Any] | None, grid: Callable[[Any], dict] | None) -> Any:
     method = get_method(method_name)
-    params = dict(REGIMES[regime])
+    params = dict(REGIMES[regime]) if regime == "quick" or not method.own_defaults else {}
     params.update(overrides or {})
     est = method.build(setting.layout, params, seed)
     param_grid = grid(method) if grid is not None else method.grid
@@ -381,8 +381,10 @@ def summary_markdown(rows: Sequence[Mapping[str, Any]], title_level: int = 3) ->
         n = max(r["n"] for r in group)
         out.append(f"{'#' * title_level} {setting} — eval: {ev} — regime: {regime} (n = {n})")
         out.append("")
-        out.append("| Method | ACC | weighted F1 | macro F1 | p (macro F1) vs ref | "
-                   "ref wins/losses | fit s |")
+        refs = {r["reference"] for r in group if "reference" in r}
+        ref = refs.pop() if len(refs) == 1 else "ref"
+        out.append(f"| Method | ACC | weighted F1 | macro F1 | p (macro F1) vs {ref} | "
+                   f"{ref} wins/losses | fit s |")
         out.append("| --- | --- | --- | --- | --- | --- | --- |")
         for r in group:
             macro = _fmt(r["mean_f1_macro"], r["std_f1_macro"])
@@ -390,8 +392,8 @@ def summary_markdown(rows: Sequence[Mapping[str, Any]], title_level: int = 3) ->
                 macro = f"**{macro}**"
             p = r.get("p_f1_macro")
             ptxt = "—" if p is None else ("n/a" if np.isnan(p) else f"{p:.3f}")
-            if "reference" in r:
-                ptxt += f" ({r['reference']})" if r["reference"] != "CLIMD" else ""
+            if "reference" in r and ref == "ref":
+                ptxt += f" ({r['reference']})"
             wl = f"{r['wins']}/{r['losses']}" if "wins" in r else "—"
             out.append(f"| {r['method']} | {_fmt(r['mean_accuracy'], r['std_accuracy'])} | "
                        f"{_fmt(r['mean_f1_weighted'], r['std_f1_weighted'])} | {macro} | "
