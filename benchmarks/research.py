@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import torch
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -33,8 +34,9 @@ from climd_sklearn.benchmark import (
     write_results,
 )
 
-#: Shared by every CLIMDClassifier variant (the benchmark's "fast" regime).
-BASE = {"lr": 1e-3, "max_epochs": 30, "batch_size": 32}
+#: Shared by every CLIMDClassifier variant (the benchmark's "fast" regime). Rounds 1-8 ran
+#: before the improved variant existed: they start from the paper's preset.
+BASE = {"variant": "paper", "lr": 1e-3, "max_epochs": 30, "batch_size": 32}
 
 #: name -> CLIMDClassifier parameters on top of BASE.
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -93,6 +95,60 @@ VARIANTS.update({
 VARIANTS["CLIMD asc + BS, inner-CV LA / wd"] = {
     **_CL, "order": "asc", "grid": {"logit_adjustment": [0.0, 1.0], "weight_decay": [0.0, 1e-2]}}
 
+#: Round 7: a class-balanced final phase, stronger or smaller models, a milder extra prior
+#: correction, and the paper's learning rate, each on top of CLIMD asc + BS + reg.
+_R7 = {**_CL, "order": "asc"}
+_TAIL = {"curriculum_epochs": 20, "post_curriculum": "balanced"}
+VARIANTS.update({
+    "CLIMD asc + reg + balanced tail": {**_R7, "loss": "ce", **_TAIL},
+    "CLIMD asc + BS + reg + balanced tail": {**_R7, **_TAIL},
+    "Heads + reg + balanced sampling": {"curriculum": None, **_REG,
+                                        "post_curriculum": "balanced"},
+    "CLIMD asc + BS + strong reg": {**_R7, "weight_decay": 5e-2},
+    "CLIMD asc + BS + reg, small net": {**_R7, "hidden_dims": (64,), "embedding_dim": 32},
+    "CLIMD asc + BS + reg + LA 0.5": {**_R7, "logit_adjustment": 0.5},
+    "CLIMD asc + BS + reg, paper lr": {**_R7, "lr": 5e-5, "max_epochs": 100},
+})
+
+#: Round 8: round 7's strong weight decay lifted ROSMAP and sank mfeat. Weight decay is an L2
+#: prior whose MAP weight scales as 1 / n_train; "wd_per_n": c sets weight_decay = c / n_train.
+VARIANTS.update({
+    "CLIMD asc + BS + reg, wd 2e-2": {**_R7, "weight_decay": 2e-2},
+    "CLIMD asc + BS + reg, wd 3e-2": {**_R7, "weight_decay": 3e-2},
+    "CLIMD asc + BS + reg, wd 5 / n": {**_R7, "wd_per_n": 5.0},
+    "CLIMD asc + BS + reg, wd 10 / n": {**_R7, "wd_per_n": 10.0},
+})
+
+#: Round 9: the improved variant (round 8's "wd 5 / n" made the default) with its controls,
+#: on the four settings and on two that no choice was made on (mfeat rho 10, synthetic).
+_IMP = {"variant": "improved"}
+VARIANTS.update({
+    "CLIMD (improved default)": {**_IMP},
+    "Improved, desc order": {**_IMP, "order": "desc"},
+    "Improved, random order": {**_IMP, "order": "random"},
+    "Improved, no curriculum": {**_IMP, "curriculum": None},
+})
+
+#: Round 10 (a diagnostic, binary ROSMAP only): is the gap to RUS / LogReg in the ranking
+#: (ROC AUC) or in the decision threshold? Compared with the comparison benchmark's paper-regime
+#: anchors, and with stronger weight decay.
+VARIANTS.update({
+    "Improved, wd 10 / n": {**_IMP, "wd_per_n": 10.0},
+    "Improved, wd 20 / n": {**_IMP, "wd_per_n": 20.0},
+})
+DIAGNOSTIC = (("rosmap:5", "rosmap:10"),
+              ("CLIMD (improved default)", "Improved, wd 10 / n", "Improved, wd 20 / n"),
+              ("RUS", "LogReg (balanced)"))
+
+#: Round 11: round 10 showed stronger decay ranks better but shifts the threshold; the decay
+#: also shrinks the output intercepts that set the class balance. Exempt the biases.
+_FREE = {"variant": "improved", "decay_biases": False}
+VARIANTS.update({
+    "Improved, free biases": {**_FREE},
+    "Improved, free biases, wd 10 / n": {**_FREE, "wd_per_n": 10.0},
+    "Improved, free biases, wd 20 / n": {**_FREE, "wd_per_n": 20.0},
+})
+
 #: Registered benchmark methods run alongside, with the "fast" regime's lr and epochs.
 ANCHORS = ("Weighted CE", "RUS", "LogReg (balanced)", "RUS + MLP")
 
@@ -114,6 +170,18 @@ ROUNDS: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
                    "CLIMD asc + BS + reg + warm-up", "CLIMD desc + BS + reg + warm-up + EMA",
                    "CLIMD asc + BS + reg + warm-up + EMA"), ()),
     6: (SETTINGS, ("CLIMD asc + BS, inner-CV LA / wd",), ()),
+    7: (SETTINGS, ("CLIMD asc + reg + balanced tail", "CLIMD asc + BS + reg + balanced tail",
+                   "Heads + reg + balanced sampling", "CLIMD asc + BS + strong reg",
+                   "CLIMD asc + BS + reg, small net", "CLIMD asc + BS + reg + LA 0.5",
+                   "CLIMD asc + BS + reg, paper lr"), ()),
+    8: (SETTINGS, ("CLIMD asc + BS + reg, wd 2e-2", "CLIMD asc + BS + reg, wd 3e-2",
+                   "CLIMD asc + BS + reg, wd 5 / n", "CLIMD asc + BS + reg, wd 10 / n"), ()),
+    9: ((*SETTINGS, "mfeat:10", "synthetic:10"),
+        ("CLIMD (improved default)", "Improved, desc order", "Improved, random order",
+         "Improved, no curriculum"), (*ANCHORS, "SMOTE")),
+    11: ((*SETTINGS, "mfeat:10", "synthetic:10"),
+         ("Improved, free biases", "Improved, free biases, wd 10 / n",
+          "Improved, free biases, wd 20 / n"), ()),
 }
 
 
@@ -129,6 +197,14 @@ def _variant(layout: dict[str, int], params: dict[str, Any], seed: int) -> Any:
     cv = StratifiedKFold(3, shuffle=True, random_state=seed)
     return GridSearchCV(pipe, {f"clf__{k}": v for k, v in grid.items()}, cv=cv,
                         scoring="f1_macro", error_score="raise")
+
+
+def _per_split(params: dict[str, Any], split: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The variant's parameters for one split: ``wd_per_n`` becomes ``c / n_train``."""
+    params = {**params, **overrides}
+    if "wd_per_n" in params:
+        params["weight_decay"] = params.pop("wd_per_n") / len(split.y_train)
+    return params
 
 
 def run(settings: Sequence[str], variants: Sequence[str], anchors: Sequence[str],
@@ -158,7 +234,8 @@ def run(settings: Sequence[str], variants: Sequence[str], anchors: Sequence[str]
     for spec in settings:
         setting = make_setting(spec)
         for split in setting.splits(n_splits):
-            builds = [(v, _variant(setting.layout, {**VARIANTS[v], **overrides}, split.index))
+            builds = [(v, _variant(setting.layout, _per_split(VARIANTS[v], split, overrides),
+                                   split.index))
                       for v in variants]
             params = {"lr": BASE["lr"], "max_epochs": BASE["max_epochs"], "gamma": 0.3,
                       **overrides}
@@ -168,6 +245,157 @@ def run(settings: Sequence[str], variants: Sequence[str], anchors: Sequence[str]
                 records += fit_and_score(est, setting.name, split, name, "fast")
                 bar.update(f"{setting.name} #{split.index} {name}")
     return records
+
+
+def _threshold_records(est: Any, setting: str, split: Any, method: str,
+                       log_odds: dict | None = None) -> list[dict]:
+    """Fit once; per evaluation set: macro F1, ROC AUC, the best macro F1 over all thresholds
+    of P(class 1) (an oracle that separates ranking from threshold) and the predicted and true
+    positive rates. ``log_odds`` collects ``{eval: [(log-odds, y), ...]}`` when given."""
+    from sklearn.base import clone
+    from sklearn.metrics import roc_auc_score
+
+    from climd_sklearn.benchmark._runner import score
+
+    est = clone(est)
+    torch.manual_seed(split.index)
+    est.fit(split.X_train, split.y_train)
+    out = []
+    for eval_name, (X, y) in split.evals.items():
+        p = est.predict_proba(X)[:, 1]
+        pred = est.predict(X)
+        if log_odds is not None:
+            q = np.clip(p.astype(np.float64), 1e-12, 1 - 1e-12)
+            log_odds.setdefault(eval_name, []).append((np.log(q / (1 - q)), y))
+        oracle = max(score(y, (p >= t).astype(int))["f1_macro"] for t in np.unique(p))
+        out.append({"setting": setting, "split": split.index, "method": method,
+                    "eval": eval_name, "regime": "paper", "fit_time": 0.0, **score(y, pred),
+                    "auc": float(roc_auc_score(y, p)), "oracle_f1_macro": float(oracle),
+                    "predicted_positive": float(np.mean(pred == 1)),
+                    "true_positive": float(np.mean(y == 1))})
+    return out
+
+
+def diagnostic(n_splits: int) -> tuple[list[dict], str]:
+    """Round 10: ranking vs threshold on ROSMAP; returns the records and a markdown table."""
+    settings, variants, anchors = DIAGNOSTIC
+    records: list[dict] = []
+    sweeps = []
+    for spec in settings:
+        setting = make_setting(spec)
+        log_odds: dict = {}
+        for split in setting.splits(n_splits):
+            for v in variants:
+                est = _variant(setting.layout, _per_split(VARIANTS[v], split, {}), split.index)
+                records += _threshold_records(est, setting.name, split, v,
+                                              log_odds if v == variants[0] else None)
+            for a in anchors:
+                est = get_method(a).build(setting.layout, {"lr": 5e-5, "max_epochs": 100,
+                                                           "gamma": 0.3}, split.index)
+                records += _threshold_records(est, setting.name, split, f"{a} (paper regime)")
+        sweeps.append(_shift_sweep(setting.name, log_odds))
+    keys = ("f1_macro", "auc", "oracle_f1_macro", "predicted_positive", "true_positive")
+    lines = ["| setting | eval | method | macro F1 | ROC AUC | oracle-threshold macro F1 | "
+             "predicted AD rate | true AD rate |", "|" + " --- |" * 8]
+    groups: dict[tuple, list[dict]] = {}
+    for r in records:
+        groups.setdefault((r["setting"], r["eval"], r["method"]), []).append(r)
+    for (setting, ev, method), rs in groups.items():
+        means = [np.mean([r[k] for r in rs]) for k in keys]
+        lines.append(f"| {setting} | {ev} | {method} | " + " | ".join(
+            f"{m:.3f}" for m in means) + " |")
+    sweep_lines = ["| setting | shift 0: bal. / matc. | best shift for both (its worse margin) | "
+                   "best for balanced only | best for matched only |", "|" + " --- |" * 5]
+    sweep_lines += sweeps
+    return records, ("\n".join(lines) + "\n\n## One decision rule for both evaluations?\n\n"
+                     f"{variants[0]}: macro F1 when a shift t is added to the log-odds of "
+                     "class 1 in both evaluations (t chosen on the test data, an oracle; the "
+                     "margin is against the best other method of the comparison benchmark: "
+                     "RUS 72.2 balanced and LogReg 71.8 matched at IR 5, RUS 68.9 and LogReg "
+                     "54.2 at IR 10).\n\n" + "\n".join(sweep_lines) + "\n")
+
+
+#: Macro F1 of the best other method in the comparison benchmark (paper regime), per column.
+SHIFT_TARGETS = {"ROSMAP IR 5": {"balanced": 0.722, "matched": 0.718},
+                 "ROSMAP IR 10": {"balanced": 0.689, "matched": 0.542}}
+
+
+def _shift_sweep(setting: str, log_odds: dict) -> str:
+    """One markdown row: macro F1 over a grid of log-odds shifts shared by both evaluations."""
+    from climd_sklearn.benchmark._runner import score
+
+    shifts = np.round(np.linspace(-3, 3, 121), 2)
+    f1 = {ev: np.array([np.mean([score(y, (lo + t > 0).astype(int))["f1_macro"]
+                                 for lo, y in pairs]) for t in shifts])
+          for ev, pairs in log_odds.items()}
+    target = SHIFT_TARGETS[setting]
+    margin = np.minimum(f1["balanced"] - target["balanced"], f1["matched"] - target["matched"])
+    i, zero = int(margin.argmax()), int(np.argmin(np.abs(shifts)))
+    b, m = int(f1["balanced"].argmax()), int(f1["matched"].argmax())
+    return (f"| {setting} | {f1['balanced'][zero]:.3f} / {f1['matched'][zero]:.3f} | "
+            f"t = {shifts[i]:+.2f}: {f1['balanced'][i]:.3f} / {f1['matched'][i]:.3f} "
+            f"({margin[i]:+.3f}) | t = {shifts[b]:+.2f}: {f1['balanced'][b]:.3f} | "
+            f"t = {shifts[m]:+.2f}: {f1['matched'][m]:.3f} |")
+
+
+#: Columns of the combined tables of docs/research.md: (setting, evaluation, header).
+TABLE_COLUMNS = (
+    ("ROSMAP IR 1", "balanced", "ROSMAP IR 1 bala."),
+    ("ROSMAP IR 5", "balanced", "ROSMAP IR 5 bala."),
+    ("ROSMAP IR 5", "matched", "ROSMAP IR 5 matc."),
+    ("ROSMAP IR 10", "balanced", "ROSMAP IR 10 bala."),
+    ("ROSMAP IR 10", "matched", "ROSMAP IR 10 matc."),
+    ("mfeat LT rho 100", "balanced", "mfeat ρ100 bala."),
+    ("mfeat LT rho 100", "long-tailed", "mfeat ρ100 long."),
+)
+HELD_OUT_COLUMNS = (
+    ("mfeat LT rho 10", "balanced", "mfeat ρ10 bala."),
+    ("mfeat LT rho 10", "long-tailed", "mfeat ρ10 long."),
+    ("Synthetic LT rho 10", "balanced", "synthetic ρ10 bala."),
+    ("Synthetic LT rho 10", "long-tailed", "synthetic ρ10 long."),
+)
+
+
+def combined_table(folder: str, columns: Sequence[tuple[str, str, str]]) -> str:
+    """Markdown table of every method of ``round*.json`` in ``folder`` (labelled with the first
+    round it ran in; each cell from the first round that ran it), macro F1 mean ± std in
+    percent, the best of each column in bold."""
+    import glob
+    import json
+    import re
+
+    cells: dict[str, dict[tuple[str, str], list[float]]] = {}
+    rounds: dict[str, int] = {}
+    paths = sorted(glob.glob(f"{folder}/round*.json"),
+                   key=lambda p: int(re.findall(r"round(\d+)", p)[-1]))
+    for path in paths:
+        n = int(re.findall(r"round(\d+)", path)[-1])
+        with open(path) as fh:
+            records = json.load(fh)["records"]
+        if any("auc" in r for r in records):  # the diagnostic round
+            continue
+        filled = {(m, key) for m, c in cells.items() for key in c}
+        for r in records:  # a cell comes from the first round that ran it
+            if (r["method"], (r["setting"], r["eval"])) not in filled:
+                rounds.setdefault(r["method"], n)
+                cells.setdefault(r["method"], {}).setdefault(
+                    (r["setting"], r["eval"]), []).append(100 * r["f1_macro"])
+    keep = [m for m in rounds if any((s, e) in cells[m] for s, e, _ in columns)]
+    best = {(s, e): max((np.mean(cells[m][(s, e)]) for m in keep if (s, e) in cells[m]),
+                        default=None) for s, e, _ in columns}
+    lines = ["| variant (round) | " + " | ".join(h for _, _, h in columns) + " |",
+             "| --- |" + " --- |" * len(columns)]
+    for m in keep:
+        row = []
+        for s, e, _ in columns:
+            v = cells[m].get((s, e))
+            if v is None:
+                row.append("")
+                continue
+            text = f"{np.mean(v):.1f} ± {np.std(v, ddof=1):.1f}"
+            row.append(f"**{text}**" if np.isclose(np.mean(v), best[(s, e)]) else text)
+        lines.append(f"| {m} ({rounds[m]}) | " + " | ".join(row) + " |")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
@@ -184,7 +412,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         ``{"records": ..., "summary": ...}``.
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--round", type=int, choices=sorted(ROUNDS),
+    parser.add_argument("--round", type=int, choices=sorted([*ROUNDS, 10]),
                         help="rerun one recorded round (its settings, variants and anchors)")
     parser.add_argument("--settings", nargs="+", default=list(SETTINGS))
     parser.add_argument("--variants", nargs="+", default=list(ROUNDS[1][1]))
@@ -192,8 +420,23 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--splits", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="1 split, 2 epochs, ROSMAP IR 5")
     parser.add_argument("--out", default="benchmarks/results")
+    parser.add_argument("--table", metavar="FOLDER",
+                        help="print the combined tables of docs/research.md from FOLDER's "
+                             "round*.json and exit")
     args = parser.parse_args(argv)
+    if args.table:
+        text = (combined_table(args.table, TABLE_COLUMNS) + "\n\nSettings no choice was "
+                "made on:\n\n" + combined_table(args.table, HELD_OUT_COLUMNS))
+        print(text)
+        return {"table": text}
     torch.set_num_threads(1)
+    if args.round == 10:
+        records, table = diagnostic(args.splits)
+        config = {"diagnostic": repr(DIAGNOSTIC), "splits": args.splits,
+                  "command": "python " + " ".join(sys.argv)}
+        write_results(args.out, "round10", records, aggregate(records, None), config,
+                      extra_md="\n## Ranking vs threshold\n\n" + table)
+        return {"records": records, "summary": table}
     name = "research"
     if args.round is not None:
         args.settings, args.variants, args.anchors = map(list, ROUNDS[args.round])
