@@ -110,7 +110,9 @@ def fit_time_ratios(
     """
     from ..estimator import CLIMDClassifier
 
-    common = {"max_epochs": max_epochs, "lr": lr, "aux_weight": 1.0, "random_state": 0}
+    # the paper's preset: cross-entropy and no weight decay, like the hand-written loop
+    common = {"variant": "paper", "max_epochs": max_epochs, "lr": lr, "aux_weight": 1.0,
+              "random_state": 0}
     times: dict[str, list[float]] = {"climd": [], "plain": [], "torch": []}
     fits = {
         "climd": lambda: CLIMDClassifier(curriculum="climd", **common).fit(X, y),
