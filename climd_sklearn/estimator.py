@@ -21,6 +21,7 @@ from skorch.callbacks import EpochScoring
 from skorch.dataset import ValidSplit
 from skorch.utils import to_tensor
 
+from ._bias import fit_balanced_bias
 from ._dataset import MultimodalDataset, collate_batch
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
 from ._variants import VARIANT_PARAMS, VARIANTS, resolve_variant
@@ -175,6 +176,12 @@ default="climd"
         Post-hoc logit adjustment (Menon et al. 2021): ``predict_proba`` returns
         ``softmax(logits - tau * log prior)`` with ``tau = logit_adjustment`` and the
         training class frequencies as prior. 0 leaves the network's output unchanged.
+    refit_bias : bool, default=False
+        After training, freeze the network and fit one additive logit offset per class on
+        the training data so that the class-balanced cross-entropy is minimal
+        (``logit_bias_``); ``predict_proba`` then returns ``softmax(logits + logit_bias_)``.
+        This resets the decision threshold that strong weight decay shifts
+        (``docs/research.md``, round 12).
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
@@ -201,6 +208,8 @@ default="climd"
     ----------
     classes_ : numpy.ndarray
         The class labels.
+    logit_bias_ : numpy.ndarray of shape (n_classes,)
+        The offsets fitted by ``refit_bias`` (zeros without it).
     variant_params_ : dict
         The values this fit used for the variant's parameters (``lr``, ``max_epochs``,
         ``dropout``, ``weight_decay``, ``order``, ``loss``).
@@ -266,6 +275,7 @@ default="climd"
         "loss": [StrOptions({"ce", "focal", "balanced_softmax"}), None],
         "focal_gamma": [Interval(Real, 0, None, closed="left")],
         "logit_adjustment": [Interval(Real, 0, None, closed="left")],
+        "refit_bias": ["boolean"],
         "modalities": [dict, None],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "device": [str],
@@ -307,6 +317,7 @@ default="climd"
         loss: str | None = None,
         focal_gamma: float = 2.0,
         logit_adjustment: float = 0.0,
+        refit_bias: bool = False,
         modalities: dict | None = None,
         validation_fraction: float | None = None,
         device: str = "cpu",
@@ -344,6 +355,7 @@ default="climd"
         self.loss = loss
         self.focal_gamma = focal_gamma
         self.logit_adjustment = logit_adjustment
+        self.refit_bias = refit_bias
         self.modalities = modalities
         self.validation_fraction = validation_fraction
         self.device = device
@@ -393,7 +405,16 @@ default="climd"
         torch_seed, sampler_seed, order_seed, split_seed = rng.randint(0, 2**31 - 1, size=4)
         self.net_ = self._build_net(y_enc, int(sampler_seed), int(order_seed), int(split_seed))
         self._train(X_dict, y_enc, int(torch_seed), initialize=True)
+        self._fit_bias(X_dict, y_enc)
         return self
+
+    def _fit_bias(self, X_dict: dict, y_enc: np.ndarray) -> None:
+        """With ``refit_bias``, fit the balanced logit offsets on the training data."""
+        self.logit_bias_ = np.zeros(len(self.classes_))
+        if self.refit_bias:
+            proba = self.net_.predict_proba(X_dict).astype(np.float64)
+            log_proba = np.log(np.clip(proba, 1e-12, None))
+            self.logit_bias_ = fit_balanced_bias(log_proba, y_enc)
 
     def _with_presence(self, X_dict: dict, present: Any) -> dict:
         """Zero-fill absent modalities and attach the presence mask when any is missing."""
@@ -416,6 +437,7 @@ default="climd"
         y_enc = self.label_encoder_.transform(np.asarray(y))
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         self._train(X_dict, y_enc, seed + len(self.net_.history), initialize=False)
+        self._fit_bias(X_dict, y_enc)
         return self
 
     def _train(self, X_dict: dict, y_enc: np.ndarray, seed: int, initialize: bool) -> None:
@@ -577,6 +599,10 @@ default="climd"
         check_is_fitted(self, "net_")
         X_dict = self._with_presence(validate_predict_data(self, X), present)
         proba = self.net_.predict_proba(X_dict).astype(np.float64)
+        bias = getattr(self, "logit_bias_", None)
+        if bias is not None and np.any(bias):
+            proba = proba * np.exp(bias - bias.max())
+            proba /= proba.sum(axis=1, keepdims=True)
         if self.logit_adjustment:
             proba = proba * self.class_prior_ ** -float(self.logit_adjustment)
             proba /= proba.sum(axis=1, keepdims=True)
