@@ -129,15 +129,15 @@ class CurriculumScheduling(Callback):
         n_samples = len(y)
         scheduler = self.scheduler
         if epoch < 1 or scheduler is None or epoch > scheduler.n_epochs:
-            indices = np.arange(n_samples)
-            if epoch >= 1 and self.post_curriculum == "balanced":
-                indices = class_balanced_indices(y, n_samples, seed=[self.seed, epoch])
-            sampler.set_indices(indices)
             net.history.record("subset_size", n_samples)
-            if epoch >= 1 and self.post_curriculum == "balanced":
-                net.history.record(
-                    "class_counts", np.bincount(y[indices], minlength=y.max() + 1).tolist()
-                )
+            if epoch < 1 or self.post_curriculum == "all":
+                sampler.set_indices(np.arange(n_samples))
+                return
+            indices = class_balanced_indices(y, n_samples, seed=[self.seed, epoch])
+            sampler.set_indices(indices)
+            net.history.record(
+                "class_counts", np.bincount(y[indices], minlength=y.max() + 1).tolist()
+            )
             return
         if self.scores_ is None or (epoch - 1) % self.rescore_every == 0:
             present = X.get(PRESENT_KEY) if isinstance(X, dict) else None

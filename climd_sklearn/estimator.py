@@ -551,19 +551,17 @@ default="climd"
             callbacks.append(("progress_bar", CurriculumProgressBar()))
         callbacks += list(self.callbacks or [])
         settings = self.variant_params_
+        optimizer_kw: dict[str, Any] = {"optimizer__weight_decay": settings["weight_decay"]}
         if settings["weight_decay"] and not self.decay_biases:
-            optimizer_kw = {"optimizer__param_groups": [("*bias", {"weight_decay": 0.0})]}
-        else:
-            optimizer_kw = {}
+            optimizer_kw["optimizer__param_groups"] = [("*bias", {"weight_decay": 0.0})]
         return _CLIMDNet(
             module=self.module,
             **optimizer_kw,
             **self._module_params(len(self.classes_)),
             **self._criterion_params(y_enc),
             optimizer=self.optimizer,
-            optimizer__weight_decay=self.variant_params_["weight_decay"],
-            lr=self.variant_params_["lr"],
-            max_epochs=self.variant_params_["max_epochs"],
+            lr=settings["lr"],
+            max_epochs=settings["max_epochs"],
             batch_size=self.batch_size,
             train_split=train_split,
             dataset=MultimodalDataset,
@@ -599,12 +597,12 @@ default="climd"
         check_is_fitted(self, "net_")
         X_dict = self._with_presence(validate_predict_data(self, X), present)
         proba = self.net_.predict_proba(X_dict).astype(np.float64)
-        bias = getattr(self, "logit_bias_", None)
-        if bias is not None and np.any(bias):
-            proba = proba * np.exp(bias - bias.max())
-            proba /= proba.sum(axis=1, keepdims=True)
-        if self.logit_adjustment:
-            proba = proba * self.class_prior_ ** -float(self.logit_adjustment)
+        # softmax(logits + shift): the refitted offsets, then the post-hoc adjustment
+        shift = getattr(self, "logit_bias_", 0.0) - float(self.logit_adjustment) * np.log(
+            self.class_prior_
+        )
+        if np.any(shift):
+            proba = proba * np.exp(shift - np.max(shift))
             proba /= proba.sum(axis=1, keepdims=True)
         return proba
 
