@@ -163,9 +163,9 @@ VARIANTS.update({
 #: balanced accuracy.
 VARIANTS.update({
     "Improved + refit bias, inner-CV c (macro F1)": {
-        **_IMP, "refit_bias": True, "grid_wd_per_n": [5.0, 20.0]},
+        **_IMP, "refit_bias": True, "grid_recipes": [{"wd_per_n": 5.0}, {"wd_per_n": 20.0}]},
     "Improved + refit bias, inner-CV c (bal. acc.)": {
-        **_IMP, "refit_bias": True, "grid_wd_per_n": [5.0, 20.0],
+        **_IMP, "refit_bias": True, "grid_recipes": [{"wd_per_n": 5.0}, {"wd_per_n": 20.0}],
         "scoring": "balanced_accuracy"},
 })
 
@@ -234,25 +234,18 @@ def _variant(layout: dict[str, int], params: dict[str, Any], seed: int) -> Any:
     cv = StratifiedKFold(3, shuffle=True, random_state=seed)
     if isinstance(grid, dict):
         grid = [grid]
-    grid = [{f"clf__{k}": v for k, v in g.items()} for g in grid]
+    grid = [{f"clf__{k}": v if isinstance(v, list) else [v] for k, v in g.items()} for g in grid]
     return GridSearchCV(pipe, grid, cv=cv, scoring=scoring, error_score="raise")
 
 
 def _per_split(params: dict[str, Any], split: Any, overrides: dict[str, Any]) -> dict[str, Any]:
-    """The variant's parameters for one split: ``wd_per_n`` becomes ``c / n_train``."""
+    """The variant's parameters for one split: ``wd_per_n`` becomes ``c / n_train`` (the
+    outer training split's n, also inside ``grid_recipes``)."""
     params = {**params, **overrides}
     if "wd_per_n" in params:
         params["weight_decay"] = params.pop("wd_per_n") / len(split.y_train)
-    if "grid_recipes" in params:  # a list of candidate settings, wd_per_n as c / n_train
-        n = len(split.y_train)
-        params["grid"] = [{k: [v / n] if k == "wd_per_n" else [v] for k, v in r.items()}
-                          for r in params.pop("grid_recipes")]
-        for g in params["grid"]:
-            if "wd_per_n" in g:
-                g["weight_decay"] = g.pop("wd_per_n")
-    if "grid_wd_per_n" in params:  # values fixed from the outer training size
-        params["grid"] = {"weight_decay": [c / len(split.y_train)
-                                           for c in params.pop("grid_wd_per_n")]}
+    if "grid_recipes" in params:  # candidate settings for the inner CV, wd_per_n as above
+        params["grid"] = [_per_split(recipe, split, {}) for recipe in params.pop("grid_recipes")]
     return params
 
 
