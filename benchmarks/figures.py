@@ -105,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                         help="folder with comparison.json")
     args = parser.parse_args(argv)
     counts = fig2_counts()
-    fig2 = schedule_counts(counts, n_epochs=10, gamma=0.3, alpha=5.0)
+    # the paper's Fig. 2 is Eq. 6-7 exactly
+    fig2 = schedule_counts(counts, n_epochs=10, gamma=0.3, alpha=5.0, exponent_rule="eq6")
     real = real_run_counts(args.quick)
     result: dict[str, Any] = {"fig2_class_counts": counts, "fig2": fig2.tolist(),
                               "real_run": real.tolist(), "paths": []}
@@ -113,9 +114,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         print("note: matplotlib is not installed; no figures drawn.")
         return result
     os.makedirs(args.out, exist_ok=True)
-    from climd_sklearn.schedulers import class_distribution
+    from climd_sklearn.curriculum import class_distribution
 
-    q = np.array([class_distribution(t, 10, 5.0, 10, 0.3) for t in range(1, 11)])
+    q = np.array([class_distribution(t, 10, 5.0, 10, 0.3, exponent_rule="eq6")
+                  for t in range(1, 11)])
     result["paths"].append(plot_schedule(
         q, fig2, os.path.join(args.out, "schedule_fig2.png"),
         f"CLIMD schedule: N=1000 (counts {counts}), T=10, C=10, alpha(T)=5, gamma=0.3"))

@@ -7,7 +7,7 @@ so the plots compose with any figure layout and work with any backend, headless 
 included.
 
 - :func:`plot_schedule`: the per-epoch class counts that the schedule prescribes, as stacked
-  bars (the paper's Fig. 2), computed with :func:`climd_sklearn.schedulers.class_quotas`.
+  bars (the paper's Fig. 2), computed with :func:`climd_sklearn.curriculum.class_quotas`.
 - :func:`plot_curriculum`: what a fitted :class:`~climd_sklearn.CLIMDClassifier` actually
   trained on: per-class counts per epoch, the subset size, and the mean curriculum score.
 - :func:`plot_training_curves`: ``train_loss``, ``valid_loss`` and ``valid_f1_macro``.
@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .schedulers import class_quotas, fit_power_law_alpha
+from .curriculum import class_quotas, fit_power_law_alpha
 
 __all__ = ["plot_curriculum", "plot_schedule", "plot_training_curves"]
 
@@ -100,10 +100,11 @@ def plot_schedule(
     ax: Any = None,
     *,
     class_names: Sequence[Any] | None = None,
+    exponent_rule: str = "zipf",
 ) -> Any:
     """Plot CLIMD's schedule: each epoch's per-class sample counts as stacked bars.
 
-    The counts are those of :func:`climd_sklearn.schedulers.class_quotas` for epochs
+    The counts are those of :func:`climd_sklearn.curriculum.class_quotas` for epochs
     ``t = 1..n_epochs``: the subset grows linearly to the whole training set while its class
     distribution moves from uniform to the fitted power law (Eq. 5-7; the paper's Fig. 2).
     They depend only on the class counts, not on the data or the model.
@@ -118,11 +119,15 @@ def plot_schedule(
         Smoothing hyperparameter of the power law, > 0.
     alpha : float or None, default=None
         ``alpha(T)``; None fits it to ``class_counts`` with
-        :func:`~climd_sklearn.schedulers.fit_power_law_alpha` (Eq. 6).
+        :func:`~climd_sklearn.curriculum.fit_power_law_alpha` (Eq. 6).
     ax : matplotlib.axes.Axes or None, default=None
         Axes to draw on; None creates a new figure.
     class_names : sequence or None, default=None
         Legend names of the classes, in label order; None uses ``"class 0"``, ...
+    exponent_rule : {"zipf", "eq6"}, default="zipf"
+        The power-law exponent rule of :func:`~climd_sklearn.curriculum.class_quotas`:
+        ``"zipf"`` (the default variant's) or ``"eq6"`` (the paper's Eq. 6-7 exactly, as in
+        its Fig. 2).
 
     Returns
     -------
@@ -134,7 +139,7 @@ def plot_schedule(
     ImportError
         If matplotlib is not installed.
     ValueError
-        If an argument is invalid (see :func:`~climd_sklearn.schedulers.class_quotas`) or
+        If an argument is invalid (see :func:`~climd_sklearn.curriculum.class_quotas`) or
         ``class_names`` does not hold one name per class.
 
     Examples
@@ -150,14 +155,19 @@ def plot_schedule(
     if isinstance(n_epochs, bool) or not isinstance(n_epochs, Integral) or n_epochs < 1:
         raise ValueError(f"n_epochs must be an int >= 1, got {n_epochs!r}.")
     epochs = np.arange(1, int(n_epochs) + 1)
-    quotas = np.array([class_quotas(counts, t, n_epochs, gamma=gamma, alpha=alpha) for t in epochs])
+    quotas = np.array([
+        class_quotas(counts, t, n_epochs, gamma=gamma, alpha=alpha, exponent_rule=exponent_rule)
+        for t in epochs
+    ])
     names = _class_names(class_names, quotas.shape[1])
     alpha_T = fit_power_law_alpha(counts, gamma) if alpha is None else float(alpha)
     names = [f"{name} (n={int(n)})" for name, n in zip(names, counts)]
     ax = _get_ax(ax)
     _stacked_bars(ax, epochs, quotas, names)
     alpha_text = "inf" if math.isinf(alpha_T) else f"{alpha_T:.3g}"
-    ax.set_title(f"CLIMD schedule (T={n_epochs}, gamma={gamma:g}, alpha(T)={alpha_text})")
+    ax.set_title(
+        f"CLIMD schedule ({exponent_rule}, T={n_epochs}, gamma={gamma:g}, alpha(T)={alpha_text})"
+    )
     ax.set_xlabel("epoch t")
     _integer_epochs(ax)
     ax.set_ylabel("training samples per class")

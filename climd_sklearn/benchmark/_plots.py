@@ -40,7 +40,11 @@ def _pyplot() -> Any:
 
 
 def schedule_counts(
-    class_counts: Sequence[int], n_epochs: int, gamma: float = 0.3, alpha: float | None = None
+    class_counts: Sequence[int],
+    n_epochs: int,
+    gamma: float = 0.3,
+    alpha: float | None = None,
+    exponent_rule: str = "zipf",
 ) -> np.ndarray:
     """Per-epoch per-class sample counts of CLIMD's scheduler (no training needed).
 
@@ -54,14 +58,17 @@ def schedule_counts(
         Smoothing hyperparameter.
     alpha : float or None, default=None
         alpha(T); None fits it (Eq. 6).
+    exponent_rule : {"zipf", "eq6"}, default="zipf"
+        The exponent rule of :func:`~climd_sklearn.curriculum.class_quotas`.
 
     Returns
     -------
     counts : ndarray of shape (n_epochs, n_classes)
     """
-    from ..schedulers import class_quotas
+    from ..curriculum import class_quotas
 
-    return np.array([class_quotas(class_counts, t, n_epochs, gamma, alpha)
+    return np.array([class_quotas(class_counts, t, n_epochs, gamma, alpha,
+                                  exponent_rule=exponent_rule)
                      for t in range(1, n_epochs + 1)])
 
 

@@ -172,7 +172,7 @@ def scheduler_scaling(
     rows : list of dict
         ``{"scheduler", "n_samples", "n_classes", "seconds"}``.
     """
-    from ..schedulers import make_scheduler
+    from ..curriculum import make_scheduler
 
     rng = np.random.default_rng(0)
     rows = []
