@@ -1,14 +1,14 @@
 """climd-sklearn: CLIMD curriculum learning for class-imbalanced multimodal classification.
 
-The public names are :class:`CLIMDClassifier` and skorch's :class:`SliceDict` (re-exported:
-a dict of arrays that can be indexed by rows, so dict input works inside
-``cross_val_score`` and ``GridSearchCV``). The method lives in :mod:`climd_sklearn.schedulers`
-and :mod:`climd_sklearn.measurer`, the networks in :mod:`climd_sklearn.modules`, data in
-:mod:`climd_sklearn.datasets`.
+The public names are :class:`CLIMDClassifier` and :class:`SliceDict` (skorch's SliceDict,
+extended to pandas values: a dict of modalities that can be indexed by rows, so dict input
+works inside ``cross_val_score`` and ``GridSearchCV``). The method lives in
+:mod:`climd_sklearn.curriculum` (Eq. 5-7 and the ablation schedulers) and
+:mod:`climd_sklearn.measurer` (Eq. 1-4), the networks in :mod:`climd_sklearn.modules`, what
+skorch sees in :mod:`climd_sklearn.training`, data in :mod:`climd_sklearn.datasets`.
 """
 
-from skorch.helper import SliceDict
-
+from ._slice_dict import SliceDict
 from ._version import __version__
 from .estimator import CLIMDClassifier
 from .modules import EarlyFusionNet, LateFusionNet

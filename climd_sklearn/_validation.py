@@ -76,7 +76,7 @@ def _check_modality(name: Any, values: Any) -> np.ndarray:
             input_name=f"X[{name!r}]",
             ensure_min_samples=1,
             ensure_min_features=1,
-            ensure_all_finite="allow-nan",
+            ensure_all_finite=False,  # NaN rows mark absence; split_missing checks the rest
         )
     except (TypeError, ValueError) as exc:
         raise type(exc)(f"Modality {name!r}: {exc}") from None
@@ -148,6 +148,34 @@ def _resolve_columns(name: str, spec: Any, n_features: int, feature_names: Any) 
     return columns.astype(np.int64)
 
 
+def _columns_of_raw(X: Any, modalities: Any) -> dict[str, np.ndarray] | None:
+    """Each modality's columns in a not yet validated 2-D X, or None if they can't be told."""
+    if not isinstance(modalities, Mapping) or getattr(X, "ndim", 2) != 2:
+        return None
+    try:
+        n_features = np.shape(X)[1]
+        names = _feature_names(X)
+        return {k: _resolve_columns(k, v, n_features, names) for k, v in modalities.items()}
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _raise_naming_the_modality(
+    exc: Exception, X: Any, columns: dict[str, np.ndarray] | None
+) -> None:
+    """Re-raise a failed conversion of a single 2-D X with the modality at fault named."""
+    widths_match = columns and getattr(X, "ndim", 2) == 2 and np.shape(X)[1] > max(
+        int(c.max()) for c in columns.values()
+    )
+    if widths_match:
+        for name, cols in columns.items():
+            block = X.iloc[:, cols] if hasattr(X, "iloc") else np.asarray(X, dtype=object)[
+                :, cols
+            ]
+            _check_modality(name, block)  # raises, naming the modality, if this block is bad
+    raise exc
+
+
 def _split_by_modalities(estimator: Any, X: np.ndarray) -> dict[str, np.ndarray]:
     """Split a validated 2-D array by the columns recorded at fit."""
     return {
@@ -198,9 +226,12 @@ def validate_fit_data(estimator: Any, X: Any, y: Any) -> tuple[dict[str, np.ndar
         estimator.modality_feature_names_ = {k: _feature_names(v) for k, v in X.items()}
         estimator.n_features_in_ = int(sum(a.shape[1] for a in arrays.values()))
     else:
-        X_arr, y = validate_data(
-            estimator, X, y, dtype=np.float32, reset=True, ensure_all_finite="allow-nan"
-        )
+        try:
+            X_arr, y = validate_data(
+                estimator, X, y, dtype=np.float32, reset=True, ensure_all_finite=False
+            )
+        except (TypeError, ValueError) as exc:
+            _raise_naming_the_modality(exc, X, _columns_of_raw(X, modalities))
         X_arr = np.require(X_arr, requirements=["C", "W"])
         estimator.input_form_ = "array"
         feature_names = getattr(estimator, "feature_names_in_", None)
@@ -326,9 +357,12 @@ def validate_predict_data(estimator: Any, X: Any) -> dict[str, np.ndarray]:
             f"{est} was fitted on a dict of modalities {list(estimator.modality_names_)}, but "
             f"X is of type {type(X).__name__}; pass a dict with the same modalities."
         )
-    X_arr = validate_data(
-        estimator, X, dtype=np.float32, reset=False, ensure_all_finite="allow-nan"
-    )
+    try:
+        X_arr = validate_data(
+            estimator, X, dtype=np.float32, reset=False, ensure_all_finite=False
+        )
+    except (TypeError, ValueError) as exc:
+        _raise_naming_the_modality(exc, X, estimator.modality_columns_)
     return _split_by_modalities(estimator, np.require(X_arr, requirements=["C", "W"]))
 
 
@@ -377,7 +411,8 @@ def split_missing(
     Raises
     ------
     ValueError
-        If a row of a modality is only partly NaN, or a sample has no modality present.
+        If a row of a present modality holds infinity or is only partly NaN, or a sample
+        has no modality present.
     """
     names = tuple(arrays)
     n_samples = next(iter(arrays.values())).shape[0]
@@ -387,6 +422,12 @@ def split_missing(
         nan = np.isnan(values)
         if given is not None:
             nan[~given[:, m]] = True
+        infinite = np.flatnonzero(np.isinf(values).any(axis=1) & ~nan.all(axis=1))
+        if infinite.size:
+            raise ValueError(
+                f"Input X[{name!r}] contains infinity or a value too large for float32 in "
+                f"rows {infinite[:10].tolist()}; only rows marked absent may hold any value."
+            )
         whole = nan.all(axis=1)
         partial = np.flatnonzero(nan.any(axis=1) & ~whole)
         if partial.size:

@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["AUTO_WEIGHT_DECAY", "VARIANT_PARAMS", "VARIANTS", "resolve_variant"]
+__all__ = [
+    "AUTO_WEIGHT_DECAY",
+    "VARIANTS",
+    "VARIANT_EXPONENT_RULE",
+    "VARIANT_PARAMS",
+    "resolve_variant",
+]
 
 #: ``weight_decay="auto"`` is ``AUTO_WEIGHT_DECAY / n_samples``: an L2 penalty on the mean
 #: training loss is a Gaussian prior whose MAP weight shrinks as 1 / n, so small sets (which
@@ -41,6 +47,11 @@ VARIANT_PARAMS: dict[str, dict[str, Any]] = {
         "loss": "balanced_softmax",
     },
 }
+
+#: variant -> the power-law exponent rule of ``curriculum="climd"``: the paper's Eq. 6-7
+#: exactly, or the Zipf rank exponent that keeps the schedule continuous near balance
+#: (:class:`~climd_sklearn.curriculum.CLIMDScheduler`, ``exponent_rule``).
+VARIANT_EXPONENT_RULE: dict[str, str] = {"paper": "eq6", "improved": "zipf"}
 
 #: The accepted values of ``variant``.
 VARIANTS: tuple[str, ...] = tuple(VARIANT_PARAMS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import inspect
 import warnings
-from collections.abc import Mapping
 from numbers import Integral, Real
 from typing import Any
 
@@ -14,69 +13,18 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import check_is_fitted
-from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochScoring
-from skorch.dataset import ValidSplit
-from skorch.utils import to_tensor
 
 from ._bias import fit_balanced_bias
-from ._dataset import MultimodalDataset, collate_batch
+from ._net_builder import DEFAULT_GAMMA, build_net, resolved_device
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
 from ._variants import VARIANT_PARAMS, VARIANTS, resolve_variant
 from ._version import __version__
-from .callbacks import ORDERS, POST_CURRICULUM, CurriculumProgressBar, CurriculumScheduling
-from .losses import BalancedSoftmaxLoss, FocalLoss
+from .curriculum import SCHEDULER_NAMES, BaseScheduler
 from .modules import EarlyFusionNet
-from .sampler import CurriculumSampler
-from .schedulers import SCHEDULER_NAMES, make_scheduler
+from .training._callbacks import ORDERS, POST_CURRICULUM
 
 __all__ = ["CLIMDClassifier"]
-
-_MODULE_SHARED_PARAMS = ("embedding_dim", "hidden_dims", "dropout")
-
-
-def _softmax(logits: torch.Tensor) -> torch.Tensor:
-    return torch.softmax(logits, dim=-1)
-
-
-class _CLIMDNet(NeuralNetClassifier):
-    """skorch classifier for modules that follow the module protocol (see ``modules``).
-
-    The loss is ``criterion(fused) + aux_weight * mean_m criterion(head_m)`` and the
-    module receives the modality dict as one argument.
-    """
-
-    def __init__(self, *args: Any, aux_weight: float = 1.0, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.aux_weight = aux_weight
-
-    def infer(self, x: Any, **fit_params: Any) -> Any:
-        x = self._merge_x_and_fit_params(x, fit_params) if fit_params else x
-        if PRESENT_KEY in x:
-            x = dict(x)
-            present = x.pop(PRESENT_KEY)
-            return self.module_(x, present=present)
-        return self.module_(x)
-
-    def get_loss(
-        self, y_pred: Any, y_true: Any, X: Any = None, training: bool = False
-    ) -> torch.Tensor:
-        logits, modality_logits, _ = y_pred
-        y_true = to_tensor(y_true, device=self.device)
-        loss = self.criterion_(logits, y_true)
-        if not self.aux_weight or not len(modality_logits):
-            return loss
-        present = X.get(PRESENT_KEY) if isinstance(X, Mapping) else None
-        aux = []
-        for m, lg in enumerate(modality_logits):
-            if present is None:
-                aux.append(self.criterion_(lg, y_true))
-            elif present[:, m].any():  # each head learns from the samples that have it
-                keep = present[:, m].to(lg.device)
-                aux.append(self.criterion_(lg[keep], y_true[keep]))
-        return loss + self.aux_weight * torch.stack(aux).mean() if aux else loss
 
 
 class CLIMDClassifier(ClassifierMixin, BaseEstimator):
@@ -122,34 +70,37 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         The optimizer's weight decay; ``"auto"`` is ``5 / n_samples`` (an L2 prior whose
         weight shrinks with the training set); None takes the variant's (improved
         ``"auto"``, paper 0).
-    decay_biases : bool, default=True
-        Whether the weight decay also shrinks the bias terms (torch's behaviour); False
-        exempts every parameter whose name ends in ``bias`` (a common recipe; it made no
-        difference beyond noise in ``docs/research.md``, round 11).
-    curriculum : {"climd", "linear", "root", "geometric", "baby_step", "one_pass"} or None, \
-default="climd"
-        The training-subset scheduler; None trains on all samples every epoch (the plain
-        baseline). The five generic schedulers are the paper's ablations (Table 4).
+    curriculum : str, BaseScheduler or None, default="climd"
+        The training-subset scheduler: a name (``"climd"``, ``"linear"``, ``"root"``,
+        ``"geometric"``, ``"baby_step"``, ``"one_pass"``), a scheduler instance from
+        :mod:`climd_sklearn.curriculum` (e.g. ``LinearScheduler(initial_fraction=0.5)``;
+        its parameters are reachable as ``curriculum__<name>`` in a grid search), or None,
+        which trains on all samples every epoch (the plain baseline). The five generic
+        schedulers are the paper's ablations (Table 4). The estimator sets the scheduler's
+        ``n_epochs`` (T, from ``curriculum_epochs``) and, for CLIMD's scheduler, ``gamma``
+        and ``alpha``; leave those unset on the instance. ``"climd"`` uses the variant's
+        rule for the power-law exponent (improved ``"zipf"``, paper ``"eq6"``; see
+        :class:`~climd_sklearn.curriculum.CLIMDScheduler`).
     measurer : {"both", "intra", "inter"}, default="both"
         Which parts of the score Eq. 4 uses (measurer ablation).
     order : {"desc", "asc", "random"} or None, default=None
         Within-class ranking: highest score first, lowest first, or a seeded random ranking
         (the control); None takes the variant's (improved ``"asc"``, paper ``"desc"``).
     gamma : float, default=0.3
-        The power-law smoothing hyperparameter of Eq. 6-7.
+        The power-law smoothing hyperparameter of Eq. 6-7. Under the improved variant's
+        Zipf rule it cancels out unless ``alpha`` is set, so another value without
+        ``alpha`` is an error there.
     alpha : float or None, default=None
         The power-law exponent alpha(T) of the last curriculum epoch; None fits it to the
         class counts by the paper's Eq. 6.
     curriculum_epochs : int or None, default=None
-        T, the number of curriculum epochs; None means ``max_epochs - warmup_epochs``.
+        T, the number of curriculum epochs; None means ``max_epochs``. A T larger than
+        ``max_epochs`` is an error (the schedule could not finish and the last epochs would
+        train on a fraction of the data), except with ``warm_start=True``, where the
+        curriculum may finish over several fits (a warning is raised instead).
     rescore_every : int, default=1
-        Rescore the training set every this many epochs.
-    warmup_epochs : int, default=0
-        Epochs on all samples before the curriculum starts (no scoring during them), so the
-        first scores come from a trained model rather than the initial one.
-    score_momentum : float, default=0.0
-        Exponential moving average of the scores across rescorings (0 = the paper: each
-        epoch's scores alone), to steady the ranking.
+        Rescore the training set every this many epochs (and whenever the training set
+        changes size, as in a warm-start fit on other data).
     post_curriculum : {"all", "balanced"}, default="all"
         The samples of each epoch after the curriculum (of every epoch with
         ``curriculum=None``): every sample once (the paper), or a class-balanced draw of as
@@ -157,10 +108,6 @@ default="climd"
         samples and topped up with replacement where it has not (class-balanced sampling,
         Kang et al. 2020). With ``curriculum_epochs < max_epochs`` this makes a balanced
         final phase.
-    initial_fraction : float, default=0.33
-        The starting fraction c0 of the linear, root and geometric pacing functions.
-    n_buckets : int, default=5
-        K, the number of difficulty buckets of the baby-step and one-pass schedulers.
     aux_weight : float, default=1.0
         Weight lambda of the per-modality heads' auxiliary loss.
     class_weight : dict, "balanced" or None, default=None
@@ -190,7 +137,9 @@ default="climd"
         Fraction of the training data held out (stratified) for validation scores in the
         history; None trains on everything.
     device : str, default="cpu"
-        ``"cpu"``, ``"cuda"`` (or ``"cuda:N"``) or ``"auto"`` (CUDA when available).
+        ``"cpu"``, ``"cuda"`` (or ``"cuda:N"``) or ``"auto"`` (CUDA when available). A
+        model fitted on a GPU predicts on a CPU-only machine as it is; to continue training
+        it there, ``set_params(device="cpu")`` before the warm-start fit.
     random_state : int, RandomState instance or None, default=None
         Seeds torch (weights, dropout), the sampler's shuffling and the random order;
         an int makes a CPU fit reproducible.
@@ -199,7 +148,9 @@ default="climd"
         prints skorch's epoch table with the curriculum's columns (``subset_size``,
         ``alpha``, ``score_mean``, and ``valid_f1_macro`` with ``validation_fraction``).
     callbacks : list or None, default=None
-        Extra skorch callbacks (instances or ``(name, callback)`` tuples).
+        Extra skorch callbacks (instances or ``(name, callback)`` tuples). ``fit`` trains
+        deep copies and leaves these instances untouched; the trained callbacks are in
+        ``net_.callbacks_``.
     warm_start : bool, default=False
         If True, a second ``fit`` continues training the fitted net for ``max_epochs`` more
         epochs; the curriculum continues at the next epoch.
@@ -257,19 +208,14 @@ default="climd"
         "batch_size": [Interval(Integral, 1, None, closed="left")],
         "optimizer": [type, callable],
         "weight_decay": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"}), None],
-        "decay_biases": ["boolean"],
-        "curriculum": [StrOptions(set(SCHEDULER_NAMES)), None],
+        "curriculum": [StrOptions(set(SCHEDULER_NAMES)), BaseScheduler, None],
         "measurer": [StrOptions({"both", "intra", "inter"})],
         "order": [StrOptions(set(ORDERS)), None],
         "gamma": [Interval(Real, 0, None, closed="neither")],
         "alpha": [Interval(Real, 0, None, closed="neither"), None],
         "curriculum_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "rescore_every": [Interval(Integral, 1, None, closed="left")],
-        "warmup_epochs": [Interval(Integral, 0, None, closed="left")],
-        "score_momentum": [Interval(Real, 0, 1, closed="left")],
         "post_curriculum": [StrOptions(set(POST_CURRICULUM))],
-        "initial_fraction": [Interval(Real, 0, 1, closed="right")],
-        "n_buckets": [Interval(Integral, 1, None, closed="left")],
         "aux_weight": [Interval(Real, 0, None, closed="left")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "loss": [StrOptions({"ce", "focal", "balanced_softmax"}), None],
@@ -299,19 +245,14 @@ default="climd"
         batch_size: int = 32,
         optimizer: type = torch.optim.Adam,
         weight_decay: float | str | None = None,
-        decay_biases: bool = True,
-        curriculum: str | None = "climd",
+        curriculum: str | BaseScheduler | None = "climd",
         measurer: str = "both",
         order: str | None = None,
-        gamma: float = 0.3,
+        gamma: float = DEFAULT_GAMMA,
         alpha: float | None = None,
         curriculum_epochs: int | None = None,
         rescore_every: int = 1,
-        warmup_epochs: int = 0,
-        score_momentum: float = 0.0,
         post_curriculum: str = "all",
-        initial_fraction: float = 0.33,
-        n_buckets: int = 5,
         aux_weight: float = 1.0,
         class_weight: dict | str | None = None,
         loss: str | None = None,
@@ -337,7 +278,6 @@ default="climd"
         self.batch_size = batch_size
         self.optimizer = optimizer
         self.weight_decay = weight_decay
-        self.decay_biases = decay_biases
         self.curriculum = curriculum
         self.measurer = measurer
         self.order = order
@@ -345,11 +285,7 @@ default="climd"
         self.alpha = alpha
         self.curriculum_epochs = curriculum_epochs
         self.rescore_every = rescore_every
-        self.warmup_epochs = warmup_epochs
-        self.score_momentum = score_momentum
         self.post_curriculum = post_curriculum
-        self.initial_fraction = initial_fraction
-        self.n_buckets = n_buckets
         self.aux_weight = aux_weight
         self.class_weight = class_weight
         self.loss = loss
@@ -403,7 +339,7 @@ default="climd"
         self.class_prior_ = np.bincount(y_enc, minlength=len(self.classes_)) / len(y_enc)
         rng = check_random_state(self.random_state)
         torch_seed, sampler_seed, order_seed, split_seed = rng.randint(0, 2**31 - 1, size=4)
-        self.net_ = self._build_net(y_enc, int(sampler_seed), int(order_seed), int(split_seed))
+        self.net_ = build_net(self, y_enc, int(sampler_seed), int(order_seed), int(split_seed))
         self._train(X_dict, y_enc, int(torch_seed), initialize=True)
         self._fit_bias(X_dict, y_enc)
         return self
@@ -412,8 +348,7 @@ default="climd"
         """With ``refit_bias``, fit the balanced logit offsets on the training data."""
         self.logit_bias_ = np.zeros(len(self.classes_))
         if self.refit_bias:
-            proba = self.net_.predict_proba(X_dict).astype(np.float64)
-            log_proba = np.log(np.clip(proba, 1e-12, None))
+            log_proba = torch.log_softmax(self.net_.fused_logits(X_dict), dim=1).numpy()
             self.logit_bias_ = fit_balanced_bias(log_proba, y_enc)
 
     def _with_presence(self, X_dict: dict, present: Any) -> dict:
@@ -435,13 +370,34 @@ default="climd"
         if unseen.size:
             raise ValueError(f"y contains labels not seen at the first fit: {list(unseen)}.")
         y_enc = self.label_encoder_.transform(np.asarray(y))
+        self._move_net_to(resolved_device(self.device))
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         self._train(X_dict, y_enc, seed + len(self.net_.history), initialize=False)
         self._fit_bias(X_dict, y_enc)
         return self
 
+    def _move_net_to(self, device: str) -> None:
+        """Continue training on ``device``; a model loaded without CUDA needs device="cpu"."""
+        if str(self.net_.device) == device:
+            return
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError(
+                f"This {type(self).__name__} has device={self.device!r}, but CUDA is not "
+                "available here (a model fitted on a GPU and loaded on a CPU-only machine "
+                "predicts as it is). To continue training on the CPU, call "
+                "set_params(device='cpu') before the warm-start fit."
+            )
+        self.net_.device = device
+        for name in ("module_", "criterion_"):
+            getattr(self.net_, name).to(device)
+        for state in self.net_.optimizer_.state.values():
+            for key, value in state.items():
+                if isinstance(value, torch.Tensor):
+                    state[key] = value.to(device)
+
     def _train(self, X_dict: dict, y_enc: np.ndarray, seed: int, initialize: bool) -> None:
-        devices = [torch.device(self.net_.device)] if self._on_cuda() else []
+        device = str(self.net_.device)
+        devices = [torch.device(device)] if device.startswith("cuda") else []
         with torch.random.fork_rng(devices=devices):
             torch.manual_seed(seed)
             if initialize:
@@ -454,133 +410,12 @@ default="climd"
         explicit = {k: getattr(self, k) for k in VARIANT_PARAMS[self.variant]}
         return resolve_variant(self.variant, explicit, n_samples)
 
-    def _on_cuda(self) -> bool:
-        return str(self._resolved_device()).startswith("cuda")
-
-    def _resolved_device(self) -> str:
-        if self.device == "auto":
-            return "cuda" if torch.cuda.is_available() else "cpu"
-        return self.device
-
-    def _module_params(self, n_classes: int) -> dict[str, Any]:
-        params: dict[str, Any] = {"modality_dims": dict(self.modality_widths_)}
-        params["n_classes"] = n_classes
-        signature = inspect.signature(self.module)
-        takes_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
-        for name in _MODULE_SHARED_PARAMS:
-            if takes_any or name in signature.parameters:
-                value = self.variant_params_.get(name, getattr(self, name))
-                params[name] = tuple(value) if name == "hidden_dims" else value
-        params.update(self.module_kwargs or {})
-        return {f"module__{k}": v for k, v in params.items()}
-
-    def _criterion_params(self, y_enc: np.ndarray) -> dict[str, Any]:
-        weight = None
-        if isinstance(self.class_weight, Mapping):
-            known = set(self.classes_.tolist())
-            unknown = [k for k in self.class_weight if k not in known]
-            if unknown:
-                raise ValueError(f"class_weight has labels that are not in y: {unknown}.")
-            weight = [float(self.class_weight.get(c, 1.0)) for c in self.classes_]
-        elif self.class_weight == "balanced":
-            classes = np.arange(len(self.classes_))
-            weight = compute_class_weight("balanced", classes=classes, y=y_enc)
-        if weight is not None:
-            weight = torch.as_tensor(np.asarray(weight), dtype=torch.float32)
-        loss = self.variant_params_["loss"]
-        if loss == "focal":
-            return {"criterion": FocalLoss, "criterion__gamma": self.focal_gamma,
-                    "criterion__weight": weight}
-        if loss == "balanced_softmax":
-            prior = torch.as_tensor(self.class_prior_, dtype=torch.float32)
-            return {"criterion": BalancedSoftmaxLoss, "criterion__prior": prior,
-                    "criterion__weight": weight}
-        return {"criterion": torch.nn.CrossEntropyLoss, "criterion__weight": weight}
-
-    def _scheduler(self, n_train: int) -> Any:
-        if self.curriculum is None:
-            return None
-        max_epochs = self.variant_params_["max_epochs"]
-        n_epochs = self.curriculum_epochs or max(1, max_epochs - self.warmup_epochs)
-        if self.curriculum == "climd":
-            return make_scheduler("climd", n_epochs, gamma=self.gamma, alpha=self.alpha)
-        min_size = min(self.batch_size, n_train)
-        if self.curriculum in ("baby_step", "one_pass"):
-            return make_scheduler(
-                self.curriculum, n_epochs, n_buckets=self.n_buckets, min_size=min_size
-            )
-        return make_scheduler(
-            self.curriculum, n_epochs, initial_fraction=self.initial_fraction, min_size=min_size
-        )
-
-    def _build_net(
-        self, y_enc: np.ndarray, sampler_seed: int, order_seed: int, split_seed: int
-    ) -> _CLIMDNet:
-        callbacks: list = [
-            (
-                "curriculum",
-                CurriculumScheduling(
-                    scheduler=self._scheduler(len(y_enc)),
-                    measurer=self.measurer,
-                    order=self.variant_params_["order"],
-                    rescore_every=self.rescore_every,
-                    seed=order_seed,
-                    warmup_epochs=self.warmup_epochs,
-                    score_momentum=self.score_momentum,
-                    post_curriculum=self.post_curriculum,
-                ),
-            )
-        ]
-        train_split = None
-        if self.validation_fraction is not None:
-            counts = np.bincount(y_enc)
-            if counts.min() < 2:
-                rare = self.classes_[np.argmin(counts)]
-                raise ValueError(
-                    "validation_fraction needs at least 2 samples of every class for a "
-                    f"stratified validation split; class {rare.item()!r} has {counts.min()}."
-                )
-            train_split = ValidSplit(
-                self.validation_fraction, stratified=True, random_state=split_seed
-            )
-            callbacks.append(
-                ("valid_f1_macro", EpochScoring("f1_macro", lower_is_better=False,
-                                                name="valid_f1_macro"))
-            )
-        if self.verbose:
-            callbacks.append(("progress_bar", CurriculumProgressBar()))
-        callbacks += list(self.callbacks or [])
-        settings = self.variant_params_
-        optimizer_kw: dict[str, Any] = {"optimizer__weight_decay": settings["weight_decay"]}
-        if settings["weight_decay"] and not self.decay_biases:
-            optimizer_kw["optimizer__param_groups"] = [("*bias", {"weight_decay": 0.0})]
-        return _CLIMDNet(
-            module=self.module,
-            **optimizer_kw,
-            **self._module_params(len(self.classes_)),
-            **self._criterion_params(y_enc),
-            optimizer=self.optimizer,
-            lr=settings["lr"],
-            max_epochs=settings["max_epochs"],
-            batch_size=self.batch_size,
-            train_split=train_split,
-            dataset=MultimodalDataset,
-            iterator_train__sampler=CurriculumSampler(seed=sampler_seed),
-            iterator_train__shuffle=False,
-            iterator_train__collate_fn=collate_batch,
-            iterator_valid__collate_fn=collate_batch,
-            callbacks=callbacks,
-            callbacks__print_log__keys_ignored=["class_counts"],
-            predict_nonlinearity=_softmax,
-            aux_weight=self.aux_weight,
-            classes=list(range(len(self.classes_))),
-            device=self._resolved_device(),
-            verbose=self.verbose,
-        )
-
     # ------------------------------------------------------------- predict
     def predict_proba(self, X: Any, present: Any = None) -> np.ndarray:
-        """Class probabilities (softmax of the fused logits).
+        """Class probabilities: the softmax of the fused logits, computed in float64.
+
+        With ``refit_bias`` or ``logit_adjustment`` the logits are shifted first. Rows sum
+        to 1 to float64 precision, and torch's global random state is left untouched.
 
         Parameters
         ----------
@@ -596,15 +431,10 @@ default="climd"
         """
         check_is_fitted(self, "net_")
         X_dict = self._with_presence(validate_predict_data(self, X), present)
-        proba = self.net_.predict_proba(X_dict).astype(np.float64)
-        # softmax(logits + shift): the refitted offsets, then the post-hoc adjustment
-        shift = getattr(self, "logit_bias_", 0.0) - float(self.logit_adjustment) * np.log(
-            self.class_prior_
-        )
-        if np.any(shift):
-            proba = proba * np.exp(shift - np.max(shift))
-            proba /= proba.sum(axis=1, keepdims=True)
-        return proba
+        # in float64 and log space: the refitted offsets, then the post-hoc adjustment
+        shift = self.logit_bias_ - float(self.logit_adjustment) * np.log(self.class_prior_)
+        logits = self.net_.fused_logits(X_dict) + torch.as_tensor(shift, dtype=torch.float64)
+        return torch.softmax(logits, dim=1).numpy()
 
     def predict(self, X: Any, present: Any = None) -> np.ndarray:
         """Predict class labels.
@@ -655,6 +485,10 @@ default="climd"
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()
+        # allow_nan means "NaN anywhere is handled" to scikit-learn and to meta-estimators
+        # that read it. This estimator accepts NaN only as a whole row of one modality (a
+        # missing modality) and rejects scattered NaN, so the tag stays False; the narrower
+        # contract is documented in the README and the user guide ("Missing modalities").
         tags.input_tags.allow_nan = False
         tags.classifier_tags.multi_class = True
         tags.classifier_tags.multi_label = False

@@ -4,7 +4,11 @@ This module is floor 1 of the package: it imports neither torch nor scikit-learn
 against the array API through ``array_api_compat``, so numpy arrays in give numpy arrays out and
 torch tensors in give torch tensors out (on the same device).
 
-- :func:`intra_modal_confidence`, Eq. 1: ``psi = sigmoid(log(p_true) / C)``, in (0, 0.5].
+- :func:`intra_modal_confidence`, Eq. 1: ``psi = sigmoid(log(p_true) / C)``, in [0, 0.5].
+
+The measurer takes each head's log-probabilities (a ``log_softmax``), not probabilities:
+``log p_true`` is gathered directly, so a confidently wrong sample (a logit gap of hundreds)
+keeps a distinct score instead of tying with others at a clipped probability floor.
 - :func:`inter_modal_complementarity`, Eq. 2-3: ``phi = 1 - mean_{m != m'} cos(F_m, F_m')``.
 - :func:`difficulty_score`, Eq. 4: ``r = phi + mean_m psi_m``.
 """
@@ -58,60 +62,61 @@ def _check_labels(xp: Any, y: Any, n_samples: int, n_classes: int, ref: Any, nam
     return y
 
 
-def _check_proba(xp: Any, proba: Any, name: str) -> Any:
-    if proba.ndim != 2:
+def _check_log_proba(xp: Any, log_proba: Any, name: str) -> Any:
+    if log_proba.ndim != 2:
         raise ValueError(
-            f"{name} must be 2-D of shape (n_samples, n_classes), got shape {tuple(proba.shape)}"
+            f"{name} must be 2-D of shape (n_samples, n_classes), got shape "
+            f"{tuple(log_proba.shape)}"
         )
-    if proba.shape[1] < 1:
-        raise ValueError(f"{name} must have at least 1 column, got shape {tuple(proba.shape)}")
-    return _as_float(xp, proba)
+    if log_proba.shape[1] < 1:
+        raise ValueError(f"{name} must have at least 1 column, got shape {tuple(log_proba.shape)}")
+    return _as_float(xp, log_proba)
 
 
-def _confidence(xp: Any, proba: Any, y: Any) -> Any:
-    """Eq. 1 on validated inputs."""
-    n_classes = proba.shape[1]
-    classes = xp.arange(n_classes, device=_device(proba))
+def _confidence(xp: Any, log_proba: Any, y: Any) -> Any:
+    """Eq. 1 on validated inputs, from log-probabilities (no clipping, no underflow to a floor)."""
+    n_classes = log_proba.shape[1]
+    classes = xp.arange(n_classes, device=_device(log_proba))
     one_hot = y[:, None] == classes[None, :]
-    zero = xp.zeros_like(proba)
-    p_true = xp.sum(xp.where(one_hot, proba, zero), axis=1)
-    info = xp.finfo(proba.dtype)
-    p_true = xp.clip(p_true, min=float(info.smallest_normal), max=1.0)
-    x = xp.log(p_true) / n_classes  # <= 0, so exp(x) <= 1 and the sigmoid below is stable
+    zero = xp.zeros_like(log_proba)
+    log_p_true = xp.sum(xp.where(one_hot, log_proba, zero), axis=1)
+    x = xp.clip(log_p_true, max=0.0) / n_classes  # <= 0: exp(x) <= 1, the sigmoid is stable
     e = xp.exp(x)
     return e / (1.0 + e)
 
 
-def intra_modal_confidence(proba: Any, y: Any) -> Any:
+def intra_modal_confidence(log_proba: Any, y: Any) -> Any:
     """Intra-modal confidence of one modality, the paper's Eq. 1.
 
     ``psi_i = sigmoid((1 / C) * sum_c y_ic * log p_ic) = sigmoid(log(p_true_i) / C)``.
 
     Parameters
     ----------
-    proba : array of shape (n_samples, n_classes)
-        The modality's class probabilities (numpy array, torch tensor or any array-API array).
+    log_proba : array of shape (n_samples, n_classes)
+        The modality's log class probabilities, e.g. ``log_softmax`` of its logits (numpy
+        array, torch tensor or any array-API array).
     y : array-like of shape (n_samples,)
-        Integer-encoded labels ``0..C-1``; converted to the namespace and device of ``proba``.
+        Integer-encoded labels ``0..C-1``; converted to the namespace and device of
+        ``log_proba``.
 
     Returns
     -------
     psi : array of shape (n_samples,)
-        Confidence in (0, 0.5], same namespace and floating dtype as ``proba`` (float64 if
-        ``proba`` is not floating). ``p_true`` is clipped to ``[smallest normal, 1]`` before the
-        log, so ``p_true = 0`` gives the finite value ``sigmoid(log(smallest normal) / C)``
-        instead of ``-inf`` (no warning).
+        Confidence in [0, 0.5], same namespace and floating dtype as ``log_proba`` (float64
+        if ``log_proba`` is not floating). ``log p_true = -inf`` gives 0; ``log p_true`` is
+        used as given otherwise, so scores keep their order as long as
+        ``exp(log p_true / C)`` is representable (about -745 * C in float64).
 
     Raises
     ------
     ValueError
-        If ``proba`` is not 2-D, ``y`` is not 1-D integer with one entry per row of
-        ``proba``, or a label is outside ``0..C-1``.
+        If ``log_proba`` is not 2-D, ``y`` is not 1-D integer with one entry per row of
+        ``log_proba``, or a label is outside ``0..C-1``.
     """
-    xp = array_namespace(proba)
-    proba = _check_proba(xp, proba, "proba")
-    y = _check_labels(xp, y, proba.shape[0], proba.shape[1], proba, "proba")
-    return _confidence(xp, proba, y)
+    xp = array_namespace(log_proba)
+    log_proba = _check_log_proba(xp, log_proba, "log_proba")
+    y = _check_labels(xp, y, log_proba.shape[0], log_proba.shape[1], log_proba, "log_proba")
+    return _confidence(xp, log_proba, y)
 
 
 def _check_embeddings(xp: Any, embeddings: Sequence[Any]) -> list[Any]:
@@ -225,7 +230,7 @@ def inter_modal_complementarity(embeddings: Sequence[Any], mask: Any | None = No
 
 
 def difficulty_score(
-    probas: Sequence[Any] | None,
+    log_probas: Sequence[Any] | None,
     embeddings: Sequence[Any] | None,
     y: Any,
     parts: str = "both",
@@ -238,8 +243,8 @@ def difficulty_score(
 
     Parameters
     ----------
-    probas : sequence of M arrays of shape (n_samples, n_classes), or None
-        Each modality's class probabilities. May be None when ``parts == "inter"``.
+    log_probas : sequence of M arrays of shape (n_samples, n_classes), or None
+        Each modality's log class probabilities. May be None when ``parts == "inter"``.
     embeddings : sequence of M arrays of shape (n_samples, n_features), or None
         Each modality's embedding. May be None when ``parts == "intra"``.
     y : array-like of shape (n_samples,)
@@ -259,7 +264,7 @@ def difficulty_score(
     ------
     ValueError
         If ``parts`` is unknown, a needed input is missing or empty, the shapes are
-        inconsistent (the message names the offending modality index), ``probas`` and
+        inconsistent (the message names the offending modality index), ``log_probas`` and
         ``embeddings`` hold different numbers of modalities, or ``y`` / ``mask`` is invalid.
     """
     if parts not in PARTS:
@@ -267,55 +272,55 @@ def difficulty_score(
         raise ValueError(f"parts must be one of {valid}, got {parts!r}")
     use_intra = parts in ("both", "intra")
     use_inter = parts in ("both", "inter")
-    if use_intra and probas is None:
-        raise ValueError(f"probas is required when parts={parts!r}")
+    if use_intra and log_probas is None:
+        raise ValueError(f"log_probas is required when parts={parts!r}")
     if use_inter and embeddings is None:
         raise ValueError(f"embeddings is required when parts={parts!r}")
 
-    probas = list(probas) if probas is not None else None
+    log_probas = list(log_probas) if log_probas is not None else None
     embeddings = list(embeddings) if embeddings is not None else None
-    if probas is not None and embeddings is not None and len(probas) != len(embeddings):
+    if log_probas is not None and embeddings is not None and len(log_probas) != len(embeddings):
         raise ValueError(
-            f"probas holds {len(probas)} modalities but embeddings holds {len(embeddings)}"
+            f"log_probas holds {len(log_probas)} modalities but embeddings holds {len(embeddings)}"
         )
-    arrays = (probas or []) + (embeddings or [])
+    arrays = (log_probas or []) + (embeddings or [])
     if not arrays:
-        raise ValueError("probas and embeddings must hold at least 1 modality, got 0")
+        raise ValueError("log_probas and embeddings must hold at least 1 modality, got 0")
     xp = array_namespace(*arrays)
 
-    if probas is not None:
-        if len(probas) < 1:
-            raise ValueError("probas must hold at least 1 modality, got 0")
+    if log_probas is not None:
+        if len(log_probas) < 1:
+            raise ValueError("log_probas must hold at least 1 modality, got 0")
         checked = []
-        for m, proba in enumerate(probas):
-            proba = _check_proba(xp, proba, f"probas[{m}]")
-            if m > 0 and tuple(proba.shape) != tuple(checked[0].shape):
+        for m, log_proba in enumerate(log_probas):
+            log_proba = _check_log_proba(xp, log_proba, f"log_probas[{m}]")
+            if m > 0 and tuple(log_proba.shape) != tuple(checked[0].shape):
                 raise ValueError(
-                    f"probas[{m}] has shape {tuple(proba.shape)} but probas[0] has shape "
-                    f"{tuple(checked[0].shape)}"
+                    f"log_probas[{m}] has shape {tuple(log_proba.shape)} but log_probas[0] has "
+                    f"shape {tuple(checked[0].shape)}"
                 )
-            checked.append(proba)
-        probas = checked
+            checked.append(log_proba)
+        log_probas = checked
     if embeddings is not None:
         embeddings = _check_embeddings(xp, embeddings)
-    if probas is not None and embeddings is not None:
-        if probas[0].shape[0] != embeddings[0].shape[0]:
+    if log_probas is not None and embeddings is not None:
+        if log_probas[0].shape[0] != embeddings[0].shape[0]:
             raise ValueError(
-                f"probas[0] has {probas[0].shape[0]} rows but embeddings[0] has "
+                f"log_probas[0] has {log_probas[0].shape[0]} rows but embeddings[0] has "
                 f"{embeddings[0].shape[0]}"
             )
-    ref = probas[0] if probas is not None else embeddings[0]
+    ref = log_probas[0] if log_probas is not None else embeddings[0]
     n_samples = ref.shape[0]
-    n_modalities = len(probas) if probas is not None else len(embeddings)
+    n_modalities = len(log_probas) if log_probas is not None else len(embeddings)
     if mask is not None:
         mask = _check_mask(xp, mask, n_samples, n_modalities, ref)
 
     score = None
     if use_intra:
-        y = _check_labels(xp, y, n_samples, probas[0].shape[1], probas[0], "probas[0]")
+        y = _check_labels(xp, y, n_samples, log_probas[0].shape[1], log_probas[0], "log_probas[0]")
         psi_sum = None
-        for m, proba in enumerate(probas):
-            psi = _confidence(xp, proba, y)
+        for m, log_proba in enumerate(log_probas):
+            psi = _confidence(xp, log_proba, y)
             if mask is not None:
                 psi = xp.where(mask[:, m], psi, xp.zeros_like(psi))
             psi_sum = psi if psi_sum is None else psi_sum + psi

@@ -27,15 +27,14 @@ import pytest
 
 PUBLIC_MODULES = [
     "climd_sklearn",
-    "climd_sklearn.callbacks",
     "climd_sklearn.datasets",
     "climd_sklearn.estimator",
     "climd_sklearn.losses",
     "climd_sklearn.measurer",
     "climd_sklearn.modules",
     "climd_sklearn.plotting",
-    "climd_sklearn.sampler",
-    "climd_sklearn.schedulers",
+    "climd_sklearn.curriculum",
+    "climd_sklearn.training",
 ]
 
 #: Known offenders in modules owned by others, as ``{qualified name: reason}``. They are
@@ -147,9 +146,9 @@ def test_public_names_were_found():
     for expected in (
         "climd_sklearn.estimator.CLIMDClassifier",
         "climd_sklearn.estimator.CLIMDClassifier.fit",
-        "climd_sklearn.schedulers.class_quotas",
-        "climd_sklearn.schedulers.CLIMDScheduler",
-        "climd_sklearn.schedulers.BaseScheduler.select",
+        "climd_sklearn.curriculum._climd.class_quotas",
+        "climd_sklearn.curriculum._climd.CLIMDScheduler",
+        "climd_sklearn.curriculum._base.BaseScheduler.select",
         "climd_sklearn.measurer.difficulty_score",
         "climd_sklearn.plotting.plot_schedule",
     ):
@@ -219,7 +218,7 @@ def _has_doc_comment(module: object, name: str) -> bool:
 
 def test_public_constants_were_found():
     assert "climd_sklearn.measurer.PARTS" in CONSTANTS
-    assert "climd_sklearn.schedulers.SCHEDULER_NAMES" in CONSTANTS
+    assert "climd_sklearn.curriculum.SCHEDULER_NAMES" in CONSTANTS
 
 
 @pytest.mark.parametrize(
@@ -274,10 +273,12 @@ def test_api_reference_lists_every_public_name():
                 continue
             obj = getattr(module, name)
             home = getattr(obj, "__module__", "") if inspect.isclass(obj) else ""
+            private_home = home.startswith("climd_sklearn._")
             if module_name == "climd_sklearn" and home.startswith("climd_sklearn.") and (
-                home != "climd_sklearn.estimator"
+                home != "climd_sklearn.estimator" and not private_home
             ):
-                # a top-level re-export (EarlyFusionNet, ...) is documented in its home module
+                # a top-level re-export (EarlyFusionNet, ...) is documented in its home module;
+                # one that lives in a private module (SliceDict) is documented at the top
                 expected.add(f"{home}.{name}")
             else:
                 expected.add(f"{module_name}.{name}")

@@ -44,8 +44,14 @@ def explicit_phi(embeddings: list[np.ndarray], eps: float = 1e-8) -> np.ndarray:
 # ------------------------------------------------------------------------------------------
 
 
+def _log(proba):
+    """Log-probabilities, with log 0 = -inf (the measurer takes log_softmax outputs)."""
+    with np.errstate(divide="ignore"):
+        return np.log(np.asarray(proba, dtype=np.float64))
+
+
 def test_intra_modal_confidence_by_hand():
-    proba = np.array([[0.5, 0.5], [0.9, 0.1], [0.3, 0.7], [1.0, 0.0]])
+    proba = _log([[0.5, 0.5], [0.9, 0.1], [0.3, 0.7], [1.0, 0.0]])
     y = np.array([0, 1, 1, 0])
     expected = [
         sigmoid(math.log(0.5) / 2),
@@ -60,36 +66,44 @@ def test_intra_modal_confidence_by_hand():
 
 
 def test_intra_modal_confidence_three_classes():
-    proba = np.array([[0.2, 0.5, 0.3]])
+    proba = _log([[0.2, 0.5, 0.3]])
     np.testing.assert_allclose(
         intra_modal_confidence(proba, np.array([2])), [sigmoid(math.log(0.3) / 3)]
     )
     np.testing.assert_allclose(intra_modal_confidence(proba, [0]), [sigmoid(math.log(0.2) / 3)])
 
 
-def test_intra_modal_confidence_zero_probability_is_finite_without_warning():
-    proba = np.array([[0.0, 1.0], [1.0, 0.0]])
+def test_intra_modal_confidence_zero_probability_is_zero_without_warning():
+    log_proba = _log([[0.0, 1.0], [1.0, 0.0]])
     with np.errstate(all="raise"):
-        psi = intra_modal_confidence(proba, np.array([0, 0]))
-    tiny = np.finfo(np.float64).smallest_normal
-    assert np.all(np.isfinite(psi))
-    assert psi[0] == pytest.approx(sigmoid(math.log(tiny) / 2))
-    assert 0 < psi[0] < 1e-150
+        psi = intra_modal_confidence(log_proba, np.array([0, 0]))
+    assert psi[0] == 0.0
     assert psi[1] == 0.5
+
+
+def test_confidently_wrong_samples_keep_their_order():
+    # Logit gaps of 100, 200 and 300 against the true class: in float32 probabilities all
+    # three underflow to 0 and tie; gathered from the log-softmax they stay ordered.
+    logits = torch.tensor([[0.0, 100.0], [0.0, 200.0], [0.0, 300.0]])
+    log_proba = torch.log_softmax(logits, dim=1).double()
+    psi = intra_modal_confidence(log_proba, torch.tensor([0, 0, 0])).numpy()
+    expected = [sigmoid(-100.0 / 2), sigmoid(-200.0 / 2), sigmoid(-300.0 / 2)]
+    np.testing.assert_allclose(psi, expected, rtol=1e-6)
+    assert psi[0] > psi[1] > psi[2] > 0
 
 
 def test_intra_modal_confidence_range_and_dtype():
     rng = np.random.default_rng(0)
     logits = rng.normal(size=(50, 4)) * 5
-    proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
-    psi = intra_modal_confidence(proba.astype(np.float32), rng.integers(0, 4, size=50))
+    log_proba = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    psi = intra_modal_confidence(log_proba.astype(np.float32), rng.integers(0, 4, size=50))
     assert psi.dtype == np.float32
     assert np.all(psi > 0)
     assert np.all(psi <= 0.5)
 
 
 def test_intra_modal_confidence_torch_in_torch_out():
-    proba = np.array([[0.2, 0.8], [0.6, 0.4], [0.0, 1.0]])
+    proba = _log([[0.2, 0.8], [0.6, 0.4], [0.0, 1.0]])
     y = np.array([1, 1, 0])
     expected = intra_modal_confidence(proba, y)
     psi = intra_modal_confidence(torch.tensor(proba), torch.tensor(y))
@@ -106,10 +120,10 @@ def test_intra_modal_confidence_torch_in_torch_out():
 def test_intra_modal_confidence_errors():
     with pytest.raises(
         ValueError,
-        match=r"proba must be 2-D of shape \(n_samples, n_classes\), got shape \(3,\)",
+        match=r"log_proba must be 2-D of shape \(n_samples, n_classes\), got shape \(3,\)",
     ):
         intra_modal_confidence(np.array([0.1, 0.2, 0.7]), np.array([0, 1, 2]))
-    with pytest.raises(ValueError, match="y has 4 entries but proba has 3 rows"):
+    with pytest.raises(ValueError, match="y has 4 entries but log_proba has 3 rows"):
         intra_modal_confidence(np.full((3, 2), 0.5), np.array([0, 1, 0, 1]))
     with pytest.raises(ValueError, match=r"y must hold labels in 0..1 .*got labels from 0 to 2"):
         intra_modal_confidence(np.full((3, 2), 0.5), np.array([0, 1, 2]))
@@ -230,7 +244,7 @@ def test_complementarity_errors():
 
 
 def _two_modality_example():
-    probas = [np.array([[0.5, 0.5], [0.2, 0.8]]), np.array([[0.9, 0.1], [0.4, 0.6]])]
+    probas = [_log([[0.5, 0.5], [0.2, 0.8]]), _log([[0.9, 0.1], [0.4, 0.6]])]
     embeddings = [np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([[0.0, 1.0], [-1.0, 0.0]])]
     y = np.array([0, 1])
     psi_mean = [
@@ -264,7 +278,7 @@ def test_difficulty_score_torch_in_torch_out():
 
 
 def test_difficulty_score_single_modality():
-    proba = np.array([[0.5, 0.5], [0.25, 0.75]])
+    proba = _log([[0.5, 0.5], [0.25, 0.75]])
     y = np.array([0, 1])
     score = difficulty_score([proba], [np.ones((2, 3))], y)
     np.testing.assert_allclose(score, intra_modal_confidence(proba, y))
@@ -286,19 +300,23 @@ def test_difficulty_score_errors():
     probas, embeddings, y, _, _ = _two_modality_example()
     with pytest.raises(ValueError, match="parts must be one of 'both', 'intra', 'inter', got 'x'"):
         difficulty_score(probas, embeddings, y, parts="x")
-    with pytest.raises(ValueError, match="probas holds 1 modalities but embeddings holds 2"):
+    with pytest.raises(ValueError, match="log_probas holds 1 modalities but embeddings holds 2"):
         difficulty_score(probas[:1], embeddings, y)
-    with pytest.raises(ValueError, match=r"probas\[1\] has shape \(2, 3\) but probas\[0\] has"):
+    with pytest.raises(
+        ValueError, match=r"log_probas\[1\] has shape \(2, 3\) but log_probas\[0\] has"
+    ):
         difficulty_score([probas[0], np.full((2, 3), 1 / 3)], embeddings, y)
-    with pytest.raises(ValueError, match=r"probas\[1\] must be 2-D .*got shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"log_probas\[1\] must be 2-D .*got shape \(2,\)"):
         difficulty_score([probas[0], np.full(2, 0.5)], embeddings, y)
     with pytest.raises(ValueError, match=r"embeddings\[1\] has shape \(3, 2\)"):
         difficulty_score(probas, [embeddings[0], np.ones((3, 2))], y)
-    with pytest.raises(ValueError, match="probas\\[0\\] has 2 rows but embeddings\\[0\\] has 3"):
+    with pytest.raises(
+        ValueError, match="log_probas\\[0\\] has 2 rows but embeddings\\[0\\] has 3"
+    ):
         difficulty_score(probas, [np.ones((3, 2)), np.ones((3, 2))], y)
-    with pytest.raises(ValueError, match="y has 3 entries but probas\\[0\\] has 2 rows"):
+    with pytest.raises(ValueError, match="y has 3 entries but log_probas\\[0\\] has 2 rows"):
         difficulty_score(probas, embeddings, np.array([0, 1, 1]))
-    with pytest.raises(ValueError, match="probas is required when parts='both'"):
+    with pytest.raises(ValueError, match="log_probas is required when parts='both'"):
         difficulty_score(None, embeddings, y)
     with pytest.raises(ValueError, match="embeddings is required when parts='inter'"):
         difficulty_score(probas, None, y, parts="inter")

@@ -13,12 +13,12 @@ from matplotlib.container import BarContainer  # noqa: E402
 from sklearn.exceptions import NotFittedError  # noqa: E402
 
 from climd_sklearn import CLIMDClassifier  # noqa: E402
+from climd_sklearn.curriculum import class_quotas  # noqa: E402
 from climd_sklearn.plotting import (  # noqa: E402
     plot_curriculum,
     plot_schedule,
     plot_training_curves,
 )
-from climd_sklearn.schedulers import class_quotas  # noqa: E402
 
 BRCA_COUNTS = [305, 103, 92, 80, 32]
 
@@ -151,7 +151,7 @@ def test_plot_curriculum_matches_the_history(tmp_path, fitted):
     _render(ax, tmp_path / "curriculum.png")
 
     curriculum_rows = [row for row in history if "class_counts" in row]
-    assert len(curriculum_rows) == 5  # curriculum_epochs
+    assert len(curriculum_rows) == len(history)  # recorded every epoch, also after T
     counts = np.array([row["class_counts"] for row in curriculum_rows])
     containers = [c for c in ax.containers if isinstance(c, BarContainer)]
     assert len(containers) == len(fitted.classes_) == counts.shape[1]
@@ -164,7 +164,7 @@ def test_plot_curriculum_matches_the_history(tmp_path, fitted):
     (size_line,) = ax.get_lines()
     np.testing.assert_array_equal(size_line.get_xdata(), history[:, "epoch"])
     np.testing.assert_array_equal(size_line.get_ydata(), history[:, "subset_size"])
-    np.testing.assert_array_equal(counts.sum(axis=1), history[:5, "subset_size"])
+    np.testing.assert_array_equal(counts.sum(axis=1), history[:, "subset_size"])
 
     # the score is on the twin axis, at the rescoring epochs only (1, 3, 5)
     (score_line,) = _twin_of(ax).get_lines()
@@ -188,12 +188,15 @@ def test_plot_curriculum_accepts_net_and_history(fitted):
     assert all(h == heights[0] for h in heights)
 
 
-def test_plot_curriculum_without_curriculum_draws_only_the_subset_size(tmp_path, data):
+def test_plot_curriculum_without_curriculum_draws_the_full_class_counts(tmp_path, data):
     X, y = data
     clf = CLIMDClassifier(**{**FAST, "max_epochs": 3}, curriculum=None, random_state=0).fit(X, y)
     ax = plot_curriculum(clf)
     _render(ax, tmp_path / "baseline.png")
-    assert not ax.containers
+    # every epoch trains on every sample: the bars are the class counts, every epoch
+    containers = [c for c in ax.containers if isinstance(c, BarContainer)]
+    for c, container in enumerate(containers):
+        np.testing.assert_array_equal(_bar_heights(container), [np.sum(y == c)] * 3)
     (line,) = ax.get_lines()
     np.testing.assert_array_equal(line.get_ydata(), [len(y)] * 3)
     assert len(ax.figure.axes) == 1  # no score was recorded, so no twin axis

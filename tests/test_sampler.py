@@ -2,7 +2,7 @@ import pickle
 
 import numpy as np
 
-from climd_sklearn.sampler import CurriculumSampler
+from climd_sklearn.training import CurriculumSampler
 
 
 def test_yields_a_permutation_of_the_current_set():

@@ -175,8 +175,10 @@ def test_class_with_one_sample_still_trains(data):
     X, y = data
     y = y.copy()
     keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:1]]
-    clf = fit({k: v[keep] for k, v in X.items()}, y[keep], curriculum_epochs=3)
+    clf = CLIMDClassifier(**dict(FAST, max_epochs=3)).fit({k: v[keep] for k, v in X.items()},
+                                                          y[keep])
     assert clf.net_.history[0, "class_counts"][2] in (0, 1)
+    assert clf.net_.history[-1, "class_counts"][2] == 1
 
 
 def test_class_weight_dict_with_unknown_label(data):
@@ -190,3 +192,69 @@ def test_validation_fraction_with_a_single_sample_class(data):
     keep = np.r_[np.flatnonzero(y != 2), np.flatnonzero(y == 2)[:1]]
     with pytest.raises(ValueError, match="class 2 has 1"):
         fit({k: v[keep] for k, v in X.items()}, y[keep], validation_fraction=0.2)
+
+
+# ---------------------------------------------------- the one-array form names the modality
+def _one_array(data):
+    X, y = data
+    frame = pd.DataFrame(np.hstack([X["m0"], X["m1"]]),
+                         columns=[f"g{i}" for i in range(6)] + [f"p{i}" for i in range(4)])
+    return frame, y, {"genes": [f"g{i}" for i in range(6)], "prot": [f"p{i}" for i in range(4)]}
+
+
+def test_one_array_with_infinity_names_the_modality(data):
+    frame, y, modalities = _one_array(data)
+    frame.iloc[3, 7] = np.inf
+    with pytest.raises(ValueError, match=r"X\['prot'\] contains infinity .* rows \[3\]"):
+        CLIMDClassifier(modalities=modalities, **FAST).fit(frame, y)
+    clf = CLIMDClassifier(modalities=modalities, **dict(FAST, max_epochs=1))
+    clf.fit(frame.replace(np.inf, 0.0), y)
+    with pytest.raises(ValueError, match=r"X\['prot'\] contains infinity"):
+        clf.predict(frame)
+
+
+def test_one_array_with_a_string_names_the_modality(data):
+    frame, y, modalities = _one_array(data)
+    frame["g1"] = frame["g1"].astype(object)
+    frame.iloc[2, 1] = "high"
+    with pytest.raises(ValueError, match=r"Modality 'genes' has non-numeric columns \['g1'\]"):
+        CLIMDClassifier(modalities=modalities, **FAST).fit(frame, y)
+    array = frame.to_numpy(dtype=object)
+    index_modalities = {"genes": list(range(6)), "prot": list(range(6, 10))}
+    with pytest.raises(ValueError, match=r"Modality 'genes': could not convert string"):
+        CLIMDClassifier(modalities=index_modalities, **FAST).fit(array, y)
+
+
+# ---------------------------------------------------- rows marked absent hold anything
+def test_rows_marked_absent_are_ignored_whatever_they_hold(data):
+    X, y = data
+    X = {k: v.copy() for k, v in X.items()}
+    X["m1"][:5] = np.inf
+    X["m1"][5, 0] = np.nan
+    present = {"m1": np.arange(len(y)) > 5}
+    clf = CLIMDClassifier(random_state=0, **dict(FAST, max_epochs=1)).fit(X, y, present=present)
+    proba = clf.predict_proba(X, present=present)
+    assert np.all(np.isfinite(proba))
+    with pytest.raises(ValueError, match=r"X\['m1'\] contains infinity .* rows \[0, 1, 2, 3, 4\]"):
+        clf.predict_proba(X)
+
+
+# ---------------------------------------------------- a SliceDict of DataFrames splits by rows
+def test_slicedict_of_dataframes_in_cross_validation_keeps_column_names(data):
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+    from climd_sklearn import SliceDict
+
+    X, y = data
+    frames = {k: pd.DataFrame(v, columns=[f"{k}_{i}" for i in range(v.shape[1])],
+                              index=np.arange(len(y)) * 10)  # labels that are not positions
+              for k, v in X.items()}
+    Xs = SliceDict(**frames)
+    scores = cross_val_score(CLIMDClassifier(random_state=0, **FAST), Xs, y,
+                             cv=StratifiedKFold(3), error_score="raise")
+    assert np.all(np.isfinite(scores))
+    rows = np.array([0, 5, 9])
+    assert list(Xs[rows]["m0"].index) == [0, 50, 90]
+    half = np.arange(0, len(y), 2)
+    clf = CLIMDClassifier(random_state=0, **dict(FAST, max_epochs=1)).fit(Xs[half], y[half])
+    assert list(clf.modality_feature_names_["m1"]) == [f"m1_{i}" for i in range(4)]

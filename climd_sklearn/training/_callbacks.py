@@ -6,17 +6,19 @@ from typing import Any
 
 import numpy as np
 import torch
-from skorch.callbacks import Callback, ProgressBar
+from skorch.callbacks import Callback
 from skorch.utils import data_from_dataset, to_numpy
 
-from ._validation import PRESENT_KEY
-from .measurer import difficulty_score
-from .sampler import CurriculumSampler
-from .schedulers import BaseScheduler, class_balanced_indices
+from .._validation import PRESENT_KEY
+from ..curriculum import BaseScheduler, class_balanced_indices
+from ..measurer import difficulty_score
+from ._sampler import CurriculumSampler
 
-__all__ = ["CurriculumProgressBar", "CurriculumScheduling"]
+__all__ = ["ORDERS", "POST_CURRICULUM", "CurriculumScheduling"]
 
+#: Accepted values of ``order``.
 ORDERS = ("desc", "asc", "random")
+#: Accepted values of ``post_curriculum``.
 POST_CURRICULUM = ("all", "balanced")
 
 
@@ -27,11 +29,13 @@ class CurriculumScheduling(Callback):
     the schedule where it stopped) the callback
 
     1. rescores the whole training set with the current module in eval mode, batched and
-       without gradients (every ``rescore_every`` epochs, while the curriculum runs),
+       without gradients (every ``rescore_every`` epochs, while the curriculum runs, and
+       whenever the training set has changed size, e.g. a warm-start fit on new data),
     2. turns the scores into a priority (``order``),
     3. asks the scheduler for the epoch's indices and sets them on the sampler, and
-    4. records ``subset_size``, ``class_counts``, ``alpha`` (CLIMD's alpha(t)) and
-       ``score_mean`` in ``net.history``.
+    4. records the epoch in ``net.history``: ``subset_size`` and ``class_counts`` every
+       epoch; in curriculum epochs also the scheduler's ``alpha`` and ``exponent`` (CLIMD's
+       scheduler only) and, when the set was (re)scored, ``score_mean``.
 
     Epochs after the curriculum (every epoch with ``scheduler=None``, the plain baseline)
     use all samples, or a class-balanced draw with ``post_curriculum="balanced"``.
@@ -39,7 +43,7 @@ class CurriculumScheduling(Callback):
     Parameters
     ----------
     scheduler : BaseScheduler or None, default=None
-        Decides the subset from the priorities and labels.
+        Decides the subset from the priorities and labels; its ``n_epochs`` must be set.
     measurer : {"both", "intra", "inter"}, default="both"
         Which parts of Eq. 4 make the score.
     order : {"desc", "asc", "random"}, default="desc"
@@ -48,23 +52,16 @@ class CurriculumScheduling(Callback):
     rescore_every : int, default=1
         Rescore every this many epochs; in between, the last scores are reused.
     seed : int, default=0
-        Seed of the random ranking when ``order="random"``.
-    warmup_epochs : int, default=0
-        Epochs trained on all samples, without scoring, before the curriculum starts; the
-        curriculum's epoch ``t`` is then the net's epoch ``warmup_epochs + t``.
-    score_momentum : float, default=0.0
-        Exponential moving average of the scores across rescorings:
-        ``scores = momentum * previous + (1 - momentum) * new``; 0 uses each rescoring alone.
+        Seed of the random ranking when ``order="random"`` and of the class-balanced draw.
     post_curriculum : {"all", "balanced"}, default="all"
         The samples of the epochs after the curriculum: every sample once (the paper), or
-        :func:`~climd_sklearn.schedulers.class_balanced_indices` (as many draws as samples,
-        an equal share per class), seeded by ``(seed, epoch)``. Warm-up epochs always use
-        all samples.
+        :func:`~climd_sklearn.curriculum.class_balanced_indices` (as many draws as samples,
+        an equal share per class), seeded by ``(seed, epoch)``.
 
     Attributes
     ----------
     scores_ : numpy.ndarray or None
-        The latest (averaged) scores of the training samples.
+        The latest scores (Eq. 4) of the training samples, float64.
     """
 
     def __init__(
@@ -74,8 +71,6 @@ class CurriculumScheduling(Callback):
         order: str = "desc",
         rescore_every: int = 1,
         seed: int = 0,
-        warmup_epochs: int = 0,
-        score_momentum: float = 0.0,
         post_curriculum: str = "all",
     ) -> None:
         self.scheduler = scheduler
@@ -83,8 +78,6 @@ class CurriculumScheduling(Callback):
         self.order = order
         self.rescore_every = rescore_every
         self.seed = seed
-        self.warmup_epochs = warmup_epochs
-        self.score_momentum = score_momentum
         self.post_curriculum = post_curriculum
 
     def initialize(self) -> CurriculumScheduling:
@@ -101,6 +94,11 @@ class CurriculumScheduling(Callback):
             raise ValueError(
                 f"post_curriculum must be one of {POST_CURRICULUM}, "
                 f"got {self.post_curriculum!r}."
+            )
+        if self.scheduler is not None and self.scheduler.n_epochs is None:
+            raise ValueError(
+                f"The scheduler {self.scheduler!r} has no n_epochs; set the number of "
+                "curriculum epochs before training."
             )
         self.scores_ = None
         return self
@@ -123,36 +121,30 @@ class CurriculumScheduling(Callback):
                 "CurriculumScheduling needs the net's iterator_train__sampler to be a "
                 f"CurriculumSampler, got {type(sampler).__name__}."
             )
-        epoch = len(net.history) - self.warmup_epochs
+        epoch = len(net.history)
         X, y = data_from_dataset(dataset_train)
         y = to_numpy(y).astype(np.int64)
         n_samples = len(y)
         scheduler = self.scheduler
-        if epoch < 1 or scheduler is None or epoch > scheduler.n_epochs:
-            net.history.record("subset_size", n_samples)
-            if epoch < 1 or self.post_curriculum == "all":
-                sampler.set_indices(np.arange(n_samples))
-                return
-            indices = class_balanced_indices(y, n_samples, seed=[self.seed, epoch])
-            sampler.set_indices(indices)
-            net.history.record(
-                "class_counts", np.bincount(y[indices], minlength=y.max() + 1).tolist()
-            )
-            return
-        if self.scores_ is None or (epoch - 1) % self.rescore_every == 0:
-            present = X.get(PRESENT_KEY) if isinstance(X, dict) else None
-            new = self._score(net, dataset_train, y, present)
-            if self.scores_ is not None and self.score_momentum:
-                new = self.score_momentum * self.scores_ + (1.0 - self.score_momentum) * new
-            self.scores_ = new
-            net.history.record("score_mean", float(self.scores_.mean()))
-        indices = scheduler.select(epoch, self._priority(epoch, self.scores_), y)
+        if scheduler is None or epoch > scheduler.n_epochs:
+            if self.post_curriculum == "all":
+                indices = np.arange(n_samples)
+            else:
+                indices = class_balanced_indices(y, n_samples, seed=[self.seed, epoch])
+        else:
+            stale = self.scores_ is None or len(self.scores_) != n_samples
+            if stale or (epoch - 1) % self.rescore_every == 0:
+                present = X.get(PRESENT_KEY) if isinstance(X, dict) else None
+                self.scores_ = self._score(net, dataset_train, y, present)
+                net.history.record("score_mean", float(self.scores_.mean()))
+            indices = scheduler.select(epoch, self._priority(epoch, self.scores_), y)
+            facts = scheduler.describe(epoch, y)
+            for key in ("alpha", "exponent"):
+                if key in facts:
+                    net.history.record(key, float(facts[key]))
         sampler.set_indices(indices)
-        facts = scheduler.describe(epoch, y)
         net.history.record("subset_size", len(indices))
         net.history.record("class_counts", np.bincount(y[indices], minlength=y.max() + 1).tolist())
-        if "alpha" in facts:
-            net.history.record("alpha", float(facts["alpha"]))
 
     def _priority(self, epoch: int, scores: np.ndarray) -> np.ndarray:
         if self.order == "desc":
@@ -164,73 +156,32 @@ class CurriculumScheduling(Callback):
     def _score(self, net: Any, dataset: Any, y: np.ndarray, present: Any = None) -> np.ndarray:
         """Eq. 4 for every training sample with the module in eval mode, no gradients.
 
-        With a presence mask, psi averages over the present modalities and phi over the
-        pairs of present modalities.
+        Each head's log-softmax is taken in float32 and the measurer works in float64 (the
+        embeddings too: phi's float32 rounding, about 1e-7, would swamp the psi of a
+        confidently wrong sample), so such samples keep distinct scores instead of tying
+        at a probability floor. With a presence mask, psi averages over the
+        present modalities and phi over the pairs of present modalities.
         """
-        probas: list[list[torch.Tensor]] = []
+        log_probas: list[list[torch.Tensor]] = []
         embeddings: list[list[torch.Tensor]] = []
         for _, modality_logits, modality_embeddings in net.forward_iter(
             dataset, training=False, device=net.device
         ):
-            if not probas:
-                probas = [[] for _ in modality_logits]
+            if not log_probas:
+                log_probas = [[] for _ in modality_logits]
                 embeddings = [[] for _ in modality_embeddings]
-            for store, logits in zip(probas, modality_logits):
-                store.append(torch.softmax(logits.float(), dim=1))
+            for store, logits in zip(log_probas, modality_logits):
+                store.append(torch.log_softmax(logits.float(), dim=1).double())
             for store, emb in zip(embeddings, modality_embeddings):
-                store.append(emb.float())
-        device = probas[0][0].device
+                store.append(emb.double())
+        device = log_probas[0][0].device
         y_t = torch.as_tensor(y, device=device)
         mask = None if present is None else torch.as_tensor(present, device=device)
         scores = difficulty_score(
-            [torch.cat(p) for p in probas],
+            [torch.cat(p) for p in log_probas],
             [torch.cat(e) for e in embeddings],
             y_t,
             parts=self.measurer,
             mask=mask,
         )
         return to_numpy(scores).astype(np.float64)
-
-
-class CurriculumProgressBar(ProgressBar):
-    """skorch's progress bar, sized to the epoch's curriculum subset.
-
-    skorch's own bar counts the batches of the whole training set; under a curriculum an
-    epoch trains on fewer. Placed after :class:`CurriculumScheduling`, this bar reads the
-    sampler's current length at each epoch start.
-
-    Parameters
-    ----------
-    batches_per_epoch : int or str, default="auto"
-        Overwritten at each epoch start with the epoch's number of batches.
-    detect_notebook : bool, default=True
-        Use a notebook progress bar inside Jupyter.
-    postfix_keys : list of str or None, default=None
-        Batch-level history keys shown next to the bar (skorch's default: the losses).
-    """
-
-    def on_epoch_begin(
-        self, net: Any, dataset_train: Any = None, dataset_valid: Any = None, **kwargs: Any
-    ) -> None:
-        """Size the bar to this epoch's batches, then start it.
-
-        Parameters
-        ----------
-        net : skorch.NeuralNet
-            The net being trained.
-        dataset_train : torch.utils.data.Dataset
-            The training dataset.
-        dataset_valid : torch.utils.data.Dataset or None
-            The validation dataset, if any.
-        **kwargs : dict
-            Other skorch callback arguments.
-        """
-        train = net.get_params_for("iterator_train")
-        valid = net.get_params_for("iterator_valid")
-        sampler = train.get("sampler")
-        n_train = len(sampler) if sampler is not None else len(dataset_train)
-        n_valid = 0 if dataset_valid is None else len(dataset_valid)
-        self.batches_per_epoch = -(-n_train // train.get("batch_size", net.batch_size)) + (
-            -(-n_valid // valid.get("batch_size", net.batch_size))
-        )
-        super().on_epoch_begin(net, dataset_train, dataset_valid, **kwargs)

@@ -1,0 +1,217 @@
+"""From the estimator's parameters to the skorch net it trains.
+
+:class:`~climd_sklearn.CLIMDClassifier` keeps the scikit-learn side (parameters, validation,
+fit and predict); this module turns a fit's resolved settings into the pieces skorch sees:
+the module's and the criterion's arguments, the curriculum scheduler (built from a name or
+copied from the user's instance, with T, gamma and alpha owned by the estimator) and the
+:class:`~climd_sklearn.training.CLIMDNet` with its callbacks.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import torch
+from sklearn.base import clone
+from sklearn.utils.class_weight import compute_class_weight
+from skorch.callbacks import EpochScoring
+from skorch.dataset import ValidSplit
+
+from ._variants import VARIANT_EXPONENT_RULE
+from .curriculum import BaseScheduler, CLIMDScheduler, make_scheduler
+from .losses import BalancedSoftmaxLoss, FocalLoss
+from .training import (
+    CLIMDNet,
+    CurriculumProgressBar,
+    CurriculumSampler,
+    CurriculumScheduling,
+    MultimodalDataset,
+    collate_batch,
+)
+
+__all__ = ["DEFAULT_GAMMA", "build_net", "make_curriculum", "resolved_device"]
+
+_MODULE_SHARED_PARAMS = ("embedding_dim", "hidden_dims", "dropout")
+#: CLIMD's gamma by default (the paper's 0.3).
+DEFAULT_GAMMA = 0.3
+
+
+def resolved_device(device: str) -> str:
+    """``"auto"`` as ``"cuda"`` when CUDA is available, else ``"cpu"``; others unchanged."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+def module_params(est: Any, n_classes: int) -> dict[str, Any]:
+    """The module's arguments as skorch's ``module__*`` parameters.
+
+    ``embedding_dim``, ``hidden_dims`` and ``dropout`` (the variant's when left at None) go
+    to a module whose ``__init__`` takes them; ``module_kwargs`` last, so they win.
+    """
+    params: dict[str, Any] = {"modality_dims": dict(est.modality_widths_)}
+    params["n_classes"] = n_classes
+    signature = inspect.signature(est.module)
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+    for name in _MODULE_SHARED_PARAMS:
+        if takes_any or name in signature.parameters:
+            value = est.variant_params_.get(name, getattr(est, name))
+            params[name] = tuple(value) if name == "hidden_dims" else value
+    params.update(est.module_kwargs or {})
+    return {f"module__{k}": v for k, v in params.items()}
+
+def criterion_params(est: Any, y_enc: np.ndarray) -> dict[str, Any]:
+    """The loss (the variant's ``loss``) and its class weights as skorch parameters."""
+    weight = None
+    if isinstance(est.class_weight, Mapping):
+        known = set(est.classes_.tolist())
+        unknown = [k for k in est.class_weight if k not in known]
+        if unknown:
+            raise ValueError(f"class_weight has labels that are not in y: {unknown}.")
+    if est.class_weight is not None:
+        weight = compute_class_weight(
+            est.class_weight, classes=est.classes_, y=est.classes_[y_enc]
+        )
+        weight = torch.as_tensor(np.asarray(weight), dtype=torch.float32)
+    loss = est.variant_params_["loss"]
+    if loss == "focal":
+        return {"criterion": FocalLoss, "criterion__gamma": est.focal_gamma,
+                "criterion__weight": weight}
+    if loss == "balanced_softmax":
+        prior = torch.as_tensor(est.class_prior_, dtype=torch.float32)
+        return {"criterion": BalancedSoftmaxLoss, "criterion__prior": prior,
+                "criterion__weight": weight}
+    return {"criterion": torch.nn.CrossEntropyLoss, "criterion__weight": weight}
+
+def make_curriculum(est: Any, n_train: int) -> BaseScheduler | None:
+    """The scheduler of this fit: built from a name or a copy of the user's instance.
+
+    The estimator owns T (``curriculum_epochs``) and CLIMD's ``gamma`` and ``alpha``;
+    a pacing or bucket scheduler without ``min_size`` gets one batch.
+    """
+    if est.curriculum is None:
+        return None
+    max_epochs = est.variant_params_["max_epochs"]
+    n_epochs = est.curriculum_epochs or max_epochs
+    if n_epochs > max_epochs:
+        message = (
+            f"curriculum_epochs={n_epochs} is larger than max_epochs={max_epochs}: the "
+            "curriculum cannot finish inside one fit, and its last epochs would train "
+            f"on about {max_epochs * 100 // n_epochs}% of the data."
+        )
+        if not est.warm_start:
+            raise ValueError(
+                message + " Set curriculum_epochs <= max_epochs, or warm_start=True to "
+                "finish the curriculum over several fits."
+            )
+        warnings.warn(
+            message + " With warm_start=True, later fits continue it.",
+            UserWarning,
+            stacklevel=4,
+        )
+    if isinstance(est.curriculum, str):
+        extra = {}
+        if est.curriculum == "climd":
+            extra["exponent_rule"] = VARIANT_EXPONENT_RULE[est.variant]
+        scheduler = make_scheduler(est.curriculum, **extra)
+    else:
+        scheduler = clone(est.curriculum)
+        if scheduler.n_epochs is not None:
+            raise ValueError(
+                f"curriculum={est.curriculum!r} sets n_epochs; T belongs to the "
+                "estimator: leave n_epochs unset and use curriculum_epochs."
+            )
+    params: dict[str, Any] = {"n_epochs": n_epochs}
+    if isinstance(scheduler, CLIMDScheduler):
+        if (scheduler.exponent_rule == "zipf" and est.alpha is None
+                and est.gamma != DEFAULT_GAMMA):
+            raise ValueError(
+                f"gamma={est.gamma!r} has no effect here: under the Zipf exponent rule "
+                "(the improved variant's) with alpha fitted by Eq. 6, gamma cancels out "
+                "of the schedule. Set alpha as well, or use variant='paper' (the "
+                "paper's Eq. 6-7, where gamma shapes the middle epochs)."
+            )
+        defaults = CLIMDScheduler().get_params()
+        for name in ("gamma", "alpha"):
+            value = scheduler.get_params()[name]
+            if value != defaults[name] and value != getattr(est, name):
+                raise ValueError(
+                    f"curriculum={est.curriculum!r} sets {name}={value!r}, but {name} "
+                    f"is CLIMD's and belongs to the estimator ({name}="
+                    f"{getattr(est, name)!r}): set it there."
+                )
+            params[name] = getattr(est, name)
+    elif "min_size" in scheduler.get_params() and scheduler.min_size is None:
+        params["min_size"] = min(est.batch_size, n_train)
+    return scheduler.set_params(**params)
+
+def build_net(
+    est: Any, y_enc: np.ndarray, sampler_seed: int, order_seed: int, split_seed: int
+) -> CLIMDNet:
+    """The skorch net of one fit, with the curriculum callback first and copies of the user's.
+
+    The seeds (drawn from ``random_state``) seed the sampler's shuffling, the random order
+    and the validation split.
+    """
+    callbacks: list = [
+        (
+            "curriculum",
+            CurriculumScheduling(
+                scheduler=make_curriculum(est, len(y_enc)),
+                measurer=est.measurer,
+                order=est.variant_params_["order"],
+                rescore_every=est.rescore_every,
+                seed=order_seed,
+                post_curriculum=est.post_curriculum,
+            ),
+        )
+    ]
+    train_split = None
+    if est.validation_fraction is not None:
+        counts = np.bincount(y_enc)
+        if counts.min() < 2:
+            rare = est.classes_[np.argmin(counts)]
+            raise ValueError(
+                "validation_fraction needs at least 2 samples of every class for a "
+                f"stratified validation split; class {rare.item()!r} has {counts.min()}."
+            )
+        train_split = ValidSplit(
+            est.validation_fraction, stratified=True, random_state=split_seed
+        )
+        callbacks.append(
+            ("valid_f1_macro", EpochScoring("f1_macro", lower_is_better=False,
+                                            name="valid_f1_macro"))
+        )
+    if est.verbose:
+        callbacks.append(("progress_bar", CurriculumProgressBar()))
+    # skorch calls set_params and initialize on the callbacks it trains: train copies,
+    # so fit leaves the user's instances (a constructor parameter) as they were
+    callbacks += copy.deepcopy(list(est.callbacks or []))
+    settings = est.variant_params_
+    return CLIMDNet(
+        module=est.module,
+        optimizer__weight_decay=settings["weight_decay"],
+        **module_params(est, len(est.classes_)),
+        **criterion_params(est, y_enc),
+        optimizer=est.optimizer,
+        lr=settings["lr"],
+        max_epochs=settings["max_epochs"],
+        batch_size=est.batch_size,
+        train_split=train_split,
+        dataset=MultimodalDataset,
+        iterator_train__sampler=CurriculumSampler(seed=sampler_seed),
+        iterator_train__shuffle=False,
+        iterator_train__collate_fn=collate_batch,
+        iterator_valid__collate_fn=collate_batch,
+        callbacks=callbacks,
+        callbacks__print_log__keys_ignored=["class_counts"],
+        aux_weight=est.aux_weight,
+        classes=list(range(len(est.classes_))),
+        device=resolved_device(est.device),
+        verbose=est.verbose,
+    )

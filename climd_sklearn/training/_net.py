@@ -1,0 +1,127 @@
+"""The skorch net that trains a module of the module protocol with the auxiliary-head loss."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import torch
+from skorch import NeuralNetClassifier
+from skorch.utils import to_tensor
+
+from .._validation import PRESENT_KEY
+
+__all__ = ["CLIMDNet"]
+
+
+def _softmax(logits: torch.Tensor) -> torch.Tensor:
+    return torch.softmax(logits, dim=-1)
+
+
+class CLIMDNet(NeuralNetClassifier):
+    """skorch classifier for modules that follow the module protocol (see ``modules``).
+
+    The module receives the modality dict as one argument (and the presence mask as
+    ``present=`` when some modality is missing) and returns ``(logits, modality_logits,
+    embeddings)``. The loss is ``criterion(fused) + aux_weight * mean_m criterion(head_m)``,
+    each head over the samples that have its modality. ``predict_proba`` is the softmax of
+    the fused logits. :class:`~climd_sklearn.CLIMDClassifier` builds and owns this net; it
+    is public so that a reader finds everything skorch sees in :mod:`climd_sklearn.training`.
+
+    Parameters
+    ----------
+    *args : tuple
+        Positional arguments of :class:`skorch.NeuralNetClassifier` (the module first).
+    aux_weight : float, default=1.0
+        Weight lambda of the per-modality heads' auxiliary loss.
+    **kwargs : dict
+        Keyword arguments of :class:`skorch.NeuralNetClassifier`.
+    """
+
+    def __init__(self, *args: Any, aux_weight: float = 1.0, **kwargs: Any) -> None:
+        kwargs.setdefault("predict_nonlinearity", _softmax)
+        super().__init__(*args, **kwargs)
+        self.aux_weight = aux_weight
+
+    def infer(self, x: Any, **fit_params: Any) -> Any:
+        """Run the module on a batch, passing the presence mask as ``present=``.
+
+        Parameters
+        ----------
+        x : dict
+            The batch's modality dict, possibly with the presence mask under a reserved key.
+        **fit_params : dict
+            Extra fit parameters, merged into ``x`` as skorch does.
+
+        Returns
+        -------
+        y_infer : tuple
+            The module's output ``(logits, modality_logits, embeddings)``.
+        """
+        x = self._merge_x_and_fit_params(x, fit_params) if fit_params else x
+        if PRESENT_KEY in x:
+            x = dict(x)
+            present = x.pop(PRESENT_KEY)
+            return self.module_(x, present=present)
+        return self.module_(x)
+
+    def get_loss(
+        self, y_pred: Any, y_true: Any, X: Any = None, training: bool = False
+    ) -> torch.Tensor:
+        """Fused loss plus ``aux_weight`` times the mean loss of the per-modality heads.
+
+        Parameters
+        ----------
+        y_pred : tuple
+            The module's output ``(logits, modality_logits, embeddings)``.
+        y_true : torch.Tensor
+            Encoded labels.
+        X : dict or None, default=None
+            The batch, read for the presence mask.
+        training : bool, default=False
+            Whether the net is training (unused, skorch's signature).
+
+        Returns
+        -------
+        loss : torch.Tensor
+            A scalar.
+        """
+        logits, modality_logits, _ = y_pred
+        y_true = to_tensor(y_true, device=self.device)
+        loss = self.criterion_(logits, y_true)
+        if not self.aux_weight or not len(modality_logits):
+            return loss
+        present = X.get(PRESENT_KEY) if isinstance(X, Mapping) else None
+        aux = []
+        for m, lg in enumerate(modality_logits):
+            if present is None:
+                aux.append(self.criterion_(lg, y_true))
+            elif present[:, m].any():  # each head learns from the samples that have it
+                keep = present[:, m].to(lg.device)
+                aux.append(self.criterion_(lg[keep], y_true[keep]))
+        return loss + self.aux_weight * torch.stack(aux).mean() if aux else loss
+
+    def fused_logits(self, X: Any) -> torch.Tensor:
+        """The fused logits of every row of ``X``, on the CPU, in float64.
+
+        Evaluation mode and no gradients (skorch's ``forward_iter``); the prediction
+        loader's random seed is drawn inside :func:`torch.random.fork_rng`, so torch's
+        global random state is left as it was.
+
+        Parameters
+        ----------
+        X : dict
+            The validated modality dict (with the presence mask if any).
+
+        Returns
+        -------
+        logits : torch.Tensor of shape (n_samples, n_classes)
+            float64 logits.
+        """
+        devices = [torch.device(self.device)] if str(self.device).startswith("cuda") else []
+        with torch.random.fork_rng(devices=devices):
+            parts = [
+                out[0].detach().to("cpu", torch.float64)
+                for out in self.forward_iter(X, training=False, device=self.device)
+            ]
+        return torch.cat(parts)

@@ -1,0 +1,91 @@
+"""Scores and probabilities computed in log space and float64: no underflow, rows sum to 1."""
+
+import warnings
+
+import numpy as np
+import torch
+from conftest import FAST
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+from torch import nn
+
+from climd_sklearn import CLIMDClassifier, SliceDict
+
+
+class _SteepModule(nn.Module):
+    """Logits ``[0, scale * x_0]`` from every head: a logit gap that grows with feature 0.
+
+    The one trainable parameter is multiplied by 0, so training cannot change the output.
+    """
+
+    def __init__(self, modality_dims, n_classes, scale=100.0):
+        super().__init__()
+        self.names = list(modality_dims)
+        self.scale = scale
+        self.unused = nn.Parameter(torch.zeros(1))
+
+    def forward(self, X):
+        x0 = X[self.names[0]][:, 0].float()
+        logits = torch.stack([torch.zeros_like(x0), self.scale * x0], dim=1) + 0 * self.unused
+        embeddings = [torch.ones(len(x0), 2) for _ in self.names]
+        return logits, [logits for _ in self.names], embeddings
+
+
+def _steep_data():
+    # feature 0 from 1 to 4: logit gaps of 100 to 400 in favour of class 1
+    X = {"a": np.linspace(1, 4, 12)[:, None].repeat(2, axis=1), "b": np.ones((12, 1))}
+    X["a"][:, 1] = 0.0
+    y = np.array([0] * 8 + [1] * 4)
+    return X, y
+
+
+def test_the_measurer_keeps_the_order_of_confidently_wrong_samples():
+    X, y = _steep_data()
+    clf = CLIMDClassifier(
+        _SteepModule, measurer="intra", max_epochs=1, batch_size=4, random_state=0
+    ).fit(X, y)
+    scores = dict(clf.net_.callbacks_)["curriculum"].scores_
+    # class-0 samples: log p_true = -100 x_0 (to float32 rounding); psi = sigmoid(log p / 2)
+    # from 2e-22 down to 1e-87, where float32 probabilities all underflow to 0 and tie
+    x0 = X["a"][:8, 0]
+    expected = 1 / (1 + np.exp(100 * x0 / 2))
+    np.testing.assert_allclose(scores[:8], expected, rtol=1e-4, atol=1e-15)
+    assert np.all(np.diff(scores[:8]) < 0)  # strictly ordered; float32 probabilities tie at 0
+
+
+def test_predict_proba_shifts_logits_not_underflowed_probabilities():
+    X, y = _steep_data()
+    clf = CLIMDClassifier(_SteepModule, max_epochs=1, batch_size=4, random_state=0).fit(X, y)
+    clf.logit_bias_ = np.array([150.0, 0.0])  # as a refit could set it
+    proba = clf.predict_proba(X)
+    gap = 100.0 * X["a"][:, 0].astype(np.float32).astype(np.float64) - 150.0
+    # rtol: the module computes the logits in float32
+    np.testing.assert_allclose(proba[:, 0], 1 / (1 + np.exp(gap)), rtol=1e-4, atol=1e-300)
+    assert proba[0, 0] > 0.99  # logit gap 100 - 150: class 0 wins after the shift
+    assert clf.predict(X)[0] == 0
+
+
+def test_predict_proba_rows_sum_to_one_in_float64(data):
+    X, y = data
+    for kw in ({}, {"refit_bias": True}, {"logit_adjustment": 1.0}):
+        proba = CLIMDClassifier(random_state=0, **FAST, **kw).fit(X, y).predict_proba(X)
+        assert proba.dtype == np.float64
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=0, atol=4 * np.finfo(float).eps)
+
+
+def test_neg_log_loss_scoring_does_not_warn(data):
+    X, y = data
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        cross_val_score(CLIMDClassifier(random_state=0, **FAST), SliceDict(**X), y,
+                        cv=StratifiedKFold(2), scoring="neg_log_loss", error_score="raise")
+
+
+def test_refit_bias_and_predict_leave_the_global_torch_rng_alone(data):
+    X, y = data
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    clf = CLIMDClassifier(random_state=0, refit_bias=True, **FAST).fit(X, y)
+    clf.predict_proba(X)
+    clf.predict(X)
+    torch.testing.assert_close(torch.rand(3), expected)
