@@ -80,15 +80,12 @@ VARIANTS.update({
 })
 
 #: Round 5: the curriculum's own levers (cause 2 of the issue): warm-up and score averaging.
+#: Neither moved macro F1 beyond noise, so warmup_epochs and score_momentum left the public
+#: API; the round's records stay in benchmarks/results/research/round5.json, and rerunning
+#: its warm-up and averaging variants needs the package at commit cdcf33f.
 _CL = {"curriculum": "climd", "loss": "balanced_softmax", **_REG}
 VARIANTS.update({
     "CLIMD desc + BS + reg": {**_CL},
-    "CLIMD asc + BS + reg + EMA": {**_CL, "order": "asc", "score_momentum": 0.9},
-    "CLIMD asc + BS + reg + warm-up": {**_CL, "order": "asc", "warmup_epochs": 5},
-    "CLIMD desc + BS + reg + warm-up + EMA": {**_CL, "warmup_epochs": 5,
-                                             "score_momentum": 0.9},
-    "CLIMD asc + BS + reg + warm-up + EMA": {**_CL, "order": "asc", "warmup_epochs": 5,
-                                            "score_momentum": 0.9},
 })
 
 #: Round 6: choose the prior correction and the weight decay by inner CV on training data.
@@ -141,13 +138,10 @@ DIAGNOSTIC = (("rosmap:5", "rosmap:10"),
               ("RUS", "LogReg (balanced)"))
 
 #: Round 11: round 10 showed stronger decay ranks better but shifts the threshold; the decay
-#: also shrinks the output intercepts that set the class balance. Exempt the biases.
-_FREE = {"variant": "improved", "decay_biases": False}
-VARIANTS.update({
-    "Improved, free biases": {**_FREE},
-    "Improved, free biases, wd 10 / n": {**_FREE, "wd_per_n": 10.0},
-    "Improved, free biases, wd 20 / n": {**_FREE, "wd_per_n": 20.0},
-})
+#: also shrinks the output intercepts that set the class balance. Exempting the biases from
+#: the decay (decay_biases=False) made no difference beyond noise, so that parameter left the
+#: public API; the records stay in benchmarks/results/research/round11.json, and rerunning
+#: the round needs the package at commit cdcf33f.
 
 #: Round 12: round 10's stronger decay ranks better but shifts the threshold, and the best
 #: threshold on the training data sat near the test-set oracle. Refit one logit offset per
@@ -194,9 +188,7 @@ ROUNDS: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
                   "CLIMD asc + BS + reg + LA", "CLIMD random + BS + reg"), ()),
     4: (("mfeat:100",), ("Heads + BS + reg", "CLIMD asc + BS + reg",
                          "CLIMD asc + BS + reg + LA", "CLIMD random + BS + reg"), ("SMOTE",)),
-    5: (SETTINGS, ("CLIMD desc + BS + reg", "CLIMD asc + BS + reg + EMA",
-                   "CLIMD asc + BS + reg + warm-up", "CLIMD desc + BS + reg + warm-up + EMA",
-                   "CLIMD asc + BS + reg + warm-up + EMA"), ()),
+    5: (SETTINGS, ("CLIMD desc + BS + reg",), ()),  # the retired levers: see VARIANTS
     6: (SETTINGS, ("CLIMD asc + BS, inner-CV LA / wd",), ()),
     7: (SETTINGS, ("CLIMD asc + reg + balanced tail", "CLIMD asc + BS + reg + balanced tail",
                    "Heads + reg + balanced sampling", "CLIMD asc + BS + strong reg",
@@ -207,9 +199,6 @@ ROUNDS: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     9: ((*SETTINGS, "mfeat:10", "synthetic:10"),
         ("CLIMD (improved default)", "Improved, desc order", "Improved, random order",
          "Improved, no curriculum"), (*ANCHORS, "SMOTE")),
-    11: ((*SETTINGS, "mfeat:10", "synthetic:10"),
-         ("Improved, free biases", "Improved, free biases, wd 10 / n",
-          "Improved, free biases, wd 20 / n"), ()),
     12: ((*SETTINGS, "mfeat:10", "synthetic:10"),
          ("Improved + refit bias", "Improved, wd 10 / n + refit bias",
           "Improved, wd 20 / n + refit bias"), ()),
