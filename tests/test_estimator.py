@@ -1,3 +1,4 @@
+import math
 import pickle
 
 import numpy as np
@@ -10,10 +11,36 @@ from imblearn.pipeline import make_pipeline as make_imb_pipeline
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from skorch.callbacks import Callback
 from torch import nn
 
 from climd_sklearn import CLIMDClassifier, LateFusionNet, SliceDict
-from climd_sklearn.schedulers import class_quotas
+from climd_sklearn.curriculum import CLIMDScheduler, class_quotas
+from climd_sklearn.training import CurriculumScheduling
+
+
+class EpochRecorder(Callback):
+    """Copy, at each epoch start, the curriculum's scores and the training sampler's indices.
+
+    Placed after the curriculum callback (user callbacks run after it), so it sees the subset
+    the curriculum has just chosen for the epoch. ``fit`` deep-copies user callbacks: read the
+    recording from ``clf.net_.callbacks_`` (see :func:`recorded`).
+    """
+
+    def initialize(self):
+        self.scores_ = []
+        self.indices_ = []
+        return self
+
+    def on_epoch_begin(self, net, **kwargs):
+        scores = dict(net.callbacks_)["curriculum"].scores_
+        self.scores_.append(None if scores is None else np.array(scores, copy=True))
+        sampler = net.get_params_for("iterator_train")["sampler"]
+        self.indices_.append(np.array(sampler.indices, copy=True))
+
+
+def recorded(clf):
+    return dict(clf.net_.callbacks_)["record"]
 
 
 def test_fit_predict_with_string_labels(data):
@@ -49,20 +76,32 @@ def test_fit_does_not_touch_the_global_torch_rng(data):
 
 def test_history_records_the_schedule_of_eq7(data):
     X, y = data
-    clf = CLIMDClassifier(random_state=0, curriculum_epochs=4, **FAST).fit(X, y)
+    T = 4
+    clf = CLIMDClassifier(random_state=0, curriculum_epochs=T,
+                          callbacks=[("record", EpochRecorder())], **FAST).fit(X, y)
     h = clf.net_.history
+    assert len(h) == FAST["max_epochs"]
     counts = np.bincount(y)
-    for t in range(1, 5):
-        expected = class_quotas(counts, t, 4, gamma=0.3)
+    for t in range(1, T + 1):
+        # the default variant ("improved") uses the Zipf exponent rule
+        expected = class_quotas(counts, t, T, gamma=0.3, exponent_rule="zipf")
         assert h[t - 1, "class_counts"] == expected.tolist()
         assert h[t - 1, "subset_size"] == expected.sum()
         assert np.isfinite(h[t - 1, "score_mean"])
         assert h[t - 1, "alpha"] >= 1.0
-    assert h[3, "class_counts"] == counts.tolist()  # epoch T trains on everything
+    assert h[T - 1, "class_counts"] == counts.tolist()  # epoch T trains on everything
     assert h[4, "subset_size"] == h[5, "subset_size"] == len(y)  # after T: all data
-    # the epoch's subset is what the network actually trained on
-    batches = [len(h[t, "batches"]) for t in range(6)]
-    assert batches[0] == int(np.ceil(h[0, "subset_size"] / FAST["batch_size"]))
+    # the recorded subset is what the network actually trained on, in every epoch
+    indices = recorded(clf).indices_
+    for epoch in range(len(h)):
+        subset_size = h[epoch, "subset_size"]
+        sizes = [batch["train_batch_size"] for batch in h[epoch, "batches"]]
+        assert sum(sizes) == subset_size, epoch
+        assert len(sizes) == math.ceil(subset_size / FAST["batch_size"]), epoch
+        assert len(indices[epoch]) == subset_size, epoch
+        if epoch < T:
+            got = np.bincount(y[indices[epoch]], minlength=len(counts)).tolist()
+            assert got == h[epoch, "class_counts"], epoch
 
 
 def test_no_curriculum_is_the_plain_baseline(data):
@@ -75,22 +114,39 @@ def test_no_curriculum_is_the_plain_baseline(data):
 
 def test_curriculum_order_changes_which_samples_are_taken(data):
     X, y = data
-    kw = dict(FAST, max_epochs=1, curriculum_epochs=4, random_state=0)
-    desc = CLIMDClassifier(order="desc", **kw).fit(X, y)
-    asc = CLIMDClassifier(order="asc", **kw).fit(X, y)
-    cb_desc = dict(desc.net_.callbacks_)["curriculum"]
-    cb_asc = dict(asc.net_.callbacks_)["curriculum"]
-    np.testing.assert_array_equal(cb_desc.scores_, cb_asc.scores_)  # same init, same scores
-    s_desc = desc.net_.get_params_for("iterator_train")["sampler"].indices
-    s_asc = asc.net_.get_params_for("iterator_train")["sampler"].indices
-    assert len(s_desc) == len(s_asc)
-    for c in np.unique(y):
-        taken_desc = cb_desc.scores_[s_desc][y[s_desc] == c]
-        taken_asc = cb_asc.scores_[s_asc][y[s_asc] == c]
-        if 0 < len(taken_desc) < np.sum(y == c):
-            assert taken_desc.min() >= cb_desc.scores_[y == c].max() - 1e-12 or (
-                taken_desc.mean() > taken_asc.mean()
-            )
+    T = 4
+    kw = dict(FAST, max_epochs=T, curriculum_epochs=T, random_state=0)
+    rec = {}
+    for order in ("desc", "asc"):
+        clf = CLIMDClassifier(order=order, callbacks=[("record", EpochRecorder())], **kw)
+        clf.fit(X, y)
+        assert isinstance(dict(clf.net_.callbacks_)["curriculum"], CurriculumScheduling)
+        rec[order] = recorded(clf)
+    # same seed, same initial network: the first epoch's scores agree
+    np.testing.assert_array_equal(rec["desc"].scores_[0], rec["asc"].scores_[0])
+    for order, r in rec.items():
+        partly_taken = 0
+        for epoch in range(T - 1):  # epoch T takes every sample
+            scores, indices = r.scores_[epoch], r.indices_[epoch]
+            assert len(np.unique(indices)) == len(indices)  # no sample twice
+            taken = np.zeros(len(y), dtype=bool)
+            taken[indices] = True
+            for c in np.unique(y):
+                chosen = scores[taken & (y == c)]
+                left = scores[~taken & (y == c)]
+                if len(chosen) == 0 or len(left) == 0:
+                    continue
+                partly_taken += 1
+                # within a class, every chosen sample ranks above every unchosen one
+                if order == "desc":
+                    assert chosen.min() >= left.max(), (order, epoch, c)
+                else:
+                    assert chosen.max() <= left.min(), (order, epoch, c)
+        assert partly_taken > 0, order  # the check above did run
+    first_desc, first_asc = rec["desc"].indices_[0], rec["asc"].indices_[0]
+    # the order changes which samples are taken, not how many of each class
+    np.testing.assert_array_equal(np.bincount(y[first_desc]), np.bincount(y[first_asc]))
+    assert set(first_desc.tolist()) != set(first_asc.tolist())
 
 
 @pytest.mark.parametrize(
@@ -104,14 +160,21 @@ def test_every_curriculum_fits(data, curriculum):
     assert sizes[-1] == len(y)  # epoch 6 > T: all data
 
 
-@pytest.mark.parametrize("measurer", ["intra", "inter", "both"])
-def test_measurer_parts_give_different_scores(data, measurer):
+def test_measurer_parts_give_different_scores(data):
     X, y = data
-    clf = CLIMDClassifier(measurer=measurer, random_state=0, **dict(FAST, max_epochs=1))
-    scores = dict(clf.fit(X, y).net_.callbacks_)["curriculum"].scores_
-    if measurer == "intra":
-        assert np.all((scores > 0) & (scores <= 0.5))
-    assert scores.shape == (len(y),)
+    kw = dict(FAST, max_epochs=2, curriculum_epochs=2, random_state=0)
+    first = {}
+    for measurer in ("intra", "inter", "both"):
+        clf = CLIMDClassifier(measurer=measurer, callbacks=[("record", EpochRecorder())], **kw)
+        # the first epoch's scores: those of the same initial network for every measurer
+        first[measurer] = recorded(clf.fit(X, y)).scores_[0]
+    intra, inter, both = first["intra"], first["inter"], first["both"]
+    for scores in (intra, inter, both):
+        assert scores.shape == (len(y),) and np.all(np.isfinite(scores))
+    assert np.all((intra > 0) & (intra <= 0.5))  # mean psi (Eq. 1)
+    assert np.all((inter >= 0) & (inter <= 2))  # phi (Eq. 3)
+    np.testing.assert_allclose(both, intra + inter, rtol=0, atol=1e-6)  # Eq. 4
+    assert not np.allclose(intra, inter)
 
 
 def test_slicedict_in_cross_val_score_and_grid_search(data):
@@ -123,11 +186,13 @@ def test_slicedict_in_cross_val_score_and_grid_search(data):
     assert scores.shape == (3,) and np.all(scores > 0.5)
     grid = GridSearchCV(
         CLIMDClassifier(random_state=0, **FAST),
-        {"curriculum": ["climd", None], "gamma": [0.3, 1.0]},
+        {"curriculum": ["climd", None], "order": ["asc", "desc"]},
         cv=cv,
         scoring="f1_macro",
+        error_score="raise",  # a failed fit must fail the test, not score NaN
     ).fit(Xs, y)
     assert len(grid.cv_results_["params"]) == 4
+    assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
     assert grid.best_estimator_.predict(Xs).shape == (len(y),)
 
 
@@ -231,7 +296,9 @@ def test_validation_fraction_adds_valid_macro_f1(data):
 def test_warm_start_continues_the_schedule(data):
     X, y = data
     clf = CLIMDClassifier(warm_start=True, random_state=0, curriculum_epochs=8,
-                          **dict(FAST, max_epochs=3)).fit(X, y)
+                          **dict(FAST, max_epochs=3))
+    with pytest.warns(UserWarning, match="curriculum_epochs=8 is larger than max_epochs=3"):
+        clf.fit(X, y)
     clf.fit(X, y)
     h = clf.net_.history
     assert len(h) == 6
@@ -240,8 +307,6 @@ def test_warm_start_continues_the_schedule(data):
 
 
 def test_keyboard_interrupt_keeps_a_usable_estimator(data):
-    from skorch.callbacks import Callback
-
     class Interrupt(Callback):
         def on_epoch_end(self, net, **kwargs):
             if len(net.history) == 2:
@@ -253,20 +318,34 @@ def test_keyboard_interrupt_keeps_a_usable_estimator(data):
     assert clf.predict_proba(X).shape == (len(y), 3)
 
 
+class BarRecorder(Callback):
+    """Record the progress bar's size at each epoch start (after the bar sized itself)."""
+
+    def initialize(self):
+        self.batches_per_epoch_ = []
+        return self
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.batches_per_epoch_.append(dict(net.callbacks_)["progress_bar"].batches_per_epoch)
+
+
 def test_verbose_prints_the_curriculum_columns(data, capsys):
     X, y = data
     clf = CLIMDClassifier(verbose=1, validation_fraction=0.2, random_state=0,
-                          **dict(FAST, max_epochs=2, curriculum_epochs=4)).fit(X, y)
+                          callbacks=[("bar_sizes", BarRecorder())],
+                          **dict(FAST, max_epochs=3, curriculum_epochs=3)).fit(X, y)
     captured = capsys.readouterr()
     for column in ("subset_size", "alpha", "score_mean", "valid_f1_macro"):
         assert column in captured.out
     assert "class_counts" not in captured.out
     assert "it/s" in captured.err or "s/it" in captured.err  # skorch's (tqdm) progress bar
-    bar = dict(clf.net_.callbacks_)["progress_bar"]
+    h = clf.net_.history
     n_valid = int(np.ceil(0.2 * len(y)))
-    expected = int(np.ceil(clf.net_.history[-1, "subset_size"] / FAST["batch_size"])) + int(
-        np.ceil(n_valid / FAST["batch_size"]))
-    assert bar.batches_per_epoch == expected  # sized to the curriculum subset, not to N
+    expected = [int(np.ceil(h[t, "subset_size"] / FAST["batch_size"]))
+                + int(np.ceil(n_valid / FAST["batch_size"])) for t in range(len(h))]
+    # sized to each epoch's curriculum subset, not to N
+    assert dict(clf.net_.callbacks_)["bar_sizes"].batches_per_epoch_ == expected
+    assert h[0, "subset_size"] < h[-1, "subset_size"]
     CLIMDClassifier(verbose=0, random_state=0, **dict(FAST, max_epochs=2)).fit(X, y)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
@@ -303,31 +382,6 @@ def test_balanced_softmax_loss_uses_the_training_prior(data):
     np.testing.assert_allclose(clf.net_.criterion_.log_prior.numpy(),
                                np.log(np.bincount(y) / len(y)), rtol=1e-6)
     assert clf.score(X, y) > 0.6
-
-
-def test_warmup_epochs_delay_the_schedule(data):
-    X, y = data
-    clf = CLIMDClassifier(warmup_epochs=2, random_state=0, **FAST).fit(X, y)
-    h = clf.net_.history
-    counts = np.bincount(y)
-    assert h[0, "subset_size"] == h[1, "subset_size"] == len(y)
-    assert "score_mean" not in h[0] and "score_mean" in h[2]
-    # T defaults to max_epochs - warmup_epochs = 4; epoch 3 is curriculum epoch 1
-    assert h[2, "class_counts"] == class_quotas(counts, 1, 4).tolist()
-    assert h[5, "class_counts"] == counts.tolist()
-
-
-def test_score_momentum_averages_rescorings(data, monkeypatch):
-    import climd_sklearn.callbacks as callbacks_module
-
-    X, y = data
-    draws = iter([np.full(len(y), 1.0), np.full(len(y), 3.0), np.full(len(y), 5.0)])
-    monkeypatch.setattr(callbacks_module.CurriculumScheduling, "_score",
-                        lambda self, *args, **kw: next(draws))
-    clf = CLIMDClassifier(score_momentum=0.75, random_state=0, **dict(FAST, max_epochs=3))
-    scores = dict(clf.fit(X, y).net_.callbacks_)["curriculum"].scores_
-    # 1 -> 0.75 * 1 + 0.25 * 3 = 1.5 -> 0.75 * 1.5 + 0.25 * 5 = 2.375
-    np.testing.assert_allclose(scores, 2.375)
 
 
 def test_post_curriculum_balanced_makes_a_balanced_final_phase(data):
@@ -395,8 +449,10 @@ def test_paper_variant_uses_the_paper_settings(data):
 def test_explicit_values_override_the_variant(data):
     X, y = data
     paper = CLIMDClassifier(variant="paper", max_epochs=3, random_state=0).fit(X, y)
+    # the paper's exponent rule (Eq. 6) comes with the variant, or with a scheduler instance
     spelled_out = CLIMDClassifier(variant="improved", lr=5e-5, max_epochs=3, dropout=0.25,
                                   weight_decay=0.0, order="desc", loss="ce",
+                                  curriculum=CLIMDScheduler(exponent_rule="eq6"),
                                   random_state=0).fit(X, y)
     np.testing.assert_array_equal(paper.predict_proba(X), spelled_out.predict_proba(X))
     auto = CLIMDClassifier(variant="paper", weight_decay="auto", max_epochs=1,
@@ -421,19 +477,3 @@ def test_resolve_variant_directly():
     assert improved["lr"] == 0.5 and improved["weight_decay"] == 0.1
     with pytest.raises(ValueError, match="variant must be one of"):
         resolve_variant("fast", explicit, 10)
-
-
-def test_biases_can_be_exempt_from_weight_decay(data):
-    X, y = data
-    free = CLIMDClassifier(random_state=0, max_epochs=1, decay_biases=False).fit(X, y)
-    groups = free.net_.optimizer_.param_groups
-    names = {id(p): n for n, p in free.net_.module_.named_parameters()}
-    decayed = [g for g in groups if g["weight_decay"] > 0]
-    exempt = [g for g in groups if g["weight_decay"] == 0]
-    assert len(decayed) == len(exempt) == 1
-    assert all(names[id(p)].endswith("bias") for p in exempt[0]["params"])
-    assert not any(names[id(p)].endswith("bias") for p in decayed[0]["params"])
-    assert len(exempt[0]["params"]) + len(decayed[0]["params"]) == len(names)
-    both = CLIMDClassifier(random_state=0, max_epochs=1).fit(X, y)
-    (group,) = both.net_.optimizer_.param_groups
-    assert group["weight_decay"] == pytest.approx(5.0 / len(y))

@@ -1,10 +1,12 @@
 """Missing modalities, saved models, resumed training and fuzzed input."""
 
 import pickle
+import re
 import warnings
 
 import joblib
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import FAST
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +16,7 @@ from torch import nn
 
 import climd_sklearn.estimator as estimator_module
 from climd_sklearn import CLIMDClassifier, LateFusionNet
-from climd_sklearn.schedulers import class_quotas
+from climd_sklearn.curriculum import class_quotas
 
 
 def with_missing(X, rate, seed=0):
@@ -142,53 +144,195 @@ def test_model_saved_for_cuda_loads_on_cpu(data):
 def test_checkpoint_resume_continues_the_schedule(data, tmp_path):
     X, y = data
     counts = np.bincount(y)
-    kw = dict(FAST, max_epochs=3, curriculum_epochs=8, random_state=0)
+    # T = 8 > max_epochs = 3: allowed (with a warning) only with warm_start
+    kw = dict(FAST, max_epochs=3, curriculum_epochs=8, random_state=0, warm_start=True)
     cp = Checkpoint(dirname=str(tmp_path), monitor=None)
-    CLIMDClassifier(callbacks=[cp], **kw).fit(X, y)
+    with pytest.warns(UserWarning, match="curriculum_epochs"):
+        CLIMDClassifier(callbacks=[cp], **kw).fit(X, y)
     resumed = CLIMDClassifier(callbacks=[LoadInitState(Checkpoint(dirname=str(tmp_path),
                                                                   monitor=None))], **kw)
-    resumed.fit(X, y)
+    with pytest.warns(UserWarning, match="curriculum_epochs"):
+        resumed.fit(X, y)
     h = resumed.net_.history
     assert len(h) == 6  # 3 loaded + 3 new epochs
     assert h[3, "class_counts"] == class_quotas(counts, 4, 8).tolist()
     assert h[5, "class_counts"] == class_quotas(counts, 6, 8).tolist()
 
 
-labels = st.sampled_from([np.array([0, 1, 2]), np.array(["a", "b", "c"]), np.array([-1.0, 2.5, 7])])
+# ------------------------------------------------------------------ fuzzed input
+
+LABEL_SETS = (np.array([0, 1, 2]), np.array(["a", "b", "c"]), np.array([-1.0, 2.0, 7.0]))
+TINY = dict(batch_size=4, hidden_dims=(4,), embedding_dim=4, random_state=0)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    n=st.integers(2, 30),
-    widths=st.lists(st.integers(0, 4), min_size=0, max_size=3),
-    dtype=st.sampled_from([np.float64, np.float32, np.int64, object]),
-    nan_rate=st.sampled_from([0.0, 0.2, 1.0]),
-    partial_nan=st.booleans(),
-    n_classes=st.integers(1, 3),
-    label_set=labels,
-    seed=st.integers(0, 1000),
-)
-def test_fuzzed_input_fits_or_raises_value_or_type_error(
-    n, widths, dtype, nan_rate, partial_nan, n_classes, label_set, seed
-):
-    rng = np.random.RandomState(seed)
-    X = {}
-    for m, w in enumerate(widths):
-        values = rng.randn(n, w)
-        rows = rng.rand(n) < nan_rate
-        values[rows] = np.nan
-        if partial_nan and w > 1:
-            values[0, 0] = np.nan
-        if dtype is np.int64:  # integers cannot hold NaN: integer data, no missing rows
-            values = np.round(np.nan_to_num(values) * 3)
-        X[f"m{m}"] = values.astype(dtype)
-    y = label_set[rng.randint(0, n_classes, n)]
-    clf = CLIMDClassifier(max_epochs=1, batch_size=8, hidden_dims=(4,), embedding_dim=4,
-                          random_state=0)
-    try:
-        clf.fit(X, y)
-    except (ValueError, TypeError):
-        return
+@st.composite
+def valid_fit_input(draw, form, missing):
+    """Input of one supported form; missing modalities only as whole NaN rows, >= 1 per sample.
+
+    ``form``: a dict of arrays or of DataFrames, or one array or DataFrame split by
+    ``modalities``. With ``missing``, a float dtype and at least 2 modalities.
+    """
+    rng = np.random.RandomState(draw(st.integers(0, 2**16)))
+    n_classes = draw(st.integers(2, 3))
+    n = draw(st.integers(n_classes, 20))
+    widths = draw(st.lists(st.integers(1, 3), min_size=2 if missing else 1, max_size=3))
+    dtypes = ["float64", "float32"] + (["object"] if form in ("dict", "array") else [])
+    dtype = draw(st.sampled_from(dtypes + ([] if missing else ["int64"])))
+    names = [f"m{m}" for m in range(len(widths))]
+    blocks = [rng.randn(n, w) * 3 for w in widths]
+    if dtype == "int64":
+        blocks = [np.round(b) for b in blocks]
+    if missing:  # whole rows of NaN, at least one modality left per sample
+        drop = rng.rand(n, len(widths)) < 0.4
+        drop[rng.randint(n), rng.randint(len(widths))] = True
+        drop[drop.all(axis=1), rng.randint(len(widths))] = False
+        for m, block in enumerate(blocks):
+            block[drop[:, m]] = np.nan
+    blocks = [b.astype(dtype) for b in blocks]
+    if form in ("dict", "dataframes"):
+        X = dict(zip(names, blocks))
+        if form == "dataframes":
+            X = {k: pd.DataFrame(v, columns=[f"{k}_{j}" for j in range(v.shape[1])])
+                 for k, v in X.items()}
+        modalities = None
+    else:
+        X = np.hstack(blocks)
+        edges = np.cumsum([0] + widths)
+        columns = {k: list(range(edges[m], edges[m + 1])) for m, k in enumerate(names)}
+        if form == "dataframe":
+            X = pd.DataFrame(X, columns=[f"c{j}" for j in range(X.shape[1])])
+            columns = {k: [f"c{j}" for j in cols] for k, cols in columns.items()}
+        # one modality may also be the whole array (modalities=None), if nothing is missing
+        modalities = None if len(widths) == 1 and draw(st.booleans()) else columns
+    codes = np.r_[np.arange(n_classes), rng.randint(0, n_classes, n - n_classes)]
+    labels = draw(st.sampled_from(LABEL_SETS))[rng.permutation(codes)]
+    y = draw(st.sampled_from([lambda v: v, list, pd.Series]))(labels)
+    params = dict(
+        max_epochs=draw(st.integers(1, 2)),
+        curriculum=draw(st.sampled_from(["climd", "linear", None])),
+        variant=draw(st.sampled_from(["improved", "paper"])),
+        modalities=modalities,
+    )
+    return X, y, params
+
+
+@pytest.mark.parametrize("missing", [False, True], ids=["complete", "missing"])
+@pytest.mark.parametrize("form", ["dict", "dataframes", "array", "dataframe"])
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_fuzzed_valid_input_fits_and_predicts(form, missing, data):
+    X, y, params = data.draw(valid_fit_input(form, missing), label="case")
+    blocks = X.values() if isinstance(X, dict) else [X]
+    has_nan = any(np.isnan(np.asarray(b, dtype=np.float64)).any() for b in blocks)
+    assert has_nan == missing  # the generator made what the case promises
+    labels = np.asarray(y)
+    clf = CLIMDClassifier(**TINY, **params)
+    assert clf.fit(X, y) is clf
+    np.testing.assert_array_equal(clf.classes_, np.unique(labels))
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(labels), len(clf.classes_))
+    assert np.all(np.isfinite(proba)) and np.all(proba >= 0)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-5)
     pred = clf.predict(X)
-    assert set(pred) <= set(y)
-    np.testing.assert_allclose(clf.predict_proba(X).sum(1), 1, rtol=1e-5)
+    assert pred.shape == (len(labels),)
+    assert np.all(np.isin(pred, clf.classes_))
+
+
+def _fault(name, X, y, k, i, rng):
+    """Break valid input (X with modalities "a" and "b", widths >= 2) in one way.
+
+    Returns X, y, extra estimator parameters, fit keyword arguments, the exception type and
+    the patterns its message must contain (the modality at fault and/or the fault).
+    """
+    X = {m: v.copy() for m, v in X.items()}
+    n = len(y)
+    q = repr(k)  # the modality's name as messages quote it: 'a'
+    if name == "partial_nan":
+        X[k][i, 0] = np.nan
+        return X, y, {}, {}, ValueError, [q, "only part of rows", re.escape(f"[{i}]")]
+    if name == "inf":
+        X[k][i, 1] = rng.choice([np.inf, -np.inf])
+        return X, y, {}, {}, ValueError, [q, "infinity"]
+    if name == "too_large_for_float32":
+        X[k][i, 0] = 1e39
+        return X, y, {}, {}, ValueError, [q, "infinity or a value too large"]
+    if name == "no_modality_present":
+        X["a"][i] = np.nan
+        X["b"][i] = np.nan
+        return X, y, {}, {}, ValueError, [re.escape(f"Samples [{i}]"), "no modality present"]
+    if name == "mismatched_rows":
+        X[k] = X[k][:-1]
+        return X, y, {}, {}, ValueError, ["same number of rows", q]
+    if name == "zero_width":
+        X[k] = np.empty((n, 0))
+        return X, y, {}, {}, ValueError, [q, "0 feature"]
+    if name == "three_d":
+        X[k] = X[k][:, :, None]
+        return X, y, {}, {}, ValueError, [q, "dim 3"]
+    if name == "string_value":
+        X[k] = X[k].astype(object)
+        X[k][i, 0] = "abc"
+        return X, y, {}, {}, ValueError, [q, "convert string"]
+    if name == "string_column":
+        X[k] = pd.DataFrame(X[k]).assign(extra="abc")
+        return X, y, {}, {}, ValueError, [q, "non-numeric columns"]
+    if name == "string_in_single_array":
+        A = np.hstack([X["a"], X["b"]]).astype(object)
+        wa = X["a"].shape[1]
+        A[i, 0 if k == "a" else wa] = "abc"
+        cols = {"a": slice(0, wa), "b": slice(wa, A.shape[1])}
+        return A, y, {"modalities": cols}, {}, ValueError, [q]
+    if name == "empty_dict":
+        return {}, y, {}, {}, ValueError, ["empty dict"]
+    if name == "non_string_name":
+        X[0] = X.pop(k)
+        return X, y, {}, {}, TypeError, ["Modality names must be strings"]
+    if name == "one_class":
+        return X, np.full(n, y[0]), {}, {}, ValueError, ["only one class"]
+    if name == "y_length":
+        return X, y[:-1], {}, {}, ValueError, ["inconsistent numbers of samples"]
+    if name == "continuous_y":
+        return X, rng.randn(n), {}, {}, ValueError, ["Unknown label type"]
+    if name == "nan_in_y":
+        y = y.astype(np.float64)
+        y[i] = np.nan
+        return X, y, {}, {}, ValueError, ["y contains NaN"]
+    if name == "present_shape":
+        present = np.ones((n + 1, 2), dtype=bool)
+        return X, y, {}, {"present": present}, ValueError, ["present must have shape"]
+    if name == "curriculum_longer_than_training":
+        params = {"max_epochs": 1, "curriculum_epochs": 3}
+        return X, y, params, {}, ValueError, ["curriculum_epochs=3", "max_epochs=1"]
+    raise AssertionError(name)
+
+
+FAULTS = ("partial_nan", "inf", "too_large_for_float32", "no_modality_present",
+          "mismatched_rows", "zero_width", "three_d", "string_value", "string_column",
+          "string_in_single_array", "empty_dict", "non_string_name", "one_class", "y_length",
+          "continuous_y", "nan_in_y", "present_shape", "curriculum_longer_than_training")
+
+
+@pytest.mark.parametrize("fault", FAULTS)
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(6, 16),
+    widths=st.tuples(st.integers(2, 3), st.integers(2, 3)),
+    modality=st.sampled_from(["a", "b"]),
+    row=st.integers(0, 5),
+    seed=st.integers(0, 2**16),
+)
+def test_fuzzed_invalid_input_raises_naming_the_fault(fault, n, widths, modality, row, seed):
+    rng = np.random.RandomState(seed)
+    X = {"a": rng.randn(n, widths[0]), "b": rng.randn(n, widths[1])}
+    y = np.r_[0, 1, rng.randint(0, 3, n - 2)]
+    X, y, params, fit_kw, error, patterns = _fault(fault, X, y, modality, row, rng)
+    clf = CLIMDClassifier(**{**TINY, "max_epochs": 1, **params})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's overflow cast to float32
+        with pytest.raises((ValueError, TypeError)) as info:
+            clf.fit(X, y, **fit_kw)
+    assert info.type is error, (fault, info.value)
+    message = str(info.value)
+    for pattern in patterns:
+        assert re.search(pattern, message), (fault, pattern, message)
+    assert not hasattr(clf, "net_")  # a failed fit leaves no fitted net behind
