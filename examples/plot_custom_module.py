@@ -91,8 +91,10 @@ print([tuple(t.shape) for t in modality_logits], [tuple(t.shape) for t in embedd
 # Train it with the curriculum
 # ----------------------------
 # Pass the class as ``module``; ``embedding_dim`` and ``dropout`` go to it because its
-# ``__init__`` accepts them, ``hidden_dims`` does not. Extra arguments would go in
-# ``module_kwargs``.
+# ``__init__`` accepts them, ``hidden_dims`` does not. The estimator's values replace the
+# module's own defaults: without ``dropout=0.1`` here, the variant's dropout (0.5 in the
+# default variant, 0.25 with ``variant="paper"``) would be passed instead of the module's
+# 0.1. Extra arguments would go in ``module_kwargs``.
 common = dict(lr=3e-3, max_epochs=25, batch_size=64, embedding_dim=32, random_state=0)
 models = {
     "GatedFusionNet": CLIMDClassifier(module=GatedFusionNet, dropout=0.1, **common),

@@ -4,10 +4,13 @@ Grid search over the curriculum
 ===================================
 
 Every choice of the curriculum is an estimator parameter: the scheduler (``curriculum``),
-the order of the samples (``order``), the parts of the score (``measurer``), the smoothing
-``gamma``. :class:`~sklearn.model_selection.GridSearchCV` therefore compares them like any
-other hyperparameter. A list of grids keeps out combinations that mean nothing (``gamma``
-only matters to CLIMD's scheduler, ``order`` to every scheduler but none).
+the order of the samples (``order``), the parts of the score (``measurer``), the number of
+curriculum epochs (``curriculum_epochs``). A scheduler's own parameters, such as the starting
+fraction of linear pacing, are nested parameters of a scheduler instance
+(``curriculum__initial_fraction``). :class:`~sklearn.model_selection.GridSearchCV` therefore
+compares them like any other hyperparameter. A list of grids keeps out combinations that mean
+nothing (``initial_fraction`` only matters to the pacing schedulers, ``order`` to every
+scheduler but none).
 """
 
 # %%
@@ -22,6 +25,7 @@ import torch
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 
 from climd_sklearn import CLIMDClassifier, SliceDict
+from climd_sklearn.curriculum import LinearScheduler
 from climd_sklearn.datasets import make_multimodal_classification
 
 torch.set_num_threads(1)  # the examples share a small CPU
@@ -42,10 +46,13 @@ print("samples per class:", np.bincount(y))
 # %%
 # The grid
 # --------
-# CLIMD with both orders, two of the paper's class-blind schedulers, and no curriculum.
+# CLIMD with both orders; linear pacing from two starting fractions (a scheduler instance
+# and its nested parameter; the search trains a copy of the instance for each candidate);
+# Baby Step, another of the paper's class-blind schedulers, by name; and no curriculum.
 param_grid = [
     {"curriculum": ["climd"], "order": ["desc", "asc"]},
-    {"curriculum": ["root", "baby_step"]},
+    {"curriculum": [LinearScheduler()], "curriculum__initial_fraction": [0.2, 0.5]},
+    {"curriculum": ["baby_step"]},
     {"curriculum": [None]},
 ]
 estimator = CLIMDClassifier(

@@ -33,6 +33,7 @@ class ExampleOrder:
     ORDER = (
         "plot_quickstart.py",
         "plot_resampling_vs_climd.py",
+        "plot_column_transformer.py",
         "plot_grid_search_curriculum.py",
         "plot_custom_module.py",
         "plot_curriculum.py",
