@@ -195,3 +195,21 @@ def test_a_model_loaded_without_cuda_continues_training_on_the_cpu(data):
         clf.fit(X, y)
     clf.set_params(device="cpu").fit(X, y)
     assert len(clf.net_.history) == 4
+
+
+def test_random_order_keeps_the_schedule_and_skips_the_scoring_pass(data, monkeypatch):
+    from climd_sklearn.training import CurriculumScheduling
+
+    X, y = data
+    calls = []
+    original = CurriculumScheduling._score
+    monkeypatch.setattr(CurriculumScheduling, "_score",
+                        lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    counts = np.bincount(y)
+    clf = CLIMDClassifier(**FAST, order="random", random_state=0).fit(X, y)
+    assert calls == []
+    assert "score_mean" not in clf.net_.history[0]
+    expected = [class_quotas(counts, t, 6).tolist() for t in range(1, 7)]
+    assert clf.net_.history[:, "class_counts"] == expected
+    CLIMDClassifier(**FAST, order="asc", random_state=0).fit(X, y)
+    assert len(calls) == FAST["max_epochs"]  # the other orders score every epoch

@@ -48,7 +48,8 @@ class CurriculumScheduling(Callback):
         Which parts of Eq. 4 make the score.
     order : {"desc", "asc", "random"}, default="desc"
         ``"desc"`` takes the highest scores first, ``"asc"`` the lowest, ``"random"`` a
-        seeded random ranking (the control that keeps the schedule but drops the score).
+        seeded random ranking (the control that keeps the schedule but drops the score; the
+        training set is then not scored at all, and ``score_mean`` is not recorded).
     rescore_every : int, default=1
         Rescore every this many epochs; in between, the last scores are reused.
     seed : int, default=0
@@ -131,13 +132,18 @@ class CurriculumScheduling(Callback):
                 indices = np.arange(n_samples)
             else:
                 indices = class_balanced_indices(y, n_samples, seed=[self.seed, epoch])
+        elif self.order == "random":  # the control ignores the score: nothing to compute
+            priority = np.random.default_rng([self.seed, epoch]).random(n_samples)
+            indices = scheduler.select(epoch, priority, y)
         else:
             stale = self.scores_ is None or len(self.scores_) != n_samples
             if stale or (epoch - 1) % self.rescore_every == 0:
                 present = X.get(PRESENT_KEY) if isinstance(X, dict) else None
                 self.scores_ = self._score(net, dataset_train, y, present)
                 net.history.record("score_mean", float(self.scores_.mean()))
-            indices = scheduler.select(epoch, self._priority(epoch, self.scores_), y)
+            priority = self.scores_ if self.order == "desc" else -self.scores_
+            indices = scheduler.select(epoch, priority, y)
+        if scheduler is not None and epoch <= scheduler.n_epochs:
             facts = scheduler.describe(epoch, y)
             for key in ("alpha", "exponent"):
                 if key in facts:
@@ -145,13 +151,6 @@ class CurriculumScheduling(Callback):
         sampler.set_indices(indices)
         net.history.record("subset_size", len(indices))
         net.history.record("class_counts", np.bincount(y[indices], minlength=y.max() + 1).tolist())
-
-    def _priority(self, epoch: int, scores: np.ndarray) -> np.ndarray:
-        if self.order == "desc":
-            return scores
-        if self.order == "asc":
-            return -scores
-        return np.random.default_rng([self.seed, epoch]).random(len(scores))
 
     def _score(self, net: Any, dataset: Any, y: np.ndarray, present: Any = None) -> np.ndarray:
         """Eq. 4 for every training sample with the module in eval mode, no gradients.
