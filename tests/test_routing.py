@@ -38,6 +38,14 @@ def _flat(X):
     return np.hstack([X["m0"], X["m1"]]), {"m0": list(range(6)), "m1": list(range(6, 10))}
 
 
+def _nan_rows(X2, present, modalities):
+    """The same data with the masked rows as NaN rows: the form that needs no mask."""
+    out = X2.copy()
+    for m, columns in enumerate(modalities.values()):
+        out[np.ix_(~present[:, m], columns)] = np.nan
+    return out
+
+
 def _routed(clf):
     return clf.set_fit_request(present=True).set_predict_request(present=True) \
         .set_predict_proba_request(present=True)
@@ -50,12 +58,12 @@ def test_present_reaches_the_classifier_through_a_pipeline(routing, masked):
                      ("clf", _routed(CLIMDClassifier(modalities=modalities, **KW)))])
     pipe.fit(X2, y, present=present)
     proba = pipe.predict_proba(X2, present=present)
-    # the same as scaling by hand and passing the mask directly
-    scaled = StandardScaler().fit_transform(X2)
-    direct = CLIMDClassifier(modalities=modalities, **KW).fit(scaled, y, present=present)
-    np.testing.assert_allclose(proba, direct.predict_proba(scaled, present=present))
+    # the classifier saw the mask: it equals a fit on the scaled data with NaN rows there
+    scaled = _nan_rows(pipe["scale"].transform(X2), present, modalities)
+    reference = CLIMDClassifier(modalities=modalities, **KW).fit(scaled, y)
+    np.testing.assert_allclose(proba, reference.predict_proba(scaled))
     # without the mask the garbage rows are used, and the predictions change
-    unmasked = CLIMDClassifier(modalities=modalities, **KW).fit(scaled, y)
+    unmasked = CLIMDClassifier(modalities=modalities, **KW).fit(pipe["scale"].transform(X2), y)
     assert not np.allclose(unmasked.predict_proba(scaled), proba)
 
 
@@ -78,11 +86,11 @@ def test_present_is_split_with_the_rows_in_grid_search_and_cross_validate(routin
     assert np.all(np.isfinite(result["test_score"]))
     # the first fold by hand: the routed mask must be the fold's rows of the mask
     train, test = next(cv.split(X2, y))
-    by_hand = Pipeline([("scale", StandardScaler()),
-                        ("clf", _routed(CLIMDClassifier(modalities=modalities, **KW)))])
-    by_hand.fit(X2[train], y[train], present=present[train])
-    expected = f1_score(y[test], by_hand.predict(X2[test], present=present[test]),
-                        average="macro")
+    scaler = StandardScaler().fit(X2[train])
+    X_train = _nan_rows(scaler.transform(X2[train]), present[train], modalities)
+    X_test = _nan_rows(scaler.transform(X2[test]), present[test], modalities)
+    by_hand = CLIMDClassifier(modalities=modalities, **KW).fit(X_train, y[train])
+    expected = f1_score(y[test], by_hand.predict(X_test), average="macro")
     assert result["test_score"][0] == pytest.approx(expected)
 
     grid = GridSearchCV(pipe, {"clf__order": ["asc", "random"]}, cv=cv, scoring="f1_macro",
@@ -103,10 +111,12 @@ def test_present_with_the_dict_form_behind_a_passthrough_step(routing, masked):
     result = cross_validate(pipe, Xs, y, cv=cv, params={"present": present},
                             scoring="f1_macro", error_score="raise")
     assert np.all(np.isfinite(result["test_score"]))
-    direct = CLIMDClassifier(**KW).fit(X, y, present=present)
+    X_nan = {k: v.copy() for k, v in X.items()}
+    X_nan["m1"][~present[:, 1]] = np.nan
+    reference = CLIMDClassifier(**KW).fit(X_nan, y)
     pipe.fit(Xs, y, present=present)
     np.testing.assert_allclose(pipe.predict_proba(Xs, present=present),
-                               direct.predict_proba(X, present=present))
+                               reference.predict_proba(X_nan))
 
 
 def test_nan_rows_need_no_routing(data):
