@@ -213,3 +213,23 @@ def test_random_order_keeps_the_schedule_and_skips_the_scoring_pass(data, monkey
     assert clf.net_.history[:, "class_counts"] == expected
     CLIMDClassifier(**FAST, order="asc", random_state=0).fit(X, y)
     assert len(calls) == FAST["max_epochs"]  # the other orders score every epoch
+
+
+def test_an_ensemble_module_trains_each_member_on_its_own_loss(data):
+    from climd_sklearn.modules import EnsembleFusionNet
+
+    X, y = data
+    clf = CLIMDClassifier(EnsembleFusionNet, module_kwargs={"n_members": 3}, random_state=0,
+                          **FAST).fit(X, y)
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, atol=1e-12)
+    net = clf.net_
+    Xt = {k: torch.as_tensor(v, dtype=torch.float32) for k, v in X.items()}
+    yt = torch.as_tensor(y)
+    with torch.no_grad():
+        out = net.module_.train()(Xt)
+        net.module_.eval()
+        loss = net.get_loss(out, yt, X=Xt)
+        per_member = [net.criterion_(out[0][k], yt) + np.mean([
+            float(net.criterion_(out[1][m][k], yt)) for m in range(2)]) for k in range(3)]
+    assert float(loss) == pytest.approx(float(np.mean(per_member)), rel=1e-5)

@@ -25,3 +25,58 @@ def test_late_fusion_starts_as_the_mean_of_the_heads():
 def test_early_fusion_needs_a_modality():
     with pytest.raises(ValueError, match="at least one modality"):
         EarlyFusionNet({}, n_classes=2)
+
+
+# ------------------------------------------------------------------ the ensemble module
+from climd_sklearn.modules import EnsembleFusionNet  # noqa: E402
+
+
+def _ensemble(**kw):
+    params = dict(embedding_dim=6, hidden_dims=(7,), dropout=0.0, n_members=3)
+    params.update(kw)
+    return EnsembleFusionNet({"a": 5, "b": 3}, n_classes=4, **params)
+
+
+def test_ensemble_returns_members_in_training_and_their_mean_in_evaluation():
+    torch.manual_seed(0)
+    net = _ensemble()
+    X = {"a": torch.randn(9, 5), "b": torch.randn(9, 3)}
+    logits, per_modality, embeddings = net.train()(X)
+    assert logits.shape == (3, 9, 4)
+    assert [t.shape for t in per_modality] == [(3, 9, 4)] * 2
+    assert [t.shape for t in embeddings] == [(3, 9, 6)] * 2
+    fused, heads, side_by_side = net.eval()(X)  # dropout 0: the same members
+    expected = torch.log(torch.softmax(logits, dim=-1).mean(dim=0))
+    torch.testing.assert_close(fused, expected)
+    torch.testing.assert_close(heads[1], torch.log(torch.softmax(per_modality[1], -1).mean(0)))
+    torch.testing.assert_close(side_by_side[0][:, 6:12], embeddings[0][1])
+    assert side_by_side[0].shape == (9, 18)
+
+
+def test_ensemble_members_are_independent():
+    torch.manual_seed(0)
+    net = _ensemble().train()
+    X = {"a": torch.randn(9, 5), "b": torch.randn(9, 3)}
+    logits, _, _ = net(X)
+    logits[0].sum().backward()  # a loss on member 0 alone
+    weight = net.encoders[0][0].weight.grad
+    assert weight[0].abs().sum() > 0
+    assert torch.all(weight[1:] == 0)
+    # members start from different weights
+    assert not torch.equal(net.classifier.weight[0], net.classifier.weight[1])
+
+
+def test_ensemble_fuses_only_present_modalities():
+    torch.manual_seed(0)
+    net = _ensemble().eval()
+    X = {"a": torch.randn(4, 5), "b": torch.randn(4, 3)}
+    present = torch.tensor([[True, True], [True, False], [True, True], [True, False]])
+    _, _, embeddings = net(X, present=present)
+    assert torch.all(embeddings[1][~present[:, 1]] == 0)
+    changed = dict(X, b=X["b"] + 100.0)
+    torch.testing.assert_close(net(changed, present=present)[0][1], net(X, present=present)[0][1])
+
+
+def test_ensemble_rejects_a_bad_member_count():
+    with pytest.raises(ValueError, match="n_members must be an int >= 1, got 0"):
+        _ensemble(n_members=0)

@@ -88,18 +88,25 @@ class CLIMDNet(NeuralNetClassifier):
         """
         logits, modality_logits, _ = y_pred
         y_true = to_tensor(y_true, device=self.device)
-        loss = self.criterion_(logits, y_true)
+        loss = self._members_loss(logits, y_true)
         if not self.aux_weight or not len(modality_logits):
             return loss
         present = X.get(PRESENT_KEY) if isinstance(X, Mapping) else None
         aux = []
         for m, lg in enumerate(modality_logits):
             if present is None:
-                aux.append(self.criterion_(lg, y_true))
+                aux.append(self._members_loss(lg, y_true))
             elif present[:, m].any():  # each head learns from the samples that have it
                 keep = present[:, m].to(lg.device)
-                aux.append(self.criterion_(lg[keep], y_true[keep]))
+                aux.append(self._members_loss(lg[..., keep, :], y_true[keep]))
         return loss + self.aux_weight * torch.stack(aux).mean() if aux else loss
+
+    def _members_loss(self, logits: torch.Tensor, y_true: torch.Tensor) -> torch.Tensor:
+        """The criterion, averaged over an ensemble's members when logits are 3-D."""
+        if logits.ndim == 3:  # (n_members, batch, n_classes): every member its own loss
+            n_members = logits.shape[0]
+            return self.criterion_(logits.reshape(-1, logits.shape[-1]), y_true.repeat(n_members))
+        return self.criterion_(logits, y_true)
 
     def fused_logits(self, X: Any) -> torch.Tensor:
         """The fused logits of every row of ``X``, on the CPU, in float64.
