@@ -233,3 +233,23 @@ def test_an_ensemble_module_trains_each_member_on_its_own_loss(data):
         per_member = [net.criterion_(out[0][k], yt) + np.mean([
             float(net.criterion_(out[1][m][k], yt)) for m in range(2)]) for k in range(3)]
     assert float(loss) == pytest.approx(float(np.mean(per_member)), rel=1e-5)
+
+
+def test_the_scoring_pass_streams_batches_and_keeps_n_numbers(data, monkeypatch):
+    from climd_sklearn.training import CurriculumScheduling, _callbacks
+
+    X, y = data
+    clf = CLIMDClassifier(**dict(FAST, max_epochs=2), order="asc", random_state=0).fit(X, y)
+    callback = dict(clf.net_.callbacks_)["curriculum"]
+    dataset = clf.net_.get_dataset({k: v.astype(np.float32) for k, v in X.items()}, y)
+    whole = callback._score(clf.net_, dataset, y)
+    seen = []
+    original = _callbacks.difficulty_score
+    monkeypatch.setattr(_callbacks, "difficulty_score",
+                        lambda lp, *a, **k: seen.append(lp[0].shape) or original(lp, *a, **k))
+    streamed = CurriculumScheduling(order="asc", scoring_batch_size=10)._score(
+        clf.net_, dataset, y)
+    assert seen == [(10, 3)] * 6 + [(3, 3)]  # 63 rows, 10 at a time: never all N x C at once
+    assert streamed.shape == (len(y),)
+    # the same scores, to the float32 network's batch-size-dependent rounding
+    np.testing.assert_allclose(streamed, whole, rtol=0, atol=1e-6)

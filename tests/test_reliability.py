@@ -17,6 +17,7 @@ from torch import nn
 import climd_sklearn.estimator as estimator_module
 from climd_sklearn import CLIMDClassifier, LateFusionNet
 from climd_sklearn.curriculum import class_quotas
+from climd_sklearn.training import CurriculumScheduling
 
 
 def with_missing(X, rate, seed=0):
@@ -63,13 +64,13 @@ def test_missing_modalities_enter_the_measurer(data, monkeypatch):
     X, y = data
     Xm, present = with_missing(X, 0.4)
     seen = {}
-    real = estimator_module.CurriculumScheduling._score
+    real = CurriculumScheduling._score
 
     def spy(self, net, dataset, y, present=None):
         seen["mask"] = None if present is None else np.asarray(present)
         return real(self, net, dataset, y, present)
 
-    monkeypatch.setattr(estimator_module.CurriculumScheduling, "_score", spy)
+    monkeypatch.setattr(CurriculumScheduling, "_score", spy)
     CLIMDClassifier(random_state=0, **dict(FAST, max_epochs=1)).fit(Xm, y)
     np.testing.assert_array_equal(seen["mask"], present)
 

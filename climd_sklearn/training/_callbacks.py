@@ -8,10 +8,12 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback
 from skorch.utils import data_from_dataset, to_numpy
+from torch.utils.data import DataLoader
 
 from .._validation import PRESENT_KEY
 from ..curriculum import BaseScheduler, class_balanced_indices
 from ..measurer import difficulty_score
+from ._dataset import collate_batch
 from ._sampler import CurriculumSampler
 
 __all__ = ["ORDERS", "POST_CURRICULUM", "CurriculumScheduling"]
@@ -58,6 +60,9 @@ class CurriculumScheduling(Callback):
         The samples of the epochs after the curriculum: every sample once (the paper), or
         :func:`~climd_sklearn.curriculum.class_balanced_indices` (as many draws as samples,
         an equal share per class), seeded by ``(seed, epoch)``.
+    scoring_batch_size : int, default=4096
+        Rows scored at a time (independent of the training batch size); the whole set
+        when it is smaller.
 
     Attributes
     ----------
@@ -73,6 +78,7 @@ class CurriculumScheduling(Callback):
         rescore_every: int = 1,
         seed: int = 0,
         post_curriculum: str = "all",
+        scoring_batch_size: int = 4096,
     ) -> None:
         self.scheduler = scheduler
         self.measurer = measurer
@@ -80,6 +86,7 @@ class CurriculumScheduling(Callback):
         self.rescore_every = rescore_every
         self.seed = seed
         self.post_curriculum = post_curriculum
+        self.scoring_batch_size = scoring_batch_size
 
     def initialize(self) -> CurriculumScheduling:
         """Reset the scores; called by skorch when the net is initialised.
@@ -155,32 +162,32 @@ class CurriculumScheduling(Callback):
     def _score(self, net: Any, dataset: Any, y: np.ndarray, present: Any = None) -> np.ndarray:
         """Eq. 4 for every training sample with the module in eval mode, no gradients.
 
-        Each head's log-softmax is taken in float32 and the measurer works in float64 (the
-        embeddings too: phi's float32 rounding, about 1e-7, would swamp the psi of a
-        confidently wrong sample), so such samples keep distinct scores instead of tying
-        at a probability floor. With a presence mask, psi averages over the
-        present modalities and phi over the pairs of present modalities.
+        Streamed: the set is scored ``scoring_batch_size`` rows at a time and only the N
+        scores are kept, so memory is O(N) plus one batch's outputs, whatever the number of
+        classes. Each head's log-softmax is taken in float32 and the measurer works in
+        float64 (the embeddings too: phi's float32 rounding, about 1e-7, would swamp the psi
+        of a confidently wrong sample), so such samples keep distinct scores instead of
+        tying at a probability floor. With a presence mask, psi averages over the present
+        modalities and phi over the pairs of present modalities.
         """
-        log_probas: list[list[torch.Tensor]] = []
-        embeddings: list[list[torch.Tensor]] = []
-        for _, modality_logits, modality_embeddings in net.forward_iter(
-            dataset, training=False, device=net.device
-        ):
-            if not log_probas:
-                log_probas = [[] for _ in modality_logits]
-                embeddings = [[] for _ in modality_embeddings]
-            for store, logits in zip(log_probas, modality_logits):
-                store.append(torch.log_softmax(logits.float(), dim=1).double())
-            for store, emb in zip(embeddings, modality_embeddings):
-                store.append(emb.double())
-        device = log_probas[0][0].device
-        y_t = torch.as_tensor(y, device=device)
-        mask = None if present is None else torch.as_tensor(present, device=device)
-        scores = difficulty_score(
-            [torch.cat(p) for p in log_probas],
-            [torch.cat(e) for e in embeddings],
-            y_t,
-            parts=self.measurer,
-            mask=mask,
-        )
-        return to_numpy(scores).astype(np.float64)
+        loader = DataLoader(dataset, batch_size=self.scoring_batch_size, shuffle=False,
+                            collate_fn=collate_batch)
+        scores = np.empty(len(y), dtype=np.float64)
+        start = 0
+        for batch in loader:
+            _, modality_logits, modality_embeddings = net.evaluation_step(batch, training=False)
+            stop = start + len(modality_logits[0])
+            device = modality_logits[0].device
+            mask = None if present is None else torch.as_tensor(present[start:stop],
+                                                                device=device)
+            with torch.no_grad():
+                batch_scores = difficulty_score(
+                    [torch.log_softmax(lg.float(), dim=1).double() for lg in modality_logits],
+                    [emb.double() for emb in modality_embeddings],
+                    torch.as_tensor(y[start:stop], device=device),
+                    parts=self.measurer,
+                    mask=mask,
+                )
+            scores[start:stop] = to_numpy(batch_scores)
+            start = stop
+        return scores

@@ -59,6 +59,7 @@ class CLIMDNet(NeuralNetClassifier):
             The module's output ``(logits, modality_logits, embeddings)``.
         """
         x = self._merge_x_and_fit_params(x, fit_params) if fit_params else x
+        x = to_tensor(x, device=self.device)  # as skorch's own infer does
         if PRESENT_KEY in x:
             x = dict(x)
             present = x.pop(PRESENT_KEY)
