@@ -46,6 +46,20 @@ __all__ = ["EarlyFusionNet", "EnsembleFusionNet", "LateFusionNet", "MLPEncoder"]
 ModuleOutput = tuple[torch.Tensor, tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]
 
 
+def _mask_absent(embedding: torch.Tensor, present: torch.Tensor, m: int) -> torch.Tensor:
+    """Zero the rows of modality ``m``'s embedding ``(..., batch, d)`` where it is absent."""
+    return embedding * present[:, m].to(embedding.dtype)[:, None]
+
+
+def _fuse(embeddings: Sequence[torch.Tensor], present: torch.Tensor | None) -> torch.Tensor:
+    """Concatenate embeddings ``(..., batch, d)``, rescaled by ``M / n_present`` per sample."""
+    fused = torch.cat(tuple(embeddings), dim=-1)
+    if present is None:
+        return fused
+    n_present = present.sum(dim=1).clamp(min=1).to(fused.dtype)
+    return fused * (len(embeddings) / n_present)[:, None]
+
+
 class MLPEncoder(nn.Sequential):
     """Map one modality to an embedding: ``[Linear, ReLU, Dropout] * k, Linear, ReLU``.
 
@@ -122,8 +136,7 @@ class _PerModalityNet(nn.Module):
         embeddings = tuple(enc(X[name]) for name, enc in zip(self.modality_names, self.encoders))
         if present is None:
             return embeddings
-        keep = present.to(embeddings[0].dtype)
-        return tuple(e * keep[:, m : m + 1] for m, e in enumerate(embeddings))
+        return tuple(_mask_absent(e, present, m) for m, e in enumerate(embeddings))
 
     def modality_logits(self, embeddings: Sequence[torch.Tensor]) -> tuple[torch.Tensor, ...]:
         """Apply each modality's linear head to its embedding.
@@ -193,11 +206,7 @@ class EarlyFusionNet(_PerModalityNet):
             ``(logits, modality_logits, embeddings)`` as the module protocol states.
         """
         embeddings = self.encode(X, present)
-        fused = torch.cat(embeddings, dim=1)
-        if present is not None:
-            n_present = present.sum(dim=1, keepdim=True).clamp(min=1).to(fused.dtype)
-            fused = fused * (len(embeddings) / n_present)
-        fused = self.dropout(fused)
+        fused = self.dropout(_fuse(embeddings, present))
         return self.classifier(fused), self.modality_logits(embeddings), embeddings
 
 
@@ -375,14 +384,8 @@ class EnsembleFusionNet(nn.Module):
         for m, (name, encoder) in enumerate(zip(self.modality_names, self.encoders)):
             x = X[name]
             emb = encoder(x.unsqueeze(0).expand(k, *x.shape))
-            if present is not None:
-                emb = emb * present[:, m].to(emb.dtype)[None, :, None]
-            embeddings.append(emb)
-        fused = torch.cat(embeddings, dim=2)
-        if present is not None:
-            n_present = present.sum(dim=1).clamp(min=1).to(fused.dtype)
-            fused = fused * (len(embeddings) / n_present)[None, :, None]
-        logits = self.classifier(self.dropout(fused))
+            embeddings.append(emb if present is None else _mask_absent(emb, present, m))
+        logits = self.classifier(self.dropout(_fuse(embeddings, present)))
         per_modality = tuple(head(self.dropout(e)) for head, e in zip(self.heads, embeddings))
         if self.training:
             return logits, per_modality, tuple(embeddings)
