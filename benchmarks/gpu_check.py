@@ -1,0 +1,130 @@
+"""Everything a GPU should show, in one run: ``python benchmarks/gpu_check.py [--out FILE]``.
+
+Checks, each recorded in the JSON file (default ``benchmarks/results/gpu_check.json``):
+
+1. a fit on CUDA (the curriculum's history, the device the module ended on);
+2. ``predict_proba`` after a pickle round trip equals the CUDA model's, to 1e-5;
+3. the CUDA-trained model loads in a separate CPU-only process (``CUDA_VISIBLE_DEVICES=""``)
+   and predicts the same probabilities there;
+4. fit time on CUDA against the CPU at N = 10^4 and 10^5 (synthetic, 3 x 100 features,
+   5 classes, 3 epochs), as ratios from this one run;
+5. peak GPU memory (``torch.cuda.max_memory_allocated``) of each CUDA fit.
+
+Without CUDA it writes ``{"cuda": false}`` and exits with status 2, so a CPU machine cannot
+pass for a GPU run. ``--device cpu`` runs the same script with the CPU in CUDA's place (a dry
+run of the script itself, marked ``"dry_run": true``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+
+from climd_sklearn import CLIMDClassifier
+from climd_sklearn.benchmark import machine_info
+from climd_sklearn.datasets import make_multimodal_classification
+
+_LOAD_ON_CPU = """
+import pickle, sys, numpy as np, torch
+assert not torch.cuda.is_available()
+with open(sys.argv[1], "rb") as fh:
+    clf, X, expected = pickle.load(fh)
+np.testing.assert_allclose(clf.predict_proba(X), expected, atol=1e-5)
+print(str(clf.net_.device))
+"""
+
+
+def _data(n_samples: int, seed: int = 0) -> tuple[dict, np.ndarray]:
+    X, y = make_multimodal_classification(n_samples, n_modalities=3, n_features=100,
+                                          n_classes=5, random_state=seed)
+    return {k: np.asarray(v, dtype=np.float32) for k, v in X.items()}, np.asarray(y)
+
+
+def _timed_fit(device: str, n_samples: int) -> dict:
+    X, y = _data(n_samples)
+    if device.startswith("cuda"):
+        torch.cuda.reset_peak_memory_stats()
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    CLIMDClassifier(max_epochs=3, batch_size=256, device=device, random_state=0).fit(X, y)
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    out = {"fit_s": time.perf_counter() - start, "peak_gpu_bytes": None}
+    if device.startswith("cuda"):
+        out["peak_gpu_bytes"] = int(torch.cuda.max_memory_allocated())
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the checks and write the JSON file.
+
+    Parameters
+    ----------
+    argv : list of str or None, default=None
+        Command-line arguments.
+
+    Returns
+    -------
+    status : int
+        0 when every check passed, 1 when one failed, 2 without CUDA.
+    """
+    parser = argparse.ArgumentParser(prog="benchmarks/gpu_check.py")
+    parser.add_argument("--out", default="benchmarks/results/gpu_check.json")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--device", default="cuda", help="cpu: a dry run of the script")
+    args = parser.parse_args(argv)
+    device = args.device
+    result: dict = {"cuda": torch.cuda.is_available(), "machine": machine_info(),
+                    "command": "python " + " ".join(sys.argv), "dry_run": device == "cpu"}
+    os.makedirs(os.path.dirname(args.out) or ".", exist_ok=True)
+    if device != "cpu" and not result["cuda"]:
+        with open(args.out, "w") as fh:
+            json.dump(result, fh, indent=2)
+        print("no CUDA device: nothing checked", file=sys.stderr)
+        return 2
+    result["gpu"] = torch.cuda.get_device_name(0) if result["cuda"] else None
+    checks: dict = {}
+    X, y = _data(2_000)
+    clf = CLIMDClassifier(max_epochs=5, device=device, random_state=0).fit(X, y)
+    proba = clf.predict_proba(X)
+    checks["fit_on_cuda"] = {
+        "ok": str(next(clf.net_.module_.parameters()).device).startswith(device),
+        "subset_size": clf.net_.history[:, "subset_size"],
+    }
+    restored = pickle.loads(pickle.dumps(clf))
+    checks["pickle_round_trip"] = {
+        "ok": bool(np.allclose(restored.predict_proba(X), proba, atol=1e-5))}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "model.pkl")
+        with open(path, "wb") as fh:
+            pickle.dump((clf, X, proba), fh)
+        env = {**os.environ, "CUDA_VISIBLE_DEVICES": ""}
+        run = subprocess.run([sys.executable, "-c", _LOAD_ON_CPU, path], env=env,
+                             capture_output=True, text=True)
+        checks["loads_on_cpu_only_process"] = {
+            "ok": run.returncode == 0, "device": run.stdout.strip(), "stderr": run.stderr[-2000:]}
+    speed = {}
+    for n_samples in args.sizes:
+        cpu, gpu = _timed_fit("cpu", n_samples), _timed_fit(device, n_samples)
+        speed[str(n_samples)] = {"cpu_fit_s": cpu["fit_s"], "cuda_fit_s": gpu["fit_s"],
+                                 "cuda_over_cpu": gpu["fit_s"] / cpu["fit_s"],
+                                 "peak_gpu_bytes": gpu["peak_gpu_bytes"]}
+    checks["speed"] = {"ok": True, "by_n": speed}
+    result["checks"] = checks
+    with open(args.out, "w") as fh:
+        json.dump(result, fh, indent=2)
+    print(json.dumps(result, indent=2))
+    return 0 if all(c["ok"] for c in checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
