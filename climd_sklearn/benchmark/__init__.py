@@ -5,6 +5,11 @@ subpackage.
 """
 
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting
+from ._like_for_like import CANDIDATES as LIKE_FOR_LIKE_CANDIDATES
+from ._like_for_like import DEFAULT_METHODS as LIKE_FOR_LIKE_METHODS
+from ._like_for_like import DEFAULT_SETTINGS as LIKE_FOR_LIKE_SETTINGS
+from ._like_for_like import load_records as load_like_for_like_records
+from ._like_for_like import run_like_for_like, write_like_for_like
 from ._methods import REGIMES, Method, get_method, list_methods, modality_columns
 from ._runner import (
     METRICS,
@@ -21,6 +26,9 @@ from ._runner import (
 
 __all__ = [
     "DEFAULT_ROSMAP",
+    "LIKE_FOR_LIKE_CANDIDATES",
+    "LIKE_FOR_LIKE_METHODS",
+    "LIKE_FOR_LIKE_SETTINGS",
     "METRICS",
     "REGIMES",
     "Method",
@@ -31,12 +39,15 @@ __all__ = [
     "fit_and_score",
     "get_method",
     "list_methods",
+    "load_like_for_like_records",
     "machine_info",
     "make_setting",
     "modality_columns",
     "paired_wilcoxon",
     "run_benchmark",
+    "run_like_for_like",
     "score",
     "summary_markdown",
+    "write_like_for_like",
     "write_results",
 ]

@@ -116,6 +116,63 @@ def rosmap_setting(imbalance_ratio: float, path: str = DEFAULT_ROSMAP) -> Settin
                    f"ROSMAP, training AD subsampled to NC:AD = {imbalance_ratio:g}")
 
 
+def rosmap_pooled_setting(
+    imbalance_ratio: float, path: str = DEFAULT_ROSMAP, n_folds: int = 5
+) -> Setting:
+    """ROSMAP with training and test pooled, repeated stratified CV, training folds imbalanced.
+
+    The 351 samples of MOGONET's ROSMAP split (training and test together) are split by
+    ``RepeatedStratifiedKFold(n_splits=n_folds, n_repeats, random_state=0)``. On each
+    training fold the AD class (label 1, as in :func:`rosmap_setting`) is subsampled to
+    ``round(n_NC / imbalance_ratio)`` samples (a new draw per split, seeded by the split
+    number); ``imbalance_ratio=1`` keeps the training fold as it is.
+
+    Parameters
+    ----------
+    imbalance_ratio : float
+        NC:AD ratio of the training folds (>= 1); 1 means no subsampling.
+    path : str
+        The ROSMAP folder in the MOGONET layout.
+    n_folds : int, default=5
+        Folds per repetition; ``splits(n)`` runs ``ceil(n / n_folds)`` repetitions and yields
+        the first ``n`` splits.
+
+    Returns
+    -------
+    setting : Setting
+        Evaluations: ``"untouched"``, the held-out fold as it is, and (for
+        ``imbalance_ratio > 1``) ``"matched"``, the held-out fold with its AD class subsampled
+        to the same NC:AD ratio (seeded). At ratio 1 the matched fold would be the untouched
+        one, so it is left out rather than counted twice.
+    """
+    if imbalance_ratio < 1:
+        raise ValueError(f"imbalance_ratio must be >= 1, got {imbalance_ratio}")
+    data = load_mogonet(path)
+    X = np.vstack([_concat(data.X_train), _concat(data.X_test)])
+    y = np.concatenate([np.asarray(data.y_train), np.asarray(data.y_test)])
+    layout = {k: int(np.asarray(v).shape[1]) for k, v in data.X_train.items()}
+
+    def splits(n: int) -> Iterator[Split]:
+        n_repeats = max(1, -(-n // n_folds))
+        cv = RepeatedStratifiedKFold(n_splits=n_folds, n_repeats=n_repeats, random_state=0)
+        for i, (tr, te) in enumerate(cv.split(X, y)):
+            if i >= n:
+                return
+            evals = {"untouched": (X[te], y[te])}
+            if imbalance_ratio > 1:
+                rng = np.random.RandomState(i)
+                n_ad_train = int(round(np.sum(y[tr] == 0) / imbalance_ratio))
+                tr = tr[_subsample_class(y[tr], 1, n_ad_train, rng)]
+                n_ad_test = int(round(np.sum(y[te] == 0) / imbalance_ratio))
+                matched = te[_subsample_class(y[te], 1, n_ad_test, rng)]
+                evals["matched"] = (X[matched], y[matched])
+            yield Split(i, X[tr], y[tr], evals)
+
+    return Setting(f"ROSMAP IR {imbalance_ratio:g}", layout, splits,
+                   f"ROSMAP pooled ({y.size} samples), repeated stratified {n_folds}-fold CV, "
+                   f"training AD subsampled to NC:AD = {imbalance_ratio:g}")
+
+
 def _cv_lt_splits(
     X: np.ndarray, y: np.ndarray, rho: float, n: int, n_folds: int = 5
 ) -> Iterator[Split]:

@@ -1,0 +1,161 @@
+"""Like-for-like benchmark: the default CLIMD against the same network and recipe with other
+imbalance treatments, and against tuned non-neural anchors, on paired splits.
+
+    python benchmarks/like_for_like.py                        # the full protocol (resumable)
+    python benchmarks/like_for_like.py --splits 1 --settings rosmap:5 --out /tmp/l4l  # timing
+    python benchmarks/like_for_like.py --quick --out /tmp/l4l_quick                   # smoke
+    python benchmarks/like_for_like.py --summarize            # rewrite json / md / figure only
+
+Every (setting, split, method) result is appended to ``<out>/like_for_like.records.jsonl``
+as soon as it is done; rerunning the same command skips what is recorded. To add a lever,
+register it in ``CANDIDATES`` below (CLIMDClassifier overrides on top of the default; a
+``"wd_per_n": c`` entry sets ``weight_decay = c / n_train``, a ``"sampler"`` entry puts
+``"smote"``, ``"rus"`` or ``"ros"`` in front) and run with ``--candidates NAME``, or define
+and run one on the command line with ``--candidate 'NAME={"refit_bias": true}'``; the methods
+already recorded are not refitted, so the new lever joins the existing paired splits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+
+from climd_sklearn.benchmark import (
+    DEFAULT_ROSMAP,
+    LIKE_FOR_LIKE_CANDIDATES,
+    LIKE_FOR_LIKE_METHODS,
+    LIKE_FOR_LIKE_SETTINGS,
+    load_like_for_like_records,
+    run_like_for_like,
+    write_like_for_like,
+)
+from climd_sklearn.modules import EnsembleFusionNet
+
+#: Candidate levers of this script (name -> CLIMDClassifier overrides on top of the default),
+#: added to the package's ``LIKE_FOR_LIKE_CANDIDATES``; run only when named.
+CANDIDATES: dict[str, dict[str, Any]] = {
+    **LIKE_FOR_LIKE_CANDIDATES,
+    "CLIMD, wd 10/n": {"wd_per_n": 10.0},
+    # variance reduction for small n: five independent members trained as one module, and
+    # the same ensemble without the curriculum as its control
+    "CLIMD, 5-member ensemble": {"module": EnsembleFusionNet, "module_kwargs": {"n_members": 5}},
+    "Heads, no curriculum, 5-member ensemble": {
+        "curriculum": None, "module": EnsembleFusionNet, "module_kwargs": {"n_members": 5}},
+}
+
+
+def _candidate(text: str) -> tuple[str, dict[str, Any]]:
+    name, sep, spec = text.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError(f"expected NAME=JSON, got {text!r}")
+    return name.strip(), json.loads(spec)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    """The command line.
+
+    Parameters
+    ----------
+    argv : sequence of str or None
+        Arguments (None: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    args : argparse.Namespace
+    """
+    parser = argparse.ArgumentParser(prog="benchmarks/like_for_like.py",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--settings", nargs="+", default=None,
+                        help=f"setting specs (default: {' '.join(LIKE_FOR_LIKE_SETTINGS)})")
+    parser.add_argument("--methods", nargs="+", default=None,
+                        help="methods (default: the 10 neural methods and the 5 anchors)")
+    parser.add_argument("--candidates", nargs="+", default=[],
+                        help=f"candidate levers added to the methods; known: {list(CANDIDATES)}")
+    parser.add_argument("--candidate", action="append", type=_candidate, default=[],
+                        help="define and run a candidate: NAME=JSON of CLIMDClassifier "
+                        "overrides on top of the default (repeatable)")
+    parser.add_argument("--splits", type=int, default=None,
+                        help="at most this many splits per setting (default 25 ROSMAP, "
+                        "15 mfeat and synthetic)")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel (setting, split) jobs")
+    parser.add_argument("--out", default=None,
+                        help="results folder (default benchmarks/results; with --quick "
+                        "/tmp/like_for_like_quick)")
+    parser.add_argument("--figures", default=None,
+                        help="folder of critical_difference.png (default docs/figures; with "
+                        "--quick <out>/figures)")
+    parser.add_argument("--rosmap", default=DEFAULT_ROSMAP, help="ROSMAP, MOGONET layout")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: 2 splits of ROSMAP IR 5 (synthetic without ROSMAP), "
+                        "2 epochs, tiny grids")
+    parser.add_argument("--summarize", action="store_true",
+                        help="fit nothing: rewrite the json, md and figure from the records")
+    parser.add_argument("--no-progress", action="store_true")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
+    """Run (or resume) the protocol, then write the results.
+
+    Parameters
+    ----------
+    argv : sequence of str or None
+        Command-line arguments.
+
+    Returns
+    -------
+    summary : dict
+        The summary written to ``like_for_like.json``.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
+    torch.set_num_threads(1)
+    candidates = {**CANDIDATES, **dict(args.candidate)}
+    if args.quick:
+        default_settings = (["rosmap:5"] if os.path.isdir(args.rosmap) else ["synthetic:10"])
+        splits = args.splits or 2
+        out = args.out or "/tmp/like_for_like_quick"
+        figures = args.figures or os.path.join(out, "figures")
+    else:
+        default_settings, splits = list(LIKE_FOR_LIKE_SETTINGS), args.splits
+        out = args.out or "benchmarks/results"
+        figures = args.figures or "docs/figures"
+    settings = args.settings or default_settings
+    methods = list(dict.fromkeys([*(args.methods or LIKE_FOR_LIKE_METHODS), *args.candidates,
+                                  *(name for name, _ in args.candidate)]))
+    command = "python benchmarks/like_for_like.py " + shlex.join(argv)
+    start = time.perf_counter()
+    if args.summarize:
+        records = load_like_for_like_records(
+            os.path.join(out, "like_for_like.records.jsonl"), "quick" if args.quick else "full")
+    else:
+        records = run_like_for_like(
+            settings, methods, out, candidates=candidates, n_splits=splits, n_jobs=args.jobs,
+            quick=args.quick, rosmap_path=args.rosmap, progress=not args.no_progress,
+            log=lambda line: print(line, file=sys.stderr, flush=True))
+    previous = os.path.join(out, "like_for_like.json")
+    commands: list[str] = []
+    if os.path.exists(previous):
+        with open(previous) as fh:
+            commands = json.load(fh)["config"].get("commands", [])
+    config = {"commands": list(dict.fromkeys([*commands, command])), "command": command,
+              "settings": settings,
+              "methods": list(dict.fromkeys([*methods, *(r["method"] for r in records)])),
+              "candidates": {m: candidates[m] for m in methods if m in candidates},
+              "splits_cap": splits, "jobs": args.jobs, "quick": args.quick,
+              "wall_s": time.perf_counter() - start}
+    summary = write_like_for_like(out, records, config, figures)
+    print(summary["paths"]["md"])
+    return summary
+
+
+if __name__ == "__main__":
+    main()

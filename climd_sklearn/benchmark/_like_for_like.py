@@ -1,0 +1,498 @@
+"""The like-for-like protocol: one network and one training recipe, many imbalance treatments.
+
+Every neural method is ``CLIMDClassifier(variant="improved")`` (lr 1e-3, 30 epochs, dropout
+0.5, weight decay 5 / n) behind a ``StandardScaler``; the methods differ only in how they treat
+the imbalance (loss, class weights, a sampler, the heads, the curriculum). Five non-neural
+anchors are tuned by inner cross-validation on the training fold. Every method sees the same
+splits, so the results are paired; ``benchmarks/like_for_like.py`` is the command line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from imblearn import FunctionSampler
+from imblearn.over_sampling import RandomOverSampler
+from imblearn.pipeline import Pipeline
+from imblearn.under_sampling import RandomUnderSampler
+from sklearn.base import clone
+from sklearn.preprocessing import StandardScaler
+
+from ..estimator import CLIMDClassifier
+from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
+from ._methods import LIKE_FOR_LIKE_ANCHORS, _adaptive_smote, like_for_like_anchor, modality_columns
+from ._runner import ProgressLine, machine_info, score
+from ._stats import paired_markdown, plot_critical_difference, summarize_paired
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: appends of one short line are not locked
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = [
+    "CANDIDATES",
+    "DEFAULT_METHODS",
+    "DEFAULT_SETTINGS",
+    "DEFAULT_SPLITS",
+    "NEURAL_METHODS",
+    "REFERENCE",
+    "build_method",
+    "like_for_like_setting",
+    "load_records",
+    "resolve_methods",
+    "run_like_for_like",
+    "run_split",
+    "setting_name",
+    "write_like_for_like",
+]
+
+_PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
+
+#: name -> CLIMDClassifier overrides on top of the default ``CLIMDClassifier()``; the extra key
+#: ``"sampler"`` (``"smote"``, ``"rus"`` or ``"ros"``) puts an imblearn sampler in front, and
+#: ``"wd_per_n": c`` sets ``weight_decay = c / n`` (n: the training fold's size).
+NEURAL_METHODS: dict[str, dict[str, Any]] = {
+    "CE": dict(_PLAIN),
+    "Weighted CE": {**_PLAIN, "class_weight": "balanced"},
+    "Focal": {**_PLAIN, "loss": "focal"},
+    "Balanced softmax": {**_PLAIN, "loss": "balanced_softmax"},
+    "SMOTE": {**_PLAIN, "sampler": "smote"},
+    "RUS": {**_PLAIN, "sampler": "rus"},
+    "ROS": {**_PLAIN, "sampler": "ros"},
+    "Heads, no curriculum": {"curriculum": None},
+    "CLIMD, random order": {"order": "random"},
+    "CLIMD (default)": {},
+}
+
+#: The method every other one is tested against.
+REFERENCE = "CLIMD (default)"
+
+#: Candidate levers, in the same form as :data:`NEURAL_METHODS`; run only when named
+#: (``--methods`` / ``--candidates``). The script adds its own and ``--candidate NAME=JSON``.
+CANDIDATES: dict[str, dict[str, Any]] = {
+    "CLIMD, wd 20/n + refit": {"wd_per_n": 20.0, "refit_bias": True},
+}
+
+#: The methods run by default: the neural ones, then the non-neural anchors.
+DEFAULT_METHODS: tuple[str, ...] = (*NEURAL_METHODS, *LIKE_FOR_LIKE_ANCHORS)
+
+#: The settings run by default (specs of :func:`like_for_like_setting`).
+DEFAULT_SETTINGS: tuple[str, ...] = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat:10",
+                                     "mfeat:100", "synthetic:10")
+
+#: Splits per setting kind (the part of the spec before the colon).
+DEFAULT_SPLITS: dict[str, int] = {"rosmap": 25, "mfeat": 15, "synthetic": 15}
+
+RECORDS_FILE = "like_for_like.records.jsonl"
+
+
+def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setting:
+    """The setting of a spec: ROSMAP pooled and cross-validated, the others as elsewhere.
+
+    Parameters
+    ----------
+    spec : str
+        ``"rosmap:<IR>"`` (:func:`~climd_sklearn.benchmark._data.rosmap_pooled_setting`),
+        ``"mfeat:<rho>"`` or ``"synthetic:<rho>"`` (as in
+        :func:`~climd_sklearn.benchmark.make_setting`).
+    rosmap_path : str
+        Where ROSMAP lives.
+
+    Returns
+    -------
+    setting : Setting
+    """
+    kind, _, arg = spec.partition(":")
+    if kind == "rosmap":
+        return rosmap_pooled_setting(float(arg), rosmap_path)
+    if kind in ("mfeat", "synthetic"):
+        return make_setting(spec)
+    raise ValueError(f"Unknown setting {spec!r}; use rosmap:, mfeat: or synthetic:")
+
+
+def setting_name(spec: str) -> str:
+    """The display name of a setting spec, without loading its data.
+
+    Parameters
+    ----------
+    spec : str
+        A setting spec.
+
+    Returns
+    -------
+    name : str
+        As :func:`like_for_like_setting` names it, e.g. ``"ROSMAP IR 5"``.
+    """
+    kind, _, arg = spec.partition(":")
+    labels = {"rosmap": "ROSMAP IR", "mfeat": "mfeat LT rho", "synthetic": "Synthetic LT rho"}
+    return f"{labels[kind]} {float(arg or 10):g}"
+
+
+def resolve_methods(
+    names: Sequence[str], candidates: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, dict[str, Any]]:
+    """The specification of each named method.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Names from :data:`NEURAL_METHODS`, the anchors, :data:`CANDIDATES` or ``candidates``.
+    candidates : mapping or None, default=None
+        Extra candidates (name -> overrides); they win over :data:`CANDIDATES`.
+
+    Returns
+    -------
+    specs : dict
+        name -> ``{"kind": "neural", "overrides": {...}}`` or ``{"kind": "anchor", "grid":
+        {...}}``; an unknown name raises ``KeyError``.
+    """
+    pool = {**NEURAL_METHODS, **CANDIDATES, **(candidates or {})}
+    specs: dict[str, dict[str, Any]] = {}
+    for name in names:
+        if name in pool:
+            specs[name] = {"kind": "neural", "overrides": dict(pool[name])}
+        elif name in LIKE_FOR_LIKE_ANCHORS:
+            estimator = repr(like_for_like_anchor(name, 0).estimator)
+            estimator = re.sub(r" at 0x[0-9a-f]+", "", estimator)  # function addresses
+            specs[name] = {"kind": "anchor", "grid": LIKE_FOR_LIKE_ANCHORS[name][0],
+                           "estimator": " ".join(estimator.split())}
+        else:
+            raise KeyError(f"Unknown method {name!r}; known: {[*pool, *LIKE_FOR_LIKE_ANCHORS]}")
+    return specs
+
+
+def build_method(
+    name: str, spec: Mapping[str, Any], layout: Mapping[str, int], seed: int, n_train: int,
+    quick: bool = False,
+) -> Any:
+    """An unfitted estimator of one method for one split.
+
+    Parameters
+    ----------
+    name : str
+        The method's name.
+    spec : mapping
+        Its entry of :func:`resolve_methods`.
+    layout : mapping of str to int
+        Modality widths in column order.
+    seed : int
+        ``random_state`` of the model, its sampler and its inner CV (the split number).
+    n_train : int
+        Training-fold size (for ``wd_per_n``).
+    quick : bool, default=False
+        ``max_epochs=2`` for the neural methods, tiny grids for the anchors.
+
+    Returns
+    -------
+    estimator : estimator
+        A pipeline starting with a ``StandardScaler`` (HGB and BRF: without), or a search.
+    """
+    if spec["kind"] == "anchor":
+        return like_for_like_anchor(name, seed, quick)
+    params = dict(spec["overrides"])
+    sampler = params.pop("sampler", None)
+    if "wd_per_n" in params:
+        params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
+    if quick:
+        params["max_epochs"] = 2
+    clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed, **params)
+    steps: list[tuple[str, Any]] = [("scale", StandardScaler())]
+    if sampler == "smote":
+        steps.append(("sample", FunctionSampler(func=_adaptive_smote,
+                                                kw_args={"random_state": seed})))
+    elif sampler in ("rus", "ros"):
+        cls = RandomUnderSampler if sampler == "rus" else RandomOverSampler
+        steps.append(("sample", cls(random_state=seed)))
+    elif sampler is not None:
+        raise ValueError(f"Unknown sampler {sampler!r} of {name!r}; use smote, rus or ros")
+    return Pipeline([*steps, ("clf", clf)])
+
+
+def _jsonable(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=lambda v: v.item() if hasattr(v, "item")
+                                 else str(v)))
+
+
+def _append_line(path: str, record: Mapping[str, Any]) -> None:
+    """Append one JSON line under an exclusive lock (several workers share the file)."""
+    with open(path, "a") as fh:
+        if fcntl is not None:
+            fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
+        fh.write(json.dumps(record, default=float) + "\n")
+
+
+def run_split(
+    setting_name: str, split: Split, layout: Mapping[str, int],
+    specs: Mapping[str, Mapping[str, Any]], records_path: str, protocol: str,
+    quick: bool = False,
+) -> list[dict[str, Any]]:
+    """Fit every method on one split, appending one JSON line per method as it finishes.
+
+    torch is limited to one thread (and BLAS / OpenMP pools to one), seeded with the split
+    number before each fit, and warnings are silenced.
+
+    Parameters
+    ----------
+    setting_name : str
+        Recorded as ``"setting"``.
+    split : Split
+        Training fold and evaluation sets, the same for every method.
+    layout : mapping of str to int
+        Modality widths.
+    specs : mapping
+        name -> spec (:func:`resolve_methods`) of the methods still to run on this split.
+    records_path : str
+        The JSON-lines file appended to.
+    protocol : str
+        ``"full"`` or ``"quick"``, recorded so that the two never mix.
+    quick : bool, default=False
+        See :func:`build_method`.
+
+    Returns
+    -------
+    records : list of dict
+        One per method: ``scores`` ({eval: metrics}), ``fit_time`` (s), ``n_train``, the
+        ``spec`` and, for a search, ``best_params`` and ``inner_failures``.
+    """
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    torch.set_num_threads(1)
+    out = []
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, spec in specs.items():
+            est = clone(build_method(name, spec, layout, split.index, len(split.y_train),
+                                     quick))
+            torch.manual_seed(split.index)
+            start = time.perf_counter()
+            est.fit(split.X_train, split.y_train)
+            fit_time = time.perf_counter() - start
+            rec: dict[str, Any] = {
+                "protocol": protocol, "setting": setting_name, "split": split.index,
+                "method": name, "fit_time": fit_time, "n_train": int(len(split.y_train)),
+                "spec": _jsonable(spec),
+                "scores": {ev: score(y_ev, est.predict(X_ev))
+                           for ev, (X_ev, y_ev) in split.evals.items()}}
+            if hasattr(est, "best_params_"):
+                rec["best_params"] = _jsonable(est.best_params_)
+                rec["inner_failures"] = int(np.isnan(est.cv_results_["mean_test_score"]).sum())
+            _append_line(records_path, rec)
+            out.append(rec)
+    return out
+
+
+def load_records(path: str, protocol: str | None = None) -> list[dict[str, Any]]:
+    """Read the JSON-lines records, skipping a torn last line and other protocols' lines.
+
+    Parameters
+    ----------
+    path : str
+        The records file (missing: no records).
+    protocol : str or None, default=None
+        Keep only this protocol's records (``"full"`` or ``"quick"``).
+
+    Returns
+    -------
+    records : list of dict
+        The last record of each (setting, split, method).
+    """
+    if not os.path.exists(path):
+        return []
+    found: dict[tuple, dict[str, Any]] = {}
+    with open(path) as fh:
+        for line in fh:
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if protocol is None or rec.get("protocol") == protocol:
+                found[(rec["setting"], rec["split"], rec["method"])] = rec
+    return list(found.values())
+
+
+def _check_specs(done: Sequence[Mapping[str, Any]], specs: Mapping[str, Any]) -> None:
+    for rec in done:
+        if rec["method"] in specs and rec.get("spec") != _jsonable(specs[rec["method"]]):
+            raise ValueError(
+                f"{rec['method']!r} was recorded with {rec.get('spec')} but is now "
+                f"{_jsonable(specs[rec['method']])}: rename the changed method, or move the "
+                "records file away to start again")
+
+
+def run_like_for_like(
+    settings: Sequence[str],
+    methods: Sequence[str],
+    out_dir: str,
+    *,
+    candidates: Mapping[str, Mapping[str, Any]] | None = None,
+    n_splits: int | None = None,
+    n_jobs: int = 2,
+    quick: bool = False,
+    rosmap_path: str = DEFAULT_ROSMAP,
+    progress: bool = True,
+    log: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Run every method on every split of every setting that is not recorded yet.
+
+    Jobs are (setting, split) pairs run in parallel by joblib; each fits all the methods that
+    split still lacks, so paired results are computed together. Every result is appended to
+    ``<out_dir>/like_for_like.records.jsonl`` as soon as it is done, so an interrupted run
+    resumes where it stopped.
+
+    Parameters
+    ----------
+    settings : sequence of str
+        Setting specs (:func:`like_for_like_setting`).
+    methods : sequence of str
+        Method names (:func:`resolve_methods`).
+    out_dir : str
+        Folder of the records file (created).
+    candidates : mapping or None, default=None
+        Extra candidate methods (name -> overrides).
+    n_splits : int or None, default=None
+        At most this many splits per setting; None: :data:`DEFAULT_SPLITS`.
+    n_jobs : int, default=2
+        Parallel (setting, split) jobs.
+    quick : bool, default=False
+        Smoke-test mode (:func:`build_method`); recorded as protocol ``"quick"``.
+    rosmap_path : str
+        Where ROSMAP lives.
+    progress : bool, default=True
+        Draw a progress line on stderr.
+    log : callable or None, default=None
+        Called with a line after each job.
+
+    Returns
+    -------
+    records : list of dict
+        Every record of this protocol in the file, old and new.
+    """
+    from joblib import Parallel, delayed
+
+    if n_splits is not None and n_splits < 1:
+        raise ValueError(f"n_splits must be >= 1, got {n_splits}")
+    specs = resolve_methods(methods, candidates)
+    protocol = "quick" if quick else "full"
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, RECORDS_FILE)
+    if os.path.exists(path) and os.path.getsize(path):
+        with open(path, "rb+") as fh:  # a run killed mid-line: end that line, it is skipped
+            fh.seek(-1, os.SEEK_END)
+            if fh.read(1) != b"\n":
+                fh.write(b"\n")
+    done = load_records(path, protocol)
+    _check_specs(done, specs)
+    done_keys = {(r["setting"], r["split"], r["method"]) for r in done}
+    resolved = [(like_for_like_setting(s, rosmap_path),
+                 min(DEFAULT_SPLITS[s.partition(":")[0]], n_splits or 10**6)) for s in settings]
+    pending = [(setting.name, i) for setting, n in resolved for i in range(n)
+               if any((setting.name, i, m) not in done_keys for m in specs)]
+    bar = ProgressLine(len(pending), enabled=progress and bool(pending))
+
+    def jobs() -> Iterator[Any]:
+        for setting, n in resolved:
+            for split in setting.splits(n):
+                todo = {m: s for m, s in specs.items()
+                        if (setting.name, split.index, m) not in done_keys}
+                if todo:
+                    yield delayed(run_split)(setting.name, split, setting.layout, todo, path,
+                                             protocol, quick)
+
+    start = time.perf_counter()
+    try:
+        parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    except TypeError:  # joblib < 1.4: results arrive at the end (the records file as they go)
+        parallel = Parallel(n_jobs=n_jobs)
+    for recs in parallel(jobs()):
+        if recs:
+            label = f"{recs[0]['setting']} #{recs[0]['split']}"
+            bar.update(label)
+            if log is not None:
+                log(f"{label}: {len(recs)} methods, {sum(r['fit_time'] for r in recs):.0f} s "
+                    f"of fits ({time.perf_counter() - start:.0f} s elapsed)")
+    return load_records(path, protocol)
+
+
+def _flatten(records: Sequence[Mapping[str, Any]], setting_order: Sequence[str],
+             method_order: Sequence[str]) -> list[dict[str, Any]]:
+    """One row per (setting, evaluation, split, method), in a stable order."""
+    def key(rec: Mapping[str, Any]) -> tuple:
+        setting, method = rec["setting"], rec["method"]
+        return (setting_order.index(setting) if setting in setting_order else 99, setting,
+                rec["split"], method_order.index(method) if method in method_order else 99,
+                method)
+
+    flat = []
+    for rec in sorted(records, key=key):
+        for ev, metrics in rec["scores"].items():
+            flat.append({"setting": rec["setting"], "eval": ev, "split": rec["split"],
+                         "method": rec["method"], "fit_time": rec["fit_time"], **metrics})
+    return flat
+
+
+def write_like_for_like(
+    out_dir: str,
+    records: Sequence[Mapping[str, Any]],
+    config: Mapping[str, Any],
+    figures_dir: str | None = "docs/figures",
+    reference: str = REFERENCE,
+) -> dict[str, Any]:
+    """Summarize the records and write ``like_for_like.json``, ``.md`` and the CD figure.
+
+    Parameters
+    ----------
+    out_dir : str
+        Folder of the JSON and markdown files.
+    records : sequence of dict
+        The JSON-lines records (:func:`load_records`).
+    config : mapping
+        What was run; written under ``"config"``. Tables follow :data:`DEFAULT_SETTINGS`, then
+        its ``"settings"``, and its ``"methods"``; ``"commands"`` lists the command lines.
+    figures_dir : str or None, default="docs/figures"
+        Where ``critical_difference.png`` goes; None draws no figure.
+    reference : str, default=REFERENCE
+        The method tested against.
+
+    Returns
+    -------
+    summary : dict
+        The output of :func:`~climd_sklearn.benchmark._stats.summarize_paired`, plus the
+        paths written under ``"paths"``.
+    """
+    setting_names = [setting_name(s) for s in [*DEFAULT_SETTINGS, *config.get("settings", [])]]
+    flat = _flatten(records, setting_names, list(config.get("methods", DEFAULT_METHODS)))
+    summary = summarize_paired(flat, reference)
+    os.makedirs(out_dir, exist_ok=True)
+    figure = None
+    overall = summary["overall"]
+    if figures_dir is not None and "cd" in overall:
+        fig_path = plot_critical_difference(
+            overall["mean_ranks"], overall["cd"],
+            os.path.join(figures_dir, "critical_difference.png"),
+            f"Mean rank of macro F1 over N = {overall['n_blocks']} blocks")
+        if fig_path is None:
+            print("matplotlib is not installed: no critical-difference figure", file=sys.stderr)
+        else:
+            figure = os.path.relpath(fig_path, out_dir)
+    summary["figure"] = figure
+    json_path = os.path.join(out_dir, "like_for_like.json")
+    payload = {"name": "like_for_like", "config": dict(config), "machine": machine_info(),
+               "records": list(records), "summary": summary}
+    with open(json_path, "w") as fh:
+        json.dump(payload, fh, indent=1, default=float)
+    md_path = os.path.join(out_dir, "like_for_like.md")
+    with open(md_path, "w") as fh:
+        fh.write("# Like-for-like benchmark\n\n" + "\n".join(
+            f"    {c}" for c in config.get("commands", [])) + "\n\n"
+                 + paired_markdown(summary, figure, title_level=2))
+    summary["paths"] = {"json": json_path, "md": md_path, "figure": figure}
+    return summary

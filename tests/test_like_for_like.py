@@ -1,0 +1,229 @@
+"""The like-for-like protocol: its statistics, its ROSMAP splits, its resumable runner."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from climd_sklearn.benchmark import _like_for_like as l4l
+from climd_sklearn.benchmark._data import DEFAULT_ROSMAP, rosmap_pooled_setting
+from climd_sklearn.benchmark._stats import (
+    average_ranks,
+    critical_difference,
+    friedman_test,
+    holm,
+    nemenyi_q,
+    rank_biserial,
+    rank_cliques,
+    summarize_paired,
+    wilcoxon_p,
+)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+needs_rosmap = pytest.mark.skipif(not os.path.isdir(DEFAULT_ROSMAP),
+                                  reason="ROSMAP (../shared/data/ROSMAP) is not available")
+
+
+def _script(name):
+    path = os.path.join(ROOT, "benchmarks", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_bench_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- statistics ---------------------------------------------------------------------------
+
+
+def test_holm_hand_example():
+    # sorted 0.01, 0.03, 0.04 -> x3, x2, x1 = 0.03, 0.06, 0.04 -> running max 0.03, 0.06, 0.06
+    np.testing.assert_allclose(holm([0.01, 0.04, 0.03]), [0.03, 0.06, 0.06])
+    # capped at 1, NaN kept and not counted in m
+    np.testing.assert_allclose(holm([0.6, np.nan, 0.2]), [0.6, np.nan, 0.4])
+    np.testing.assert_allclose(holm([0.5, 0.9]), [1.0, 1.0])
+
+
+def test_average_ranks_with_ties():
+    ranks = average_ranks([[0.9, 0.8, 0.8, 0.7], [0.5, 0.5, 0.5, 0.6]])
+    np.testing.assert_allclose(ranks, [[1, 2.5, 2.5, 4], [3, 3, 3, 1]])
+
+
+def test_rank_biserial_hand_examples():
+    assert rank_biserial([0.1, 0.3, 0.2]) == 1.0
+    assert rank_biserial([-0.1, -0.3]) == -1.0
+    # |d| ranks 1, 2, 3: R+ = 1 + 3, R- = 2 -> (4 - 2) / 6
+    assert rank_biserial([1.0, -2.0, 3.0]) == pytest.approx(1 / 3)
+    # a zero is ranked (rank 1) and split: R+ = 2 + 0.5, R- = 3 + 0.5 -> -1 / 6
+    assert rank_biserial([0.0, 1.0, -2.0]) == pytest.approx(-1 / 6)
+    assert rank_biserial([0.0, 0.0]) == 0.0
+
+
+def test_wilcoxon_p_matches_scipy_and_edge_cases():
+    d = np.array([0.02, 0.05, -0.01, 0.03, 0.0, 0.04, 0.06, -0.02, 0.07])  # one zero
+    assert wilcoxon_p(d) == pytest.approx(stats.wilcoxon(d, zero_method="zsplit").pvalue)
+    assert wilcoxon_p(d) != pytest.approx(stats.wilcoxon(d).pvalue)  # zeros are not dropped
+    assert wilcoxon_p(np.full(25, 0.01) * np.arange(1, 26)) == pytest.approx(
+        2 / 2**25)  # every one of 25 distinct differences positive: exact two-sided p
+    assert wilcoxon_p([0.0, 0.0, 0.0]) == 1.0
+    assert np.isnan(wilcoxon_p([0.3]))
+
+
+def test_nemenyi_q_and_cd_against_demsar():
+    assert nemenyi_q(10) == pytest.approx(3.164, abs=5e-4)  # Demšar (2006), Table 5a
+    assert nemenyi_q(5) == pytest.approx(2.728, abs=5e-4)
+    assert critical_difference(10, 25) == pytest.approx(3.164 * np.sqrt(10 * 11 / (6 * 25)),
+                                                        abs=1e-3)
+
+
+def test_friedman_matches_scipy_with_ties():
+    rng = np.random.RandomState(0)
+    scores = np.round(rng.rand(12, 5) + np.arange(5) * 0.1, 1)  # rounding makes ties
+    assert any(len(set(row)) < 5 for row in scores)
+    ours = friedman_test(scores)
+    ref = stats.friedmanchisquare(*scores.T)
+    assert ours["statistic"] == pytest.approx(ref.statistic)
+    assert ours["p_value"] == pytest.approx(ref.pvalue)
+    chi2, n, k = ours["statistic"], 12, 5
+    assert ours["iman_davenport"] == pytest.approx((n - 1) * chi2 / (n * (k - 1) - chi2))
+
+
+def test_rank_cliques():
+    ranks = {"a": 1.0, "b": 1.5, "c": 2.4, "d": 4.0}
+    assert rank_cliques(ranks, 1.0) == [["a", "b"], ["b", "c"]]
+    assert rank_cliques(ranks, 0.1) == []
+
+
+def test_summarize_paired_holm_effect_and_goal():
+    base = {"A": 0.80, "B": 0.79, "ref": 0.795}
+    records = [{"setting": "S", "eval": "e", "split": s, "method": m,
+                "f1_macro": v + 0.01 * (s if m == "A" else 0), "fit_time": 1.0}
+               for s in range(6) for m, v in base.items()]
+    summary = summarize_paired(records, "ref")
+    (table,) = summary["tables"]
+    rows = {r["method"]: r for r in table["rows"]}
+    assert rows["A"]["wins"] == 6 and rows["A"]["rank_biserial"] == 1.0
+    assert rows["B"]["losses"] == 6 and rows["B"]["mean_diff"] == pytest.approx(-0.005)
+    raw = [rows["A"]["p"], rows["B"]["p"]]
+    np.testing.assert_allclose([rows["A"]["p_holm"], rows["B"]["p_holm"]], holm(raw))
+    # ref is 3.0 points below A's mean (0.805 + 0.025): more than the 1-point tolerance
+    assert table["best_other"] == "A" and not table["goal_met"]
+    assert summary["overall"]["mean_ranks"] == {"A": 1.0, "B": 3.0, "ref": 2.0}
+    assert summary["overall"]["n_blocks"] == 6 and not summary["goal_met"]
+
+
+# --- the ROSMAP splits ----------------------------------------------------------------------
+
+
+def _rows(X):
+    return {row.tobytes() for row in np.ascontiguousarray(X)}
+
+
+@needs_rosmap
+def test_rosmap_pooled_splits():
+    setting = rosmap_pooled_setting(5)
+    splits = list(setting.splits(25))
+    assert len(splits) == 25 and setting.name == "ROSMAP IR 5"
+    keys = set()
+    for split in splits:
+        X_te, y_te = split.evals["untouched"]
+        assert not _rows(split.X_train) & _rows(X_te)  # held-out fold disjoint from training
+        n_nc, n_ad = np.sum(split.y_train == 0), np.sum(split.y_train == 1)
+        assert n_ad == round(n_nc / 5)  # training NC:AD = 5 (within rounding)
+        X_m, y_m = split.evals["matched"]
+        assert _rows(X_m) <= _rows(X_te)
+        assert np.sum(y_m == 0) == np.sum(y_te == 0)
+        assert np.sum(y_m == 1) == round(np.sum(y_te == 0) / 5)  # matched: the training ratio
+        assert len(y_te) in (70, 71)  # a fifth of the 351 pooled samples
+        keys.add(frozenset(_rows(X_te)))
+    assert len(keys) == 25  # 25 distinct held-out folds
+    # each repetition's held-out folds cover the pooled data once
+    assert len(set().union(*[_rows(s.evals["untouched"][0]) for s in splits[:5]])) == 351
+    # a smaller --splits gives the first splits of the full run (resuming stays paired)
+    for small, full in zip(setting.splits(3), splits):
+        assert small.index == full.index and np.array_equal(small.y_train, full.y_train)
+        assert np.array_equal(small.evals["matched"][0], full.evals["matched"][0])
+    ir1 = next(iter(rosmap_pooled_setting(1).splits(1)))
+    assert list(ir1.evals) == ["untouched"] and len(ir1.y_train) in (280, 281)
+
+
+# --- the runner -----------------------------------------------------------------------------
+
+
+def test_resume_skips_done_records(tmp_path, monkeypatch):
+    built = []
+    real = l4l.build_method
+
+    def counting(name, *args, **kwargs):
+        built.append(name)
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(l4l, "build_method", counting)
+    run = dict(out_dir=str(tmp_path), n_splits=2, n_jobs=1, quick=True, progress=False)
+    path = tmp_path / l4l.RECORDS_FILE
+    records = l4l.run_like_for_like(["synthetic:10"], ["CE", "LogReg (balanced)"], **run)
+    assert len(records) == 4 and len(built) == 4
+    assert len(path.read_text().splitlines()) == 4
+    assert {r["fit_time"] > 0 for r in records} == {True}
+    with open(path, "a") as fh:
+        fh.write('{"protocol": "quick", "setting": "Synth')  # a run killed mid-write
+    built.clear()
+    records = l4l.run_like_for_like(["synthetic:10"], ["CE", "Focal", "LogReg (balanced)"],
+                                    **run)
+    assert sorted(built) == ["Focal", "Focal"]  # only what is missing is fitted
+    assert len(records) == 6
+    built.clear()
+    l4l.run_like_for_like(["synthetic:10"], ["CE", "Focal"], **run)
+    assert built == []
+    with pytest.raises(ValueError, match="rename"):
+        l4l.run_like_for_like(["synthetic:10"], ["CE"], candidates={"CE": {"loss": "focal"}},
+                              **run)
+    # the full protocol does not reuse quick records
+    assert l4l.load_records(str(path), "full") == []
+
+
+def test_candidate_overrides_and_wd_per_n():
+    specs = l4l.resolve_methods(["CLIMD (default)", "lever", "BRF"],
+                                {"lever": {"wd_per_n": 20.0, "refit_bias": True,
+                                           "sampler": "rus"}})
+    est = l4l.build_method("lever", specs["lever"], {"a": 2, "b": 3}, 7, n_train=40)
+    clf = est.named_steps["clf"]
+    assert clf.weight_decay == pytest.approx(0.5) and clf.refit_bias and clf.random_state == 7
+    assert list(est.named_steps) == ["scale", "sample", "clf"]
+    assert clf.modalities == {"a": [0, 1], "b": [2, 3, 4]}
+    default = l4l.build_method("CLIMD (default)", specs["CLIMD (default)"], {"a": 2}, 0, 10)
+    assert default.named_steps["clf"].get_params() == default.named_steps["clf"].__class__(
+        modalities={"a": [0, 1]}, random_state=0).get_params()
+    assert specs["BRF"]["kind"] == "anchor"
+    with pytest.raises(KeyError):
+        l4l.resolve_methods(["no such method"])
+
+
+@needs_rosmap
+def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
+    out = tmp_path / "results"
+    summary = _script("like_for_like").main(
+        ["--quick", "--splits", "1", "--out", str(out), "--jobs", "1", "--no-progress",
+         "--candidates", "CLIMD, wd 20/n + refit"])
+    data = json.loads((out / "like_for_like.json").read_text())
+    assert {"config", "machine", "records", "summary"} <= set(data)
+    assert data["config"]["command"].startswith("python benchmarks/like_for_like.py --quick")
+    methods = {r["method"] for r in data["records"]}
+    assert set(l4l.DEFAULT_METHODS) | {"CLIMD, wd 20/n + refit"} == methods
+    assert {t["eval"] for t in summary["tables"]} == {"untouched", "matched"}
+    assert summary["overall"]["n_blocks"] == 2
+    md = (out / "like_for_like.md").read_text()
+    assert "| CLIMD (default) |" in md and "goal" in md and "N = 2 blocks" in md
+    if summary["figure"]:
+        assert (out / summary["figure"]).exists()
+    make_docs = _script("make_docs")
+    doc = make_docs.build(str(out), str(tmp_path / "docs"))
+    assert doc.startswith("# Benchmarks") and "## Part 1: like for like" in doc
+    assert doc.index("Part 1") < doc.index("## Part 2")
+    assert "### ROSMAP IR 5 — eval: matched (n = 1 splits)" in doc
+    # the paper-regime part follows, its headings one level down (code blocks untouched)
+    assert "\n### What was run" in doc and "\n## What was run" not in doc
