@@ -49,6 +49,12 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, 5-member ensemble": {"module": EnsembleFusionNet, "module_kwargs": {"n_members": 5}},
     "Heads, no curriculum, 5-member ensemble": {
         "curriculum": None, "module": EnsembleFusionNet, "module_kwargs": {"n_members": 5}},
+    # the same two after the fix of the members' loss (a sum of the members' losses; the runs
+    # above averaged them, which made the weight decay n_members times stronger)
+    "CLIMD, 5-member ensemble (summed loss)": {
+        "module": EnsembleFusionNet, "module_kwargs": {"n_members": 5}},
+    "Heads, no curriculum, 5-member ensemble (summed loss)": {
+        "curriculum": None, "module": EnsembleFusionNet, "module_kwargs": {"n_members": 5}},
 }
 
 

@@ -18,9 +18,11 @@ if it follows this small protocol:
 
 Ensembles: in training mode a module may return every output with a leading member axis,
 ``(n_members, batch, ...)``; each member is then trained on its own loss (the loss is the
-mean of the members' losses). In evaluation mode it returns the ensemble as above: the
-log of the members' mean probabilities as logits (fused and per modality) and each
-modality's embeddings of all members side by side. :class:`EnsembleFusionNet` does this.
+sum of the members' losses, so each member's gradient, and hence the balance between its data
+term and the weight decay, is that of the same net trained alone). In evaluation mode it
+returns the ensemble as above: the log of the members' mean probabilities as logits (fused
+and per modality) and each modality's embeddings of all members side by side.
+:class:`EnsembleFusionNet` does this.
 
 A plain tuple is required (not a ``NamedTuple``) because skorch moves outputs between
 devices by rebuilding tuples from iterables.

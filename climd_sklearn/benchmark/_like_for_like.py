@@ -485,7 +485,8 @@ def write_like_for_like(
             figure = os.path.relpath(fig_path, out_dir)
     summary["figure"] = figure
     json_path = os.path.join(out_dir, "like_for_like.json")
-    payload = {"name": "like_for_like", "config": dict(config), "machine": machine_info(),
+    payload = {"name": "like_for_like", "config": _jsonable(dict(config)),
+               "machine": machine_info(),
                "records": list(records), "summary": summary}
     with open(json_path, "w") as fh:
         json.dump(payload, fh, indent=1, default=float)

@@ -103,10 +103,16 @@ class CLIMDNet(NeuralNetClassifier):
         return loss + self.aux_weight * torch.stack(aux).mean() if aux else loss
 
     def _members_loss(self, logits: torch.Tensor, y_true: torch.Tensor) -> torch.Tensor:
-        """The criterion, averaged over an ensemble's members when logits are 3-D."""
+        """The criterion; with 3-D logits, the sum of an ensemble's members' own losses.
+
+        A sum, not a mean: each member's gradient is then that of the same net trained
+        alone, so the weight decay (added to the gradient by Adam) keeps its strength; a
+        mean would scale every member's data term by 1 / n_members against the decay.
+        """
         if logits.ndim == 3:  # (n_members, batch, n_classes): every member its own loss
             n_members = logits.shape[0]
-            return self.criterion_(logits.reshape(-1, logits.shape[-1]), y_true.repeat(n_members))
+            flat = logits.reshape(-1, logits.shape[-1])
+            return n_members * self.criterion_(flat, y_true.repeat(n_members))
         return self.criterion_(logits, y_true)
 
     def fused_logits(self, X: Any) -> torch.Tensor:
