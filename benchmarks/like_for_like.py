@@ -103,7 +103,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="smoke test: 2 splits of ROSMAP IR 5 (synthetic without ROSMAP), "
                         "2 epochs, tiny grids")
     parser.add_argument("--summarize", action="store_true",
-                        help="fit nothing: rewrite the json, md and figure from the records")
+                        help="fit nothing: rewrite the json, md and figure from the records "
+                        "of the default methods and the named candidates")
     parser.add_argument("--no-progress", action="store_true")
     return parser.parse_args(argv)
 
@@ -139,9 +140,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                                   *(name for name, _ in args.candidate)]))
     command = "python benchmarks/like_for_like.py " + shlex.join(argv)
     start = time.perf_counter()
-    if args.summarize:
-        records = load_like_for_like_records(
+    if args.summarize:  # the named methods only (all recorded ones stay in the records file)
+        records = [r for r in load_like_for_like_records(
             os.path.join(out, "like_for_like.records.jsonl"), "quick" if args.quick else "full")
+            if r["method"] in methods]
     else:
         records = run_like_for_like(
             settings, methods, out, candidates=candidates, n_splits=splits, n_jobs=args.jobs,

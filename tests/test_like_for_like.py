@@ -227,3 +227,8 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     assert "### ROSMAP IR 5 — eval: matched (n = 1 splits)" in doc
     # the paper-regime part follows, its headings one level down (code blocks untouched)
     assert "\n### What was run" in doc and "\n## What was run" not in doc
+    # --summarize keeps the records file whole but summarizes the named methods only
+    _script("like_for_like").main(["--quick", "--out", str(out), "--summarize", "--no-progress"])
+    data = json.loads((out / "like_for_like.json").read_text())
+    assert {r["method"] for r in data["records"]} == set(l4l.DEFAULT_METHODS)
+    assert "CLIMD, wd 20/n + refit" in (out / "like_for_like.records.jsonl").read_text()
