@@ -1,6 +1,11 @@
+import importlib.util
+import os
+
 import numpy as np
 import pytest
 import torch
+
+from climd_sklearn.benchmark import DEFAULT_ROSMAP
 
 torch.set_num_threads(1)
 
@@ -22,3 +27,19 @@ def data():
 
 
 FAST = dict(lr=1e-2, max_epochs=6, batch_size=16, hidden_dims=(16,), embedding_dim=8)
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+#: Skip a test that needs ROSMAP in ``../shared/data`` when it is not there.
+needs_rosmap = pytest.mark.skipif(not os.path.isdir(DEFAULT_ROSMAP),
+                                  reason="ROSMAP (../shared/data/ROSMAP) is not available")
+
+
+def load_script(name):
+    """Import ``benchmarks/<name>.py`` as a module (the scripts are not a package)."""
+    path = os.path.join(ROOT, "benchmarks", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"_bench_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

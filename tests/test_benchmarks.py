@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import os
 
 import numpy as np
 import pytest
+from conftest import load_script, needs_rosmap
 
 from climd_sklearn.benchmark import aggregate, paired_wilcoxon, score
-from climd_sklearn.benchmark._data import DEFAULT_ROSMAP
 from climd_sklearn.benchmark._protocols import (
     ABLATION_METHODS,
     COMPARISON_METHODS,
     PNP_METHODS,
 )
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 METRICS = ("accuracy", "f1_weighted", "f1_macro")
-needs_rosmap = pytest.mark.skipif(not os.path.isdir(DEFAULT_ROSMAP),
-                                  reason="ROSMAP (../shared/data/ROSMAP) is not available")
-
-
-def _script(name):
-    path = os.path.join(ROOT, "benchmarks", f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _check_results(path, methods):
@@ -48,7 +36,7 @@ def _check_results(path, methods):
 
 @needs_rosmap
 def test_comparison_quick(tmp_path):
-    _script("comparison").main(["--quick", "--out", str(tmp_path), "--no-progress"])
+    load_script("comparison").main(["--quick", "--out", str(tmp_path), "--no-progress"])
     data = _check_results(tmp_path / "comparison.json", COMPARISON_METHODS)
     assert {r["regime"] for r in data["records"]} == {"quick", "tuned"}
     assert {r["eval"] for r in data["records"]} >= {"balanced", "matched", "long-tailed"}
@@ -60,7 +48,7 @@ def test_comparison_quick(tmp_path):
 
     # the docs are assembled from the result files
     out = tmp_path / "benchmarks.md"
-    _script("make_docs").main(["--results", str(tmp_path), "--out", str(out)])
+    load_script("make_docs").main(["--results", str(tmp_path), "--out", str(out)])
     text = out.read_text()
     assert "Machine and commands" in text
     for name in ("CLIMD (improved)", "CLIMD"):
@@ -70,13 +58,13 @@ def test_comparison_quick(tmp_path):
 
 @needs_rosmap
 def test_ablation_quick(tmp_path):
-    _script("ablation").main(["--quick", "--out", str(tmp_path), "--no-progress"])
+    load_script("ablation").main(["--quick", "--out", str(tmp_path), "--no-progress"])
     _check_results(tmp_path / "ablation.json", ABLATION_METHODS)
 
 
 @needs_rosmap
 def test_plug_and_play_quick(tmp_path):
-    _script("plug_and_play").main(["--quick", "--out", str(tmp_path), "--no-progress"])
+    load_script("plug_and_play").main(["--quick", "--out", str(tmp_path), "--no-progress"])
     data = _check_results(tmp_path / "plug_and_play.json", PNP_METHODS)
     refs = {row["method"]: row.get("reference") for row in data["summary"]}
     assert refs["EarlyFusion"] == "EarlyFusion + CLIMD"
@@ -85,7 +73,7 @@ def test_plug_and_play_quick(tmp_path):
 
 @needs_rosmap
 def test_speed_quick(tmp_path):
-    result = _script("speed").main(["--quick", "--out", str(tmp_path)])
+    result = load_script("speed").main(["--quick", "--out", str(tmp_path)])
     data = json.loads((tmp_path / "speed.json").read_text())
     fit = data["fit"]["ROSMAP (train split)"]
     assert fit["climd_over_plain"] > 0 and fit["plain_over_torch"] > 0
@@ -96,7 +84,7 @@ def test_speed_quick(tmp_path):
 
 def test_figures_quick(tmp_path):
     pytest.importorskip("matplotlib")
-    result = _script("figures").main(["--quick", "--out", str(tmp_path),
+    result = load_script("figures").main(["--quick", "--out", str(tmp_path),
                                       "--results", str(tmp_path / "none")])
     assert len(result["paths"]) == 2
     assert all(os.path.getsize(p) > 0 for p in result["paths"])
@@ -158,7 +146,7 @@ def test_aggregate_and_score():
 
 
 def test_research_quick(tmp_path):
-    research = _script("research")
+    research = load_script("research")
     variants = ["CLIMD", "CLIMD + BS", "Heads + BS + ES"]
     research.main(["--quick", "--out", str(tmp_path), "--variants", *variants,
                    "--anchors", "RUS"])
@@ -167,7 +155,7 @@ def test_research_quick(tmp_path):
 
 
 def test_missing_modalities_quick(tmp_path):
-    script = _script("missing_modalities")
+    script = load_script("missing_modalities")
     script.main(["--quick", "--out", str(tmp_path), "--no-progress"])
     methods = ["native", "drop incomplete", "mean imputation",
                "LogReg (balanced), mean imputation"]

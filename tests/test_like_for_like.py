@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 
 import numpy as np
 import pytest
+from conftest import load_script, needs_rosmap
 from scipy import stats
 
 from climd_sklearn.benchmark import _like_for_like as l4l
-from climd_sklearn.benchmark._data import DEFAULT_ROSMAP, rosmap_pooled_setting
+from climd_sklearn.benchmark._data import rosmap_pooled_setting
 from climd_sklearn.benchmark._stats import (
     average_ranks,
     critical_difference,
@@ -23,19 +22,6 @@ from climd_sklearn.benchmark._stats import (
     summarize_paired,
     wilcoxon_p,
 )
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-needs_rosmap = pytest.mark.skipif(not os.path.isdir(DEFAULT_ROSMAP),
-                                  reason="ROSMAP (../shared/data/ROSMAP) is not available")
-
-
-def _script(name):
-    path = os.path.join(ROOT, "benchmarks", f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"_bench_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 # --- statistics ---------------------------------------------------------------------------
 
@@ -206,7 +192,7 @@ def test_candidate_overrides_and_wd_per_n():
 @needs_rosmap
 def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     out = tmp_path / "results"
-    summary = _script("like_for_like").main(
+    summary = load_script("like_for_like").main(
         ["--quick", "--splits", "1", "--out", str(out), "--jobs", "1", "--no-progress",
          "--candidates", "CLIMD, wd 20/n + refit"])
     data = json.loads((out / "like_for_like.json").read_text())
@@ -220,7 +206,7 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     assert "| CLIMD (default) |" in md and "goal" in md and "N = 2 blocks" in md
     if summary["figure"]:
         assert (out / summary["figure"]).exists()
-    make_docs = _script("make_docs")
+    make_docs = load_script("make_docs")
     doc = make_docs.build(str(out), str(tmp_path / "docs"))
     assert doc.startswith("# Benchmarks") and "## Part 1: like for like" in doc
     assert doc.index("Part 1") < doc.index("## Part 2")
@@ -228,7 +214,8 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     # the paper-regime part follows, its headings one level down (code blocks untouched)
     assert "\n### What was run" in doc and "\n## What was run" not in doc
     # --summarize keeps the records file whole but summarizes the named methods only
-    _script("like_for_like").main(["--quick", "--out", str(out), "--summarize", "--no-progress"])
+    load_script("like_for_like").main(
+        ["--quick", "--out", str(out), "--summarize", "--no-progress"])
     data = json.loads((out / "like_for_like.json").read_text())
     assert {r["method"] for r in data["records"]} == set(l4l.DEFAULT_METHODS)
     assert "CLIMD, wd 20/n + refit" in (out / "like_for_like.records.jsonl").read_text()
