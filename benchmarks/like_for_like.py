@@ -37,24 +37,14 @@ from climd_sklearn.benchmark import (
     run_like_for_like,
     write_like_for_like,
 )
-from climd_sklearn.modules import EnsembleFusionNet
 
 #: Candidate levers of this script (name -> CLIMDClassifier overrides on top of the default),
-#: added to the package's ``LIKE_FOR_LIKE_CANDIDATES``; run only when named.
+#: added to the package's ``LIKE_FOR_LIKE_CANDIDATES``; run only when named. Round 15's
+#: candidates (on the single-network default of that round) are in
+#: ``benchmarks/results/like_for_like_round15.records.jsonl`` and its summary.
 CANDIDATES: dict[str, dict[str, Any]] = {
     **LIKE_FOR_LIKE_CANDIDATES,
     "CLIMD, wd 10/n": {"wd_per_n": 10.0},
-    # variance reduction for small n: five independent members trained as one module, and
-    # the same ensemble without the curriculum as its control
-    "CLIMD, 5-member ensemble": {"module": EnsembleFusionNet, "module_kwargs": {"n_members": 5}},
-    "Heads, no curriculum, 5-member ensemble": {
-        "curriculum": None, "module": EnsembleFusionNet, "module_kwargs": {"n_members": 5}},
-    # the same two after the fix of the members' loss (a sum of the members' losses; the runs
-    # above averaged them, which made the weight decay n_members times stronger)
-    "CLIMD, 5-member ensemble (summed loss)": {
-        "module": EnsembleFusionNet, "module_kwargs": {"n_members": 5}},
-    "Heads, no curriculum, 5-member ensemble (summed loss)": {
-        "curriculum": None, "module": EnsembleFusionNet, "module_kwargs": {"n_members": 5}},
 }
 
 

@@ -1,8 +1,9 @@
 """The like-for-like protocol: one network and one training recipe, many imbalance treatments.
 
-Every neural method is ``CLIMDClassifier(variant="improved")`` (lr 1e-3, 30 epochs, dropout
-0.5, weight decay 5 / n) behind a ``StandardScaler``; the methods differ only in how they treat
-the imbalance (loss, class weights, a sampler, the heads, the curriculum). Five non-neural
+Every neural method is the default ``CLIMDClassifier()`` (the 5-member ensemble network,
+lr 1e-3, 30 epochs, dropout 0.5, weight decay 5 / n) behind a ``StandardScaler``; the methods
+differ only in how they treat the imbalance (loss, class weights, a sampler, the heads, the
+curriculum and its order). Five non-neural
 anchors are tuned by inner cross-validation on the training fold. Every method sees the same
 splits, so the results are paired; ``benchmarks/like_for_like.py`` is the command line.
 """
@@ -27,6 +28,7 @@ from sklearn.base import clone
 from sklearn.preprocessing import StandardScaler
 
 from ..estimator import CLIMDClassifier
+from ..modules import EarlyFusionNet
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
 from ._methods import LIKE_FOR_LIKE_ANCHORS, _adaptive_smote, like_for_like_anchor, modality_columns
 from ._runner import ProgressLine, machine_info, score
@@ -68,7 +70,7 @@ NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "RUS": {**_PLAIN, "sampler": "rus"},
     "ROS": {**_PLAIN, "sampler": "ros"},
     "Heads, no curriculum": {"curriculum": None},
-    "CLIMD, random order": {"order": "random"},
+    "CLIMD, score order": {"order": "asc"},
     "CLIMD (default)": {},
 }
 
@@ -79,6 +81,9 @@ REFERENCE = "CLIMD (default)"
 #: (``--methods`` / ``--candidates``). The script adds its own and ``--candidate NAME=JSON``.
 CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, wd 20/n + refit": {"wd_per_n": 20.0, "refit_bias": True},
+    # the default of rounds 1-15: one early-fusion network, quotas filled in score order
+    "CLIMD, single network, score order (round-15 default)": {
+        "module": EarlyFusionNet, "order": "asc"},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
