@@ -41,14 +41,22 @@ def build_parser() -> argparse.ArgumentParser:
         prog="climd-bench",
         description="Quick CLIMD benchmark (default: long-tailed mfeat, rho = 100).")
     data = p.add_mutually_exclusive_group()
-    data.add_argument("--dataset", default="mfeat", choices=["mfeat", "rosmap", "synthetic"],
-                      help="embedded mfeat (default), ROSMAP (../shared/data) or synthetic")
+    data.add_argument("--dataset", default="mfeat",
+                      choices=["mfeat", "rosmap", "brca", "synthetic"],
+                      help="embedded mfeat (default), MOGONET's ROSMAP or BRCA (downloaded "
+                           "once into --data-home by climd_sklearn.datasets.fetch_mogonet) "
+                           "or synthetic")
     data.add_argument("--mogonet", metavar="PATH", default=None,
-                      help="a MOGONET-layout folder (BRCA, ROSMAP, ...) with its fixed split")
+                      help="a local MOGONET-layout folder (BRCA, ROSMAP, ...) with its fixed "
+                           "split")
+    p.add_argument("--data-home", metavar="PATH", default=None,
+                   help="cache folder of fetch_mogonet for rosmap / brca (default: "
+                        "$CLIMD_SKLEARN_DATA, else ~/climd_sklearn_data); the source is "
+                        "$CLIMD_SKLEARN_MOGONET_URL, else MOGONET's pinned GitHub commit")
     p.add_argument("--imbalance-ratio", type=float, default=None,
                    help="rho for mfeat/synthetic (default 100 / 10), NC:AD ratio for rosmap "
-                        "(default 10), long-tail ratio of the training split for --mogonet "
-                        "(default: none)")
+                        "(default 10), long-tail ratio of the training split for brca and "
+                        "--mogonet (default: none, the split as MOGONET gives it)")
     p.add_argument("--methods", nargs="+", default=None,
                    help=f"method names (default: {' '.join(DEFAULT_METHODS)}); "
                         "--list-methods shows all")
@@ -70,12 +78,23 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _setting_spec(args: argparse.Namespace) -> str:
-    if args.mogonet:
+def _setting_spec(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
+    """The :func:`~climd_sklearn.benchmark.make_setting` spec and keyword arguments.
+
+    ``rosmap`` and ``brca`` are fetched (or read from the cache) by ``fetch_mogonet``.
+    """
+    folder = args.mogonet
+    if args.dataset in ("rosmap", "brca") and not args.mogonet:
+        from .datasets._fetch import _fetch_folder
+
+        folder = str(_fetch_folder(args.dataset, args.data_home))
+        if args.dataset == "rosmap":
+            return f"rosmap:{args.imbalance_ratio or 10.0:g}", {"rosmap_path": folder}
+    if folder:
         rho = f":{args.imbalance_ratio:g}" if args.imbalance_ratio else ""
-        return f"mogonet:{args.mogonet}{rho}"
-    default = {"mfeat": 100.0, "rosmap": 10.0, "synthetic": 10.0}[args.dataset]
-    return f"{args.dataset}:{args.imbalance_ratio or default:g}"
+        return f"mogonet:{folder}{rho}", {}
+    default = {"mfeat": 100.0, "synthetic": 10.0}[args.dataset]
+    return f"{args.dataset}:{args.imbalance_ratio or default:g}", {}
 
 
 def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
@@ -112,12 +131,17 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
         return {}
     start = time.perf_counter()
     if args.full:
+        # brca: the paper's Table 2 protocol, i.e. the comparison's paper-regime run
+        # (run 0: every compared method, 5 seeds) on BRCA's fixed split.
+        brca = ({"settings": [_setting_spec(args)[0]], "runs": [0]}
+                if args.dataset == "brca" else {})
         result = run_protocol("comparison", quick=args.quick, out=args.out,
-                              progress=not args.no_progress, command=command)
+                              progress=not args.no_progress, command=command, **brca)
     else:
         methods = args.methods or DEFAULT_METHODS
         seeds, epochs = (1, 2) if args.quick else (args.seeds, args.epochs)
-        setting = make_setting(_setting_spec(args))
+        spec, setting_kwargs = _setting_spec(args)
+        setting = make_setting(spec, **setting_kwargs)
         overrides = {"lr": args.lr, "max_epochs": epochs, "gamma": args.gamma}
         records = run_benchmark([setting], methods, n_splits=seeds, regime="fast",
                                 overrides=overrides, progress=not args.no_progress)

@@ -538,7 +538,8 @@ def test_public_api():
     import climd_sklearn.datasets as datasets
 
     assert sorted(datasets.__all__) == sorted(
-        ["load_mfeat", "load_mogonet", "make_long_tailed", "make_multimodal_classification"]
+        ["fetch_mogonet", "load_mfeat", "load_mogonet", "make_long_tailed",
+         "make_multimodal_classification"]
     )
     for name in datasets.__all__:
         doc = getattr(datasets, name).__doc__

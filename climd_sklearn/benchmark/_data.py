@@ -16,6 +16,7 @@ from ..datasets import (
     make_long_tailed,
     make_multimodal_classification,
 )
+from ..datasets._fetch import _fetch_folder
 
 __all__ = ["DEFAULT_ROSMAP", "Setting", "Split", "make_setting"]
 
@@ -285,8 +286,10 @@ def make_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setting:
     Parameters
     ----------
     spec : str
-        ``"rosmap:<IR>"``, ``"mfeat:<rho>"``, ``"synthetic:<rho>"`` or
-        ``"mogonet:<path>[:<rho>]"``.
+        ``"rosmap:<IR>"``, ``"mfeat:<rho>"``, ``"synthetic:<rho>"``,
+        ``"mogonet:<path>[:<rho>]"`` or ``"brca[:<rho>]"`` (MOGONET's BRCA, 5 PAM50 classes,
+        its fixed split, fetched into the default cache by
+        :func:`~climd_sklearn.datasets.fetch_mogonet`; ``rho`` as for ``"mogonet"``).
     rosmap_path : str
         Where ROSMAP lives.
 
@@ -301,6 +304,8 @@ def make_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setting:
         return mfeat_setting(float(arg))
     if kind == "synthetic":
         return synthetic_setting(float(arg or 10))
+    if kind == "brca":
+        return mogonet_setting(str(_fetch_folder("BRCA")), float(arg) if arg else None)
     if kind == "mogonet":
         path, _, rho = arg.rpartition(":") if arg.count(":") else (arg, "", "")
         return mogonet_setting(path or arg, float(rho) if rho else None)
