@@ -8,7 +8,11 @@ Checks, each recorded in the JSON file (default ``benchmarks/results/gpu_check.j
    and predicts the same probabilities there;
 4. fit time on CUDA against the CPU at N = 10^4 and 10^5 (synthetic, 3 x 100 features,
    5 classes, 3 epochs), as ratios from this one run;
-5. peak GPU memory (``torch.cuda.max_memory_allocated``) of each CUDA fit.
+5. peak GPU memory (``torch.cuda.max_memory_allocated``) of each CUDA fit;
+6. opt-in mixed precision: a fit with ``precision="bfloat16"`` (``torch.autocast``) predicts
+   within 0.05 of the float32 fit, with its fit time against float32;
+7. the batching path: under the torch profiler, one epoch makes far fewer host-to-device
+   copies than it has batches (the rows move to the GPU once, batches are indexed there).
 
 Without CUDA it writes ``{"cuda": false}`` and exits with status 2, so a CPU machine cannot
 pass for a GPU run. ``--device cpu`` runs the same script with the CPU in CUDA's place (a dry
@@ -62,6 +66,38 @@ def _timed_fit(device: str, n_samples: int) -> dict:
     if device.startswith("cuda"):
         out["peak_gpu_bytes"] = int(torch.cuda.max_memory_allocated())
     return out
+
+
+def _bfloat16_check(device: str, n_samples: int = 10_000) -> dict:
+    X, y = _data(n_samples)
+    times, probas = {}, {}
+    for precision in ("float32", "bfloat16"):
+        start = time.perf_counter()
+        clf = CLIMDClassifier(max_epochs=3, batch_size=256, device=device, precision=precision,
+                              random_state=0).fit(X, y)
+        if device.startswith("cuda"):
+            torch.cuda.synchronize()
+        times[precision] = time.perf_counter() - start
+        probas[precision] = clf.predict_proba(X)
+    diff = float(np.abs(probas["bfloat16"] - probas["float32"]).max())
+    return {"ok": diff < 0.05, "max_abs_proba_diff": diff, "float32_fit_s": times["float32"],
+            "bfloat16_fit_s": times["bfloat16"],
+            "bfloat16_over_float32": times["bfloat16"] / times["float32"]}
+
+
+def _copies_check(device: str, n_samples: int = 20_000, batch_size: int = 64) -> dict:
+    if not device.startswith("cuda"):
+        return {"ok": True, "skipped": "no host-to-device copies to count on the CPU"}
+    from torch.profiler import ProfilerActivity, profile
+
+    X, y = _data(n_samples)
+    clf = CLIMDClassifier(max_epochs=1, batch_size=batch_size, device=device, random_state=0)
+    with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as prof:
+        clf.fit(X, y)
+        torch.cuda.synchronize()
+    copies = sum(e.count for e in prof.key_averages() if "HtoD" in e.key)
+    n_batches = -(-n_samples // batch_size)
+    return {"ok": copies < n_batches / 4, "htod_copies": copies, "n_batches": n_batches}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -119,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
                                  "cuda_over_cpu": gpu["fit_s"] / cpu["fit_s"],
                                  "peak_gpu_bytes": gpu["peak_gpu_bytes"]}
     checks["speed"] = {"ok": True, "by_n": speed}
+    checks["bfloat16_autocast"] = _bfloat16_check(device)
+    checks["batches_on_device"] = _copies_check(device)
     result["checks"] = checks
     with open(args.out, "w") as fh:
         json.dump(result, fh, indent=2)

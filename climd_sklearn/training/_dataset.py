@@ -1,9 +1,11 @@
 """Batched torch dataset over a validated ``{modality: array}`` dict.
 
 skorch's own :class:`skorch.dataset.Dataset` fetches one row at a time, which dominates the
-cost on small tabular data. This dataset implements ``__getitems__`` so the DataLoader fetches
-a whole minibatch with one indexing operation per modality; :func:`collate_batch` then passes
-the ready batch through.
+cost on small tabular data. This dataset holds one tensor per modality; :func:`dataset_tensors`
+hands them (or a subset's rows) to the device once per fit, where
+:class:`~climd_sklearn.training._batches.DeviceBatches` indexes the minibatches. For a plain
+DataLoader it also implements ``__getitems__`` (a whole minibatch with one indexing operation
+per modality), and :func:`collate_batch` passes that ready batch through.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import torch
-from torch.utils.data import Dataset
+from torch.utils.data import Dataset, Subset
 
-__all__ = ["MultimodalDataset", "collate_batch"]
+__all__ = ["MultimodalDataset", "collate_batch", "dataset_tensors"]
 
 Batch = tuple[dict[str, torch.Tensor], torch.Tensor]
 
@@ -63,3 +65,45 @@ def collate_batch(batch: Batch) -> Batch:
         The same object.
     """
     return batch
+
+
+def dataset_tensors(dataset: Dataset, device: str | torch.device) -> Batch | None:
+    """All rows of a :class:`MultimodalDataset` (or a ``Subset`` of one) as tensors on ``device``.
+
+    Built on the first call and cached on the dataset object, so the rows move to the device
+    once per fit (on the CPU the modality tensors are shared, not copied; a subset's rows
+    are gathered once). skorch's datasets live for one ``fit``, and so does the cache.
+
+    Parameters
+    ----------
+    dataset : torch.utils.data.Dataset
+        A :class:`MultimodalDataset`, or a (nested) ``Subset`` of one, such as the training
+        part of skorch's validation split.
+    device : str or torch.device
+        Where the tensors go.
+
+    Returns
+    -------
+    tensors : tuple or None
+        ``({modality: tensor}, labels)`` with every row, in dataset order (labels are the
+        zero placeholder at prediction time); None for any other dataset.
+    """
+    key = str(device)
+    cache = getattr(dataset, "_climd_tensors", None)
+    if cache is not None and cache[0] == key:
+        return cache[1]
+    if isinstance(dataset, MultimodalDataset):
+        X = dataset.X
+        y = dataset.y if dataset.y is not None else dataset._placeholder
+    elif isinstance(dataset, Subset):
+        parent = dataset_tensors(dataset.dataset, "cpu")
+        if parent is None:
+            return None
+        rows = torch.as_tensor(np.asarray(dataset.indices), dtype=torch.long)
+        X = {name: values[rows] for name, values in parent[0].items()}
+        y = parent[1][rows]
+    else:
+        return None
+    tensors = ({name: values.to(device) for name, values in X.items()}, y.to(device))
+    dataset._climd_tensors = (key, tensors)
+    return tensors

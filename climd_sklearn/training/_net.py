@@ -10,12 +10,26 @@ from skorch import NeuralNetClassifier
 from skorch.utils import to_tensor
 
 from .._validation import PRESENT_KEY
+from ._batches import DeviceBatches
+from ._dataset import dataset_tensors
 
-__all__ = ["CLIMDNet"]
+__all__ = ["PRECISIONS", "CLIMDNet"]
+
+#: Accepted values of ``precision``, each with its autocast dtype (None: no autocast).
+PRECISIONS = {"float32": None, "bfloat16": torch.bfloat16}
 
 
 def _softmax(logits: torch.Tensor) -> torch.Tensor:
     return torch.softmax(logits, dim=-1)
+
+
+def _as_float32(out: Any) -> Any:
+    """The module's output with every floating tensor in float32 (nested tuples and lists)."""
+    if isinstance(out, torch.Tensor):
+        return out.float() if out.is_floating_point() else out
+    if isinstance(out, (tuple, list)):
+        return type(out)(_as_float32(part) for part in out)
+    return out
 
 
 class CLIMDNet(NeuralNetClassifier):
@@ -34,17 +48,54 @@ class CLIMDNet(NeuralNetClassifier):
         Positional arguments of :class:`skorch.NeuralNetClassifier` (the module first).
     aux_weight : float, default=1.0
         Weight lambda of the per-modality heads' auxiliary loss.
+    precision : {"float32", "bfloat16"}, default="float32"
+        ``"bfloat16"`` runs the module's forward pass under :func:`torch.autocast` with
+        bfloat16 on the net's device (CPU or CUDA; no gradient scaler is needed, bfloat16
+        has float32's range) and returns its outputs in float32, so the loss, the scoring
+        pass and the predictions are computed in float32 as without it.
     **kwargs : dict
         Keyword arguments of :class:`skorch.NeuralNetClassifier`.
     """
 
-    def __init__(self, *args: Any, aux_weight: float = 1.0, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, aux_weight: float = 1.0, precision: str = "float32",
+                 **kwargs: Any) -> None:
         kwargs.setdefault("predict_nonlinearity", _softmax)
         super().__init__(*args, **kwargs)
         self.aux_weight = aux_weight
+        self.precision = precision
+
+    def get_iterator(self, dataset: Any, training: bool = False) -> Any:
+        """The batches of a pass: :class:`DeviceBatches` for the package's datasets.
+
+        The rows go to ``self.device`` once per fit and each batch is indexed there, in the
+        order of ``iterator_train__sampler`` when training (no per-batch loader work, no
+        per-batch host-to-device copy). Other datasets, or a shuffling loader without a
+        sampler, get skorch's DataLoader.
+
+        Parameters
+        ----------
+        dataset : torch.utils.data.Dataset
+            The data of the pass.
+        training : bool, default=False
+            Whether the pass trains (``iterator_train__*`` settings) or evaluates
+            (``iterator_valid__*``).
+
+        Returns
+        -------
+        iterator : iterable
+            Yields ``(X_batch, y_batch)``.
+        """
+        kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
+        if kwargs.get("shuffle") or dataset_tensors(dataset, self.device) is None:
+            return super().get_iterator(dataset, training=training)
+        return DeviceBatches(dataset, kwargs.get("batch_size", self.batch_size), self.device,
+                             sampler=kwargs.get("sampler"))
 
     def infer(self, x: Any, **fit_params: Any) -> Any:
         """Run the module on a batch, passing the presence mask as ``present=``.
+
+        With ``precision="bfloat16"`` the forward pass runs under :func:`torch.autocast`
+        and the outputs come back in float32.
 
         Parameters
         ----------
@@ -60,11 +111,19 @@ class CLIMDNet(NeuralNetClassifier):
         """
         x = self._merge_x_and_fit_params(x, fit_params) if fit_params else x
         x = to_tensor(x, device=self.device)  # as skorch's own infer does
+        kwargs = {}
         if PRESENT_KEY in x:
             x = dict(x)
-            present = x.pop(PRESENT_KEY)
-            return self.module_(x, present=present)
-        return self.module_(x)
+            kwargs["present"] = x.pop(PRESENT_KEY)
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {sorted(PRECISIONS)}, "
+                             f"got {self.precision!r}.")
+        dtype = PRECISIONS[self.precision]
+        if dtype is None:
+            return self.module_(x, **kwargs)
+        with torch.autocast(device_type=torch.device(self.device).type, dtype=dtype):
+            out = self.module_(x, **kwargs)
+        return _as_float32(out)
 
     def get_loss(
         self, y_pred: Any, y_true: Any, X: Any = None, training: bool = False
@@ -118,9 +177,9 @@ class CLIMDNet(NeuralNetClassifier):
     def fused_logits(self, X: Any) -> torch.Tensor:
         """The fused logits of every row of ``X``, on the CPU, in float64.
 
-        Evaluation mode and no gradients (skorch's ``forward_iter``); the prediction
-        loader's random seed is drawn inside :func:`torch.random.fork_rng`, so torch's
-        global random state is left as it was.
+        Evaluation mode and no gradients (skorch's ``forward_iter``); the batch iterator's
+        per-pass random draw (see :class:`DeviceBatches`) happens inside
+        :func:`torch.random.fork_rng`, so torch's global random state is left as it was.
 
         Parameters
         ----------

@@ -15,8 +15,9 @@ class CurriculumSampler(Sampler[int]):
     """Yield the current index set in a fresh seeded random order at each pass.
 
     The curriculum callback calls :meth:`set_indices` at the start of every epoch; the
-    DataLoader that skorch builds once per ``fit`` then iterates the new set. The state
-    is plain attributes (no generator objects, no closures), so the sampler pickles.
+    batch iterator that the net builds once per ``fit`` (:class:`DeviceBatches`) then draws
+    the new set's order with :meth:`next_order`. The state is plain attributes (no generator
+    objects, no closures), so the sampler pickles.
 
     Parameters
     ----------
@@ -53,7 +54,17 @@ class CurriculumSampler(Sampler[int]):
     def __len__(self) -> int:
         return len(self.indices)
 
-    def __iter__(self) -> Iterator[int]:
+    def next_order(self) -> np.ndarray:
+        """The indices of the next pass, in its order, as one array (counts as a pass).
+
+        The batched iterator of :mod:`~climd_sklearn.training._batches` reads this instead
+        of iterating index by index; both give the same order.
+
+        Returns
+        -------
+        indices : numpy.ndarray of int64
+            The current index set, shuffled with the pass's seed when ``shuffle``.
+        """
         indices = self.indices
         if self.shuffle:
             seed = int(np.random.SeedSequence([self.seed, self.n_passes]).generate_state(1)[0])
@@ -61,4 +72,7 @@ class CurriculumSampler(Sampler[int]):
             order = torch.randperm(len(indices), generator=generator).numpy()
             indices = indices[order]
         self.n_passes += 1
-        return iter(indices.tolist())
+        return indices
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.next_order().tolist())
