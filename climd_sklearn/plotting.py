@@ -11,6 +11,8 @@ included.
 - :func:`plot_curriculum`: what a fitted :class:`~climd_sklearn.CLIMDClassifier` actually
   trained on: per-class counts per epoch, the subset size, and the mean curriculum score.
 - :func:`plot_training_curves`: ``train_loss``, ``valid_loss`` and ``valid_f1_macro``.
+- :func:`plot_difficulty`: per-class distributions of the per-sample score of
+  :meth:`~climd_sklearn.CLIMDClassifier.difficulty`, with the hardest samples named.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 
 from .curriculum import class_quotas, fit_power_law_alpha
 
-__all__ = ["plot_curriculum", "plot_schedule", "plot_training_curves"]
+__all__ = ["plot_curriculum", "plot_difficulty", "plot_schedule", "plot_training_curves"]
 
 _INSTALL_HINT = (
     "climd_sklearn.plotting needs matplotlib, which is not installed. "
@@ -372,4 +374,95 @@ def plot_training_curves(estimator_or_history: Any, ax: Any = None) -> Any:
         handles.append(line)
     ax.set_title("Training curves")
     ax.legend(handles=handles, loc="best", fontsize="small")
+    return ax
+
+
+def plot_difficulty(frame: Any, y: Any, *, n_hardest: int = 10, ax: Any = None) -> Any:
+    """Plot the per-class distribution of the per-sample score and name the hardest samples.
+
+    One row per class (in sorted label order): every sample's ``score`` as a grey dot
+    (jittered vertically, seeded), a box from the class's first to third quartile with a
+    black tick at its median and a thin line from its minimum to its maximum. The
+    ``n_hardest`` samples with the lowest scores over all classes (low = hard, see
+    :meth:`~climd_sklearn.CLIMDClassifier.difficulty`) are drawn as red crosses and labelled
+    with their index in ``frame``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The output of :meth:`~climd_sklearn.CLIMDClassifier.difficulty` (only its ``score``
+        column and its index are used).
+    y : array-like of shape (n_samples,)
+        The labels the frame was computed with, in its row order.
+    n_hardest : int, default=10
+        How many of the lowest-scoring samples to highlight (all of them if fewer); 0 for
+        none.
+    ax : matplotlib.axes.Axes or None, default=None
+        Axes to draw on; None creates a new figure.
+
+    Returns
+    -------
+    ax : matplotlib.axes.Axes
+        The Axes: one bar container (the quartile boxes, one bar per class, bottom-up in
+        label order; the y tick labels name the classes), the collections of all samples and,
+        when ``n_hardest > 0``, of the hardest ones (the last collection, in increasing
+        score), and one text annotation per hardest sample (``ax.texts``, in the same order).
+
+    Raises
+    ------
+    ImportError
+        If matplotlib is not installed.
+    ValueError
+        If ``frame`` has no ``score`` column, ``y`` does not hold one label per row, or
+        ``n_hardest`` is not an int >= 0.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import pandas as pd
+    >>> from climd_sklearn.plotting import plot_difficulty
+    >>> frame = pd.DataFrame({"score": [1.2, 0.3, 1.1, 0.9]}, index=["a", "b", "c", "d"])
+    >>> ax = plot_difficulty(frame, ["x", "x", "y", "y"], n_hardest=2)
+    >>> [text.get_text() for text in ax.texts]
+    ['b', 'd']
+    """
+    if not hasattr(frame, "columns") or "score" not in frame.columns:
+        raise ValueError(
+            "frame must be a DataFrame with a 'score' column (CLIMDClassifier.difficulty)."
+        )
+    scores = np.asarray(frame["score"], dtype=np.float64)
+    labels = np.asarray(y)
+    if labels.ndim != 1 or len(labels) != len(scores):
+        raise ValueError(
+            f"y must hold one label per row of frame ({len(scores)}), got shape {labels.shape}."
+        )
+    if isinstance(n_hardest, bool) or not isinstance(n_hardest, Integral) or n_hardest < 0:
+        raise ValueError(f"n_hardest must be an int >= 0, got {n_hardest!r}.")
+    classes, codes = np.unique(labels, return_inverse=True)
+    ax = _get_ax(ax)
+    quartiles = np.array([np.percentile(scores[codes == c], [0, 25, 50, 75, 100])
+                          for c in range(len(classes))])
+    rows = np.arange(len(classes))
+    colors = _class_colors(len(classes))
+    ax.barh(rows, quartiles[:, 3] - quartiles[:, 1], left=quartiles[:, 1], height=0.5,
+            color=colors, alpha=0.35, edgecolor="black")
+    ax.hlines(rows, quartiles[:, 0], quartiles[:, 4], color="black", linewidth=0.8)
+    ax.vlines(quartiles[:, 2], rows - 0.25, rows + 0.25, color="black", linewidth=2)
+    jitter = np.random.default_rng(0).uniform(-0.18, 0.18, len(scores))
+    ax.scatter(scores, codes + jitter, s=8, color="0.4", alpha=0.6, label="sample")
+    hardest = np.argsort(scores, kind="stable")[: int(n_hardest)]
+    if hardest.size:
+        ax.scatter(scores[hardest], codes[hardest] + jitter[hardest], s=40, marker="x",
+                   color="tab:red", zorder=3, label=f"{hardest.size} hardest (lowest score)")
+        for i in hardest:
+            ax.annotate(str(frame.index[i]), (scores[i], codes[i] + jitter[i]),
+                        xytext=(3, 3), textcoords="offset points", fontsize="x-small",
+                        color="tab:red")
+    ax.set_yticks(rows)
+    ax.set_yticklabels([str(c) for c in classes])
+    ax.set_ylabel("class")
+    ax.set_xlabel("score r (Eq. 4; low = hard)")
+    ax.set_title("Per-sample score by class")
+    ax.legend(loc="best", fontsize="small")
     return ax

@@ -3,6 +3,7 @@
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 matplotlib = pytest.importorskip("matplotlib")
@@ -16,6 +17,7 @@ from climd_sklearn import CLIMDClassifier  # noqa: E402
 from climd_sklearn.curriculum import class_quotas  # noqa: E402
 from climd_sklearn.plotting import (  # noqa: E402
     plot_curriculum,
+    plot_difficulty,
     plot_schedule,
     plot_training_curves,
 )
@@ -139,6 +141,7 @@ def fitted():
         **{**FAST, "max_epochs": 7},
         curriculum_epochs=5,
         rescore_every=2,
+        order="asc",  # scored: the figure's score line is drawn
         validation_fraction=0.25,
         random_state=0,
     )
@@ -269,3 +272,58 @@ def test_missing_matplotlib_names_the_extra(monkeypatch):
         plot_schedule([3, 1], 2)
     with pytest.raises(ImportError, match=r"pip install climd-sklearn\[plot\]"):
         plot_training_curves([{"train_loss": 1.0}])
+
+
+# --------------------------------------------------------------------------- plot_difficulty
+def test_plot_difficulty_draws_quartiles_per_class_and_names_the_hardest(tmp_path):
+    rng = np.random.RandomState(0)
+    labels = np.array(["benign", "malignant", "rare"])[np.repeat([0, 1, 2], [30, 12, 6])]
+    index = pd.Index([f"p{i}" for i in range(len(labels))], name="patient")
+    frame = pd.DataFrame({"phi": 0.0, "score": rng.rand(len(labels))}, index=index)
+    fig, ax_in = plt.subplots()
+    ax = plot_difficulty(frame, labels, n_hardest=4, ax=ax_in)
+    assert ax is ax_in
+    _render(ax, tmp_path / "difficulty.png")
+
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["benign", "malignant", "rare"]
+    (boxes,) = ax.containers
+    for c, name in enumerate(["benign", "malignant", "rare"]):
+        q1, q3 = np.percentile(frame["score"][labels == name], [25, 75])
+        patch = boxes.patches[c]
+        assert patch.get_x() == pytest.approx(q1)
+        assert patch.get_x() + patch.get_width() == pytest.approx(q3)
+        assert patch.get_y() + patch.get_height() / 2 == pytest.approx(c)
+    hardest = frame["score"].nsmallest(4)
+    offsets = ax.collections[-1].get_offsets()
+    np.testing.assert_allclose(offsets[:, 0], hardest.to_numpy())
+    rows = np.searchsorted(["benign", "malignant", "rare"], labels[frame.index.get_indexer(
+        hardest.index)])
+    np.testing.assert_array_less(np.abs(offsets[:, 1] - rows), 0.25)  # on their class's row
+    assert [t.get_text() for t in ax.texts] == hardest.index.tolist()
+    all_points = ax.collections[-2].get_offsets()
+    np.testing.assert_allclose(all_points[:, 0], frame["score"])
+
+
+def test_plot_difficulty_of_a_fitted_classifier(tmp_path, data):
+    X, y = data
+    clf = CLIMDClassifier(**{**FAST, "max_epochs": 2}, random_state=0).fit(X, y)
+    frame = clf.difficulty(X, y)
+    ax = plot_difficulty(frame, y)
+    _render(ax, tmp_path / "fitted.png")
+    assert len(ax.texts) == 10
+    ax = plot_difficulty(frame, y, n_hardest=0)
+    assert len(ax.texts) == 0 and len(ax.collections) == 3  # whiskers, medians, points
+
+
+@pytest.mark.parametrize(
+    "frame, y, n_hardest, match",
+    [
+        (pd.DataFrame({"phi": [0.1, 0.2]}), [0, 1], 1, "score"),
+        (pd.DataFrame({"score": [0.1, 0.2]}), [0, 1, 1], 1, "one label per row"),
+        (pd.DataFrame({"score": [0.1, 0.2]}), [0, 1], -1, "n_hardest"),
+        (pd.DataFrame({"score": [0.1, 0.2]}), [0, 1], 1.5, "n_hardest"),
+    ],
+)
+def test_plot_difficulty_rejects_bad_arguments(frame, y, n_hardest, match):
+    with pytest.raises(ValueError, match=match):
+        plot_difficulty(frame, y, n_hardest=n_hardest)

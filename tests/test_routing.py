@@ -10,6 +10,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from climd_sklearn import CLIMDClassifier, SliceDict
+from climd_sklearn.modules import EarlyFusionNet
 
 KW = dict(FAST, max_epochs=3, random_state=0)
 
@@ -84,13 +85,14 @@ def test_present_is_split_with_the_rows_in_grid_search_and_cross_validate(routin
     result = cross_validate(pipe, X2, y, cv=cv, params={"present": present},
                             scoring="f1_macro", error_score="raise")
     assert np.all(np.isfinite(result["test_score"]))
-    # the first fold by hand: the routed mask must be the fold's rows of the mask
+    # the first fold by hand: the routed mask must be the fold's rows of the mask in the fit;
+    # the scorer predicts the test fold without it, garbage rows included (see
+    # test_grid_search_routes_the_mask_to_fit_but_its_scorer_predicts_without_it)
     train, test = next(cv.split(X2, y))
     scaler = StandardScaler().fit(X2[train])
     X_train = _nan_rows(scaler.transform(X2[train]), present[train], modalities)
-    X_test = _nan_rows(scaler.transform(X2[test]), present[test], modalities)
     by_hand = CLIMDClassifier(modalities=modalities, **KW).fit(X_train, y[train])
-    expected = f1_score(y[test], by_hand.predict(X_test), average="macro")
+    expected = f1_score(y[test], by_hand.predict(scaler.transform(X2[test])), average="macro")
     assert result["test_score"][0] == pytest.approx(expected)
 
     grid = GridSearchCV(pipe, {"clf__order": ["asc", "random"]}, cv=cv, scoring="f1_macro",
@@ -117,6 +119,38 @@ def test_present_with_the_dict_form_behind_a_passthrough_step(routing, masked):
     pipe.fit(Xs, y, present=present)
     np.testing.assert_allclose(pipe.predict_proba(Xs, present=present),
                                reference.predict_proba(X_nan))
+
+
+def test_grid_search_routes_the_mask_to_fit_but_its_scorer_predicts_without_it(routing, masked):
+    """The dict form in GridSearchCV: each fit gets its fold's rows of ``present``, but
+    scikit-learn's scorers call ``predict`` without metadata, so the held-out fold is predicted
+    from X alone (here its garbage rows). NaN rows travel with X and hold in both."""
+    X, y, present = masked
+    kw = dict(KW, module=EarlyFusionNet, order="asc")
+    pipe = Pipeline([("passthrough", FunctionTransformer(None)),
+                     ("clf", _routed(CLIMDClassifier(**kw)))])
+    cv = StratifiedKFold(3, shuffle=True, random_state=0)
+    grid = GridSearchCV(pipe, {"clf__rescore_every": [1, 2]}, cv=cv, scoring="f1_macro",
+                        error_score="raise").fit(SliceDict(**X), y, present=present)
+    # the first fold of the first candidate by hand: fitted with the mask (as NaN rows) ...
+    train, test = next(cv.split(np.zeros(len(y)), y))
+    X_nan = {k: v.copy() for k, v in X.items()}
+    X_nan["m1"][~present[:, 1]] = np.nan
+    by_hand = CLIMDClassifier(**kw).fit({k: v[train] for k, v in X_nan.items()}, y[train])
+    masked_f1 = f1_score(y[test], by_hand.predict({k: v[test] for k, v in X_nan.items()}),
+                         average="macro")
+    blind_f1 = f1_score(y[test], by_hand.predict({k: v[test] for k, v in X.items()}),
+                        average="macro")
+    assert masked_f1 != pytest.approx(blind_f1)
+    # ... and scored on the test fold without it
+    assert grid.cv_results_["split0_test_score"][0] == pytest.approx(blind_f1)
+    # the NaN-row form is respected in the fit and in the scorer's predict
+    grid_nan = GridSearchCV(pipe, {"clf__rescore_every": [1, 2]}, cv=cv, scoring="f1_macro",
+                            error_score="raise").fit(SliceDict(**X_nan), y)
+    assert grid_nan.cv_results_["split0_test_score"][0] == pytest.approx(masked_f1)
+    best = grid.best_estimator_
+    np.testing.assert_array_equal(best.predict(SliceDict(**X), present=present),
+                                  best.predict(SliceDict(**X_nan)))
 
 
 def test_nan_rows_need_no_routing(data):
