@@ -350,14 +350,21 @@ IR 1 keeps the fold as it is). Evaluations: *untouched*, the held-out fold as it
 only: at IR 1 it would be the untouched fold again). *mfeat LT rho*: repeated stratified
 5-fold CV (15 splits), training folds long-tailed, held-out fold evaluated as is (*balanced*)
 and long-tailed with the same rho. *Synthetic LT rho 10*: 15 draws, as in Part 2.
-**Neural methods**: `CLIMDClassifier(variant="improved")` behind a `StandardScaler` (lr 1e-3,
+**Neural methods**: the default `CLIMDClassifier()` behind a `StandardScaler` (the network is
+`EnsembleFusionNet`, five early-fusion members trained as one module and averaged; lr 1e-3,
 30 epochs, batch 32, dropout 0.5, weight decay 5 / n_train, Adam), differing only in the
 imbalance treatment: *CE*, *Weighted CE* (`class_weight="balanced"`), *Focal* and *Balanced
 softmax* (loss only, no curriculum, no heads: `aux_weight=0`); *SMOTE*, *RUS*, *ROS* (an
 imblearn sampler in front, cross-entropy); *Heads, no curriculum* (the default without the
-curriculum: balanced softmax and the per-modality heads); *CLIMD, random order* (the default
-with the within-class order random: same class quotas, score ignored; the control of the
-measurer); *CLIMD (default)*, `CLIMDClassifier()`. **Non-neural anchors**, each tuned by
+curriculum: balanced softmax and the per-modality heads); *CLIMD, score order* (the default
+with each class's quota filled lowest score first by Eq. 1-4, `order="asc"`: the test of the
+measurer); *CLIMD (default)*, `CLIMDClassifier()` (class quotas of Eq. 5-7 filled in random
+order, no scoring pass); *CLIMD, single network, score order (round-15 default)*
+(`module=EarlyFusionNet, order="asc"`, the default before round 16). Records that are the same
+computation as a round-15 run (the anchors and three ensemble runs) were carried over from
+`like_for_like_round15.records.jsonl`, marked `copied_from`; round 15's full results, on the
+single-network default of that round, are in `benchmarks/results/like_for_like_round15.md`.
+**Non-neural anchors**, each tuned by
 `GridSearchCV` (inner `StratifiedKFold(3, shuffle=True)`, macro F1) on the training fold only:
 *LogReg (balanced)* (C ∈ {1e-3, 1e-2, 0.1, 1, 10}), *HGB (balanced)*
 (`HistGradientBoostingClassifier`, 100 iterations, no early stopping, learning_rate ∈
@@ -370,9 +377,10 @@ PART2_TITLE = """\
 ## Part 2: the paper-regime benchmarks (not like for like)
 
 The tables below were measured before Part 1. The baselines run in the paper's regime (lr 5e-5,
-100 epochs) or a small tuned regime, while *CLIMD (improved)* (the default, called
-*CLIMD (default)* in Part 1) uses its own recipe, so differences mix the imbalance treatment
-with the training recipe.
+100 epochs) or a small tuned regime, while *CLIMD (improved)* uses its own recipe, so
+differences mix the imbalance treatment with the training recipe. *CLIMD (improved)* here is
+the default **before round 16** (one early-fusion network, quotas filled lowest score first),
+not today's default (Part 1's *CLIMD (default)*).
 """
 
 

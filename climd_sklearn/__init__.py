@@ -11,6 +11,7 @@ skorch sees in :mod:`climd_sklearn.training`, data in :mod:`climd_sklearn.datase
 from ._slice_dict import SliceDict
 from ._version import __version__
 from .estimator import CLIMDClassifier
-from .modules import EarlyFusionNet, LateFusionNet
+from .modules import EarlyFusionNet, EnsembleFusionNet, LateFusionNet
 
-__all__ = ["CLIMDClassifier", "EarlyFusionNet", "LateFusionNet", "SliceDict", "__version__"]
+__all__ = ["CLIMDClassifier", "EarlyFusionNet", "EnsembleFusionNet", "LateFusionNet",
+           "SliceDict", "__version__"]

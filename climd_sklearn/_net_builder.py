@@ -30,6 +30,7 @@ from .training import (
     CurriculumProgressBar,
     CurriculumSampler,
     CurriculumScheduling,
+    EpochClassPrior,
     MultimodalDataset,
     collate_batch,
 )
@@ -37,6 +38,10 @@ from .training import (
 __all__ = ["DEFAULT_GAMMA", "build_net", "make_curriculum", "resolved_device"]
 
 _MODULE_SHARED_PARAMS = ("embedding_dim", "hidden_dims", "dropout")
+#: Rows per batch when predicting and validating (up to this many rows are predicted in one
+#: batch, so the predictions of a smaller set do not depend on the order of its rows).
+EVAL_BATCH_SIZE = 4096
+
 #: CLIMD's gamma by default (the paper's 0.3).
 DEFAULT_GAMMA = 0.3
 
@@ -56,7 +61,7 @@ def module_params(est: Any, n_classes: int) -> dict[str, Any]:
     """
     params: dict[str, Any] = {"modality_dims": dict(est.modality_widths_)}
     params["n_classes"] = n_classes
-    signature = inspect.signature(est.module)
+    signature = inspect.signature(est.variant_params_["module"])
     takes_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
     for name in _MODULE_SHARED_PARAMS:
         if takes_any or name in signature.parameters:
@@ -150,6 +155,24 @@ def make_curriculum(est: Any, n_train: int) -> BaseScheduler | None:
         params["min_size"] = min(est.batch_size, n_train)
     return scheduler.set_params(**params)
 
+def _check_scoring_params(est: Any) -> None:
+    """``keep_scores`` and ``rescore_every`` act on the scoring pass: an error without one."""
+    order = est.variant_params_["order"]
+    if est.curriculum is not None and order != "random":
+        return
+    reason = ("curriculum=None" if est.curriculum is None
+              else f"order={order!r} (the improved variant's unless set)")
+    for name, value, default in (("keep_scores", est.keep_scores, False),
+                                 ("rescore_every", est.rescore_every, 1)):
+        if value != default:
+            raise ValueError(
+                f"{name}={value!r} has no effect with {reason}: the training set is never "
+                "scored. Set order='asc' or 'desc' to fill the class quotas in score order "
+                "(Eq. 1-4), or compute the scores of a fitted model with "
+                "clf.difficulty(X, y)."
+            )
+
+
 def build_net(
     est: Any, y_enc: np.ndarray, sampler_seed: int, order_seed: int, split_seed: int
 ) -> CLIMDNet:
@@ -158,6 +181,7 @@ def build_net(
     The seeds (drawn from ``random_state``) seed the sampler's shuffling, the random order
     and the validation split.
     """
+    _check_scoring_params(est)
     callbacks: list = [
         (
             "curriculum",
@@ -168,9 +192,14 @@ def build_net(
                 rescore_every=est.rescore_every,
                 seed=order_seed,
                 post_curriculum=est.post_curriculum,
+                keep_scores=est.keep_scores,
             ),
         )
     ]
+    if est.variant_params_["loss"] == "balanced_softmax":
+        # the balanced softmax's prior is that of the classes each epoch trains on, which the
+        # curriculum's quotas change (docs/research.md, round 17)
+        callbacks.append(("epoch_prior", EpochClassPrior()))
     train_split = None
     if est.validation_fraction is not None:
         counts = np.bincount(y_enc)
@@ -194,7 +223,7 @@ def build_net(
     callbacks += copy.deepcopy(list(est.callbacks or []))
     settings = est.variant_params_
     return CLIMDNet(
-        module=est.module,
+        module=settings["module"],
         optimizer__weight_decay=settings["weight_decay"],
         **module_params(est, len(est.classes_)),
         **criterion_params(est, y_enc),
@@ -208,10 +237,14 @@ def build_net(
         iterator_train__shuffle=False,
         iterator_train__collate_fn=collate_batch,
         iterator_valid__collate_fn=collate_batch,
+        # evaluation in large batches: fewer passes, and a row's prediction does not depend on
+        # which rows share its batch (float32 kernels round differently by batch size)
+        iterator_valid__batch_size=max(est.batch_size, EVAL_BATCH_SIZE),
         callbacks=callbacks,
-        callbacks__print_log__keys_ignored=["class_counts"],
+        callbacks__print_log__keys_ignored=["class_counts", "train_scores"],
         aux_weight=est.aux_weight,
         classes=list(range(len(est.classes_))),
         device=resolved_device(est.device),
+        precision=est.precision,
         verbose=est.verbose,
     )

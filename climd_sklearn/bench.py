@@ -1,10 +1,15 @@
-"""``climd-bench``: a quick CLIMD benchmark on the embedded long-tailed mfeat (the main job).
+"""``climd-bench``: a quick like-for-like CLIMD benchmark on the embedded long-tailed mfeat.
 
-By default CLIMD is compared with the plain early-fusion net, SMOTE, random undersampling and
-class-weighted cross-entropy on mfeat made long-tailed (rho = 100), 3 stratified CV folds,
-30 epochs at lr 1e-3; this takes a few minutes on 2 CPU cores. It prints a markdown table and
-writes ``bench.json``, ``bench.md`` and (when matplotlib is installed) ``bench_macro_f1.png``
-into ``--out``. ``--full`` runs the committed full protocol (``benchmarks/comparison.py``).
+By default the default ``CLIMDClassifier()`` is compared, on mfeat made long-tailed
+(rho = 100) with 3 paired splits, with the usual fixes run on **the same network and training
+recipe** (plain cross-entropy, class-weighted cross-entropy, balanced softmax, SMOTE, random
+undersampling), with the same network without a curriculum, and with balanced logistic
+regression tuned by inner CV: the protocol of ``benchmarks/like_for_like.py``, on one
+setting. It prints the paired table (Δ to the default, Wilcoxon p with Holm's correction,
+wins / losses, mean ranks), losses included, and writes ``like_for_like.json``,
+``like_for_like.md`` and (with matplotlib) ``critical_difference.png`` into ``--out``. Three
+splits cannot make a Wilcoxon test significant: the committed 25-split results are in
+``docs/benchmarks.md``. ``--full`` runs the paper-regime protocol (``benchmarks/comparison.py``).
 
 Run ``climd-bench --help`` or ``python -m climd_sklearn.bench --help``.
 """
@@ -18,16 +23,13 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["DEFAULT_METHODS", "DISPLAY_NAMES", "build_parser", "main", "run"]
+__all__ = ["DEFAULT_METHODS", "build_parser", "main", "run"]
 
-#: Methods of the default quick comparison: imbalanced-learn's samplers and the loss fixes
-#: against the paper's CLIMD and the package's default (improved) CLIMD.
-DEFAULT_METHODS = ["CE", "SMOTE", "RUS", "Weighted CE", "CLIMD", "CLIMD (improved)"]
-
-#: How the quick benchmark labels a method in its table and figure. The benchmark's "CLIMD" is
-#: the paper's variant (its order, loss, dropout, no decay) run at the benchmark's own
-#: ``--lr`` and ``--epochs``, not at the paper's lr 5e-5 for 100 epochs.
-DISPLAY_NAMES = {"CLIMD": "CLIMD (paper variant, bench lr/epochs)"}
+#: Methods of the default quick comparison (names of ``benchmarks/like_for_like.py``): the
+#: usual fixes on the default's network and recipe, the same network without a curriculum,
+#: a tuned balanced linear model, and the default.
+DEFAULT_METHODS = ["CE", "Weighted CE", "Balanced softmax", "SMOTE", "RUS",
+                   "Heads, no curriculum", "LogReg (balanced)", "CLIMD (default)"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,13 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "--list-methods shows all")
     p.add_argument("--list-methods", action="store_true", help="list methods and exit")
     p.add_argument("--seeds", type=int, default=3, help="splits / seeds (default 3)")
-    p.add_argument("--epochs", type=int, default=30,
-                   help="training epochs of every method but CLIMD (improved), which keeps "
-                        "its own (default 30)")
-    p.add_argument("--lr", type=float, default=1e-3,
-                   help="learning rate of every method but CLIMD (improved), which keeps its "
-                        "own (default 1e-3)")
-    p.add_argument("--gamma", type=float, default=0.3, help="CLIMD's gamma (default 0.3)")
+    p.add_argument("--epochs", type=int, default=None,
+                   help="training epochs of every neural method alike (default: the "
+                        "default's, 30)")
+    p.add_argument("--lr", type=float, default=None,
+                   help="learning rate of every neural method alike (default: the "
+                        "default's, 1e-3)")
+    p.add_argument("--jobs", type=int, default=1, help="parallel splits (default 1)")
     p.add_argument("--out", default="climd_bench_results", help="output folder")
     p.add_argument("--quick", action="store_true", help="1 seed, 2 epochs (smoke test)")
     p.add_argument("--full", action="store_true",
@@ -97,6 +99,50 @@ def _setting_spec(args: argparse.Namespace) -> tuple[str, dict[str, Any]]:
     return f"{args.dataset}:{args.imbalance_ratio or default:g}", {}
 
 
+def _like_for_like(setting: Any, args: argparse.Namespace, command: str) -> dict[str, Any]:
+    """Run the like-for-like methods on ``args.seeds`` paired splits of one setting."""
+    from joblib import Parallel, delayed
+
+    from .benchmark._like_for_like import (
+        NEURAL_METHODS,
+        RECORDS_FILE,
+        REFERENCE,
+        load_records,
+        resolve_methods,
+        run_split,
+        write_like_for_like,
+    )
+    from .benchmark._plots import have_matplotlib
+
+    methods = list(dict.fromkeys([*(args.methods or DEFAULT_METHODS), REFERENCE]))
+    recipe = {k: v for k, v in (("max_epochs", args.epochs), ("lr", args.lr)) if v is not None}
+    # the same recipe change for every neural method, so the comparison stays like for like
+    candidates = {name: {**NEURAL_METHODS[name], **recipe} for name in methods
+                  if name in NEURAL_METHODS}
+    specs = resolve_methods(methods, candidates)
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, RECORDS_FILE)
+    open(path, "w").close()  # a fresh run: this folder's earlier records are replaced
+    protocol = "quick" if args.quick else "full"
+    n_splits = 1 if args.quick else args.seeds
+    Parallel(n_jobs=args.jobs)(
+        delayed(run_split)(setting.name, split, setting.layout, specs, path, protocol,
+                           args.quick)
+        for split in setting.splits(n_splits))
+    records = load_records(path, protocol)
+    config = {"methods": methods, "commands": [command], "setting": setting.name,
+              "splits": n_splits, **recipe}
+    figures = args.out if (have_matplotlib() and not args.no_figure) else None
+    summary = write_like_for_like(args.out, records, config, figures_dir=figures,
+                                  reference=REFERENCE)
+    paths = summary["paths"]
+    with open(paths["md"]) as fh:
+        print(fh.read())
+    figure = os.path.join(args.out, paths["figure"]) if paths["figure"] else None
+    return {"records": records, "summary": summary, "json": paths["json"],
+            "md": paths["md"], "figure": figure}
+
+
 def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """Run the benchmark from command-line arguments and return what it produced.
 
@@ -112,14 +158,8 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
     """
     import torch
 
-    from .benchmark import (
-        aggregate,
-        list_methods,
-        make_setting,
-        run_benchmark,
-        write_results,
-    )
-    from .benchmark._plots import have_matplotlib, plot_macro_f1
+    from .benchmark import make_setting
+    from .benchmark._like_for_like import CANDIDATES, LIKE_FOR_LIKE_ANCHORS, NEURAL_METHODS
     from .benchmark._protocols import run_protocol
 
     torch.set_num_threads(1)
@@ -127,7 +167,7 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
     argv_list = list(sys.argv[1:] if argv is None else argv)
     command = " ".join(["climd-bench", *argv_list])
     if args.list_methods:
-        print("\n".join(list_methods()))
+        print("\n".join([*NEURAL_METHODS, *CANDIDATES, *LIKE_FOR_LIKE_ANCHORS]))
         return {}
     start = time.perf_counter()
     if args.full:
@@ -137,35 +177,12 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
                 if args.dataset == "brca" else {})
         result = run_protocol("comparison", quick=args.quick, out=args.out,
                               progress=not args.no_progress, command=command, **brca)
+        with open(result["md"]) as fh:
+            print(fh.read())
+        result["figure"] = None
     else:
-        methods = args.methods or DEFAULT_METHODS
-        seeds, epochs = (1, 2) if args.quick else (args.seeds, args.epochs)
         spec, setting_kwargs = _setting_spec(args)
-        setting = make_setting(spec, **setting_kwargs)
-        overrides = {"lr": args.lr, "max_epochs": epochs, "gamma": args.gamma}
-        records = run_benchmark([setting], methods, n_splits=seeds, regime="fast",
-                                overrides=overrides, progress=not args.no_progress)
-        for record in records:
-            record["method"] = DISPLAY_NAMES.get(record["method"], record["method"])
-        shown = [DISPLAY_NAMES.get(m, m) for m in methods]
-        reference = next((m for m in ("CLIMD (improved)", DISPLAY_NAMES["CLIMD"])
-                          if m in shown), None)
-        rows = aggregate(records, reference)
-        config = {"command": command, "setting": setting.name, "methods": methods,
-                  "splits": seeds, **overrides}
-        json_path, md_path = write_results(args.out, "bench", records, rows, config)
-        result = {"records": records, "summary": rows, "json": json_path, "md": md_path}
-    with open(result["md"]) as fh:
-        print(fh.read())
-    result["figure"] = None
-    if not args.no_figure:
-        if have_matplotlib():
-            path = os.path.join(args.out, "bench_macro_f1.png")
-            result["figure"] = plot_macro_f1(result["summary"], path)
-            print(f"figure: {path}")
-        else:
-            print("note: matplotlib is not installed; no figure was drawn "
-                  "(pip install matplotlib).")
+        result = _like_for_like(make_setting(spec, **setting_kwargs), args, command)
     print(f"results: {result['json']} ({time.perf_counter() - start:.0f}s)")
     return result
 

@@ -16,37 +16,41 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._bias import fit_balanced_bias
+from ._difficulty import DifficultyMixin
 from ._net_builder import DEFAULT_GAMMA, build_net, resolved_device
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
 from ._variants import VARIANT_PARAMS, VARIANTS, resolve_variant
 from ._version import __version__
 from .curriculum import SCHEDULER_NAMES, BaseScheduler
-from .modules import EarlyFusionNet
 from .training._callbacks import ORDERS, POST_CURRICULUM
 
 __all__ = ["CLIMDClassifier"]
 
 
-class CLIMDClassifier(ClassifierMixin, BaseEstimator):
+class CLIMDClassifier(DifficultyMixin, ClassifierMixin, BaseEstimator):
     """CLIMD: curriculum learning for class-imbalanced multimodal classification.
 
     A fusion network (one encoder per modality) is trained with skorch; at the start of
-    each of the first ``curriculum_epochs`` epochs the whole training set is rescored by
-    the multimodal curriculum measurer (intra-modal confidence plus inter-modal
-    complementarity, Eq. 1-4 of Han et al., MICCAI 2025) and the class-distribution-guided
-    scheduler (Eq. 5-7) picks how many samples of each class to train on, in score order.
-    Later epochs train on all samples.
+    each of the first ``curriculum_epochs`` epochs the class-distribution-guided scheduler
+    (Eq. 5-7 of Han et al., MICCAI 2025) picks how many samples of each class to train on.
+    With ``order="asc"`` or ``"desc"`` (``variant="paper"``) the training set is first
+    rescored by the measurer (Eq. 1-4) and each quota is filled in score order; the default
+    fills them in random order: on the like-for-like benchmark the score order bought
+    nothing (docs/research.md, rounds 16-17). Later epochs train on all samples.
 
     Parameters
     ----------
-    module : type, default=EarlyFusionNet
+    module : type or None, default=None
         A torch module class that follows the module protocol of
-        :mod:`climd_sklearn.modules`.
+        :mod:`climd_sklearn.modules`. None takes the variant's: improved
+        :class:`~climd_sklearn.modules.EnsembleFusionNet` (five early-fusion members trained
+        as one module and averaged), paper :class:`~climd_sklearn.modules.EarlyFusionNet`.
     module_kwargs : dict or None, default=None
         Extra keyword arguments for ``module``.
     variant : {"improved", "paper"}, default="improved"
-        The preset that fills the parameters left at None (``lr``, ``max_epochs``,
-        ``dropout``, ``weight_decay``, ``order``, ``loss``); an explicit value always wins.
+        The preset that fills the parameters left at None (``module``, ``lr``,
+        ``max_epochs``, ``dropout``, ``weight_decay``, ``order``, ``loss``); an explicit value
+        always wins.
         ``"paper"`` is the paper's configuration (lr 5e-5, 100 epochs, dropout 0.25, no
         weight decay, highest score first, cross-entropy) for reproduction. ``"improved"``
         (lr 1e-3, 30 epochs, dropout 0.5, weight decay 5 / n_samples, lowest score first,
@@ -85,7 +89,9 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         Which parts of the score Eq. 4 uses (measurer ablation).
     order : {"desc", "asc", "random"} or None, default=None
         Within-class ranking: highest score first, lowest first, or a seeded random ranking
-        (the control); None takes the variant's (improved ``"asc"``, paper ``"desc"``).
+        (the control); None takes the variant's (improved ``"random"``, paper ``"desc"``).
+        ``"random"`` skips the scoring pass of Eq. 1-4; ``keep_scores`` and ``rescore_every``
+        then raise an error.
     gamma : float, default=0.3
         The power-law smoothing hyperparameter of Eq. 6-7. Under the improved variant's
         Zipf rule it cancels out unless ``alpha`` is set, so another value without
@@ -101,6 +107,9 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
     rescore_every : int, default=1
         Rescore the training set every this many epochs (and whenever the training set
         changes size, as in a warm-start fit on other data).
+    keep_scores : bool, default=False
+        Keep each rescoring's scores of the training rows in ``net_.history`` as
+        ``train_scores`` (float32, length n_train; :ref:`difficulty`). Needs a score order.
     post_curriculum : {"all", "balanced"}, default="all"
         The samples of each epoch after the curriculum (of every epoch with
         ``curriculum=None``): every sample once (the paper), or a class-balanced draw of as
@@ -114,9 +123,9 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         Class weights of the loss, as in scikit-learn.
     loss : {"ce", "focal", "balanced_softmax"} or None, default=None
         Cross-entropy, focal loss, or balanced-softmax cross-entropy (the logits are shifted
-        by the log training priors during training, so predictions target the balanced
-        error; Ren et al. 2020, Menon et al. 2021); None takes the variant's (improved
-        ``"balanced_softmax"``, paper ``"ce"``).
+        by the log class frequencies of the samples each epoch trains on, so predictions
+        target the balanced error; Ren et al. 2020, Menon et al. 2021; ``EpochClassPrior``);
+        None takes the variant's (improved ``"balanced_softmax"``, paper ``"ce"``).
     focal_gamma : float, default=2.0
         Focusing parameter of the focal loss.
     logit_adjustment : float, default=0.0
@@ -140,6 +149,9 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         ``"cpu"``, ``"cuda"`` (or ``"cuda:N"``) or ``"auto"`` (CUDA when available). A
         model fitted on a GPU predicts on a CPU-only machine as it is; to continue training
         it there, ``set_params(device="cpu")`` before the warm-start fit.
+    precision : {"float32", "bfloat16"}, default="float32"
+        ``"bfloat16"`` runs the forward pass under ``torch.autocast`` in bfloat16 (CPU or a
+        bfloat16 GPU); loss, scores and probabilities stay float32 (docs/scale_out.rst).
     random_state : int, RandomState instance or None, default=None
         Seeds torch (weights, dropout), the sampler's shuffling and the random order;
         an int makes a CPU fit reproducible.
@@ -197,7 +209,7 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "module": [type, callable],
+        "module": [type, callable, None],
         "module_kwargs": [dict, None],
         "embedding_dim": [Interval(Integral, 1, None, closed="left")],
         "hidden_dims": [tuple, list],
@@ -215,6 +227,7 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         "alpha": [Interval(Real, 0, None, closed="neither"), None],
         "curriculum_epochs": [Interval(Integral, 1, None, closed="left"), None],
         "rescore_every": [Interval(Integral, 1, None, closed="left")],
+        "keep_scores": ["boolean"],
         "post_curriculum": [StrOptions(set(POST_CURRICULUM))],
         "aux_weight": [Interval(Real, 0, None, closed="left")],
         "class_weight": [StrOptions({"balanced"}), dict, None],
@@ -225,6 +238,7 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         "modalities": [dict, None],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "device": [str],
+        "precision": [StrOptions({"float32", "bfloat16"})],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
         "callbacks": [list, None],
@@ -233,7 +247,7 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        module: type = EarlyFusionNet,
+        module: type | None = None,
         *,
         module_kwargs: dict | None = None,
         variant: str = "improved",
@@ -252,6 +266,7 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         alpha: float | None = None,
         curriculum_epochs: int | None = None,
         rescore_every: int = 1,
+        keep_scores: bool = False,
         post_curriculum: str = "all",
         aux_weight: float = 1.0,
         class_weight: dict | str | None = None,
@@ -262,6 +277,7 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         modalities: dict | None = None,
         validation_fraction: float | None = None,
         device: str = "cpu",
+        precision: str = "float32",
         random_state: int | np.random.RandomState | None = None,
         verbose: int = 0,
         callbacks: list | None = None,
@@ -285,6 +301,7 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         self.alpha = alpha
         self.curriculum_epochs = curriculum_epochs
         self.rescore_every = rescore_every
+        self.keep_scores = keep_scores
         self.post_curriculum = post_curriculum
         self.aux_weight = aux_weight
         self.class_weight = class_weight
@@ -295,6 +312,7 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         self.modalities = modalities
         self.validation_fraction = validation_fraction
         self.device = device
+        self.precision = precision
         self.random_state = random_state
         self.verbose = verbose
         self.callbacks = callbacks
@@ -356,9 +374,10 @@ class CLIMDClassifier(ClassifierMixin, BaseEstimator):
         X_dict, mask = split_missing(X_dict, present)
         if mask is None:
             return X_dict
-        if "present" not in inspect.signature(self.module.forward).parameters:
+        module = self.module or VARIANT_PARAMS[self.variant]["module"]
+        if "present" not in inspect.signature(module.forward).parameters:
             raise TypeError(
-                f"Some samples miss a modality, but {getattr(self.module, '__name__', 'module')}"
+                f"Some samples miss a modality, but {getattr(module, '__name__', 'module')}"
                 ".forward takes no `present` mask; see the module protocol in "
                 "climd_sklearn.modules."
             )

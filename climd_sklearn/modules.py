@@ -38,6 +38,7 @@ This module knows nothing of scikit-learn or skorch.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import torch
@@ -291,12 +292,15 @@ class _MemberLinear(nn.Module):
 
 
 def _log_mean_softmax(member_logits: torch.Tensor) -> torch.Tensor:
-    """``log(mean_k softmax(logits_k))`` over the member axis 0, computed in log space."""
+    """``log(mean_k softmax(logits_k))`` over the member axis 0, computed in log space.
+
+    In float64, then cast back: float32 ``exp`` rounds differently in the vectorized body and
+    the scalar tail of a tensor, which made a row's output depend on its position in the
+    batch; float64 keeps that below float32's resolution.
+    """
     n_members = member_logits.shape[0]
-    log_proba = torch.log_softmax(member_logits, dim=-1)
-    return torch.logsumexp(log_proba, dim=0) - torch.log(
-        torch.tensor(float(n_members), dtype=log_proba.dtype, device=log_proba.device)
-    )
+    log_proba = torch.log_softmax(member_logits.double(), dim=-1)
+    return (torch.logsumexp(log_proba, dim=0) - math.log(n_members)).to(member_logits.dtype)
 
 
 class EnsembleFusionNet(nn.Module):

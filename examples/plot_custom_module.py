@@ -95,7 +95,10 @@ print([tuple(t.shape) for t in modality_logits], [tuple(t.shape) for t in embedd
 # module's own defaults: without ``dropout=0.1`` here, the variant's dropout (0.5 in the
 # default variant, 0.25 with ``variant="paper"``) would be passed instead of the module's
 # 0.1. Extra arguments would go in ``module_kwargs``.
-common = dict(lr=3e-3, max_epochs=25, batch_size=64, embedding_dim=32, random_state=0)
+# order="asc": the curriculum scores the samples with each module's heads and embeddings
+# (the default fills the class quotas in random order and scores nothing)
+common = dict(lr=3e-3, max_epochs=25, batch_size=64, embedding_dim=32, order="asc",
+              random_state=0)
 models = {
     "GatedFusionNet": CLIMDClassifier(module=GatedFusionNet, dropout=0.1, **common),
     "EarlyFusionNet": CLIMDClassifier(module=EarlyFusionNet, hidden_dims=(32,), **common),

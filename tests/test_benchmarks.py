@@ -95,16 +95,27 @@ def test_figures_quick(tmp_path):
     assert real.shape == (2, 10)
 
 
-def test_cli_quick_mfeat(tmp_path, capsys):
-    from climd_sklearn.bench import DEFAULT_METHODS, DISPLAY_NAMES, run
+def test_cli_quick_mfeat_is_like_for_like(tmp_path, capsys):
+    from climd_sklearn.bench import DEFAULT_METHODS, run
+    from climd_sklearn.benchmark._like_for_like import NEURAL_METHODS
 
-    result = run(["--quick", "--out", str(tmp_path), "--no-progress"])
-    shown = [DISPLAY_NAMES.get(m, m) for m in DEFAULT_METHODS]
-    data = _check_results(tmp_path / "bench.json", shown)
+    result = run(["--quick", "--out", str(tmp_path), "--no-progress", "--lr", "0.01"])
+    with open(tmp_path / "like_for_like.json") as fh:
+        data = json.load(fh)
     assert data["config"]["setting"] == "mfeat LT rho 100"
+    assert {r["method"] for r in data["records"]} == set(DEFAULT_METHODS)
+    for rec in data["records"]:
+        if rec["method"] in NEURAL_METHODS:
+            # every neural method: its own treatment on the default's recipe, and the same
+            # recipe change (here --lr) for all of them
+            assert rec["spec"]["overrides"] == {**NEURAL_METHODS[rec["method"]], "lr": 0.01}
+        else:
+            assert rec["spec"]["kind"] == "anchor"
+        assert set(rec["scores"]) == {"balanced", "long-tailed"}
+        assert 0.0 <= rec["scores"]["balanced"]["f1_macro"] <= 1.0
     out = capsys.readouterr().out
-    # the paper's variant at the bench's lr and epochs is named for what it is
-    assert "| CLIMD (paper variant, bench lr/epochs) |" in out and "| CLIMD |" not in out
+    assert "| Method | macro F1 | Δ vs CLIMD (default) |" in out
+    assert "| LogReg (balanced) |" in out
     if result["figure"] is not None:
         assert os.path.getsize(result["figure"]) > 0
 
@@ -113,7 +124,8 @@ def test_cli_list_methods(capsys):
     from climd_sklearn.bench import main
 
     assert main(["--list-methods"]) == 0
-    assert "SMOTE" in capsys.readouterr().out
+    listed = capsys.readouterr().out.splitlines()
+    assert {"SMOTE", "CLIMD (default)", "LogReg (balanced)"} <= set(listed)
 
 
 def test_paired_wilcoxon_hand_made():

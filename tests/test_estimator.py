@@ -16,6 +16,7 @@ from torch import nn
 
 from climd_sklearn import CLIMDClassifier, LateFusionNet, SliceDict
 from climd_sklearn.curriculum import CLIMDScheduler, class_quotas
+from climd_sklearn.modules import EarlyFusionNet, EnsembleFusionNet
 from climd_sklearn.training import CurriculumScheduling
 
 
@@ -77,7 +78,7 @@ def test_fit_does_not_touch_the_global_torch_rng(data):
 def test_history_records_the_schedule_of_eq7(data):
     X, y = data
     T = 4
-    clf = CLIMDClassifier(random_state=0, curriculum_epochs=T,
+    clf = CLIMDClassifier(random_state=0, curriculum_epochs=T, order="asc",
                           callbacks=[("record", EpochRecorder())], **FAST).fit(X, y)
     h = clf.net_.history
     assert len(h) == FAST["max_epochs"]
@@ -162,7 +163,7 @@ def test_every_curriculum_fits(data, curriculum):
 
 def test_measurer_parts_give_different_scores(data):
     X, y = data
-    kw = dict(FAST, max_epochs=2, curriculum_epochs=2, random_state=0)
+    kw = dict(FAST, max_epochs=2, curriculum_epochs=2, random_state=0, order="asc")
     first = {}
     for measurer in ("intra", "inter", "both"):
         clf = CLIMDClassifier(measurer=measurer, callbacks=[("record", EpochRecorder())], **kw)
@@ -200,8 +201,10 @@ def test_single_array_with_modalities_behind_scaler_and_smote(data):
     X, y = data
     A = np.hstack([X["m0"], X["m1"]])
     modalities = {"m0": slice(0, 6), "m1": list(range(6, 10))}
-    pipe = make_pipeline(StandardScaler(), CLIMDClassifier(modalities=modalities,
-                                                           random_state=0, **FAST))
+    # 6 epochs of 63 samples: a single network in score order clears the bar this early (the
+    # default ensemble in random order needs about 15 epochs here)
+    pipe = make_pipeline(StandardScaler(), CLIMDClassifier(
+        modalities=modalities, module=EarlyFusionNet, order="asc", random_state=0, **FAST))
     assert pipe.fit(A, y).score(A, y) > 0.8
     clf = pipe[-1]
     assert clf.modality_widths_ == {"m0": 6, "m1": 4}
@@ -223,7 +226,7 @@ def test_single_array_with_modalities_behind_scaler_and_smote(data):
 
 def test_single_array_is_one_modality(data):
     X, y = data
-    clf = CLIMDClassifier(random_state=0, **FAST).fit(X["m0"], y)
+    clf = CLIMDClassifier(random_state=0, order="asc", **FAST).fit(X["m0"], y)
     assert clf.modality_names_ == ("X",)
     assert clf.n_features_in_ == 6
     scores = dict(clf.net_.callbacks_)["curriculum"].scores_
@@ -251,7 +254,8 @@ def test_late_fusion_and_losses_and_class_weights(data):
     X, y = data
     for kw in (dict(module=LateFusionNet), dict(loss="focal", focal_gamma=1.0),
                dict(class_weight="balanced"), dict(class_weight={2: 5.0})):
-        clf = CLIMDClassifier(random_state=0, **FAST, **kw).fit(X, y)
+        kw = {"module": EarlyFusionNet, **kw}  # a single net clears the bar in 6 epochs
+        clf = CLIMDClassifier(random_state=0, order="asc", **FAST, **kw).fit(X, y)
         assert clf.score(X, y) > 0.6, kw
     crit = CLIMDClassifier(class_weight="balanced", **FAST).fit(X, y).net_.criterion_
     counts = np.bincount(y)
@@ -331,7 +335,7 @@ class BarRecorder(Callback):
 
 def test_verbose_prints_the_curriculum_columns(data, capsys):
     X, y = data
-    clf = CLIMDClassifier(verbose=1, validation_fraction=0.2, random_state=0,
+    clf = CLIMDClassifier(verbose=1, validation_fraction=0.2, random_state=0, order="asc",
                           callbacks=[("bar_sizes", BarRecorder())],
                           **dict(FAST, max_epochs=3, curriculum_epochs=3)).fit(X, y)
     captured = capsys.readouterr()
@@ -428,12 +432,18 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     clf = CLIMDClassifier(random_state=0, max_epochs=2).fit(X, y)
     assert clf.variant == "improved"
     expected = {"lr": 1e-3, "max_epochs": 2, "dropout": 0.5, "weight_decay": 5.0 / len(y),
-                "order": "asc", "loss": "balanced_softmax"}
-    assert clf.variant_params_ == pytest.approx(expected)
+                "order": "random", "loss": "balanced_softmax"}
+    resolved = dict(clf.variant_params_)
+    assert resolved.pop("module") is EnsembleFusionNet
+    assert resolved == pytest.approx(expected)
     got = _net_settings(clf)
     assert got["lr"] == 1e-3 and got["max_epochs"] == 2 and got["dropout"] == 0.5
     assert got["weight_decay"] == pytest.approx(5.0 / len(y))
-    assert got["order"] == "asc" and got["loss"] == "BalancedSoftmaxLoss"
+    assert got["order"] == "random" and got["loss"] == "BalancedSoftmaxLoss"
+    assert type(clf.net_.module_) is EnsembleFusionNet and clf.net_.module_.n_members == 5
+    # the random order skips the scoring pass of Eq. 1-4: nothing is scored or recorded
+    assert dict(clf.net_.callbacks_)["curriculum"].scores_ is None
+    assert "score_mean" not in clf.net_.history[0]
     assert CLIMDClassifier().get_params()["lr"] is None  # unset: the variant decides
 
 
@@ -443,6 +453,7 @@ def test_paper_variant_uses_the_paper_settings(data):
     got = _net_settings(clf)
     assert got == {"lr": 5e-5, "weight_decay": 0.0, "max_epochs": 2, "dropout": 0.25,
                    "order": "desc", "loss": "CrossEntropyLoss"}
+    assert type(clf.net_.module_) is EarlyFusionNet
     assert clf.variant_params_["max_epochs"] == 2
 
 
@@ -450,7 +461,8 @@ def test_explicit_values_override_the_variant(data):
     X, y = data
     paper = CLIMDClassifier(variant="paper", max_epochs=3, random_state=0).fit(X, y)
     # the paper's exponent rule (Eq. 6) comes with the variant, or with a scheduler instance
-    spelled_out = CLIMDClassifier(variant="improved", lr=5e-5, max_epochs=3, dropout=0.25,
+    spelled_out = CLIMDClassifier(module=EarlyFusionNet, variant="improved", lr=5e-5,
+                                  max_epochs=3, dropout=0.25,
                                   weight_decay=0.0, order="desc", loss="ce",
                                   curriculum=CLIMDScheduler(exponent_rule="eq6"),
                                   random_state=0).fit(X, y)

@@ -344,9 +344,10 @@ def test_climd_bench_rosmap_uses_the_fetcher(tmp_path, monkeypatch, rosmap_serve
                   str(home), "--out", "out", "--no-progress", "--no-figure"])
     assert read == [str(home / "mogonet" / "ROSMAP")]
     assert len(rosmap_server.requests) == 11
-    config = json.loads((tmp_path / "out" / "bench.json").read_text())["config"]
+    config = json.loads((tmp_path / "out" / "like_for_like.json").read_text())["config"]
     assert config["setting"] == "ROSMAP IR 10"
-    assert {r["method"] for r in result["records"]} == {"CE"}
+    # the default is always run: it is what the table compares with
+    assert {r["method"] for r in result["records"]} == {"CE", "CLIMD (default)"}
 
 
 def test_climd_bench_brca_full_runs_table2_on_the_fetched_folder(tmp_path, monkeypatch):

@@ -161,7 +161,7 @@ def test_dict_class_weight_goes_through_compute_class_weight(data):
 def test_warm_start_on_a_different_number_of_samples_rescores(data):
     X, y = data
     clf = CLIMDClassifier(**dict(FAST, max_epochs=4), rescore_every=3, warm_start=True,
-                          curriculum_epochs=8, random_state=0)
+                          curriculum_epochs=8, order="asc", random_state=0)
     with pytest.warns(UserWarning):
         clf.fit(X, y)
     half = np.r_[np.flatnonzero(y == 0)[:20], np.flatnonzero(y != 0)]

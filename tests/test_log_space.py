@@ -41,7 +41,8 @@ def _steep_data():
 def test_the_measurer_keeps_the_order_of_confidently_wrong_samples():
     X, y = _steep_data()
     clf = CLIMDClassifier(
-        _SteepModule, measurer="intra", max_epochs=1, batch_size=4, random_state=0
+        _SteepModule, measurer="intra", order="asc", max_epochs=1, batch_size=4,
+        random_state=0,
     ).fit(X, y)
     scores = dict(clf.net_.callbacks_)["curriculum"].scores_
     # class-0 samples: log p_true = -100 x_0 (to float32 rounding); psi = sigmoid(log p / 2)

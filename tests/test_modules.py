@@ -80,3 +80,19 @@ def test_ensemble_fuses_only_present_modalities():
 def test_ensemble_rejects_a_bad_member_count():
     with pytest.raises(ValueError, match="n_members must be an int >= 1, got 0"):
         _ensemble(n_members=0)
+
+
+def test_ensemble_output_of_a_row_does_not_depend_on_its_position_in_the_batch():
+    """Eval mode: permuting the rows permutes the outputs bit for bit (float32 ``exp``
+    rounds differently in a tensor's vectorized body and its scalar tail)."""
+    torch.manual_seed(0)
+    net = EnsembleFusionNet({"a": 2, "b": 3}, 3, embedding_dim=16, hidden_dims=(16,)).eval()
+    X = {"a": torch.randn(30, 2), "b": torch.randn(30, 3)}
+    with torch.no_grad():
+        fused, heads, _ = net(X)
+        for seed in range(20):
+            idx = torch.randperm(30, generator=torch.Generator().manual_seed(seed))
+            fused_p, heads_p, _ = net({k: v[idx] for k, v in X.items()})
+            assert torch.equal(fused_p, fused[idx])
+            assert all(torch.equal(hp, h[idx]) for hp, h in zip(heads_p, heads))
+    assert fused.dtype == torch.float32

@@ -71,7 +71,7 @@ def test_missing_modalities_enter_the_measurer(data, monkeypatch):
         return real(self, net, dataset, y, present)
 
     monkeypatch.setattr(CurriculumScheduling, "_score", spy)
-    CLIMDClassifier(random_state=0, **dict(FAST, max_epochs=1)).fit(Xm, y)
+    CLIMDClassifier(random_state=0, order="asc", **dict(FAST, max_epochs=1)).fit(Xm, y)
     np.testing.assert_array_equal(seen["mask"], present)
 
 

@@ -81,9 +81,8 @@ REFERENCE = "CLIMD (default)"
 #: (``--methods`` / ``--candidates``). The script adds its own and ``--candidate NAME=JSON``.
 CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, wd 20/n + refit": {"wd_per_n": 20.0, "refit_bias": True},
-    # the default of rounds 1-15: one early-fusion network, quotas filled in score order
-    "CLIMD, single network, score order (round-15 default)": {
-        "module": EarlyFusionNet, "order": "asc"},
+    # the network of rounds 1-15 (one early-fusion net) in score order, on today's recipe
+    "CLIMD, single network, score order": {"module": EarlyFusionNet, "order": "asc"},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.

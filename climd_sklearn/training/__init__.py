@@ -7,15 +7,21 @@
   index set.
 - :class:`MultimodalDataset` and :func:`collate_batch` (``_dataset``): batched fetching of a
   modality dict.
+- :class:`DeviceBatches` (``_batches``): the one batching path; the rows go to the fit's
+  device once and every minibatch is indexed there.
 - :class:`CurriculumProgressBar` (``_progress``): skorch's bar sized to the epoch's subset.
+- :class:`EpochClassPrior` (``_prior``): keeps the balanced softmax's prior on the classes
+  each epoch trains on.
 
 Nothing here knows about scikit-learn's estimator API; :class:`~climd_sklearn.CLIMDClassifier`
 puts these pieces together.
 """
 
+from ._batches import DeviceBatches
 from ._callbacks import CurriculumScheduling
 from ._dataset import MultimodalDataset, collate_batch
 from ._net import CLIMDNet
+from ._prior import EpochClassPrior
 from ._progress import CurriculumProgressBar
 from ._sampler import CurriculumSampler
 
@@ -24,6 +30,8 @@ __all__ = [
     "CurriculumProgressBar",
     "CurriculumSampler",
     "CurriculumScheduling",
+    "DeviceBatches",
+    "EpochClassPrior",
     "MultimodalDataset",
     "collate_batch",
 ]

@@ -8,15 +8,14 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback
 from skorch.utils import data_from_dataset, to_numpy
-from torch.utils.data import DataLoader
 
 from .._validation import PRESENT_KEY
 from ..curriculum import BaseScheduler, class_balanced_indices
-from ..measurer import difficulty_score
-from ._dataset import collate_batch
+from ..measurer import difficulty_score, inter_modal_complementarity, intra_modal_confidence
+from ._batches import DeviceBatches
 from ._sampler import CurriculumSampler
 
-__all__ = ["ORDERS", "POST_CURRICULUM", "CurriculumScheduling"]
+__all__ = ["ORDERS", "POST_CURRICULUM", "CurriculumScheduling", "score_dataset"]
 
 #: Accepted values of ``order``.
 ORDERS = ("desc", "asc", "random")
@@ -37,7 +36,8 @@ class CurriculumScheduling(Callback):
     3. asks the scheduler for the epoch's indices and sets them on the sampler, and
     4. records the epoch in ``net.history``: ``subset_size`` and ``class_counts`` every
        epoch; in curriculum epochs also the scheduler's ``alpha`` and ``exponent`` (CLIMD's
-       scheduler only) and, when the set was (re)scored, ``score_mean``.
+       scheduler only) and, when the set was (re)scored, ``score_mean`` and, with
+       ``keep_scores``, ``train_scores``.
 
     Epochs after the curriculum (every epoch with ``scheduler=None``, the plain baseline)
     use all samples, or a class-balanced draw with ``post_curriculum="balanced"``.
@@ -63,6 +63,13 @@ class CurriculumScheduling(Callback):
     scoring_batch_size : int, default=4096
         Rows scored at a time (independent of the training batch size); the whole set
         when it is smaller.
+    keep_scores : bool, default=False
+        Also record each scoring pass's scores in the history as ``train_scores``: a
+        float32 array of length ``len(dataset_train)``, in the order of its rows, computed
+        at the start of the epoch (so with the model as it was after the previous epoch).
+        Read them with ``net.history[:, "train_scores"]`` (one array per scored epoch;
+        ``net.history[:, ("epoch", "train_scores")]`` pairs them with their epochs). False
+        stores nothing of the training set's size in the history.
 
     Attributes
     ----------
@@ -79,6 +86,7 @@ class CurriculumScheduling(Callback):
         seed: int = 0,
         post_curriculum: str = "all",
         scoring_batch_size: int = 4096,
+        keep_scores: bool = False,
     ) -> None:
         self.scheduler = scheduler
         self.measurer = measurer
@@ -87,6 +95,7 @@ class CurriculumScheduling(Callback):
         self.seed = seed
         self.post_curriculum = post_curriculum
         self.scoring_batch_size = scoring_batch_size
+        self.keep_scores = keep_scores
 
     def initialize(self) -> CurriculumScheduling:
         """Reset the scores; called by skorch when the net is initialised.
@@ -148,6 +157,8 @@ class CurriculumScheduling(Callback):
                 present = X.get(PRESENT_KEY) if isinstance(X, dict) else None
                 self.scores_ = self._score(net, dataset_train, y, present)
                 net.history.record("score_mean", float(self.scores_.mean()))
+                if self.keep_scores:
+                    net.history.record("train_scores", self.scores_.astype(np.float32))
             priority = self.scores_ if self.order == "desc" else -self.scores_
             indices = scheduler.select(epoch, priority, y)
         if scheduler is not None and epoch <= scheduler.n_epochs:
@@ -160,34 +171,86 @@ class CurriculumScheduling(Callback):
         net.history.record("class_counts", np.bincount(y[indices], minlength=y.max() + 1).tolist())
 
     def _score(self, net: Any, dataset: Any, y: np.ndarray, present: Any = None) -> np.ndarray:
-        """Eq. 4 for every training sample with the module in eval mode, no gradients.
+        """Eq. 4 for every training sample: :func:`score_dataset` with this callback's settings."""
+        return score_dataset(net, dataset, y, present, parts=self.measurer,
+                             batch_size=self.scoring_batch_size)
 
-        Streamed: the set is scored ``scoring_batch_size`` rows at a time and only the N
-        scores are kept, so memory is O(N) plus one batch's outputs, whatever the number of
-        classes. Each head's log-softmax is taken in float32 and the measurer works in
-        float64 (the embeddings too: phi's float32 rounding, about 1e-7, would swamp the psi
-        of a confidently wrong sample), so such samples keep distinct scores instead of
-        tying at a probability floor. With a presence mask, psi averages over the present
-        modalities and phi over the pairs of present modalities.
-        """
-        loader = DataLoader(dataset, batch_size=self.scoring_batch_size, shuffle=False,
-                            collate_fn=collate_batch)
-        scores = np.empty(len(y), dtype=np.float64)
-        start = 0
-        for batch in loader:
-            _, modality_logits, modality_embeddings = net.evaluation_step(batch, training=False)
-            stop = start + len(modality_logits[0])
-            device = modality_logits[0].device
-            mask = None if present is None else torch.as_tensor(present[start:stop],
-                                                                device=device)
-            with torch.no_grad():
-                batch_scores = difficulty_score(
-                    [torch.log_softmax(lg.float(), dim=1).double() for lg in modality_logits],
-                    [emb.double() for emb in modality_embeddings],
-                    torch.as_tensor(y[start:stop], device=device),
-                    parts=self.measurer,
-                    mask=mask,
-                )
+
+def score_dataset(
+    net: Any,
+    dataset: Any,
+    y: np.ndarray,
+    present: Any = None,
+    *,
+    parts: str = "both",
+    batch_size: int = 4096,
+    components: bool = False,
+) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Score every row of ``dataset`` (Eq. 1-4) with the net's module in eval mode, no gradients.
+
+    The one scoring pass of the package: the curriculum callback rescores the training set
+    with it and :meth:`~climd_sklearn.CLIMDClassifier.difficulty` scores any labelled data.
+    Streamed: ``batch_size`` rows at a time, and only the per-sample results are kept, so
+    memory is O(N) plus one batch's outputs, whatever the number of classes. Each head's
+    log-softmax is taken in float32 and the measurer works in float64 (the embeddings too:
+    phi's float32 rounding, about 1e-7, would swamp the psi of a confidently wrong sample),
+    so such samples keep distinct scores instead of tying at a probability floor. With a
+    presence mask, psi averages over the present modalities and phi over the pairs of present
+    modalities.
+
+    Parameters
+    ----------
+    net : CLIMDNet
+        An initialised net whose module follows the module protocol.
+    dataset : torch.utils.data.Dataset
+        Batches of ``({modality: tensor}, labels)`` (a :class:`MultimodalDataset` or a
+        subset of one); the presence mask, if any, under the reserved key.
+    y : numpy.ndarray of shape (n_samples,)
+        Integer-encoded labels of the rows, in dataset order.
+    present : array-like of shape (n_samples, n_modalities) or None, default=None
+        True where a modality is present; None when every modality is.
+    parts : {"both", "intra", "inter"}, default="both"
+        Which parts of Eq. 4 make the score.
+    batch_size : int, default=4096
+        Rows scored at a time.
+    components : bool, default=False
+        Also return each modality's psi (Eq. 1) and phi (Eq. 3).
+
+    Returns
+    -------
+    scores : numpy.ndarray of shape (n_samples,)
+        The score (float64); alone when ``components`` is False.
+    psi : numpy.ndarray of shape (n_samples, n_modalities)
+        With ``components``: each modality's confidence, NaN where the modality is absent.
+    phi : numpy.ndarray of shape (n_samples,)
+        With ``components``: the complementarity over the present pairs.
+    """
+    loader = DeviceBatches(dataset, batch_size, net.device)  # rows on the device once per fit
+    scores = np.empty(len(y), dtype=np.float64)
+    psi = phi = None
+    start = 0
+    for batch in loader:
+        _, modality_logits, modality_embeddings = net.evaluation_step(batch, training=False)
+        stop = start + len(modality_logits[0])
+        device = modality_logits[0].device
+        mask = None if present is None else torch.as_tensor(present[start:stop], device=device)
+        labels = torch.as_tensor(y[start:stop], device=device)
+        with torch.no_grad():
+            log_probas = [torch.log_softmax(lg.float(), dim=1).double() for lg in modality_logits]
+            embeddings = [emb.double() for emb in modality_embeddings]
+            batch_scores = difficulty_score(log_probas, embeddings, labels, parts=parts,
+                                            mask=mask)
             scores[start:stop] = to_numpy(batch_scores)
-            start = stop
+            if components:
+                if psi is None:
+                    psi = np.empty((len(y), len(log_probas)), dtype=np.float64)
+                    phi = np.empty(len(y), dtype=np.float64)
+                for m, log_proba in enumerate(log_probas):
+                    psi[start:stop, m] = to_numpy(intra_modal_confidence(log_proba, labels))
+                phi[start:stop] = to_numpy(inter_modal_complementarity(embeddings, mask))
+        start = stop
+    if not components:
         return scores
+    if present is not None:
+        psi[~np.asarray(present, dtype=bool)] = np.nan
+    return scores, psi, phi
