@@ -37,6 +37,7 @@ from climd_sklearn.benchmark import (
     run_like_for_like,
     write_like_for_like,
 )
+from climd_sklearn.benchmark._like_for_like import setting_name
 
 #: Candidate levers of this script (name -> CLIMDClassifier overrides on top of the default),
 #: added to the package's ``LIKE_FOR_LIKE_CANDIDATES``; run only when named. Round 15's
@@ -46,6 +47,34 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     **LIKE_FOR_LIKE_CANDIDATES,
     "CLIMD, wd 10/n": {"wd_per_n": 10.0},
 }
+
+
+def complete_splits(records: list[dict[str, Any]], methods: Sequence[str]) -> list[dict[str, Any]]:
+    """The records of the (setting, split) pairs that every method has finished.
+
+    A run stopped part-way leaves splits that only some methods have reached; paired tests
+    and ranks need every method on the same splits, so those splits wait for the next run.
+
+    Parameters
+    ----------
+    records : list of dict
+        Records of the named methods.
+    methods : sequence of str
+        The methods every kept split must have.
+
+    Returns
+    -------
+    records : list of dict
+        The records of the complete splits (a note on stderr lists the others).
+    """
+    done: dict[tuple[str, int], set[str]] = {}
+    for rec in records:
+        done.setdefault((rec["setting"], rec["split"]), set()).add(rec["method"])
+    partial = sorted(key for key, names in done.items() if not set(methods) <= names)
+    if partial:
+        print(f"left out {len(partial)} split(s) not finished by every method: {partial}",
+              file=sys.stderr)
+    return [r for r in records if (r["setting"], r["split"]) not in set(partial)]
 
 
 def _candidate(text: str) -> tuple[str, dict[str, Any]]:
@@ -131,9 +160,10 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     command = "python benchmarks/like_for_like.py " + shlex.join(argv)
     start = time.perf_counter()
     if args.summarize:  # the named methods only (all recorded ones stay in the records file)
-        records = [r for r in load_like_for_like_records(
+        wanted = {setting_name(s) for s in settings}
+        records = complete_splits([r for r in load_like_for_like_records(
             os.path.join(out, "like_for_like.records.jsonl"), "quick" if args.quick else "full")
-            if r["method"] in methods]
+            if r["method"] in methods and r["setting"] in wanted], methods)
     else:
         records = run_like_for_like(
             settings, methods, out, candidates=candidates, n_splits=splits, n_jobs=args.jobs,

@@ -77,7 +77,7 @@ class-distribution-guided scheduler over all `max_epochs` epochs, highest score 
 cross-entropy: the paper's method (`variant="paper"`). *CLIMD (improved)* is
 `CLIMDClassifier()` with its own defaults in every regime (no regime's lr, epochs or search
 applies to it): lr 1e-3, 30 epochs, dropout 0.5, weight decay 5 / n_train, lowest score first,
-balanced-softmax loss.
+balanced-softmax loss (the default before round 16 of `docs/research.md`: one network).
 
 **Data settings.** *ROSMAP IR k*: the training split's AD class (label 1) is subsampled to
 n_NC / k samples (a new draw per seed; IR 1 keeps 118 of 127), evaluated on the untouched

@@ -219,3 +219,16 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     data = json.loads((out / "like_for_like.json").read_text())
     assert {r["method"] for r in data["records"]} == set(l4l.DEFAULT_METHODS)
     assert "CLIMD, wd 20/n + refit" in (out / "like_for_like.records.jsonl").read_text()
+
+
+def test_summaries_keep_only_the_splits_every_method_finished(capsys):
+    complete_splits = load_script("like_for_like").complete_splits
+    records = [{"setting": "S", "split": 0, "method": "a"}, {"setting": "S", "split": 0,
+                                                             "method": "b"},
+               {"setting": "S", "split": 1, "method": "a"},  # b never reached split 1
+               {"setting": "T", "split": 1, "method": "a"}, {"setting": "T", "split": 1,
+                                                             "method": "b"}]
+    kept = complete_splits(records, ["a", "b"])
+    assert [(r["setting"], r["split"]) for r in kept] == [("S", 0), ("S", 0), ("T", 1),
+                                                          ("T", 1)]
+    assert "left out 1 split(s)" in capsys.readouterr().err
