@@ -32,6 +32,7 @@ from ..modules import EarlyFusionNet
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
 from ._methods import LIKE_FOR_LIKE_ANCHORS, _adaptive_smote, like_for_like_anchor, modality_columns
 from ._runner import ProgressLine, machine_info, score
+from ._self_taught import SelfTaughtOrder
 from ._stats import paired_markdown, plot_critical_difference, summarize_paired
 
 try:
@@ -59,8 +60,9 @@ __all__ = [
 _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 
 #: name -> CLIMDClassifier overrides on top of the default ``CLIMDClassifier()``; the extra key
-#: ``"sampler"`` (``"smote"``, ``"rus"`` or ``"ros"``) puts an imblearn sampler in front, and
-#: ``"wd_per_n": c`` sets ``weight_decay = c / n`` (n: the training fold's size).
+#: ``"sampler"`` (``"smote"``, ``"rus"`` or ``"ros"``) puts an imblearn sampler in front,
+#: ``"wd_per_n": c`` sets ``weight_decay = c / n`` (n: the training fold's size), and
+#: ``"self_taught": True`` wraps the model in :class:`SelfTaughtOrder` (research round 18).
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "CE": dict(_PLAIN),
     "Weighted CE": {**_PLAIN, "class_weight": "balanced"},
@@ -83,6 +85,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, wd 20/n + refit": {"wd_per_n": 20.0, "refit_bias": True},
     # the network of rounds 1-15 (one early-fusion net) in score order, on today's recipe
     "CLIMD, single network, score order": {"module": EarlyFusionNet, "order": "asc"},
+    # round 18: the quotas filled in the order of a trained no-curriculum model's scores
+    "CLIMD, self-taught order": {"self_taught": True},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -203,11 +207,14 @@ def build_method(
         return like_for_like_anchor(name, seed, quick)
     params = dict(spec["overrides"])
     sampler = params.pop("sampler", None)
+    self_taught = bool(params.pop("self_taught", False))
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
     if quick:
         params["max_epochs"] = 2
     clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed, **params)
+    if self_taught:
+        clf = SelfTaughtOrder(clf)
     steps: list[tuple[str, Any]] = [("scale", StandardScaler())]
     if sampler == "smote":
         steps.append(("sample", FunctionSampler(func=_adaptive_smote,
