@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pytest
+import torch
 from conftest import load_script, needs_rosmap
 from scipy import stats
 
@@ -204,6 +206,7 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     assert summary["overall"]["n_blocks"] == 2
     md = (out / "like_for_like.md").read_text()
     assert "| CLIMD (default) |" in md and "goal" in md and "N = 2 blocks" in md
+    assert f"Ran on: nproc {os.cpu_count()}, " in md and f"torch {torch.__version__}" in md
     if summary["figure"]:
         assert (out / summary["figure"]).exists()
     make_docs = load_script("make_docs")

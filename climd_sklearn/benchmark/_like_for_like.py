@@ -496,15 +496,16 @@ def write_like_for_like(
             figure = os.path.relpath(fig_path, out_dir)
     summary["figure"] = figure
     json_path = os.path.join(out_dir, "like_for_like.json")
+    machine = machine_info()
     payload = {"name": "like_for_like", "config": _jsonable(dict(config)),
-               "machine": machine_info(),
-               "records": list(records), "summary": summary}
+               "machine": machine, "records": list(records), "summary": summary}
     with open(json_path, "w") as fh:
         json.dump(payload, fh, indent=1, default=float)
     md_path = os.path.join(out_dir, "like_for_like.md")
     with open(md_path, "w") as fh:
         fh.write("# Like-for-like benchmark\n\n" + "\n".join(
-            f"    {c}" for c in config.get("commands", [])) + "\n\n"
+            f"    {c}" for c in config.get("commands", [])) + "\n\nRan on: "
+                 + ", ".join(f"{key} {value}" for key, value in machine.items()) + ".\n\n"
                  + paired_markdown(summary, figure, title_level=2))
     summary["paths"] = {"json": json_path, "md": md_path, "figure": figure}
     return summary
