@@ -31,9 +31,10 @@ from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
 from ._methods import LIKE_FOR_LIKE_ANCHORS, _adaptive_smote, like_for_like_anchor, modality_columns
+from ._plots import plot_critical_difference
 from ._runner import ProgressLine, machine_info, score
 from ._self_taught import SelfTaughtOrder
-from ._stats import paired_markdown, plot_critical_difference, summarize_paired
+from ._stats import paired_markdown, summarize_paired
 
 try:
     import fcntl

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from ._stats import rank_cliques
+
 __all__ = [
     "have_matplotlib",
+    "plot_critical_difference",
     "plot_class_counts",
     "plot_macro_f1",
     "plot_schedule",
@@ -201,5 +205,71 @@ def plot_macro_f1(
         ax.axis("off")
     fig.tight_layout()
     fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def plot_critical_difference(
+    mean_ranks: Mapping[str, float], cd: float, path: str, title: str = ""
+) -> str | None:
+    """Draw a critical-difference diagram in Demšar's style and save it.
+
+    A rank axis (1 on the left), each method placed at its mean rank with its label on the
+    nearer side, a bar of length ``cd`` above the axis, and a thick line joining each group
+    of methods whose mean ranks differ by less than ``cd``
+    (:func:`~climd_sklearn.benchmark._stats.rank_cliques`).
+
+    Parameters
+    ----------
+    mean_ranks : mapping of str to float
+        Method -> mean rank.
+    cd : float
+        The critical difference.
+    path : str
+        Where to save the figure (PNG); the folder is created.
+    title : str, default=""
+        Optional title.
+
+    Returns
+    -------
+    path : str or None
+        The file written, or None when matplotlib is not installed.
+    """
+    if not have_matplotlib():
+        return None
+    plt = _pyplot()
+    names = sorted(mean_ranks, key=lambda m: mean_ranks[m])
+    k = len(names)
+    low, high = 1, max(k, int(np.ceil(max(mean_ranks.values()))))
+    half = (k + 1) // 2
+    cliques = rank_cliques(mean_ranks, cd)
+    height = 1.6 + 0.28 * max(half, k - half) + 0.12 * len(cliques)
+    fig, ax = plt.subplots(figsize=(9, height))
+    ax.set_xlim(low - 0.6, high + 0.6)
+    ax.set_ylim(-0.3 - 0.28 * max(half, k - half) - 0.12 * len(cliques), 1.1)
+    ax.axis("off")
+    ax.hlines(0, low, high, color="black", lw=1)
+    for tick in range(low, high + 1):
+        ax.vlines(tick, 0, 0.08, color="black", lw=1)
+        ax.text(tick, 0.14, str(tick), ha="center", va="bottom", fontsize=9)
+    ax.hlines(0.75, low, low + cd, color="black", lw=1.5)
+    ax.vlines([low, low + cd], 0.7, 0.8, color="black", lw=1.5)
+    ax.text(low + cd / 2, 0.83, f"CD = {cd:.2f}", ha="center", va="bottom", fontsize=9)
+    for i, name in enumerate(names):
+        rank = mean_ranks[name]
+        left = i < half
+        level = -0.28 * ((i if left else k - 1 - i) + 1) - 0.12 * len(cliques)
+        x_text = low - 0.5 if left else high + 0.5
+        ax.plot([rank, rank, x_text], [0, level, level], color="black", lw=0.8)
+        ax.text(x_text, level, f"{name} ({rank:.2f}) " if left else f" ({rank:.2f}) {name}",
+                ha="right" if left else "left", va="center", fontsize=8)
+    for j, clique in enumerate(cliques):
+        y_bar = -0.1 - 0.12 * j
+        ax.hlines(y_bar, mean_ranks[clique[0]] - 0.03, mean_ranks[clique[-1]] + 0.03,
+                  color="tab:red", lw=3)
+    if title:
+        ax.set_title(title, fontsize=10)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    fig.savefig(path, dpi=150, bbox_inches="tight")
     plt.close(fig)
     return path
