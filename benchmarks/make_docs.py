@@ -361,12 +361,14 @@ with each class's quota filled lowest score first by Eq. 1-4, `order="asc"`: the
 measurer); *CLIMD (default)*, `CLIMDClassifier()` (class quotas of Eq. 5-7 filled in random
 order, no scoring pass, and the balanced softmax's prior set each epoch to the classes it
 trains on); *CLIMD, single network, score order* (`module=EarlyFusionNet, order="asc"`: the
-network of rounds 1-15). Records that are the same computation as an earlier run (the anchors
+network of rounds 1-15); *CLIMD, self-taught order* (round 18: a fit without a curriculum
+scores the training set once, and the default's quotas are filled in that order, highest
+first). Records that are the same computation as an earlier run (the anchors
 and the baselines without a curriculum, and round 17's candidate for the default) were carried
 over, marked `copied_from` (`docs/research.md`, rounds 16-17); round 15's full results, on
 the single-network default of that round, are in `benchmarks/results/like_for_like_round15.md`.
-**mfeat ρ 10 did not run** in this session beyond one split (left out of the tables): the
-command above resumes it.
+All fits ran on the same 2-core machine; mfeat ρ 10 was resumed in a later session by the
+same command (its first split had run before).
 **Non-neural anchors**, each tuned by
 `GridSearchCV` (inner `StratifiedKFold(3, shuffle=True)`, macro F1) on the training fold only:
 *LogReg (balanced)* (C ∈ {1e-3, 1e-2, 0.1, 1, 10}), *HGB (balanced)*
