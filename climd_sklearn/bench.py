@@ -105,14 +105,13 @@ def _like_for_like(setting: Any, args: argparse.Namespace, command: str) -> dict
 
     from .benchmark._like_for_like import (
         NEURAL_METHODS,
-        RECORDS_FILE,
         REFERENCE,
-        load_records,
         resolve_methods,
         run_split,
         write_like_for_like,
     )
     from .benchmark._plots import have_matplotlib
+    from .benchmark._records import RECORDS_FILE, load_records
 
     methods = list(dict.fromkeys([*(args.methods or DEFAULT_METHODS), REFERENCE]))
     recipe = {k: v for k, v in (("max_epochs", args.epochs), ("lr", args.lr)) if v is not None}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import warnings
 from numbers import Integral, Real
 from typing import Any
 
@@ -18,16 +17,16 @@ from sklearn.utils.validation import check_is_fitted
 from ._bias import fit_balanced_bias
 from ._difficulty import DifficultyMixin
 from ._net_builder import DEFAULT_GAMMA, build_net, resolved_device
+from ._pickle import VersionedPickleMixin
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
 from ._variants import VARIANT_PARAMS, VARIANTS, resolve_variant
-from ._version import __version__
 from .curriculum import SCHEDULER_NAMES, BaseScheduler
 from .training._callbacks import ORDERS, POST_CURRICULUM
 
 __all__ = ["CLIMDClassifier"]
 
 
-class CLIMDClassifier(DifficultyMixin, ClassifierMixin, BaseEstimator):
+class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, BaseEstimator):
     """CLIMD: curriculum learning for class-imbalanced multimodal classification.
 
     A fusion network (one encoder per modality) is trained with skorch; at the start of
@@ -472,35 +471,6 @@ class CLIMDClassifier(DifficultyMixin, ClassifierMixin, BaseEstimator):
         """
         proba = self.predict_proba(X, present)
         return self.classes_[np.argmax(proba, axis=1)]
-
-    def __getstate__(self) -> dict:
-        """Pickle state, stamped with the climd-sklearn version that wrote it.
-
-        Returns
-        -------
-        state : dict
-            The estimator's state.
-        """
-        return dict(super().__getstate__(), _climd_sklearn_version=__version__)
-
-    def __setstate__(self, state: dict) -> None:
-        """Restore a pickled estimator, warning when another package version wrote it.
-
-        Parameters
-        ----------
-        state : dict
-            The state written by :meth:`__getstate__`.
-        """
-        saved = state.pop("_climd_sklearn_version", "unknown")
-        if saved != __version__:
-            warnings.warn(
-                f"This {type(self).__name__} was saved with climd-sklearn {saved} and is "
-                f"loaded with {__version__}; results may differ. Refit it, or load it with "
-                f"climd-sklearn {saved}.",
-                UserWarning,
-                stacklevel=2,
-            )
-        super().__setstate__(state)
 
     def __sklearn_tags__(self):  # noqa: D105
         tags = super().__sklearn_tags__()

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from skorch.callbacks import Checkpoint, LoadInitState
 from torch import nn
 
-import climd_sklearn.estimator as estimator_module
+import climd_sklearn._pickle as pickle_module
 from climd_sklearn import CLIMDClassifier, LateFusionNet
 from climd_sklearn.curriculum import class_quotas
 from climd_sklearn.training import CurriculumScheduling
@@ -121,7 +121,7 @@ def test_joblib_round_trip_and_version_warning(data, tmp_path, monkeypatch):
         loaded = joblib.load(path)
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
     saved = pickle.dumps(clf)  # stamped with the running version
-    monkeypatch.setattr(estimator_module, "__version__", "0.0.1")  # a later "install"
+    monkeypatch.setattr(pickle_module, "__version__", "0.0.1")  # a later "install"
     with pytest.warns(UserWarning, match=r"saved with climd-sklearn \S+ and is loaded with 0.0.1"):
         pickle.loads(saved)
 

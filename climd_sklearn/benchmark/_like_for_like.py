@@ -32,14 +32,10 @@ from ..modules import EarlyFusionNet
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
 from ._methods import LIKE_FOR_LIKE_ANCHORS, _adaptive_smote, like_for_like_anchor, modality_columns
 from ._plots import plot_critical_difference
+from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, load_records
 from ._runner import ProgressLine, machine_info, score
 from ._self_taught import SelfTaughtOrder
 from ._stats import paired_markdown, summarize_paired
-
-try:
-    import fcntl
-except ImportError:  # not POSIX: appends of one short line are not locked
-    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "CANDIDATES",
@@ -50,7 +46,6 @@ __all__ = [
     "REFERENCE",
     "build_method",
     "like_for_like_setting",
-    "load_records",
     "resolve_methods",
     "run_like_for_like",
     "run_split",
@@ -99,9 +94,6 @@ DEFAULT_SETTINGS: tuple[str, ...] = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat
 
 #: Splits per setting kind (the part of the spec before the colon).
 DEFAULT_SPLITS: dict[str, int] = {"rosmap": 25, "mfeat": 15, "synthetic": 15}
-
-RECORDS_FILE = "like_for_like.records.jsonl"
-
 
 def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setting:
     """The setting of a spec: ROSMAP pooled and cross-validated, the others as elsewhere.
@@ -228,19 +220,6 @@ def build_method(
     return Pipeline([*steps, ("clf", clf)])
 
 
-def _jsonable(value: Any) -> Any:
-    return json.loads(json.dumps(value, default=lambda v: v.item() if hasattr(v, "item")
-                                 else str(v)))
-
-
-def _append_line(path: str, record: Mapping[str, Any]) -> None:
-    """Append one JSON line under an exclusive lock (several workers share the file)."""
-    with open(path, "a") as fh:
-        if fcntl is not None:
-            fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
-        fh.write(json.dumps(record, default=float) + "\n")
-
-
 def run_split(
     setting_name: str, split: Split, layout: Mapping[str, int],
     specs: Mapping[str, Mapping[str, Any]], records_path: str, protocol: str,
@@ -300,44 +279,6 @@ def run_split(
             _append_line(records_path, rec)
             out.append(rec)
     return out
-
-
-def load_records(path: str, protocol: str | None = None) -> list[dict[str, Any]]:
-    """Read the JSON-lines records, skipping a torn last line and other protocols' lines.
-
-    Parameters
-    ----------
-    path : str
-        The records file (missing: no records).
-    protocol : str or None, default=None
-        Keep only this protocol's records (``"full"`` or ``"quick"``).
-
-    Returns
-    -------
-    records : list of dict
-        The last record of each (setting, split, method).
-    """
-    if not os.path.exists(path):
-        return []
-    found: dict[tuple, dict[str, Any]] = {}
-    with open(path) as fh:
-        for line in fh:
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if protocol is None or rec.get("protocol") == protocol:
-                found[(rec["setting"], rec["split"], rec["method"])] = rec
-    return list(found.values())
-
-
-def _check_specs(done: Sequence[Mapping[str, Any]], specs: Mapping[str, Any]) -> None:
-    for rec in done:
-        if rec["method"] in specs and rec.get("spec") != _jsonable(specs[rec["method"]]):
-            raise ValueError(
-                f"{rec['method']!r} was recorded with {rec.get('spec')} but is now "
-                f"{_jsonable(specs[rec['method']])}: rename the changed method, or move the "
-                "records file away to start again")
 
 
 def run_like_for_like(
