@@ -215,8 +215,9 @@ def _variant(layout: dict[str, int], params: dict[str, Any], seed: int) -> Any:
     params = dict(params)
     grid = params.pop("grid", None)
     scoring = params.pop("scoring", "f1_macro")
+    # behind the pipeline's StandardScaler, as the recorded rounds ran
     clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed,
-                          **{**BASE, **params})
+                          **{"standardize": False, **BASE, **params})
     pipe = Pipeline([("scale", StandardScaler()), ("clf", clf)])
     if grid is None:
         return pipe

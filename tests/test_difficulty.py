@@ -12,6 +12,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils._param_validation import InvalidParameterError
 
 from climd_sklearn import CLIMDClassifier
+from climd_sklearn._standardize import scale_modalities
 from climd_sklearn.modules import EarlyFusionNet, EnsembleFusionNet, LateFusionNet
 
 MODULES = [EarlyFusionNet, LateFusionNet, EnsembleFusionNet]
@@ -21,8 +22,10 @@ KW = dict(FAST, module=EarlyFusionNet, max_epochs=3, order="asc", random_state=0
 def _module_outputs(clf, X, present=None):
     """Per-modality log-probabilities and embeddings of the fitted module, in float64."""
     module = clf.net_.module_.eval()
-    tensors = {k: torch.as_tensor(np.nan_to_num(np.asarray(X[k])), dtype=torch.float32)
-               for k in clf.modality_names_}
+    raw = {k: np.nan_to_num(np.asarray(X[k], dtype=np.float32)) for k in clf.modality_names_}
+    # what the network sees: each float32 modality standardized by the fit's scalers
+    seen = scale_modalities(raw, clf.modality_scalers_, present)
+    tensors = {k: torch.as_tensor(v, dtype=torch.float32) for k, v in seen.items()}
     kwargs = {} if present is None else {"present": torch.as_tensor(present)}
     with torch.no_grad():
         _, logits, embeddings = module(tensors, **kwargs)
@@ -41,9 +44,12 @@ def _phi(embeddings, present):
     phi = np.zeros(n)
     for i in range(n):
         here = [m for m in range(n_mod) if present[i, m]]
+        # norms floored at 1e-8 as in torch's cosine_similarity: a zero embedding has
+        # cosine 0 with everything
         cosines = [
             embeddings[a][i] @ embeddings[b][i]
-            / (np.linalg.norm(embeddings[a][i]) * np.linalg.norm(embeddings[b][i]))
+            / (max(np.linalg.norm(embeddings[a][i]), 1e-8)
+               * max(np.linalg.norm(embeddings[b][i]), 1e-8))
             for a in here for b in here if a != b
         ]
         phi[i] = 1.0 - np.mean(cosines) if cosines else 0.0

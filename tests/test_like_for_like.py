@@ -184,8 +184,16 @@ def test_candidate_overrides_and_wd_per_n():
     assert list(est.named_steps) == ["scale", "sample", "clf"]
     assert clf.modalities == {"a": [0, 1], "b": [2, 3, 4]}
     default = l4l.build_method("CLIMD (default)", specs["CLIMD (default)"], {"a": 2}, 0, 10)
+    # the default behind the pipeline's StandardScaler, which does the estimator's own
+    # standardization (so the records stay the computation they were); the spec is unchanged
+    assert list(default.named_steps) == ["scale", "clf"]
     assert default.named_steps["clf"].get_params() == default.named_steps["clf"].__class__(
-        modalities={"a": [0, 1]}, random_state=0).get_params()
+        modalities={"a": [0, 1]}, random_state=0, standardize=False).get_params()
+    assert specs["CLIMD (default)"]["overrides"] == {}
+    # round 20: the data as a user passes them, standardized by the estimator itself
+    as_given = l4l.resolve_methods(["raw"], {"raw": {"input_as_given": True}})["raw"]
+    raw = l4l.build_method("raw", as_given, {"a": 2}, 0, 10)
+    assert list(raw.named_steps) == ["clf"] and raw.named_steps["clf"].standardize is None
     assert specs["BRF"]["kind"] == "anchor"
     with pytest.raises(KeyError):
         l4l.resolve_methods(["no such method"])

@@ -57,8 +57,10 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 
 #: name -> CLIMDClassifier overrides on top of the default ``CLIMDClassifier()``; the extra key
 #: ``"sampler"`` (``"smote"``, ``"rus"`` or ``"ros"``) puts an imblearn sampler in front,
-#: ``"wd_per_n": c`` sets ``weight_decay = c / n`` (n: the training fold's size), and
-#: ``"self_taught": True`` wraps the model in :class:`SelfTaughtOrder` (research round 18).
+#: ``"wd_per_n": c`` sets ``weight_decay = c / n`` (n: the training fold's size),
+#: ``"self_taught": True`` wraps the model in :class:`SelfTaughtOrder` (research round 18), and
+#: ``"input_as_given": True`` drops the pipeline's ``StandardScaler`` (the data as a user
+#: passes them; research round 20).
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "CE": dict(_PLAIN),
     "Weighted CE": {**_PLAIN, "class_weight": "balanced"},
@@ -194,21 +196,27 @@ def build_method(
     Returns
     -------
     estimator : estimator
-        A pipeline starting with a ``StandardScaler`` (HGB and BRF: without), or a search.
+        A pipeline starting with a ``StandardScaler`` (HGB, BRF and ``input_as_given``:
+        without), or a search.
     """
     if spec["kind"] == "anchor":
         return like_for_like_anchor(name, seed, quick)
     params = dict(spec["overrides"])
     sampler = params.pop("sampler", None)
     self_taught = bool(params.pop("self_taught", False))
+    as_given = bool(params.pop("input_as_given", False))
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
     if quick:
         params["max_epochs"] = 2
+    if not as_given:
+        # the pipeline's StandardScaler standardizes (as the records were made), so the
+        # estimator's own per-modality scaling would only add rounding
+        params.setdefault("standardize", False)
     clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed, **params)
     if self_taught:
         clf = SelfTaughtOrder(clf)
-    steps: list[tuple[str, Any]] = [("scale", StandardScaler())]
+    steps: list[tuple[str, Any]] = [] if as_given else [("scale", StandardScaler())]
     if sampler == "smote":
         steps.append(("sample", FunctionSampler(func=_adaptive_smote,
                                                 kw_args={"random_state": seed})))

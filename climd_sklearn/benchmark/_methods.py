@@ -157,8 +157,9 @@ _CURRICULUM = {"curriculum": "climd", "aux_weight": 1.0}
 
 
 def _improved(layout: Mapping[str, int], params: Mapping[str, Any], seed: int) -> Any:
+    # behind the pipeline's StandardScaler: the estimator's own scaling would only add rounding
     clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed,
-                          variant="improved", **params)
+                          variant="improved", **{"standardize": False, **params})
     return _pipe(("clf", clf))
 
 _REGISTRY: dict[str, Method] = {}
