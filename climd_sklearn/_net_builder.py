@@ -173,6 +173,40 @@ def _check_scoring_params(est: Any) -> None:
             )
 
 
+def n_subsets(est: Any) -> int:
+    """Subsets drawn per curriculum epoch: one per ensemble member with ``member_subsets``.
+
+    Raises
+    ------
+    ValueError
+        If ``member_subsets`` is set where it cannot act: without a curriculum, with a
+        score order, or with a module that is not an ensemble of at least two members.
+    """
+    if not est.variant_params_["member_subsets"]:
+        return 1
+    order = est.variant_params_["order"]
+    if est.curriculum is None or order != "random":
+        reason = ("curriculum=None trains every member on every sample"
+                  if est.curriculum is None else
+                  f"order={order!r} fills the class quotas with the same samples each time")
+        raise ValueError(
+            f"member_subsets=True gives each ensemble member its own random draw of the "
+            f"class quotas, but {reason}. Use a curriculum with order='random', or "
+            "member_subsets=False."
+        )
+    module = est.variant_params_["module"]
+    parameter = inspect.signature(module).parameters.get("n_members")
+    n_members = (est.module_kwargs or {}).get(
+        "n_members", None if parameter is None else parameter.default)
+    if not isinstance(n_members, int) or n_members < 2:
+        raise ValueError(
+            f"member_subsets=True needs an ensemble module with n_members >= 2 (such as "
+            f"EnsembleFusionNet); {getattr(module, '__name__', module)!r} has "
+            f"n_members={n_members!r}."
+        )
+    return n_members
+
+
 def build_net(
     est: Any, y_enc: np.ndarray, sampler_seed: int, order_seed: int, split_seed: int
 ) -> CLIMDNet:
@@ -192,6 +226,7 @@ def build_net(
                 rescore_every=est.rescore_every,
                 seed=order_seed,
                 post_curriculum=est.post_curriculum,
+                n_subsets=n_subsets(est),
                 keep_scores=est.keep_scores,
             ),
         )

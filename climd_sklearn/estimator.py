@@ -49,8 +49,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         Extra keyword arguments for ``module``.
     variant : {"improved", "paper"}, default="improved"
         The preset that fills the parameters left at None (``module``, ``lr``,
-        ``max_epochs``, ``dropout``, ``weight_decay``, ``order``, ``loss``, ``standardize``);
-        an explicit value always wins.
+        ``max_epochs``, ``dropout``, ``weight_decay``, ``order``, ``loss``, ``standardize``,
+        ``member_subsets``); an explicit value always wins.
         ``"paper"`` is the paper's configuration (lr 5e-5, 100 epochs, dropout 0.25, no
         weight decay, highest score first, cross-entropy, the inputs as given) for
         reproduction. ``"improved"`` (lr 1e-3, 30 epochs, dropout 0.5, weight decay
@@ -148,6 +148,13 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         (``docs/research.md``, round 20). None takes the variant's (improved True, paper
         False: the paper's data as given). Data already standardized are unchanged up to
         rounding. A warm-start fit keeps the first fit's scaling.
+    member_subsets : bool or None, default=None
+        With an ensemble module and ``order="random"``: each member fills the curriculum's
+        class quotas with its own random draw (and its own minibatches), so the members
+        train on other samples of the classes the quotas cut, as in EasyEnsemble (Liu et
+        al. 2009); False gives every member the same subset. True with a score order, no
+        curriculum or a single network is an error. None takes the variant's (improved
+        False, paper False; ``docs/research.md``, round 21).
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
@@ -186,7 +193,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     variant_params_ : dict
         The values this fit used for the variant's parameters (``module``, ``lr``,
         ``max_epochs``, ``dropout``, ``weight_decay``, ``order``, ``loss``,
-        ``standardize``).
+        ``standardize``, ``member_subsets``).
     modality_scalers_ : dict of str to sklearn.preprocessing.StandardScaler
         The fitted scaler of each modality with ``standardize``; empty without it.
     class_prior_ : numpy.ndarray
@@ -249,6 +256,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         "logit_adjustment": [Interval(Real, 0, None, closed="left")],
         "refit_bias": ["boolean"],
         "standardize": ["boolean", None],
+        "member_subsets": ["boolean", None],
         "modalities": [dict, None],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "device": [str],
@@ -289,6 +297,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         logit_adjustment: float = 0.0,
         refit_bias: bool = False,
         standardize: bool | None = None,
+        member_subsets: bool | None = None,
         modalities: dict | None = None,
         validation_fraction: float | None = None,
         device: str = "cpu",
@@ -325,6 +334,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         self.logit_adjustment = logit_adjustment
         self.refit_bias = refit_bias
         self.standardize = standardize
+        self.member_subsets = member_subsets
         self.modalities = modalities
         self.validation_fraction = validation_fraction
         self.device = device

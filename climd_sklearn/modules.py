@@ -50,8 +50,12 @@ ModuleOutput = tuple[torch.Tensor, tuple[torch.Tensor, ...], tuple[torch.Tensor,
 
 
 def _mask_absent(embedding: torch.Tensor, present: torch.Tensor, m: int) -> torch.Tensor:
-    """Zero the rows of modality ``m``'s embedding ``(..., batch, d)`` where it is absent."""
-    return embedding * present[:, m].to(embedding.dtype)[:, None]
+    """Zero the rows of modality ``m``'s embedding ``(..., batch, d)`` where it is absent.
+
+    ``present`` is ``(batch, n_modalities)``, or ``(n_members, batch, n_modalities)`` for
+    member-wise batches.
+    """
+    return embedding * present[..., m].to(embedding.dtype)[..., None]
 
 
 def _fuse(embeddings: Sequence[torch.Tensor], present: torch.Tensor | None) -> torch.Tensor:
@@ -59,8 +63,8 @@ def _fuse(embeddings: Sequence[torch.Tensor], present: torch.Tensor | None) -> t
     fused = torch.cat(tuple(embeddings), dim=-1)
     if present is None:
         return fused
-    n_present = present.sum(dim=1).clamp(min=1).to(fused.dtype)
-    return fused * (len(embeddings) / n_present)[:, None]
+    n_present = present.sum(dim=-1).clamp(min=1).to(fused.dtype)
+    return fused * (len(embeddings) / n_present)[..., None]
 
 
 class MLPEncoder(nn.Sequential):
@@ -307,9 +311,10 @@ class EnsembleFusionNet(nn.Module):
     """An ensemble of independently trained :class:`EarlyFusionNet` members, run as one module.
 
     Every member has its own encoders, heads and classifier, initialised and trained
-    independently (each on its own loss; the dropout masks differ), but all members see the
-    same minibatches and are computed together with batched matrix products, so an ensemble
-    of ``n_members`` small nets costs far less than ``n_members`` separate fits. Averaging
+    independently (each on its own loss; the dropout masks differ). All members see the
+    same minibatches, or each its own (member-wise batches, below), and are computed
+    together with batched matrix products, so an ensemble of ``n_members`` small nets costs
+    far less than ``n_members`` separate fits. Averaging
     members lowers the variance of a network fitted on few samples. In evaluation mode the
     fused and per-modality outputs are the log of the members' mean probabilities, and the
     embeddings of a modality are the members' embeddings side by side (so Eq. 2's cosine is
@@ -372,10 +377,13 @@ class EnsembleFusionNet(nn.Module):
         Parameters
         ----------
         X : mapping of str to torch.Tensor
-            One ``(batch, n_features)`` tensor per modality.
+            One ``(batch, n_features)`` tensor per modality, which every member sees, or one
+            ``(n_members, batch, n_features)`` tensor per modality: member-wise batches,
+            each member its own rows (training with member subsets).
         present : torch.Tensor of shape (batch, n_modalities) or None, default=None
             True where a modality is present; absent embeddings are zero and the
             concatenation is rescaled by ``M / n_present``, as in :class:`EarlyFusionNet`.
+            ``(n_members, batch, n_modalities)`` with member-wise batches.
 
         Returns
         -------
@@ -389,7 +397,15 @@ class EnsembleFusionNet(nn.Module):
         embeddings = []
         for m, (name, encoder) in enumerate(zip(self.modality_names, self.encoders)):
             x = X[name]
-            emb = encoder(x.unsqueeze(0).expand(k, *x.shape))
+            if x.ndim == 2:  # one batch for every member
+                x = x.unsqueeze(0).expand(k, *x.shape)
+            elif x.ndim != 3 or x.shape[0] != k or not self.training:
+                raise ValueError(
+                    f"Modality {name!r}: expected a (batch, features) tensor or, in training "
+                    f"mode, member-wise batches of shape ({k}, batch, features); got "
+                    f"{tuple(x.shape)} in {'training' if self.training else 'evaluation'} mode."
+                )
+            emb = encoder(x)
             embeddings.append(emb if present is None else _mask_absent(emb, present, m))
         logits = self.classifier(self.dropout(_fuse(embeddings, present)))
         per_modality = tuple(head(self.dropout(e)) for head, e in zip(self.heads, embeddings))

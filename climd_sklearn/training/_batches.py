@@ -29,6 +29,8 @@ class DeviceBatches:
     Each pass (``iter``) takes its order from the sampler (its :meth:`next_order`, or the
     sampler's iteration for another sampler) or, without one, the rows in order, and yields
     ``({modality: tensor}, labels)`` slices of ``batch_size`` rows, the last one shorter.
+    An order with one row per ensemble member (member subsets) yields member-wise batches:
+    tensors of shape ``(n_members, batch, ...)`` and labels ``(n_members, batch)``.
 
     Like the DataLoader it replaces, each pass draws one number from torch's global random
     generator (the DataLoader's per-pass worker seed). Dropout draws from the same
@@ -89,12 +91,12 @@ class DeviceBatches:
         # the DataLoader's per-pass base seed, drawn from the global generator (see above)
         torch.empty((), dtype=torch.int64).random_()
         order = self._order()
-        n = self.n_rows if order is None else len(order)
+        n = self.n_rows if order is None else order.shape[-1]
         X, y, size = self.X, self.y, self.batch_size
         for start in range(0, n, size):
             if order is None:
                 stop = min(start + size, n)
                 yield {name: values[start:stop] for name, values in X.items()}, y[start:stop]
             else:
-                rows = order[start:start + size]
+                rows = order[..., start:start + size]
                 yield {name: values[rows] for name, values in X.items()}, y[rows]

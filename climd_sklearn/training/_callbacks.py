@@ -63,6 +63,15 @@ class CurriculumScheduling(Callback):
     scoring_batch_size : int, default=4096
         Rows scored at a time (independent of the training batch size); the whole set
         when it is smaller.
+    n_subsets : int, default=1
+        With ``order="random"``, how many subsets to draw in each curriculum epoch: one per
+        member of an ensemble module (:class:`~climd_sklearn.modules.EnsembleFusionNet`),
+        each filling the same class quotas with its own seeded random draw, so that every
+        member trains on other samples of the classes the quotas cut (as EasyEnsemble,
+        Liu et al. 2009, trains each member on its own subsample of the majority). The
+        sampler then holds one index row per member and the batches are member-wise.
+        1 draws one subset for all. Only the random order can draw several subsets: a
+        score order fills the quotas with the same samples every time.
     keep_scores : bool, default=False
         Also record each scoring pass's scores in the history as ``train_scores``: a
         float32 array of length ``len(dataset_train)``, in the order of its rows, computed
@@ -86,6 +95,7 @@ class CurriculumScheduling(Callback):
         seed: int = 0,
         post_curriculum: str = "all",
         scoring_batch_size: int = 4096,
+        n_subsets: int = 1,
         keep_scores: bool = False,
     ) -> None:
         self.scheduler = scheduler
@@ -95,6 +105,7 @@ class CurriculumScheduling(Callback):
         self.seed = seed
         self.post_curriculum = post_curriculum
         self.scoring_batch_size = scoring_batch_size
+        self.n_subsets = n_subsets
         self.keep_scores = keep_scores
 
     def initialize(self) -> CurriculumScheduling:
@@ -111,6 +122,17 @@ class CurriculumScheduling(Callback):
             raise ValueError(
                 f"post_curriculum must be one of {POST_CURRICULUM}, "
                 f"got {self.post_curriculum!r}."
+            )
+        if (isinstance(self.n_subsets, bool) or not isinstance(self.n_subsets, int)
+                or self.n_subsets < 1):
+            raise ValueError(f"n_subsets must be an int >= 1, got {self.n_subsets!r}.")
+        if self.n_subsets > 1 and (self.order != "random" or self.scheduler is None):
+            reason = (f"order={self.order!r} fills the quotas with the same samples each "
+                      "time" if self.scheduler is not None else "there is no curriculum "
+                      "(every epoch trains on every sample)")
+            raise ValueError(
+                f"n_subsets={self.n_subsets} draws one subset per member, but {reason}; "
+                "several subsets need a curriculum in random order."
             )
         if self.scheduler is not None and self.scheduler.n_epochs is None:
             raise ValueError(
@@ -148,6 +170,8 @@ class CurriculumScheduling(Callback):
                 indices = np.arange(n_samples)
             else:
                 indices = class_balanced_indices(y, n_samples, seed=[self.seed, epoch])
+        elif self.order == "random" and self.n_subsets > 1:  # one draw per member
+            indices = self._member_subsets(scheduler, epoch, y)
         elif self.order == "random":  # the control ignores the score: nothing to compute
             priority = np.random.default_rng([self.seed, epoch]).random(n_samples)
             indices = scheduler.select(epoch, priority, y)
@@ -166,9 +190,27 @@ class CurriculumScheduling(Callback):
             for key in ("alpha", "exponent"):
                 if key in facts:
                     net.history.record(key, float(facts[key]))
+        indices = np.asarray(indices)
         sampler.set_indices(indices)
-        net.history.record("subset_size", len(indices))
-        net.history.record("class_counts", np.bincount(y[indices], minlength=y.max() + 1).tolist())
+        first = indices if indices.ndim == 1 else indices[0]  # every member's counts are equal
+        net.history.record("subset_size", len(first))
+        net.history.record("class_counts", np.bincount(y[first], minlength=y.max() + 1).tolist())
+
+    def _member_subsets(self, scheduler: BaseScheduler, epoch: int, y: np.ndarray) -> np.ndarray:
+        """One subset per member, ``(n_subsets, L)``: the same quotas, its own random draw."""
+        subsets = [
+            scheduler.select(epoch, np.random.default_rng([self.seed, epoch, k]).random(len(y)),
+                             y)
+            for k in range(self.n_subsets)
+        ]
+        counts = {tuple(np.bincount(y[s], minlength=y.max() + 1)) for s in subsets}
+        if len(counts) > 1:
+            raise ValueError(
+                f"{scheduler!r} chose other class counts for another random order at epoch "
+                f"{epoch} ({sorted(counts)}); member subsets need quotas that depend on the "
+                "labels only."
+            )
+        return np.stack(subsets)
 
     def _score(self, net: Any, dataset: Any, y: np.ndarray, present: Any = None) -> np.ndarray:
         """Eq. 4 for every training sample: :func:`score_dataset` with this callback's settings."""

@@ -156,18 +156,30 @@ class CLIMDNet(NeuralNetClassifier):
         for m, lg in enumerate(modality_logits):
             if present is None:
                 aux.append(self._members_loss(lg, y_true))
-            elif present[:, m].any():  # each head learns from the samples that have it
-                keep = present[:, m].to(lg.device)
-                aux.append(self._members_loss(lg[..., keep, :], y_true[keep]))
+            elif present[..., m].any():  # each head learns from the samples that have it
+                aux.append(self._members_loss(lg, y_true, present[..., m].to(lg.device)))
         return loss + self.aux_weight * torch.stack(aux).mean() if aux else loss
 
-    def _members_loss(self, logits: torch.Tensor, y_true: torch.Tensor) -> torch.Tensor:
+    def _members_loss(self, logits: torch.Tensor, y_true: torch.Tensor,
+                      keep: torch.Tensor | None = None) -> torch.Tensor:
         """The criterion; with 3-D logits, the sum of an ensemble's members' own losses.
 
         A sum, not a mean: each member's gradient is then that of the same net trained
         alone, so the weight decay (added to the gradient by Adam) keeps its strength; a
         mean would scale every member's data term by 1 / n_members against the decay.
+        With member-wise batches (labels of shape ``(n_members, batch)``) each member's
+        loss is over its own rows. ``keep`` (the shape of the labels) restricts the loss to
+        the rows where it is True; a member without such rows adds nothing.
         """
+        if y_true.ndim == 2:  # member-wise batches: member k's rows are row k
+            losses = []
+            for k in range(len(y_true)):
+                rows = slice(None) if keep is None else keep[k]
+                if keep is None or keep[k].any():
+                    losses.append(self.criterion_(logits[k][rows], y_true[k][rows]))
+            return torch.stack(losses).sum()
+        if keep is not None:
+            logits, y_true = logits[..., keep, :], y_true[keep]
         if logits.ndim == 3:  # (n_members, batch, n_classes): every member its own loss
             n_members = logits.shape[0]
             flat = logits.reshape(-1, logits.shape[-1])
