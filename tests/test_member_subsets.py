@@ -1,0 +1,154 @@
+"""One random draw of the class quotas per ensemble member (``member_subsets``, round 21)."""
+
+import numpy as np
+import pytest
+import torch
+from conftest import FAST, make_multimodal
+from skorch.callbacks import Callback
+
+from climd_sklearn import CLIMDClassifier
+from climd_sklearn.losses import BalancedSoftmaxLoss
+from climd_sklearn.modules import EnsembleFusionNet
+from climd_sklearn.training import CLIMDNet, CurriculumSampler
+from climd_sklearn.training._batches import DeviceBatches
+from climd_sklearn.training._dataset import MultimodalDataset
+
+
+class RecordSubsets(Callback):
+    """Keep the sampler's index set of every epoch (it runs after the curriculum callback)."""
+
+    def initialize(self):
+        self.subsets_ = []
+        return self
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.subsets_.append(net.get_params_for("iterator_train")["sampler"].indices.copy())
+
+
+def _subsets(member_subsets, **params):
+    X, y = make_multimodal()
+    clf = CLIMDClassifier(random_state=0, member_subsets=member_subsets,
+                          callbacks=[("record", RecordSubsets())], **{**FAST, **params})
+    clf.fit(X, y)
+    return clf, dict(clf.net_.callbacks_)["record"].subsets_, y
+
+
+def test_each_member_fills_the_same_quotas_with_its_own_draw():
+    shared_clf, shared, y = _subsets(False)
+    member_clf, member, _ = _subsets(True)
+    assert member_clf.variant_params_["member_subsets"] is True
+    for epoch, (one, per_member) in enumerate(zip(shared, member), start=1):
+        assert one.ndim == 1 and per_member.shape == (5, len(one))
+        for row in per_member:  # the quotas: the shared draw's class counts, no repeats
+            assert len(np.unique(row)) == len(row)
+            np.testing.assert_array_equal(np.bincount(y[row], minlength=3),
+                                          np.bincount(y[one], minlength=3))
+        if len(one) < len(y):  # a quota cuts a class: the members draw other samples
+            assert len({tuple(sorted(row)) for row in per_member}) > 1, epoch
+    assert shared_clf.net_.history[:, "class_counts"] == member_clf.net_.history[:, "class_counts"]
+
+
+def test_member_subsets_fit_is_reproducible_and_differs_from_the_shared_draw():
+    X, y = make_multimodal()
+    proba = [CLIMDClassifier(random_state=0, member_subsets=m, **FAST).fit(X, y).predict_proba(X)
+             for m in (True, True, False)]
+    np.testing.assert_array_equal(proba[0], proba[1])
+    assert not np.allclose(proba[0], proba[2])
+
+
+def test_member_subsets_train_with_a_missing_modality():
+    X, y = make_multimodal()
+    X = {k: v.copy() for k, v in X.items()}
+    X["m1"][::3] = np.nan
+    clf = CLIMDClassifier(random_state=0, member_subsets=True, **FAST).fit(X, y)
+    assert np.isfinite(clf.net_.history[:, "train_loss"]).all()
+    assert clf.predict_proba(X).shape == (len(y), 3)
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"order": "asc"}, "order='asc' fills the class quotas with the same samples"),
+    ({"curriculum": None}, "curriculum=None trains every member on every sample"),
+    ({"module_kwargs": {"n_members": 1}}, "n_members >= 2 .*n_members=1"),
+    ({"variant": "paper"}, "n_members >= 2 .*'EarlyFusionNet' has n_members=None"),
+])
+def test_member_subsets_where_they_cannot_act_are_an_error(params, message):
+    X, y = make_multimodal()
+    params = {"order": "random", **params} if params.get("variant") else params
+    with pytest.raises(ValueError, match=message):
+        CLIMDClassifier(member_subsets=True, **{**FAST, **params}).fit(X, y)
+
+
+def test_sampler_shuffles_each_member_row_on_its_own():
+    rows = np.arange(30).reshape(3, 10)
+    sampler = CurriculumSampler(rows, seed=4)
+    assert len(sampler) == 10
+    order = sampler.next_order()
+    assert order.shape == (3, 10)
+    for shuffled, row in zip(order, rows):
+        np.testing.assert_array_equal(np.sort(shuffled), row)
+    assert len({tuple(np.argsort(r)) for r in order}) == 3  # not one permutation for all
+    with pytest.raises(TypeError, match="only the package's batch iterator"):
+        iter(sampler)
+    with pytest.raises(ValueError, match=r"got shape \(2, 2, 2\)"):
+        sampler.set_indices(np.zeros((2, 2, 2)))
+
+
+def test_member_wise_batches_hold_each_members_rows():
+    X, y = make_multimodal()
+    dataset = MultimodalDataset({k: v.astype(np.float32) for k, v in X.items()}, y)
+    sampler = CurriculumSampler(np.stack([np.arange(7), np.arange(10, 17)]), shuffle=False)
+    batches = list(DeviceBatches(dataset, 4, "cpu", sampler=sampler))
+    assert [tuple(b[1].shape) for b in batches] == [(2, 4), (2, 3)]
+    first_x, first_y = batches[0]
+    assert first_x["m0"].shape == (2, 4, 6)
+    np.testing.assert_array_equal(first_x["m0"][1].numpy(), X["m0"][10:14].astype(np.float32))
+    np.testing.assert_array_equal(first_y.numpy(), y[[[0, 1, 2, 3], [10, 11, 12, 13]]])
+
+
+def _ensemble(seed=0):
+    torch.manual_seed(seed)
+    return EnsembleFusionNet({"a": 3, "b": 2}, n_classes=3, embedding_dim=4, hidden_dims=(5,),
+                             dropout=0.0, n_members=2)
+
+
+def test_member_wise_forward_runs_each_member_on_its_own_rows():
+    module = _ensemble().train()
+    rng = torch.Generator().manual_seed(0)
+    rows = {"a": torch.randn(2, 6, 3, generator=rng), "b": torch.randn(2, 6, 2, generator=rng)}
+    present = torch.ones(2, 6, 2, dtype=torch.bool)
+    present[0, 1, 1] = present[1, 4, 0] = False
+    for mask in (None, present):
+        logits, heads, embeddings = module(rows, present=mask)
+        for k in range(2):  # member k on its own rows = member k of the shared forward
+            shared, shared_heads, shared_embeddings = module(
+                {name: x[k] for name, x in rows.items()},
+                present=None if mask is None else mask[k])
+            torch.testing.assert_close(logits[k], shared[k])
+            torch.testing.assert_close(heads[1][k], shared_heads[1][k])
+            torch.testing.assert_close(embeddings[0][k], shared_embeddings[0][k])
+    assert (embeddings[0][1, 4] == 0).all() and (embeddings[1][0, 1] == 0).all()
+    assert (embeddings[0][0, 4] != 0).any()
+    with pytest.raises(ValueError, match=r"Modality 'a'.*\(2, batch, features\)"):
+        module({"a": torch.zeros(3, 6, 3), "b": torch.zeros(3, 6, 2)})
+    with pytest.raises(ValueError, match="evaluation mode"):
+        module.eval()(rows)
+
+
+def test_member_wise_loss_is_the_sum_of_each_members_loss_on_its_rows():
+    net = CLIMDNet(EnsembleFusionNet, module__modality_dims={"a": 3, "b": 2},
+                   module__n_classes=3, module__n_members=2, criterion=BalancedSoftmaxLoss,
+                   criterion__prior=torch.tensor([0.5, 0.3, 0.2]), aux_weight=0.5)
+    net.initialize()
+    gen = torch.Generator().manual_seed(1)
+    fused = torch.randn(2, 5, 3, generator=gen)
+    heads = (torch.randn(2, 5, 3, generator=gen), torch.randn(2, 5, 3, generator=gen))
+    y = torch.tensor([[0, 1, 2, 0, 1], [2, 2, 1, 0, 0]])
+    present = torch.ones(2, 5, 2, dtype=torch.bool)
+    present[0, :2, 1] = False
+    present[1, :, 1] = False  # member 1 has no row with modality b
+    loss = net.get_loss((fused, heads, ()), y, X={"__present__": present})
+    criterion = net.criterion_
+    expected_fused = criterion(fused[0], y[0]) + criterion(fused[1], y[1])
+    expected_a = criterion(heads[0][0], y[0]) + criterion(heads[0][1], y[1])
+    expected_b = criterion(heads[1][0][2:], y[0][2:])
+    torch.testing.assert_close(loss, expected_fused + 0.5 * (expected_a + expected_b) / 2)
