@@ -176,35 +176,45 @@ def _check_scoring_params(est: Any) -> None:
 def n_subsets(est: Any) -> int:
     """Subsets drawn per curriculum epoch: one per ensemble member with ``member_subsets``.
 
+    The variant's ``member_subsets`` (``est.member_subsets`` left at None) acts where it can:
+    CLIMD's class quotas (Eq. 5-7) filled in random order, on an ensemble of two or more
+    members; elsewhere it is False. An explicit True where it cannot act is an error.
+
     Raises
     ------
     ValueError
-        If ``member_subsets`` is set where it cannot act: without a curriculum, with a
-        score order, or with a module that is not an ensemble of at least two members.
+        If ``member_subsets=True`` is set where it cannot act: without CLIMD's scheduler,
+        with a score order, or with a module that is not an ensemble of two or more members.
     """
     if not est.variant_params_["member_subsets"]:
         return 1
     order = est.variant_params_["order"]
-    if est.curriculum is None or order != "random":
-        reason = ("curriculum=None trains every member on every sample"
-                  if est.curriculum is None else
-                  f"order={order!r} fills the class quotas with the same samples each time")
-        raise ValueError(
-            f"member_subsets=True gives each ensemble member its own random draw of the "
-            f"class quotas, but {reason}. Use a curriculum with order='random', or "
-            "member_subsets=False."
-        )
     module = est.variant_params_["module"]
     parameter = inspect.signature(module).parameters.get("n_members")
     n_members = (est.module_kwargs or {}).get(
         "n_members", None if parameter is None else parameter.default)
-    if not isinstance(n_members, int) or n_members < 2:
-        raise ValueError(
-            f"member_subsets=True needs an ensemble module with n_members >= 2 (such as "
-            f"EnsembleFusionNet); {getattr(module, '__name__', module)!r} has "
-            f"n_members={n_members!r}."
-        )
-    return n_members
+    quotas = est.curriculum == "climd" or isinstance(est.curriculum, CLIMDScheduler)
+    if not quotas or order != "random":
+        if est.curriculum is None:
+            reason = "curriculum=None trains every member on every sample"
+        elif not quotas:
+            reason = (f"curriculum={est.curriculum!r} ranks all classes together, so each "
+                      "member's draw would hold other class counts (and the balanced "
+                      "softmax's prior could follow only one of them)")
+        else:
+            reason = f"order={order!r} fills the class quotas with the same samples each time"
+        problem = (f"member_subsets=True gives each ensemble member its own random draw of "
+                   f"the class quotas of curriculum='climd', but {reason}. Use "
+                   "curriculum='climd' with order='random', or member_subsets=False.")
+    elif not isinstance(n_members, int) or n_members < 2:
+        problem = (f"member_subsets=True needs an ensemble module with n_members >= 2 (such "
+                   f"as EnsembleFusionNet); {getattr(module, '__name__', module)!r} has "
+                   f"n_members={n_members!r}.")
+    else:
+        return n_members
+    if est.member_subsets is None:  # the variant's value, where it cannot act
+        return 1
+    raise ValueError(problem)
 
 
 def build_net(
@@ -216,6 +226,8 @@ def build_net(
     and the validation split.
     """
     _check_scoring_params(est)
+    subsets = n_subsets(est)
+    est.variant_params_["member_subsets"] = subsets > 1  # what this fit does
     callbacks: list = [
         (
             "curriculum",
@@ -226,7 +238,7 @@ def build_net(
                 rescore_every=est.rescore_every,
                 seed=order_seed,
                 post_curriculum=est.post_curriculum,
-                n_subsets=n_subsets(est),
+                n_subsets=subsets,
                 keep_scores=est.keep_scores,
             ),
         )

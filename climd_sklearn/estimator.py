@@ -35,8 +35,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     (Eq. 5-7 of Han et al., MICCAI 2025) picks how many samples of each class to train on.
     With ``order="asc"`` or ``"desc"`` (``variant="paper"``) the training set is first
     rescored by the measurer (Eq. 1-4) and each quota is filled in score order; the default
-    fills them in random order: on the like-for-like benchmark the score order bought
-    nothing (docs/research.md, rounds 16-17). Later epochs train on all samples.
+    fills them in random order, a draw per ensemble member: on the like-for-like benchmark
+    the score order bought nothing (docs/research.md, rounds 16-21). Later epochs train on
+    all samples.
 
     Parameters
     ----------
@@ -54,8 +55,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         ``"paper"`` is the paper's configuration (lr 5e-5, 100 epochs, dropout 0.25, no
         weight decay, highest score first, cross-entropy, the inputs as given) for
         reproduction. ``"improved"`` (lr 1e-3, 30 epochs, dropout 0.5, weight decay
-        5 / n_samples, random order, balanced-softmax loss, inputs standardized per modality)
-        is the configuration that won our benchmarks on imbalanced data;
+        5 / n_samples, random order with a draw per member, balanced-softmax loss, inputs
+        standardized per modality) is the configuration that won our benchmarks on
+        imbalanced data;
         ``docs/research.md`` records each step from the paper to it.
     embedding_dim : int, default=128
         Common embedding size of every modality (passed to ``module`` if it accepts it).
@@ -152,9 +154,11 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         With an ensemble module and ``order="random"``: each member fills the curriculum's
         class quotas with its own random draw (and its own minibatches), so the members
         train on other samples of the classes the quotas cut, as in EasyEnsemble (Liu et
-        al. 2009); False gives every member the same subset. True with a score order, no
-        curriculum or a single network is an error. None takes the variant's (improved
-        False, paper False; ``docs/research.md``, round 21).
+        al. 2009); False gives every member the same subset. True with a score order, a
+        scheduler other than ``"climd"`` (they rank all classes together, so the draws
+        would differ in class counts) or a single network is an error. None takes the
+        variant's where it can act: improved True (``docs/research.md``, round 21), paper
+        False; ``variant_params_`` says what the fit did.
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every

@@ -435,7 +435,8 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     clf = CLIMDClassifier(random_state=0, max_epochs=2).fit(X, y)
     assert clf.variant == "improved"
     expected = {"lr": 1e-3, "max_epochs": 2, "dropout": 0.5, "weight_decay": 5.0 / len(y),
-                "order": "random", "loss": "balanced_softmax", "standardize": True}
+                "order": "random", "loss": "balanced_softmax", "standardize": True,
+                "member_subsets": True}
     resolved = dict(clf.variant_params_)
     assert resolved.pop("module") is EnsembleFusionNet
     assert resolved == pytest.approx(expected)

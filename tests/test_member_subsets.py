@@ -68,6 +68,7 @@ def test_member_subsets_train_with_a_missing_modality():
 @pytest.mark.parametrize("params, message", [
     ({"order": "asc"}, "order='asc' fills the class quotas with the same samples"),
     ({"curriculum": None}, "curriculum=None trains every member on every sample"),
+    ({"curriculum": "linear"}, "curriculum='linear' ranks all classes together"),
     ({"module_kwargs": {"n_members": 1}}, "n_members >= 2 .*n_members=1"),
     ({"variant": "paper"}, "n_members >= 2 .*'EarlyFusionNet' has n_members=None"),
 ])
@@ -152,3 +153,20 @@ def test_member_wise_loss_is_the_sum_of_each_members_loss_on_its_rows():
     expected_a = criterion(heads[0][0], y[0]) + criterion(heads[0][1], y[1])
     expected_b = criterion(heads[1][0][2:], y[0][2:])
     torch.testing.assert_close(loss, expected_fused + 0.5 * (expected_a + expected_b) / 2)
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({}, True),
+    ({"order": "asc"}, False),
+    ({"curriculum": None}, False),
+    ({"curriculum": "root"}, False),
+    ({"module_kwargs": {"n_members": 1}}, False),
+    ({"variant": "paper", "order": "random", "lr": 1e-2}, False),
+])
+def test_the_variants_member_subsets_act_only_where_they_can(params, expected):
+    X, y = make_multimodal()
+    clf = CLIMDClassifier(random_state=0, **{**FAST, **params}).fit(X, y)
+    assert clf.member_subsets is None  # fit does not touch the parameter
+    assert clf.variant_params_["member_subsets"] is expected
+    sampler = clf.net_.get_params_for("iterator_train")["sampler"]
+    assert sampler.indices.ndim == (2 if expected else 1)
