@@ -170,3 +170,24 @@ def test_the_variants_member_subsets_act_only_where_they_can(params, expected):
     assert clf.variant_params_["member_subsets"] is expected
     sampler = clf.net_.get_params_for("iterator_train")["sampler"]
     assert sampler.indices.ndim == (2 if expected else 1)
+
+
+def test_the_callback_checks_its_number_of_subsets():
+    from climd_sklearn.curriculum import CLIMDScheduler, LinearScheduler
+    from climd_sklearn.training import CurriculumScheduling
+
+    climd = CLIMDScheduler(n_epochs=4)
+    with pytest.raises(ValueError, match="n_subsets must be an int >= 1, got 0"):
+        CurriculumScheduling(climd, order="random", n_subsets=0).initialize()
+    with pytest.raises(ValueError, match="order='asc' fills the quotas with the same samples"):
+        CurriculumScheduling(climd, order="asc", n_subsets=2).initialize()
+    with pytest.raises(ValueError, match="there is no curriculum"):
+        CurriculumScheduling(None, order="random", n_subsets=2).initialize()
+    y = np.repeat([0, 1, 2], [30, 12, 6])
+    callback = CurriculumScheduling(climd, order="random", n_subsets=3, seed=1).initialize()
+    subsets = callback._member_subsets(climd, 2, y)
+    assert subsets.shape[0] == 3 and len({tuple(sorted(s)) for s in subsets}) == 3
+    linear = LinearScheduler(n_epochs=4, min_size=4)
+    callback = CurriculumScheduling(linear, order="random", n_subsets=3, seed=1).initialize()
+    with pytest.raises(ValueError, match="chose other class counts .* at epoch 1"):
+        callback._member_subsets(linear, 1, y)
