@@ -139,6 +139,24 @@ def test_rosmap_pooled_splits():
     assert list(ir1.evals) == ["untouched"] and len(ir1.y_train) in (280, 281)
 
 
+@needs_rosmap
+def test_rosmap_wide_is_the_same_splits_with_noise_columns_per_modality():
+    plain = next(iter(rosmap_pooled_setting(5).splits(1)))
+    setting = l4l.like_for_like_setting("rosmap_wide:5")
+    assert setting.name == l4l.setting_name("rosmap_wide:5") == "ROSMAP wide IR 5"
+    assert setting.layout == {name: 2200 for name in rosmap_pooled_setting(5).layout}
+    wide = next(iter(setting.splits(1)))
+    np.testing.assert_array_equal(wide.y_train, plain.y_train)
+    for m in range(3):  # each modality: its 200 real features, then 2,000 noise columns
+        block = wide.X_train[:, 2200 * m:2200 * (m + 1)]
+        np.testing.assert_array_equal(block[:, :200], plain.X_train[:, 200 * m:200 * (m + 1)])
+        noise = block[:, 200:]
+        assert abs(noise.mean()) < 0.02 and abs(noise.std() - 1) < 0.02
+    again = next(iter(l4l.like_for_like_setting("rosmap_wide:5").splits(1)))
+    np.testing.assert_array_equal(again.evals["matched"][0], wide.evals["matched"][0])
+    assert not np.array_equal(wide.X_train[:, 200:2200], wide.X_train[:, 2400:4400])
+
+
 # --- the runner -----------------------------------------------------------------------------
 
 

@@ -118,7 +118,8 @@ def rosmap_setting(imbalance_ratio: float, path: str = DEFAULT_ROSMAP) -> Settin
 
 
 def rosmap_pooled_setting(
-    imbalance_ratio: float, path: str = DEFAULT_ROSMAP, n_folds: int = 5
+    imbalance_ratio: float, path: str = DEFAULT_ROSMAP, n_folds: int = 5,
+    noise_features: int = 0,
 ) -> Setting:
     """ROSMAP with training and test pooled, repeated stratified CV, training folds imbalanced.
 
@@ -137,6 +138,11 @@ def rosmap_pooled_setting(
     n_folds : int, default=5
         Folds per repetition; ``splits(n)`` runs ``ceil(n / n_folds)`` repetitions and yields
         the first ``n`` splits.
+    noise_features : int, default=0
+        Standard-normal columns appended to every modality (seeded, the same for every
+        split), so that each modality has ``200 + noise_features`` features of which 200
+        carry the signal: a small-n, large-p version of the same splits (the setting is
+        then named ``"ROSMAP wide IR <ratio>"``).
 
     Returns
     -------
@@ -152,6 +158,13 @@ def rosmap_pooled_setting(
     X = np.vstack([_concat(data.X_train), _concat(data.X_test)])
     y = np.concatenate([np.asarray(data.y_train), np.asarray(data.y_test)])
     layout = {k: int(np.asarray(v).shape[1]) for k, v in data.X_train.items()}
+    name = f"ROSMAP IR {imbalance_ratio:g}"
+    if noise_features:
+        noise = np.random.RandomState(0).standard_normal((len(layout), y.size, noise_features))
+        blocks = np.split(X, np.cumsum(list(layout.values()))[:-1], axis=1)
+        X = np.hstack([part for block, extra in zip(blocks, noise) for part in (block, extra)])
+        layout = {k: width + noise_features for k, width in layout.items()}
+        name = f"ROSMAP wide IR {imbalance_ratio:g}"
 
     def splits(n: int) -> Iterator[Split]:
         n_repeats = max(1, -(-n // n_folds))
@@ -169,9 +182,11 @@ def rosmap_pooled_setting(
                 evals["matched"] = (X[matched], y[matched])
             yield Split(i, X[tr], y[tr], evals)
 
-    return Setting(f"ROSMAP IR {imbalance_ratio:g}", layout, splits,
+    return Setting(name, layout, splits,
                    f"ROSMAP pooled ({y.size} samples), repeated stratified {n_folds}-fold CV, "
-                   f"training AD subsampled to NC:AD = {imbalance_ratio:g}")
+                   f"training AD subsampled to NC:AD = {imbalance_ratio:g}"
+                   + (f", {noise_features} noise features added to each modality"
+                      if noise_features else ""))
 
 
 def _cv_lt_splits(
