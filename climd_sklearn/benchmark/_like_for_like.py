@@ -30,7 +30,13 @@ from sklearn.preprocessing import StandardScaler
 from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
-from ._methods import LIKE_FOR_LIKE_ANCHORS, _adaptive_smote, like_for_like_anchor, modality_columns
+from ._methods import (
+    LIKE_FOR_LIKE_ANCHORS,
+    OPTIONAL_ANCHORS,
+    _adaptive_smote,
+    like_for_like_anchor,
+    modality_columns,
+)
 from ._plots import plot_critical_difference
 from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, load_records
 from ._runner import ProgressLine, machine_info, score
@@ -96,7 +102,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
-DEFAULT_METHODS: tuple[str, ...] = (*NEURAL_METHODS, *LIKE_FOR_LIKE_ANCHORS)
+DEFAULT_METHODS: tuple[str, ...] = (
+    *NEURAL_METHODS, *(name for name in LIKE_FOR_LIKE_ANCHORS if name not in OPTIONAL_ANCHORS))
 
 #: The settings run by default (specs of :func:`like_for_like_setting`).
 DEFAULT_SETTINGS: tuple[str, ...] = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat:10",
