@@ -261,3 +261,15 @@ def test_summaries_keep_only_the_splits_every_method_finished(capsys):
     assert [(r["setting"], r["split"]) for r in kept] == [("S", 0), ("S", 0), ("T", 1),
                                                           ("T", 1)]
     assert "left out 1 split(s)" in capsys.readouterr().err
+
+
+def test_the_wide_grid_logreg_is_an_optional_anchor():
+    from climd_sklearn.benchmark._methods import like_for_like_anchor
+
+    name = "LogReg (balanced), wide C grid"
+    assert name not in l4l.DEFAULT_METHODS and "LogReg (balanced)" in l4l.DEFAULT_METHODS
+    search = like_for_like_anchor(name, 3)
+    assert search.param_grid["clf__C"] == [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0]
+    clf = search.estimator.named_steps["clf"]
+    assert type(clf).__name__ == "LogisticRegression" and clf.class_weight == "balanced"
+    assert l4l.resolve_methods([name])[name]["kind"] == "anchor"
