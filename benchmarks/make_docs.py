@@ -384,7 +384,9 @@ same command (its first split had run before).
 (`HistGradientBoostingClassifier`, 100 iterations, no early stopping, learning_rate ∈
 {0.05, 0.2} × max_leaf_nodes ∈ {7, 31}), *BRF* (imblearn's `BalancedRandomForestClassifier`,
 200 trees, max_features ∈ {sqrt, 0.1}), *SMOTE + MLP* and *RUS + MLP* (scikit-learn
-`MLPClassifier(256,)`, 300 iterations, alpha ∈ {1e-4, 1e-2, 1}).
+`MLPClassifier(256,)`, 300 iterations, alpha ∈ {1e-4, 1e-2, 1}); and, added in round 22 of
+`docs/research.md`, *LogReg (balanced), wide C grid* (C ∈ {1e-5, …, 100}, eight powers of
+ten), because on wide data the narrower grid's edge held logistic regression back.
 """
 
 PART2_TITLE = """\
