@@ -334,6 +334,12 @@ class EnsembleFusionNet(nn.Module):
         Dropout probability in the encoders and before the heads.
     n_members : int, default=5
         Number of members.
+    linear_path : bool, default=False
+        Give every member a linear map from the concatenated inputs (all modalities) to the
+        classes, added to its fused logits: a linear model beside the encoders ("wide and
+        deep", Cheng et al. 2016), the model that wins on few samples with many features
+        (``docs/research.md``, round 22). Absent modalities are zero-filled inputs and add
+        nothing to it.
     """
 
     def __init__(
@@ -344,6 +350,7 @@ class EnsembleFusionNet(nn.Module):
         hidden_dims: Sequence[int] = (256,),
         dropout: float = 0.25,
         n_members: int = 5,
+        linear_path: bool = False,
     ) -> None:
         super().__init__()
         if not modality_dims:
@@ -368,6 +375,8 @@ class EnsembleFusionNet(nn.Module):
             n_members, embedding_dim * len(self.modality_names), n_classes
         )
         self.dropout = nn.Dropout(dropout)
+        self.linear = (_MemberLinear(n_members, sum(int(w) for w in modality_dims.values()),
+                                     n_classes) if linear_path else None)
 
     def forward(
         self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None
@@ -394,7 +403,7 @@ class EnsembleFusionNet(nn.Module):
             ``(batch, n_members * embedding_dim)`` embeddings.
         """
         k = self.n_members
-        embeddings = []
+        embeddings, inputs = [], []
         for m, (name, encoder) in enumerate(zip(self.modality_names, self.encoders)):
             x = X[name]
             if x.ndim == 2:  # one batch for every member
@@ -406,8 +415,11 @@ class EnsembleFusionNet(nn.Module):
                     f"{tuple(x.shape)} in {'training' if self.training else 'evaluation'} mode."
                 )
             emb = encoder(x)
+            inputs.append(x)
             embeddings.append(emb if present is None else _mask_absent(emb, present, m))
         logits = self.classifier(self.dropout(_fuse(embeddings, present)))
+        if self.linear is not None:
+            logits = logits + self.linear(torch.cat(inputs, dim=-1))
         per_modality = tuple(head(self.dropout(e)) for head, e in zip(self.heads, embeddings))
         if self.training:
             return logits, per_modality, tuple(embeddings)
