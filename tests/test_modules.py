@@ -96,3 +96,21 @@ def test_ensemble_output_of_a_row_does_not_depend_on_its_position_in_the_batch()
             assert torch.equal(fused_p, fused[idx])
             assert all(torch.equal(hp, h[idx]) for hp, h in zip(heads_p, heads))
     assert fused.dtype == torch.float32
+
+
+def test_linear_path_adds_a_linear_model_of_all_inputs_to_each_members_logits():
+    torch.manual_seed(0)
+    dims = {"a": 3, "b": 2}
+    wide = EnsembleFusionNet(dims, n_classes=4, embedding_dim=5, hidden_dims=(6,), dropout=0.0,
+                             n_members=2, linear_path=True).train()
+    assert EnsembleFusionNet(dims, n_classes=4).linear is None  # off by default
+    assert wide.linear.weight.shape == (2, 5, 4)
+    gen = torch.Generator().manual_seed(1)
+    X = {"a": torch.randn(7, 3, generator=gen), "b": torch.randn(7, 2, generator=gen)}
+    logits = wide(X)[0]
+    linear, wide.linear = wide.linear, None  # the same network without its linear path
+    deep = wide(X)[0]
+    inputs = torch.cat([X["a"], X["b"]], dim=1)  # modality order, as the encoders see them
+    for k in range(2):
+        expected = deep[k] + inputs @ linear.weight[k] + linear.bias[k]
+        torch.testing.assert_close(logits[k], expected)
