@@ -314,11 +314,10 @@ class EnsembleFusionNet(nn.Module):
     independently (each on its own loss; the dropout masks differ). All members see the
     same minibatches, or each its own (member-wise batches, below), and are computed
     together with batched matrix products, so an ensemble of ``n_members`` small nets costs
-    far less than ``n_members`` separate fits. Averaging
-    members lowers the variance of a network fitted on few samples. In evaluation mode the
-    fused and per-modality outputs are the log of the members' mean probabilities, and the
-    embeddings of a modality are the members' embeddings side by side (so Eq. 2's cosine is
-    taken over all members at once).
+    far less than ``n_members`` separate fits. Averaging members lowers the variance of a
+    network fitted on few samples. In evaluation mode the fused and per-modality outputs are
+    the log of the members' mean probabilities, and the embeddings of a modality are the
+    members' embeddings side by side (so Eq. 2's cosine is taken over all members at once).
 
     Parameters
     ----------
