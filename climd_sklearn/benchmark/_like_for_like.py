@@ -29,6 +29,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
+from ._cohorts import DEFAULT_GSE7390, gse7390_setting
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
 from ._methods import (
     LIKE_FOR_LIKE_ANCHORS,
@@ -110,7 +111,8 @@ DEFAULT_SETTINGS: tuple[str, ...] = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat
                                      "mfeat:100", "synthetic:10")
 
 #: Splits per setting kind (the part of the spec before the colon).
-DEFAULT_SPLITS: dict[str, int] = {"rosmap": 25, "rosmap_wide": 25, "mfeat": 15, "synthetic": 15}
+DEFAULT_SPLITS: dict[str, int] = {"rosmap": 25, "rosmap_wide": 25, "mfeat": 15, "synthetic": 15,
+                                  "gse7390": 25}
 
 #: Noise features added to each ROSMAP modality by the ``"rosmap_wide:<IR>"`` settings: 2,200
 #: features per modality, the top of the 10 to 2,500 that issue 11 names, 200 of them signal.
@@ -126,7 +128,9 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         ``"rosmap_wide:<IR>"`` (the same splits with :data:`WIDE_NOISE_FEATURES` noise
         features added to each modality),
         ``"mfeat:<rho>"`` or ``"synthetic:<rho>"`` (as in
-        :func:`~climd_sklearn.benchmark.make_setting`).
+        :func:`~climd_sklearn.benchmark.make_setting`), or ``"gse7390"`` /
+        ``"gse7390:<path>"`` (a real cohort no round was tuned on,
+        :func:`~climd_sklearn.benchmark._cohorts.gse7390_setting`).
     rosmap_path : str
         Where ROSMAP lives.
 
@@ -142,8 +146,10 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
                                      noise_features=WIDE_NOISE_FEATURES)
     if kind in ("mfeat", "synthetic"):
         return make_setting(spec)
+    if kind == "gse7390":
+        return gse7390_setting(arg or DEFAULT_GSE7390)
     raise ValueError(
-        f"Unknown setting {spec!r}; use rosmap:, rosmap_wide:, mfeat: or synthetic:")
+        f"Unknown setting {spec!r}; use rosmap:, rosmap_wide:, mfeat:, synthetic: or gse7390")
 
 
 def setting_name(spec: str) -> str:
@@ -160,6 +166,8 @@ def setting_name(spec: str) -> str:
         As :func:`like_for_like_setting` names it, e.g. ``"ROSMAP IR 5"``.
     """
     kind, _, arg = spec.partition(":")
+    if kind == "gse7390":
+        return "GSE7390 metastasis"
     labels = {"rosmap": "ROSMAP IR", "rosmap_wide": "ROSMAP wide IR", "mfeat": "mfeat LT rho",
               "synthetic": "Synthetic LT rho"}
     return f"{labels[kind]} {float(arg or 10):g}"

@@ -1,0 +1,137 @@
+"""GSE7390: a real patient cohort that no round of ``docs/research.md`` was tuned on.
+
+The TRANSBIG validation series (Desmedt et al., Clin. Cancer Res. 2007; NCBI GEO GSE7390):
+198 node-negative breast-cancer patients, a clinical table and the expression of the 76
+genes of a prognostic signature, with distant metastasis (51 patients) as the label. The
+copy read here is the ARFF file that scikit-survival ships (``load_breast_cancer``); it is
+not bundled with this package. :data:`GSE7390_HOWTO` fetches it without installing
+scikit-survival, and :func:`load_gse7390` checks it against :data:`GSE7390_SHA256`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+
+import numpy as np
+from sklearn.model_selection import RepeatedStratifiedKFold
+
+from ._data import _REPO_ROOT, Setting, Split
+
+__all__ = ["DEFAULT_GSE7390", "GSE7390_HOWTO", "GSE7390_SHA256", "gse7390_setting",
+           "load_gse7390"]
+
+#: The file's name inside scikit-survival's wheel (``sksurv/datasets/data/``).
+GSE7390_FILE = "breast_cancer_GSE7390-metastasis.arff"
+#: SHA-256 of that file in scikit-survival 0.28.0.
+GSE7390_SHA256 = "233f4c1c06b2ee299fffcba0f9881f6ed66a3566ccbec30b5004f0d298b52570"
+#: Where the benchmark looks by default: ``benchmarks/data/`` of the repository (ignored by git).
+DEFAULT_GSE7390 = os.path.join(_REPO_ROOT, "benchmarks", "data", GSE7390_FILE)
+#: Shell commands that put the file at :data:`DEFAULT_GSE7390` (run from the repository root).
+GSE7390_HOWTO = (
+    "pip download scikit-survival==0.28.0 --no-deps -d /tmp/sksurv && "
+    "unzip -j -o /tmp/sksurv/scikit_survival-0.28.0-*.whl "
+    f"'sksurv/datasets/data/{GSE7390_FILE}' -d benchmarks/data"
+)
+
+_CLINICAL_NUMERIC = ("age", "size")
+_LABEL, _EVENT_TIME = "e.tdm", "t.tdm"
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def load_gse7390(
+    path: str = DEFAULT_GSE7390, sha256: str | None = GSE7390_SHA256
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Read GSE7390 as two modalities and a binary label.
+
+    Parameters
+    ----------
+    path : str, default=DEFAULT_GSE7390
+        The ARFF file (see :data:`GSE7390_HOWTO`).
+    sha256 : str or None, default=GSE7390_SHA256
+        Expected SHA-256 of the file; None skips the check.
+
+    Returns
+    -------
+    X : dict of str to ndarray
+        ``"clinical"``: age, tumour size, oestrogen receptor (1 = positive) and one indicator
+        per tumour grade in the file's order (its four values, the file's "unkown" included);
+        ``"expression"``: the 76 genes, in the file's order.
+    y : ndarray of int
+        1 = distant metastasis (``e.tdm``). The time to it (``t.tdm``) is left out: it is the
+        outcome, not a feature.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist (the message gives :data:`GSE7390_HOWTO`).
+    ValueError
+        If the checksum differs, or an expected attribute is missing.
+    """
+    from scipy.io import arff
+
+    if not os.path.isfile(path):
+        raise FileNotFoundError(
+            f"GSE7390 not found at {path!r}; from the repository root run: {GSE7390_HOWTO}")
+    if sha256 is not None and (actual := _sha256(path)) != sha256:
+        raise ValueError(f"{path!r} has SHA-256 {actual}, expected {sha256} (scikit-survival "
+                         f"0.28.0's {GSE7390_FILE}).")
+    data, meta = arff.loadarff(path)
+    names = list(meta.names())
+    missing = [n for n in (*_CLINICAL_NUMERIC, "grade", "er", _EVENT_TIME, _LABEL)
+               if n not in names]
+    if missing:
+        raise ValueError(f"{path!r} lacks the attribute(s) {missing} of GSE7390.")
+    grades = meta["grade"][1]
+    grade = data["grade"].astype(str)
+    clinical = np.column_stack(
+        [data[n].astype(float) for n in _CLINICAL_NUMERIC]
+        + [(data["er"].astype(str) == "positive").astype(float)]
+        + [(grade == g).astype(float) for g in grades])
+    genes = [n for n in names
+             if n not in (*_CLINICAL_NUMERIC, "grade", "er", _EVENT_TIME, _LABEL)]
+    expression = np.column_stack([data[n].astype(float) for n in genes])
+    y = (data[_LABEL].astype(str) == "1").astype(int)
+    return {"clinical": clinical, "expression": expression}, y
+
+
+def gse7390_setting(path: str = DEFAULT_GSE7390, n_folds: int = 5) -> Setting:
+    """GSE7390 as it comes: repeated stratified CV, evaluated on the held-out fold.
+
+    Parameters
+    ----------
+    path : str, default=DEFAULT_GSE7390
+        The ARFF file.
+    n_folds : int, default=5
+        Folds per repeat of ``RepeatedStratifiedKFold(random_state=0)``.
+
+    Returns
+    -------
+    setting : Setting
+        Named ``"GSE7390 metastasis"``; one evaluation, ``"held-out"`` (the untouched fold,
+        at the cohort's own ratio of 147 to 51).
+    """
+    Xd, y = load_gse7390(path)
+    X = np.hstack(list(Xd.values()))
+    layout = {k: int(v.shape[1]) for k, v in Xd.items()}
+
+    def splits(n: int) -> Iterator[Split]:
+        n_repeats = max(1, -(-n // n_folds))
+        cv = RepeatedStratifiedKFold(n_splits=n_folds, n_repeats=n_repeats, random_state=0)
+        for i, (tr, te) in enumerate(cv.split(X, y)):
+            if i >= n:
+                return
+            yield Split(i, X[tr], y[tr], {"held-out": (X[te], y[te])})
+
+    return Setting("GSE7390 metastasis", layout, splits,
+                   f"GSE7390 ({y.size} patients, {int(y.sum())} metastases; clinical "
+                   f"{layout['clinical']} + expression {layout['expression']} features), "
+                   f"repeated stratified {n_folds}-fold CV, natural imbalance")
