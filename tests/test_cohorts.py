@@ -1,0 +1,102 @@
+"""GSE7390's reader and setting, on a hand-written file in its layout (the real one is not
+bundled; the checksum pin is tested against the real file only where it is present)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import numpy as np
+import pytest
+
+from climd_sklearn.benchmark import _cohorts
+from climd_sklearn.benchmark import _like_for_like as l4l
+
+_HEADER = """% a GSE7390-shaped file
+@relation tdm.data
+@attribute age numeric
+@attribute size numeric
+@attribute grade {well differentiated,intermediate,poorly differentiated,unkown}
+@attribute er {negative,positive}
+@attribute t.tdm numeric
+@attribute e.tdm {0,1}
+@attribute X1_at numeric
+@attribute X2_at numeric
+@attribute X3_at numeric
+@data
+"""
+_GRADES = ["well differentiated", "intermediate", "poorly differentiated", "unkown"]
+
+
+def _write(path, n=40, drop=None):
+    rng = np.random.RandomState(0)
+    header = _HEADER if drop is None else "".join(
+        line for line in _HEADER.splitlines(keepends=True) if f" {drop} " not in line)
+    rows = []
+    for i in range(n):
+        fields = {"age": 40 + i, "size": 1.5 + i / 10, "grade": f"'{_GRADES[i % 4]}'",
+                  "er": "positive" if i % 3 else "negative", "t.tdm": 1000 + i,
+                  "e.tdm": int(i % 4 == 0), "X1_at": round(rng.rand(), 4),
+                  "X2_at": i, "X3_at": -i}
+        rows.append(",".join(str(v) for k, v in fields.items() if k != drop))
+    path.write_text(header + "\n".join(rows) + "\n")
+    return str(path)
+
+
+def test_reads_clinical_and_expression_and_drops_the_outcome_time(tmp_path):
+    path = _write(tmp_path / "c.arff")
+    X, y = _cohorts.load_gse7390(path, sha256=None)
+    assert list(X) == ["clinical", "expression"]
+    clinical, expression = X["clinical"], X["expression"]
+    assert clinical.shape == (40, 7) and expression.shape == (40, 3)
+    np.testing.assert_array_equal(clinical[:, 0], 40 + np.arange(40))  # age
+    np.testing.assert_allclose(clinical[:, 1], 1.5 + np.arange(40) / 10)  # size
+    np.testing.assert_array_equal(clinical[:, 2], (np.arange(40) % 3 != 0))  # ER positive
+    # one indicator per grade, in the file's order, exactly one set per row
+    np.testing.assert_array_equal(clinical[:, 3:].argmax(1), np.arange(40) % 4)
+    np.testing.assert_array_equal(clinical[:, 3:].sum(1), 1)
+    np.testing.assert_array_equal(expression[:, 1], np.arange(40))  # genes in file order
+    np.testing.assert_array_equal(expression[:, 2], -np.arange(40))
+    assert not np.isin(1000 + np.arange(40), np.hstack([clinical, expression])).all(0).any()
+    np.testing.assert_array_equal(y, np.arange(40) % 4 == 0)
+
+
+def test_checksum_missing_file_and_missing_attribute_are_errors(tmp_path):
+    path = _write(tmp_path / "c.arff")
+    digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+    _cohorts.load_gse7390(path, sha256=digest)  # the right digest passes
+    with pytest.raises(ValueError, match=r"c\.arff' has SHA-256 [0-9a-f]{64}, expected 0+"):
+        _cohorts.load_gse7390(path, sha256="0" * 64)
+    with pytest.raises(FileNotFoundError, match="pip download scikit-survival==0.28.0"):
+        _cohorts.load_gse7390(str(tmp_path / "absent.arff"))
+    with pytest.raises(ValueError, match=r"lacks the attribute\(s\) \['er'\]"):
+        _cohorts.load_gse7390(_write(tmp_path / "no_er.arff", drop="er"), sha256=None)
+
+
+def test_setting_is_repeated_stratified_cv_on_the_untouched_cohort(tmp_path, monkeypatch):
+    path = _write(tmp_path / "c.arff")
+    real = _cohorts.load_gse7390
+    monkeypatch.setattr(_cohorts, "load_gse7390", lambda p: real(p, sha256=None))
+    setting = l4l.like_for_like_setting(f"gse7390:{path}")
+    assert setting.name == l4l.setting_name(f"gse7390:{path}") == "GSE7390 metastasis"
+    assert setting.layout == {"clinical": 7, "expression": 3}
+    splits = list(setting.splits(10))
+    assert [s.index for s in splits] == list(range(10)) and l4l.DEFAULT_SPLITS["gse7390"] == 25
+    folds = []
+    for split in splits:
+        X_te, y_te = split.evals["held-out"]
+        assert list(split.evals) == ["held-out"]
+        assert len(y_te) == 8 and y_te.sum() == 2  # stratified: 10 of 40 positive
+        ages_tr, ages_te = set(split.X_train[:, 0]), set(X_te[:, 0])
+        assert not ages_tr & ages_te and len(ages_tr | ages_te) == 40
+        folds.append(frozenset(ages_te))
+    assert len(set(folds)) == 10  # two repeats of five distinct folds
+    assert set().union(*folds[:5]) == set(40.0 + np.arange(40))
+
+
+@pytest.mark.skipif(not os.path.isfile(_cohorts.DEFAULT_GSE7390),
+                    reason="GSE7390 not fetched (see GSE7390_HOWTO)")
+def test_the_real_file_matches_its_description():
+    X, y = _cohorts.load_gse7390()
+    assert X["clinical"].shape == (198, 7) and X["expression"].shape == (198, 76)
+    assert y.sum() == 51
