@@ -425,6 +425,56 @@ def like_for_like_section(data: Mapping[str, Any], figure: str | None) -> str:
     return "\n".join(parts)
 
 
+#: Like-for-like runs outside the main protocol: (subfolder of the results, heading, text).
+#: Each is summarized on its own (its own methods and ranks), after Part 1.
+EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
+    ("wide", "Part 1b: thousands of features per modality (research rounds 22-23)",
+     "ROSMAP's IR 5 and IR 10 splits of Part 1 with 2,000 standard-normal columns appended to "
+     "each modality (2,200 features per modality, about 170 training samples): the top of "
+     "the width range that issue 11 names. A stress test written before its run; nothing "
+     "about the default was chosen on it."),
+    ("external", "Part 1c: a real cohort no round was tuned on (research round 24)",
+     "GSE7390 (Desmedt et al. 2007): 198 node-negative breast-cancer patients, a clinical "
+     "modality (7 columns) and the expression of 76 genes, distant metastasis (51 patients) "
+     "as the label; 5 x 5 repeated stratified CV at the cohort's own imbalance, evaluated on "
+     "the held-out fold. The file is scikit-survival's copy, checksum-pinned and not "
+     "bundled (`climd_sklearn/benchmark/_cohorts.py` says how to fetch it). No lever was "
+     "chosen on it."),
+)
+
+
+def extra_like_for_like_sections(results: str) -> list[str]:
+    """The sections of :data:`EXTRA_LIKE_FOR_LIKE` whose results exist under ``results``.
+
+    Parameters
+    ----------
+    results : str
+        The main results folder; each extra run lives in a subfolder of it.
+
+    Returns
+    -------
+    sections : list of str
+        Markdown, one per run found, with its commands and its tables (no figure: each run's
+        critical-difference figure stays beside its results).
+    """
+    sections = []
+    for folder, heading, text in EXTRA_LIKE_FOR_LIKE:
+        data = _load(os.path.join(results, folder), "like_for_like")
+        if not data:
+            continue
+        config = data["config"]
+        body = paired_markdown(data["summary"], None, title_level=3)
+        start, end = body.find("**Statistics.**"), body.find("### Mean rank")
+        if 0 <= start < end:  # the same paragraphs as Part 1's
+            body = body[:start] + "Statistics and ranks as in Part 1.\n\n" + body[end:]
+        sections.append("\n".join([
+            f"## {heading}\n", text + "\n",
+            f"Ran on: {_machine(data)}. Results: `benchmarks/results/{folder}/`. Commands:"
+            "\n\n```bash", *config.get("commands", [config.get("command", "")]), "```\n",
+            body.split("\n", 1)[1] if body.startswith("# ") else body]))
+    return sections
+
+
 def _demote(text: str) -> str:
     """Every markdown heading one level deeper (code blocks untouched)."""
     out, in_code = [], False
@@ -457,7 +507,8 @@ def build(results: str, out_dir: str = "docs") -> str:
     if figure:
         figure = os.path.relpath(os.path.join(results, figure), out_dir)
     body = paper.split("\n", 1)[1] if paper.startswith("# Benchmarks") else paper
-    return "\n".join([like_for_like_section(l4l, figure), PART2_TITLE, _demote(body)])
+    return "\n".join([like_for_like_section(l4l, figure), *extra_like_for_like_sections(results),
+                      PART2_TITLE, _demote(body)])
 
 
 def build_paper_regime(results: str) -> str:

@@ -242,6 +242,18 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     assert "### ROSMAP IR 5 — eval: matched (n = 1 splits)" in doc
     # the paper-regime part follows, its headings one level down (code blocks untouched)
     assert "\n### What was run" in doc and "\n## What was run" not in doc
+    assert "Part 1b" not in doc and "Part 1c" not in doc  # no extra runs yet
+    # an extra run in its subfolder gets its own section between Part 1 and Part 2, with its
+    # commands and tables but without Part 1's statistics paragraphs again
+    (out / "external").mkdir()
+    (out / "external" / "like_for_like.json").write_text((out / "like_for_like.json").read_text())
+    doc = make_docs.build(str(out), str(tmp_path / "docs"))
+    part = doc[doc.index("## Part 1c"):doc.index("## Part 2")]
+    assert doc.index("## Part 1:") < doc.index("## Part 1c") and "Part 1b" not in doc
+    assert "Results: `benchmarks/results/external/`" in part and "--quick" in part
+    assert "### ROSMAP IR 5 — eval: matched (n = 1 splits)" in part
+    assert "Statistics and ranks as in Part 1." in part and "**Statistics.**" not in part
+    assert doc.count("**Statistics.**") == 1
     # --summarize keeps the records file whole but summarizes the named methods only
     load_script("like_for_like").main(
         ["--quick", "--out", str(out), "--summarize", "--no-progress"])
