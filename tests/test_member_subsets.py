@@ -191,3 +191,16 @@ def test_the_callback_checks_its_number_of_subsets():
     callback = CurriculumScheduling(linear, order="random", n_subsets=3, seed=1).initialize()
     with pytest.raises(ValueError, match="chose other class counts .* at epoch 1"):
         callback._member_subsets(linear, 1, y)
+
+
+@pytest.mark.parametrize("member_subsets", [True, False])
+def test_recorded_batch_sizes_are_rows_so_train_loss_weights_batches_by_rows(member_subsets):
+    clf, subsets, _ = _subsets(member_subsets)
+    assert clf.variant_params_["member_subsets"] is member_subsets
+    for epoch, rows in zip(clf.net_.history, subsets):
+        sizes = [b["train_batch_size"] for b in epoch["batches"]]
+        n_rows = rows.shape[-1]  # each member's rows this epoch (63 in the last)
+        assert sizes == [16] * (n_rows // 16) + ([n_rows % 16] if n_rows % 16 else [])
+        losses = [b["train_loss"] for b in epoch["batches"]]
+        assert epoch["train_loss"] == pytest.approx(np.average(losses, weights=sizes))
+    assert sum(b["train_batch_size"] for b in clf.net_.history[-1]["batches"]) == 63

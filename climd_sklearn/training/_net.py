@@ -91,6 +91,31 @@ class CLIMDNet(NeuralNetClassifier):
         return DeviceBatches(dataset, kwargs.get("batch_size", self.batch_size), self.device,
                              sampler=kwargs.get("sampler"))
 
+    def on_batch_end(self, net: Any, batch: Any = None, training: bool = False,
+                     **kwargs: Any) -> None:
+        """Record a member-wise batch's size as its rows per member, not its members.
+
+        skorch records ``len`` of the batch's inputs, which for member-wise batches
+        (``(n_members, rows, ...)`` tensors, member subsets) is the number of members; the
+        epoch's ``train_loss`` is the batch losses' mean weighted by these sizes, so it is
+        corrected here (skorch calls this hook right after recording the size).
+
+        Parameters
+        ----------
+        net : CLIMDNet
+            This net (skorch's hook signature).
+        batch : tuple or None, default=None
+            ``(X, y)``; member-wise when ``y`` is 2-D.
+        training : bool, default=False
+            Whether the batch was a training batch.
+        **kwargs : dict
+            The step's outputs, unused.
+        """
+        y = batch[1] if isinstance(batch, (tuple, list)) and len(batch) > 1 else None
+        if getattr(y, "ndim", 1) == 2:
+            prefix = "train" if training else "valid"
+            self.history.record_batch(f"{prefix}_batch_size", int(y.shape[1]))
+
     def infer(self, x: Any, **fit_params: Any) -> Any:
         """Run the module on a batch, passing the presence mask as ``present=``.
 
