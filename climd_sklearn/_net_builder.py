@@ -295,3 +295,19 @@ def build_net(
         precision=est.precision,
         verbose=est.verbose,
     )
+
+
+def sync_verbosity(net: CLIMDNet, verbose: int) -> None:
+    """Make a built net follow the estimator's current ``verbose`` (a warm-start fit).
+
+    ``set_params(verbose=...)`` between warm-start fits changes the estimator, not the net
+    that the first fit built: the net's epoch table and the progress bar are set here. The
+    bar is added (initialized) or removed in place, because re-initializing the callbacks
+    would reset the curriculum's state.
+    """
+    net.verbose = verbose
+    names = [name for name, _ in net.callbacks_]
+    if verbose and "progress_bar" not in names:
+        net.callbacks_.append(("progress_bar", CurriculumProgressBar().initialize()))
+    elif not verbose and "progress_bar" in names:
+        net.callbacks_ = [(name, cb) for name, cb in net.callbacks_ if name != "progress_bar"]

@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._bias import fit_balanced_bias
 from ._difficulty import DifficultyMixin
-from ._net_builder import DEFAULT_GAMMA, build_net, resolved_device
+from ._net_builder import DEFAULT_GAMMA, build_net, resolved_device, sync_verbosity
 from ._pickle import VersionedPickleMixin
 from ._standardize import fit_modality_scalers, scale_modalities
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
@@ -424,6 +424,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
             raise ValueError(f"y contains labels not seen at the first fit: {list(unseen)}.")
         y_enc = self.label_encoder_.transform(np.asarray(y))
         self._move_net_to(resolved_device(self.device))
+        sync_verbosity(self.net_, self.verbose)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         self._train(X_dict, y_enc, seed + len(self.net_.history), initialize=False)
         self._fit_bias(X_dict, y_enc)

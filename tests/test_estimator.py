@@ -358,6 +358,24 @@ def test_verbose_prints_the_curriculum_columns(data, capsys):
     assert captured.out == "" and captured.err == ""
 
 
+def test_warm_start_fits_follow_verbose_set_between_them(data, capsys):
+    X, y = data
+    clf = CLIMDClassifier(warm_start=True, random_state=0,
+                          **dict(FAST, max_epochs=2, curriculum_epochs=6)).fit(X, y)
+    assert capsys.readouterr() == ("", "")
+    clf.set_params(verbose=1).fit(X, y)
+    out, err = capsys.readouterr()
+    # the epoch table's rows for epochs 3 and 4 (skorch prints its header once, at epoch 1)
+    assert [line.split()[0] for line in out.splitlines()] == ["3", "4"]
+    assert "it/s" in err or "s/it" in err  # and the progress bar
+    assert [name for name, _ in clf.net_.callbacks_].count("progress_bar") == 1
+    clf.set_params(verbose=0).fit(X, y)
+    assert capsys.readouterr() == ("", "")
+    assert "progress_bar" not in dict(clf.net_.callbacks_)
+    # the curriculum went on across the three fits: 6 epochs, the last on every sample
+    assert len(clf.net_.history) == 6 and clf.net_.history[-1, "subset_size"] == len(y)
+
+
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 def test_cuda_fit_matches_shapes_and_loads_on_cpu(data):
     X, y = data
