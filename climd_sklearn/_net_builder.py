@@ -35,7 +35,8 @@ from .training import (
     collate_batch,
 )
 
-__all__ = ["DEFAULT_GAMMA", "build_net", "make_curriculum", "resolved_device"]
+__all__ = ["DEFAULT_GAMMA", "build_net", "make_curriculum", "move_net_to", "resolved_device",
+           "sync_verbosity"]
 
 _MODULE_SHARED_PARAMS = ("embedding_dim", "hidden_dims", "dropout")
 #: Rows per batch when predicting and validating (up to this many rows are predicted in one
@@ -311,3 +312,29 @@ def sync_verbosity(net: CLIMDNet, verbose: int) -> None:
         net.callbacks_.append(("progress_bar", CurriculumProgressBar().initialize()))
     elif not verbose and "progress_bar" in names:
         net.callbacks_ = [(name, cb) for name, cb in net.callbacks_ if name != "progress_bar"]
+
+
+def move_net_to(est: Any) -> None:
+    """Continue training on the estimator's ``device``: move the fitted net, its loss and
+    the optimizer's state there (a warm-start fit).
+
+    A model fitted on a GPU and loaded without CUDA predicts as it is, but continuing its
+    training there needs ``device="cpu"``; otherwise a ``ValueError`` says so.
+    """
+    net, device = est.net_, resolved_device(est.device)
+    if str(net.device) == device:
+        return
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(
+            f"This {type(est).__name__} has device={est.device!r}, but CUDA is not "
+            "available here (a model fitted on a GPU and loaded on a CPU-only machine "
+            "predicts as it is). To continue training on the CPU, call "
+            "set_params(device='cpu') before the warm-start fit."
+        )
+    net.device = device
+    for name in ("module_", "criterion_"):
+        getattr(net, name).to(device)
+    for state in net.optimizer_.state.values():
+        for key, value in state.items():
+            if isinstance(value, torch.Tensor):
+                state[key] = value.to(device)

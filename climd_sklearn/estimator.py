@@ -16,7 +16,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._bias import fit_balanced_bias
 from ._difficulty import DifficultyMixin
-from ._net_builder import DEFAULT_GAMMA, build_net, resolved_device, sync_verbosity
+from ._net_builder import DEFAULT_GAMMA, build_net, move_net_to, sync_verbosity
 from ._pickle import VersionedPickleMixin
 from ._standardize import fit_modality_scalers, scale_modalities
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
@@ -423,31 +423,12 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         if unseen.size:
             raise ValueError(f"y contains labels not seen at the first fit: {list(unseen)}.")
         y_enc = self.label_encoder_.transform(np.asarray(y))
-        self._move_net_to(resolved_device(self.device))
+        move_net_to(self)
         sync_verbosity(self.net_, self.verbose)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         self._train(X_dict, y_enc, seed + len(self.net_.history), initialize=False)
         self._fit_bias(X_dict, y_enc)
         return self
-
-    def _move_net_to(self, device: str) -> None:
-        """Continue training on ``device``; a model loaded without CUDA needs device="cpu"."""
-        if str(self.net_.device) == device:
-            return
-        if device.startswith("cuda") and not torch.cuda.is_available():
-            raise ValueError(
-                f"This {type(self).__name__} has device={self.device!r}, but CUDA is not "
-                "available here (a model fitted on a GPU and loaded on a CPU-only machine "
-                "predicts as it is). To continue training on the CPU, call "
-                "set_params(device='cpu') before the warm-start fit."
-            )
-        self.net_.device = device
-        for name in ("module_", "criterion_"):
-            getattr(self.net_, name).to(device)
-        for state in self.net_.optimizer_.state.values():
-            for key, value in state.items():
-                if isinstance(value, torch.Tensor):
-                    state[key] = value.to(device)
 
     def _train(self, X_dict: dict, y_enc: np.ndarray, seed: int, initialize: bool) -> None:
         device = str(self.net_.device)
