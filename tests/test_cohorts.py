@@ -100,3 +100,36 @@ def test_the_real_file_matches_its_description():
     X, y = _cohorts.load_gse7390()
     assert X["clinical"].shape == (198, 7) and X["expression"].shape == (198, 76)
     assert y.sum() == 51
+
+
+def test_wdbc_views_and_label():
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    X, y = _cohorts.load_wdbc()
+    assert list(X) == ["mean", "error", "worst"]
+    for view, first in zip(X, (0, 10, 20)):  # sklearn's order: 10 means, 10 errors, 10 worst
+        np.testing.assert_array_equal(X[view], data.data[:, first:first + 10])
+    assert y.sum() == 212 and len(y) == 569
+    np.testing.assert_array_equal(y, data.target == 0)  # sklearn codes malignant as 0
+
+
+def test_wdbc_setting_makes_malignant_rarer_on_training_folds_only():
+    natural = l4l.like_for_like_setting("wdbc")
+    assert natural.name == l4l.setting_name("wdbc") == "WDBC IR 1"
+    assert natural.layout == {"mean": 10, "error": 10, "worst": 10}
+    split = next(iter(natural.splits(1)))
+    assert list(split.evals) == ["untouched"] and len(split.y_train) == 455
+    rare = l4l.like_for_like_setting("wdbc:5")
+    assert rare.name == l4l.setting_name("wdbc:5") == "WDBC IR 5"
+    for split, full in zip(rare.splits(5), natural.splits(5)):
+        n_benign = np.sum(split.y_train == 0)
+        assert n_benign == np.sum(full.y_train == 0)  # benign training cases all kept
+        assert np.sum(split.y_train == 1) == round(n_benign / 5)
+        X_te, y_te = split.evals["untouched"]
+        np.testing.assert_array_equal(y_te, full.evals["untouched"][1])  # test fold untouched
+        X_m, y_m = split.evals["matched"]
+        assert np.sum(y_m == 0) == np.sum(y_te == 0)
+        assert np.sum(y_m == 1) == round(np.sum(y_te == 0) / 5)
+    with pytest.raises(ValueError, match="imbalance_ratio must be >= 1, got 0.5"):
+        _cohorts.wdbc_setting(0.5)

@@ -1,4 +1,11 @@
-"""GSE7390: a real patient cohort that no round of ``docs/research.md`` was tuned on.
+"""Real patient cohorts that no round of ``docs/research.md`` was tuned on.
+
+**WDBC** (:func:`wdbc_setting`): the Breast Cancer Wisconsin (diagnostic) data that
+scikit-learn bundles, 569 patients (212 malignant), thirty features of a fine-needle
+aspirate's cell nuclei grouped as three views: the mean, the standard error and the worst
+value of ten measurements.
+
+**GSE7390** (:func:`gse7390_setting`):
 
 The TRANSBIG validation series (Desmedt et al., Clin. Cancer Res. 2007; NCBI GEO GSE7390):
 198 node-negative breast-cancer patients, a clinical table and the expression of the 76
@@ -17,10 +24,14 @@ from collections.abc import Iterator
 import numpy as np
 from sklearn.model_selection import RepeatedStratifiedKFold
 
-from ._data import _REPO_ROOT, Setting, Split
+from ._data import _REPO_ROOT, Setting, Split, pooled_cv_splits
 
-__all__ = ["DEFAULT_GSE7390", "GSE7390_HOWTO", "GSE7390_SHA256", "gse7390_setting",
-           "load_gse7390"]
+__all__ = ["DEFAULT_GSE7390", "GSE7390_HOWTO", "GSE7390_SHA256", "WDBC_VIEWS", "gse7390_setting",
+           "load_gse7390", "load_wdbc", "wdbc_setting"]
+
+#: WDBC's views: each holds the ten nucleus measurements summarised one way, named by the
+#: prefix or suffix of scikit-learn's feature names.
+WDBC_VIEWS = {"mean": "mean ", "error": " error", "worst": "worst "}
 
 #: The file's name inside scikit-survival's wheel (``sksurv/datasets/data/``).
 GSE7390_FILE = "breast_cancer_GSE7390-metastasis.arff"
@@ -135,3 +146,59 @@ def gse7390_setting(path: str = DEFAULT_GSE7390, n_folds: int = 5) -> Setting:
                    f"GSE7390 ({y.size} patients, {int(y.sum())} metastases; clinical "
                    f"{layout['clinical']} + expression {layout['expression']} features), "
                    f"repeated stratified {n_folds}-fold CV, natural imbalance")
+
+
+def load_wdbc() -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Read scikit-learn's Breast Cancer Wisconsin (diagnostic) data as three views.
+
+    Returns
+    -------
+    X : dict of str to ndarray
+        :data:`WDBC_VIEWS`: ``"mean"``, ``"error"`` (standard error) and ``"worst"``, each
+        ``(569, 10)``, the measurements in scikit-learn's order.
+    y : ndarray of int
+        1 = malignant (212 patients), 0 = benign (357); scikit-learn codes them the other
+        way round.
+    """
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    names = list(data.feature_names)
+    X = {}
+    for view, mark in WDBC_VIEWS.items():
+        columns = [i for i, name in enumerate(names)
+                   if (name.startswith(mark) if mark.endswith(" ") else name.endswith(mark))]
+        X[view] = data.data[:, columns]
+    if sum(v.shape[1] for v in X.values()) != len(names):
+        raise ValueError("scikit-learn's breast-cancer feature names no longer split into "
+                         f"the views {list(WDBC_VIEWS)}: {names}")
+    return X, (data.target == list(data.target_names).index("malignant")).astype(int)
+
+
+def wdbc_setting(imbalance_ratio: float = 1.0, n_folds: int = 5) -> Setting:
+    """WDBC in repeated stratified CV, malignant cases made rarer on the training folds.
+
+    Parameters
+    ----------
+    imbalance_ratio : float, default=1.0
+        Benign : malignant ratio of the training folds; 1 keeps the cohort's own (357 : 212).
+    n_folds : int, default=5
+        Folds per repetition.
+
+    Returns
+    -------
+    setting : Setting
+        Named ``"WDBC IR <ratio>"``; evaluations as in ROSMAP's pooled setting
+        (:func:`~climd_sklearn.benchmark._data.pooled_cv_splits`): ``"untouched"`` and, for
+        a ratio above 1, ``"matched"``.
+    """
+    if imbalance_ratio < 1:
+        raise ValueError(f"imbalance_ratio must be >= 1, got {imbalance_ratio}")
+    Xd, y = load_wdbc()
+    X = np.hstack(list(Xd.values()))
+    layout = {k: int(v.shape[1]) for k, v in Xd.items()}
+    return Setting(f"WDBC IR {imbalance_ratio:g}", layout,
+                   lambda n: pooled_cv_splits(X, y, imbalance_ratio, n, n_folds),
+                   f"WDBC ({y.size} patients, {int(y.sum())} malignant; views of 10 features), "
+                   f"repeated stratified {n_folds}-fold CV, training malignant subsampled to "
+                   f"benign:malignant = {imbalance_ratio:g}")

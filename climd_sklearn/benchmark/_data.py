@@ -166,27 +166,55 @@ def rosmap_pooled_setting(
         layout = {k: width + noise_features for k, width in layout.items()}
         name = f"ROSMAP wide IR {imbalance_ratio:g}"
 
-    def splits(n: int) -> Iterator[Split]:
-        n_repeats = max(1, -(-n // n_folds))
-        cv = RepeatedStratifiedKFold(n_splits=n_folds, n_repeats=n_repeats, random_state=0)
-        for i, (tr, te) in enumerate(cv.split(X, y)):
-            if i >= n:
-                return
-            evals = {"untouched": (X[te], y[te])}
-            if imbalance_ratio > 1:
-                rng = np.random.RandomState(i)
-                n_ad_train = int(round(np.sum(y[tr] == 0) / imbalance_ratio))
-                tr = tr[_subsample_class(y[tr], 1, n_ad_train, rng)]
-                n_ad_test = int(round(np.sum(y[te] == 0) / imbalance_ratio))
-                matched = te[_subsample_class(y[te], 1, n_ad_test, rng)]
-                evals["matched"] = (X[matched], y[matched])
-            yield Split(i, X[tr], y[tr], evals)
-
-    return Setting(name, layout, splits,
+    return Setting(name, layout, lambda n: pooled_cv_splits(X, y, imbalance_ratio, n, n_folds),
                    f"ROSMAP pooled ({y.size} samples), repeated stratified {n_folds}-fold CV, "
                    f"training AD subsampled to NC:AD = {imbalance_ratio:g}"
                    + (f", {noise_features} noise features added to each modality"
                       if noise_features else ""))
+
+
+def pooled_cv_splits(
+    X: np.ndarray, y: np.ndarray, imbalance_ratio: float, n: int, n_folds: int = 5
+) -> Iterator[Split]:
+    """The first ``n`` splits of repeated stratified CV, class 1 subsampled on training folds.
+
+    ``RepeatedStratifiedKFold(n_splits=n_folds, n_repeats=ceil(n / n_folds),
+    random_state=0)``; on each training fold class 1 keeps ``round(n_0 / imbalance_ratio)``
+    samples (a new draw per split, seeded by the split number), and for
+    ``imbalance_ratio > 1`` the ``"matched"`` evaluation is the held-out fold subsampled the
+    same way, beside the ``"untouched"`` one.
+
+    Parameters
+    ----------
+    X : ndarray
+        Concatenated features.
+    y : ndarray
+        Binary labels, 1 the class made rare.
+    imbalance_ratio : float
+        Class 0 to class 1 ratio of the training folds; 1 keeps them as they are.
+    n : int
+        Number of splits.
+    n_folds : int, default=5
+        Folds per repetition.
+
+    Yields
+    ------
+    split : Split
+    """
+    n_repeats = max(1, -(-n // n_folds))
+    cv = RepeatedStratifiedKFold(n_splits=n_folds, n_repeats=n_repeats, random_state=0)
+    for i, (tr, te) in enumerate(cv.split(X, y)):
+        if i >= n:
+            return
+        evals = {"untouched": (X[te], y[te])}
+        if imbalance_ratio > 1:
+            rng = np.random.RandomState(i)
+            n_rare_train = int(round(np.sum(y[tr] == 0) / imbalance_ratio))
+            tr = tr[_subsample_class(y[tr], 1, n_rare_train, rng)]
+            n_rare_test = int(round(np.sum(y[te] == 0) / imbalance_ratio))
+            matched = te[_subsample_class(y[te], 1, n_rare_test, rng)]
+            evals["matched"] = (X[matched], y[matched])
+        yield Split(i, X[tr], y[tr], evals)
 
 
 def _cv_lt_splits(

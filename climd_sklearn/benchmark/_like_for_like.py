@@ -29,7 +29,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
-from ._cohorts import DEFAULT_GSE7390, gse7390_setting
+from ._cohorts import DEFAULT_GSE7390, gse7390_setting, wdbc_setting
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
 from ._methods import (
     LIKE_FOR_LIKE_ANCHORS,
@@ -112,7 +112,7 @@ DEFAULT_SETTINGS: tuple[str, ...] = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat
 
 #: Splits per setting kind (the part of the spec before the colon).
 DEFAULT_SPLITS: dict[str, int] = {"rosmap": 25, "rosmap_wide": 25, "mfeat": 15, "synthetic": 15,
-                                  "gse7390": 25}
+                                  "gse7390": 25, "wdbc": 25}
 
 #: Noise features added to each ROSMAP modality by the ``"rosmap_wide:<IR>"`` settings: 2,200
 #: features per modality, the top of the 10 to 2,500 that issue 11 names, 200 of them signal.
@@ -129,8 +129,8 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         features added to each modality),
         ``"mfeat:<rho>"`` or ``"synthetic:<rho>"`` (as in
         :func:`~climd_sklearn.benchmark.make_setting`), or ``"gse7390"`` /
-        ``"gse7390:<path>"`` (a real cohort no round was tuned on,
-        :func:`~climd_sklearn.benchmark._cohorts.gse7390_setting`).
+        ``"gse7390:<path>"`` and ``"wdbc:<IR>"`` (real cohorts no round was tuned on,
+        :mod:`~climd_sklearn.benchmark._cohorts`).
     rosmap_path : str
         Where ROSMAP lives.
 
@@ -148,8 +148,10 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         return make_setting(spec)
     if kind == "gse7390":
         return gse7390_setting(arg or DEFAULT_GSE7390)
-    raise ValueError(
-        f"Unknown setting {spec!r}; use rosmap:, rosmap_wide:, mfeat:, synthetic: or gse7390")
+    if kind == "wdbc":
+        return wdbc_setting(float(arg or 1))
+    raise ValueError(f"Unknown setting {spec!r}; use rosmap:, rosmap_wide:, mfeat:, "
+                     "synthetic:, gse7390 or wdbc:")
 
 
 def setting_name(spec: str) -> str:
@@ -169,8 +171,8 @@ def setting_name(spec: str) -> str:
     if kind == "gse7390":
         return "GSE7390 metastasis"
     labels = {"rosmap": "ROSMAP IR", "rosmap_wide": "ROSMAP wide IR", "mfeat": "mfeat LT rho",
-              "synthetic": "Synthetic LT rho"}
-    return f"{labels[kind]} {float(arg or 10):g}"
+              "synthetic": "Synthetic LT rho", "wdbc": "WDBC IR"}
+    return f"{labels[kind]} {float(arg or (1 if kind == 'wdbc' else 10)):g}"
 
 
 def resolve_methods(
