@@ -433,13 +433,16 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "each modality (2,200 features per modality, about 170 training samples): the top of "
      "the width range that issue 11 names. A stress test written before its run; nothing "
      "about the default was chosen on it."),
-    ("external", "Part 1c: a real cohort no round was tuned on (research round 24)",
+    ("external", "Part 1c: real cohorts no round was tuned on (research rounds 24-25)",
      "GSE7390 (Desmedt et al. 2007): 198 node-negative breast-cancer patients, a clinical "
      "modality (7 columns) and the expression of 76 genes, distant metastasis (51 patients) "
      "as the label; 5 x 5 repeated stratified CV at the cohort's own imbalance, evaluated on "
      "the held-out fold. The file is scikit-survival's copy, checksum-pinned and not "
-     "bundled (`climd_sklearn/benchmark/_cohorts.py` says how to fetch it). No lever was "
-     "chosen on it."),
+     "bundled (`climd_sklearn/benchmark/_cohorts.py` says how to fetch it). WDBC: "
+     "scikit-learn's Breast Cancer Wisconsin data (569 patients, 212 malignant) as three "
+     "views (mean, standard error and worst value of ten nucleus measurements), in ROSMAP's "
+     "pooled protocol (malignant cases made rarer on the training folds only; untouched and "
+     "matched evaluations). No lever was chosen on either."),
 )
 
 

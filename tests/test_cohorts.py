@@ -84,8 +84,8 @@ def test_setting_is_repeated_stratified_cv_on_the_untouched_cohort(tmp_path, mon
     assert [s.index for s in splits] == list(range(10)) and l4l.DEFAULT_SPLITS["gse7390"] == 25
     folds = []
     for split in splits:
-        X_te, y_te = split.evals["held-out"]
-        assert list(split.evals) == ["held-out"]
+        X_te, y_te = split.evals["untouched"]
+        assert list(split.evals) == ["untouched"]
         assert len(y_te) == 8 and y_te.sum() == 2  # stratified: 10 of 40 positive
         ages_tr, ages_te = set(split.X_train[:, 0]), set(X_te[:, 0])
         assert not ages_tr & ages_te and len(ages_tr | ages_te) == 40

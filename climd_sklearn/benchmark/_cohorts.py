@@ -19,12 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
 
 import numpy as np
-from sklearn.model_selection import RepeatedStratifiedKFold
 
-from ._data import _REPO_ROOT, Setting, Split, pooled_cv_splits
+from ._data import _REPO_ROOT, Setting, pooled_cv_splits
 
 __all__ = ["DEFAULT_GSE7390", "GSE7390_HOWTO", "GSE7390_SHA256", "WDBC_VIEWS", "gse7390_setting",
            "load_gse7390", "load_wdbc", "wdbc_setting"]
@@ -127,22 +125,15 @@ def gse7390_setting(path: str = DEFAULT_GSE7390, n_folds: int = 5) -> Setting:
     Returns
     -------
     setting : Setting
-        Named ``"GSE7390 metastasis"``; one evaluation, ``"held-out"`` (the untouched fold,
-        at the cohort's own ratio of 147 to 51).
+        Named ``"GSE7390 metastasis"``; one evaluation, ``"untouched"`` (the held-out fold,
+        at the cohort's own ratio of 147 to 51): ROSMAP's pooled splits
+        (:func:`~climd_sklearn.benchmark._data.pooled_cv_splits`) without a subsampling.
     """
     Xd, y = load_gse7390(path)
     X = np.hstack(list(Xd.values()))
     layout = {k: int(v.shape[1]) for k, v in Xd.items()}
-
-    def splits(n: int) -> Iterator[Split]:
-        n_repeats = max(1, -(-n // n_folds))
-        cv = RepeatedStratifiedKFold(n_splits=n_folds, n_repeats=n_repeats, random_state=0)
-        for i, (tr, te) in enumerate(cv.split(X, y)):
-            if i >= n:
-                return
-            yield Split(i, X[tr], y[tr], {"held-out": (X[te], y[te])})
-
-    return Setting("GSE7390 metastasis", layout, splits,
+    return Setting("GSE7390 metastasis", layout,
+                   lambda n: pooled_cv_splits(X, y, 1.0, n, n_folds),
                    f"GSE7390 ({y.size} patients, {int(y.sum())} metastases; clinical "
                    f"{layout['clinical']} + expression {layout['expression']} features), "
                    f"repeated stratified {n_folds}-fold CV, natural imbalance")
