@@ -111,6 +111,7 @@ class CLIMDNet(NeuralNetClassifier):
         **kwargs : dict
             The step's outputs, unused.
         """
+        super().on_batch_end(net, batch=batch, training=training, **kwargs)
         y = batch[1] if isinstance(batch, (tuple, list)) and len(batch) > 1 else None
         if getattr(y, "ndim", 1) == 2:
             prefix = "train" if training else "valid"
