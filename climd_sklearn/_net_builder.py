@@ -298,14 +298,15 @@ def build_net(
     )
 
 
-def sync_verbosity(net: CLIMDNet, verbose: int) -> None:
-    """Make a built net follow the estimator's current ``verbose`` (a warm-start fit).
+def sync_verbosity(est: Any) -> None:
+    """Make the fitted net follow the estimator's current ``verbose`` (a warm-start fit).
 
     ``set_params(verbose=...)`` between warm-start fits changes the estimator, not the net
     that the first fit built: the net's epoch table and the progress bar are set here. The
     bar is added (initialized) or removed in place, because re-initializing the callbacks
     would reset the curriculum's state.
     """
+    net, verbose = est.net_, est.verbose
     net.verbose = verbose
     names = [name for name, _ in net.callbacks_]
     if verbose and "progress_bar" not in names:

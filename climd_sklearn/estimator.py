@@ -424,7 +424,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
             raise ValueError(f"y contains labels not seen at the first fit: {list(unseen)}.")
         y_enc = self.label_encoder_.transform(np.asarray(y))
         move_net_to(self)
-        sync_verbosity(self.net_, self.verbose)
+        sync_verbosity(self)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         self._train(X_dict, y_enc, seed + len(self.net_.history), initialize=False)
         self._fit_bias(X_dict, y_enc)
