@@ -46,6 +46,8 @@ GSE7390_HOWTO = (
 
 _CLINICAL_NUMERIC = ("age", "size")
 _LABEL, _EVENT_TIME = "e.tdm", "t.tdm"
+#: The attributes that are not genes: the clinical ones, the outcome time and the label.
+_NOT_GENES = (*_CLINICAL_NUMERIC, "grade", "er", _EVENT_TIME, _LABEL)
 
 
 def _sha256(path: str) -> str:
@@ -95,8 +97,7 @@ def load_gse7390(
                          f"0.28.0's {GSE7390_FILE}).")
     data, meta = arff.loadarff(path)
     names = list(meta.names())
-    missing = [n for n in (*_CLINICAL_NUMERIC, "grade", "er", _EVENT_TIME, _LABEL)
-               if n not in names]
+    missing = [n for n in _NOT_GENES if n not in names]
     if missing:
         raise ValueError(f"{path!r} lacks the attribute(s) {missing} of GSE7390.")
     grades = meta["grade"][1]
@@ -105,8 +106,7 @@ def load_gse7390(
         [data[n].astype(float) for n in _CLINICAL_NUMERIC]
         + [(data["er"].astype(str) == "positive").astype(float)]
         + [(grade == g).astype(float) for g in grades])
-    genes = [n for n in names
-             if n not in (*_CLINICAL_NUMERIC, "grade", "er", _EVENT_TIME, _LABEL)]
+    genes = [n for n in names if n not in _NOT_GENES]
     expression = np.column_stack([data[n].astype(float) for n in genes])
     y = (data[_LABEL].astype(str) == "1").astype(int)
     return {"clinical": clinical, "expression": expression}, y
