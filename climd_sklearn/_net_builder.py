@@ -175,17 +175,20 @@ def _check_scoring_params(est: Any) -> None:
 
 
 def n_subsets(est: Any) -> int:
-    """Subsets drawn per curriculum epoch: one per ensemble member with ``member_subsets``.
+    """Subsets chosen per curriculum epoch: one per ensemble member with ``member_subsets``.
 
     The variant's ``member_subsets`` (``est.member_subsets`` left at None) acts where it can:
-    CLIMD's class quotas (Eq. 5-7) filled in random order, on an ensemble of two or more
-    members; elsewhere it is False. An explicit True where it cannot act is an error.
+    CLIMD's class quotas (Eq. 5-7) on an ensemble of two or more members, filled in random
+    order or in score order (each member scored by its own outputs, so the module's
+    ``forward`` must take ``members``); elsewhere it is False. An explicit True where it
+    cannot act is an error.
 
     Raises
     ------
     ValueError
         If ``member_subsets=True`` is set where it cannot act: without CLIMD's scheduler,
-        with a score order, or with a module that is not an ensemble of two or more members.
+        with a module that is not an ensemble of two or more members, or with a score order
+        and a module that cannot return its members' outputs.
     """
     if not est.variant_params_["member_subsets"]:
         return 1
@@ -195,22 +198,25 @@ def n_subsets(est: Any) -> int:
     n_members = (est.module_kwargs or {}).get(
         "n_members", None if parameter is None else parameter.default)
     quotas = est.curriculum == "climd" or isinstance(est.curriculum, CLIMDScheduler)
-    if not quotas or order != "random":
-        if est.curriculum is None:
-            reason = "curriculum=None trains every member on every sample"
-        elif not quotas:
-            reason = (f"curriculum={est.curriculum!r} ranks all classes together, so each "
-                      "member's draw would hold other class counts (and the balanced "
-                      "softmax's prior could follow only one of them)")
-        else:
-            reason = f"order={order!r} fills the class quotas with the same samples each time"
-        problem = (f"member_subsets=True gives each ensemble member its own random draw of "
-                   f"the class quotas of curriculum='climd', but {reason}. Use "
-                   "curriculum='climd' with order='random', or member_subsets=False.")
+    name = getattr(module, "__name__", module)
+    if not quotas:
+        reason = ("curriculum=None trains every member on every sample"
+                  if est.curriculum is None else
+                  f"curriculum={est.curriculum!r} ranks all classes together, so each "
+                  "member's subset would hold other class counts (and the balanced "
+                  "softmax's prior could follow only one of them)")
+        problem = (f"member_subsets=True gives each ensemble member its own subset of the "
+                   f"class quotas of curriculum='climd', but {reason}. Use "
+                   "curriculum='climd', or member_subsets=False.")
     elif not isinstance(n_members, int) or n_members < 2:
         problem = (f"member_subsets=True needs an ensemble module with n_members >= 2 (such "
-                   f"as EnsembleFusionNet); {getattr(module, '__name__', module)!r} has "
-                   f"n_members={n_members!r}.")
+                   f"as EnsembleFusionNet); {name!r} has n_members={n_members!r}.")
+    elif order == "random":
+        return n_members
+    elif "members" not in inspect.signature(getattr(module, "forward", module)).parameters:
+        problem = (f"member_subsets=True with order={order!r} scores each member by its own "
+                   f"outputs, which needs a module whose forward takes members=True (such as "
+                   f"EnsembleFusionNet); {name!r} does not.")
     else:
         return n_members
     if est.member_subsets is None:  # the variant's value, where it cannot act

@@ -151,14 +151,16 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         False: the paper's data as given). Data already standardized are unchanged up to
         rounding. A warm-start fit keeps the first fit's scaling.
     member_subsets : bool or None, default=None
-        With an ensemble module and ``order="random"``: each member fills the curriculum's
-        class quotas with its own random draw (and its own minibatches), so the members
-        train on other samples of the classes the quotas cut, as in EasyEnsemble (Liu et
-        al. 2009); False gives every member the same subset. True with a score order, a
-        scheduler other than ``"climd"`` (they rank all classes together, so the draws
-        would differ in class counts) or a single network is an error. None takes the
-        variant's where it can act: improved True (``docs/research.md``, round 21), paper
-        False; ``variant_params_`` says what the fit did.
+        With an ensemble module: each member fills the curriculum's class quotas in its own
+        order (and gets its own minibatches), so the members train on other samples of the
+        classes the quotas cut, as in EasyEnsemble (Liu et al. 2009); False gives every
+        member the same subset. With ``order="random"`` each member draws its own order;
+        with a score order each member is scored by its own outputs (Eq. 1-4 per member,
+        ``docs/research.md``, round 26). True with a scheduler other than ``"climd"`` (they
+        rank all classes together, so the subsets would differ in class counts) or a single
+        network is an error. None takes the variant's where it can act: improved True with
+        the random order (round 21), one shared order otherwise; paper False;
+        ``variant_params_`` says what the fit did.
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every

@@ -21,7 +21,9 @@ Ensembles: in training mode a module may return every output with a leading memb
 sum of the members' losses, so each member's gradient, and hence the balance between its data
 term and the weight decay, is that of the same net trained alone). In evaluation mode it
 returns the ensemble as above: the log of the members' mean probabilities as logits (fused
-and per modality) and each modality's embeddings of all members side by side.
+and per modality) and each modality's embeddings of all members side by side, unless it is
+called with ``members=True``, which returns the members' outputs in evaluation mode too (so
+that each member can be scored by its own heads and embeddings).
 :class:`EnsembleFusionNet` does this.
 
 A plain tuple is required (not a ``NamedTuple``) because skorch moves outputs between
@@ -378,9 +380,10 @@ class EnsembleFusionNet(nn.Module):
                                      n_classes) if linear_path else None)
 
     def forward(
-        self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None
+        self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None,
+        members: bool = False,
     ) -> ModuleOutput:
-        """Member outputs in training mode, the ensemble's in evaluation mode.
+        """Member outputs in training mode (or with ``members``), else the ensemble's.
 
         Parameters
         ----------
@@ -392,13 +395,17 @@ class EnsembleFusionNet(nn.Module):
             True where a modality is present; absent embeddings are zero and the
             concatenation is rescaled by ``M / n_present``, as in :class:`EarlyFusionNet`.
             ``(n_members, batch, n_modalities)`` with member-wise batches.
+        members : bool, default=False
+            In evaluation mode, return every member's outputs (as in training mode, without
+            dropout) instead of the ensemble's: what scoring each member by its own outputs
+            needs (``member_subsets`` with a score order).
 
         Returns
         -------
         output : tuple
-            ``(logits, modality_logits, embeddings)``. Training mode: shapes
+            ``(logits, modality_logits, embeddings)``. Training mode or ``members``: shapes
             ``(n_members, batch, n_classes)`` and ``(n_members, batch, embedding_dim)``.
-            Evaluation mode: ``(batch, n_classes)`` log mean probabilities and
+            Otherwise: ``(batch, n_classes)`` log mean probabilities and
             ``(batch, n_members * embedding_dim)`` embeddings.
         """
         k = self.n_members
@@ -420,7 +427,7 @@ class EnsembleFusionNet(nn.Module):
         if self.linear is not None:
             logits = logits + self.linear(torch.cat(inputs, dim=-1))
         per_modality = tuple(head(self.dropout(e)) for head, e in zip(self.heads, embeddings))
-        if self.training:
+        if self.training or members:
             return logits, per_modality, tuple(embeddings)
         side_by_side = tuple(e.permute(1, 0, 2).reshape(e.shape[1], -1) for e in embeddings)
         return (_log_mean_softmax(logits),

@@ -99,10 +99,12 @@ def test_history_records_the_schedule_of_eq7(data):
         sizes = [batch["train_batch_size"] for batch in h[epoch, "batches"]]
         assert sum(sizes) == subset_size, epoch
         assert len(sizes) == math.ceil(subset_size / FAST["batch_size"]), epoch
-        assert len(indices[epoch]) == subset_size, epoch
+        rows = np.atleast_2d(indices[epoch])  # the default: one row per ensemble member
+        assert rows.shape == (5 if epoch < T else 1, subset_size), epoch
         if epoch < T:
-            got = np.bincount(y[indices[epoch]], minlength=len(counts)).tolist()
-            assert got == h[epoch, "class_counts"], epoch
+            for row in rows:
+                got = np.bincount(y[row], minlength=len(counts)).tolist()
+                assert got == h[epoch, "class_counts"], epoch
 
 
 def test_no_curriculum_is_the_plain_baseline(data):
@@ -116,7 +118,8 @@ def test_no_curriculum_is_the_plain_baseline(data):
 def test_curriculum_order_changes_which_samples_are_taken(data):
     X, y = data
     T = 4
-    kw = dict(FAST, max_epochs=T, curriculum_epochs=T, random_state=0)
+    # one order for all members (member_subsets=False): one row of scores and of indices
+    kw = dict(FAST, max_epochs=T, curriculum_epochs=T, random_state=0, member_subsets=False)
     rec = {}
     for order in ("desc", "asc"):
         clf = CLIMDClassifier(order=order, callbacks=[("record", EpochRecorder())], **kw)
@@ -163,7 +166,8 @@ def test_every_curriculum_fits(data, curriculum):
 
 def test_measurer_parts_give_different_scores(data):
     X, y = data
-    kw = dict(FAST, max_epochs=2, curriculum_epochs=2, random_state=0, order="asc")
+    kw = dict(FAST, max_epochs=2, curriculum_epochs=2, random_state=0, order="asc",
+              member_subsets=False)
     first = {}
     for measurer in ("intra", "inter", "both"):
         clf = CLIMDClassifier(measurer=measurer, callbacks=[("record", EpochRecorder())], **kw)
@@ -453,7 +457,7 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     clf = CLIMDClassifier(random_state=0, max_epochs=2).fit(X, y)
     assert clf.variant == "improved"
     expected = {"lr": 1e-3, "max_epochs": 2, "dropout": 0.5, "weight_decay": 5.0 / len(y),
-                "order": "random", "loss": "balanced_softmax", "standardize": True,
+                "order": "asc", "loss": "balanced_softmax", "standardize": True,
                 "member_subsets": True}
     resolved = dict(clf.variant_params_)
     assert resolved.pop("module") is EnsembleFusionNet
@@ -461,11 +465,11 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     got = _net_settings(clf)
     assert got["lr"] == 1e-3 and got["max_epochs"] == 2 and got["dropout"] == 0.5
     assert got["weight_decay"] == pytest.approx(5.0 / len(y))
-    assert got["order"] == "random" and got["loss"] == "BalancedSoftmaxLoss"
+    assert got["order"] == "asc" and got["loss"] == "BalancedSoftmaxLoss"
     assert type(clf.net_.module_) is EnsembleFusionNet and clf.net_.module_.n_members == 5
-    # the random order skips the scoring pass of Eq. 1-4: nothing is scored or recorded
-    assert dict(clf.net_.callbacks_)["curriculum"].scores_ is None
-    assert "score_mean" not in clf.net_.history[0]
+    # each member is scored by its own outputs (round 26): one row of scores per member
+    assert dict(clf.net_.callbacks_)["curriculum"].scores_.shape == (5, len(y))
+    assert np.isfinite(clf.net_.history[0, "score_mean"])
     assert CLIMDClassifier().get_params()["lr"] is None  # unset: the variant decides
 
 

@@ -161,7 +161,8 @@ def test_dict_class_weight_goes_through_compute_class_weight(data):
 def test_warm_start_on_a_different_number_of_samples_rescores(data):
     X, y = data
     clf = CLIMDClassifier(**dict(FAST, max_epochs=4), rescore_every=3, warm_start=True,
-                          curriculum_epochs=8, order="asc", random_state=0)
+                          curriculum_epochs=8, order="asc", member_subsets=False,
+                          random_state=0)
     with pytest.warns(UserWarning):
         clf.fit(X, y)
     half = np.r_[np.flatnonzero(y == 0)[:20], np.flatnonzero(y != 0)]
@@ -240,7 +241,8 @@ def test_the_scoring_pass_streams_batches_and_keeps_n_numbers(data, monkeypatch)
     from climd_sklearn.training import CurriculumScheduling, _callbacks
 
     X, y = data
-    clf = CLIMDClassifier(**dict(FAST, max_epochs=2), order="asc", random_state=0).fit(X, y)
+    clf = CLIMDClassifier(**dict(FAST, max_epochs=2), order="asc", member_subsets=False,
+                          random_state=0).fit(X, y)
     callback = dict(clf.net_.callbacks_)["curriculum"]
     dataset = clf.net_.get_dataset({k: v.astype(np.float32) for k, v in X.items()}, y)
     whole = callback._score(clf.net_, dataset, y)

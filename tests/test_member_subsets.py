@@ -1,4 +1,4 @@
-"""One random draw of the class quotas per ensemble member (``member_subsets``, round 21)."""
+"""Each ensemble member fills the class quotas on its own (``member_subsets``, rounds 21, 26)."""
 
 import numpy as np
 import pytest
@@ -34,8 +34,8 @@ def _subsets(member_subsets, **params):
 
 
 def test_each_member_fills_the_same_quotas_with_its_own_draw():
-    shared_clf, shared, y = _subsets(False)
-    member_clf, member, _ = _subsets(True)
+    shared_clf, shared, y = _subsets(False, order="random")
+    member_clf, member, _ = _subsets(True, order="random")
     assert member_clf.variant_params_["member_subsets"] is True
     for epoch, (one, per_member) in enumerate(zip(shared, member), start=1):
         assert one.ndim == 1 and per_member.shape == (5, len(one))
@@ -65,8 +65,16 @@ def test_member_subsets_train_with_a_missing_modality():
     assert clf.predict_proba(X).shape == (len(y), 3)
 
 
+class _NoMemberOutputs(EnsembleFusionNet):
+    """An ensemble that cannot return its members' outputs in evaluation mode."""
+
+    def forward(self, X, present=None):
+        return super().forward(X, present)
+
+
 @pytest.mark.parametrize("params, message", [
-    ({"order": "asc"}, "order='asc' fills the class quotas with the same samples"),
+    ({"order": "asc", "module": _NoMemberOutputs},
+     "order='asc' scores each member by its own outputs.*'_NoMemberOutputs' does not"),
     ({"curriculum": None}, "curriculum=None trains every member on every sample"),
     ({"curriculum": "linear"}, "curriculum='linear' ranks all classes together"),
     ({"module_kwargs": {"n_members": 1}}, "n_members >= 2 .*n_members=1"),
@@ -157,7 +165,8 @@ def test_member_wise_loss_is_the_sum_of_each_members_loss_on_its_rows():
 
 @pytest.mark.parametrize("params, expected", [
     ({}, True),
-    ({"order": "asc"}, False),
+    ({"order": "random"}, True),
+    ({"order": "desc", "module": _NoMemberOutputs}, False),
     ({"curriculum": None}, False),
     ({"curriculum": "root"}, False),
     ({"module_kwargs": {"n_members": 1}}, False),
@@ -179,14 +188,14 @@ def test_the_callback_checks_its_number_of_subsets():
     climd = CLIMDScheduler(n_epochs=4)
     with pytest.raises(ValueError, match="n_subsets must be an int >= 1, got 0"):
         CurriculumScheduling(climd, order="random", n_subsets=0).initialize()
-    with pytest.raises(ValueError, match="order='asc' fills the quotas with the same samples"):
-        CurriculumScheduling(climd, order="asc", n_subsets=2).initialize()
     with pytest.raises(ValueError, match="there is no curriculum"):
         CurriculumScheduling(None, order="random", n_subsets=2).initialize()
     y = np.repeat([0, 1, 2], [30, 12, 6])
     callback = CurriculumScheduling(climd, order="random", n_subsets=3, seed=1).initialize()
     subsets = callback._member_subsets(climd, 2, y)
     assert subsets.shape[0] == 3 and len({tuple(sorted(s)) for s in subsets}) == 3
+    with pytest.raises(ValueError, match=r"shape \(3, 48\); the scoring pass gave \(2, 48\)"):
+        callback._member_subsets(climd, 2, y, np.zeros((2, 48)))
     linear = LinearScheduler(n_epochs=4, min_size=4)
     callback = CurriculumScheduling(linear, order="random", n_subsets=3, seed=1).initialize()
     with pytest.raises(ValueError, match="chose other class counts .* at epoch 1"):
@@ -204,3 +213,85 @@ def test_recorded_batch_sizes_are_rows_so_train_loss_weights_batches_by_rows(mem
         losses = [b["train_loss"] for b in epoch["batches"]]
         assert epoch["train_loss"] == pytest.approx(np.average(losses, weights=sizes))
     assert sum(b["train_batch_size"] for b in clf.net_.history[-1]["batches"]) == 63
+
+
+class RecordScores(Callback):
+    """Keep the curriculum callback's scores and the sampler's rows of every epoch."""
+
+    def initialize(self):
+        self.scores_, self.subsets_ = [], []
+        return self
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.scores_.append(dict(net.callbacks_)["curriculum"].scores_.copy())
+        self.subsets_.append(net.get_params_for("iterator_train")["sampler"].indices.copy())
+
+
+def test_each_member_fills_the_quotas_in_the_order_of_its_own_scores():
+    X, y = make_multimodal()
+    clf = CLIMDClassifier(random_state=0, order="asc", member_subsets=True,
+                          callbacks=[("record", RecordScores())], **FAST).fit(X, y)
+    assert clf.variant_params_["member_subsets"] is True
+    record = dict(clf.net_.callbacks_)["record"]
+    scheduler = dict(clf.net_.callbacks_)["curriculum"].scheduler
+    cut = 0
+    for epoch, (scores, rows) in enumerate(zip(record.scores_, record.subsets_), start=1):
+        assert scores.shape == (5, len(y)) and rows.shape[0] == 5
+        for member_scores, row in zip(scores, rows):  # lowest of its own scores first
+            np.testing.assert_array_equal(np.sort(row),
+                                          np.sort(scheduler.select(epoch, -member_scores, y)))
+        if len(rows[0]) < len(y):
+            cut += 1
+            assert len({tuple(sorted(row)) for row in rows}) > 1, epoch
+    assert cut > 0
+    again = CLIMDClassifier(random_state=0, order="asc", member_subsets=True, **FAST).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), again.predict_proba(X))
+
+
+def test_per_member_scores_of_a_one_member_ensemble_are_the_ensembles_scores():
+    from climd_sklearn.training._callbacks import score_dataset
+
+    X, y = make_multimodal()
+    dataset = MultimodalDataset({k: v.astype(np.float32) for k, v in X.items()}, y)
+    for n_members in (1, 3):
+        net = CLIMDNet(EnsembleFusionNet, module__modality_dims={"m0": 6, "m1": 4},
+                       module__n_classes=3, module__n_members=n_members, module__dropout=0.5)
+        torch.manual_seed(0)
+        net.initialize()
+        members = score_dataset(net, dataset, y, per_member=True, batch_size=7)
+        assert members.shape == (n_members, len(y))
+        if n_members == 1:  # the ensemble of one member is that member
+            np.testing.assert_allclose(members[0], score_dataset(net, dataset, y), atol=1e-6)
+        else:  # member k's scores are those of a one-member ensemble with its weights
+            alone = CLIMDNet(EnsembleFusionNet, module__modality_dims={"m0": 6, "m1": 4},
+                             module__n_classes=3, module__n_members=1, module__dropout=0.5)
+            alone.initialize()
+            for k in range(n_members):
+                alone.module_.load_state_dict(
+                    {name: w[k:k + 1] for name, w in net.module_.state_dict().items()})
+                np.testing.assert_allclose(members[k], score_dataset(alone, dataset, y),
+                                           atol=1e-6)
+            assert not np.allclose(members[0], members[1])
+            np.testing.assert_array_equal(  # no dropout: the batching changes nothing
+                members, score_dataset(net, dataset, y, per_member=True, batch_size=100))
+    with pytest.raises(ValueError, match="returns no components"):
+        score_dataset(net, dataset, y, per_member=True, components=True)
+    from climd_sklearn.modules import EarlyFusionNet
+    single = CLIMDNet(EarlyFusionNet, module__modality_dims={"m0": 6, "m1": 4},
+                      module__n_classes=3).initialize()
+    with pytest.raises(ValueError, match="EarlyFusionNet does not"):
+        score_dataset(single, dataset, y, per_member=True)
+
+
+def test_member_outputs_in_evaluation_mode_average_to_the_ensembles():
+    module = _ensemble().eval()
+    rng = torch.Generator().manual_seed(2)
+    X = {"a": torch.randn(6, 3, generator=rng), "b": torch.randn(6, 2, generator=rng)}
+    logits, heads, embeddings = module(X, members=True)
+    assert logits.shape == (2, 6, 3) and embeddings[0].shape == (2, 6, 4)
+    ensemble_logits, ensemble_heads, side_by_side = module(X)
+    mean_proba = torch.softmax(logits.double(), -1).mean(0)
+    torch.testing.assert_close(torch.softmax(ensemble_logits.double(), -1), mean_proba)
+    torch.testing.assert_close(side_by_side[0], torch.cat([embeddings[0][0], embeddings[0][1]],
+                                                          dim=1))
+    torch.testing.assert_close(module.train()(X)[0], logits)  # dropout 0: the training outputs

@@ -25,7 +25,7 @@ def test_fixed_scores_fill_each_class_quota_highest_score_first():
     X, y = make_multimodal()
     scores = np.random.RandomState(3).rand(len(y))
     recorder = RecordSubsets()
-    clf = CLIMDClassifier(order="desc", random_state=0,
+    clf = CLIMDClassifier(order="desc", member_subsets=False, random_state=0,
                           callbacks=[("fixed", FixedScores(scores)), ("recorder", recorder)],
                           **FAST).fit(X, y)
     recorder = dict(clf.net_.callbacks_)["recorder"]
@@ -42,7 +42,10 @@ def test_fixed_scores_fill_each_class_quota_highest_score_first():
 def test_fixed_scores_errors_name_the_problem():
     X, y = make_multimodal()
     with pytest.raises(ValueError, match="3 scores for 63 training rows"):
-        CLIMDClassifier(order="desc", callbacks=[("fixed", FixedScores(np.ones(3)))],
+        CLIMDClassifier(order="desc", member_subsets=False,
+                        callbacks=[("fixed", FixedScores(np.ones(3)))], **FAST).fit(X, y)
+    with pytest.raises(ValueError, match="chooses 5 subsets, one per member.*member_subsets"):
+        CLIMDClassifier(order="desc", callbacks=[("fixed", FixedScores(np.ones(len(y))))],
                         **FAST).fit(X, y)
     with pytest.raises(ValueError, match="needs a curriculum"):
         CLIMDClassifier(curriculum=None, callbacks=[("fixed", FixedScores(np.ones(len(y))))],

@@ -261,11 +261,12 @@ def test_slicedict_of_dataframes_in_cross_validation_keeps_column_names(data):
 
 
 @pytest.mark.parametrize("params", [{"keep_scores": True}, {"rescore_every": 2}])
-@pytest.mark.parametrize("schedule", [{}, {"order": "random"}, {"curriculum": None}])
+@pytest.mark.parametrize("schedule", [{"order": "random"}, {"curriculum": None}])
 def test_scoring_parameters_without_a_scoring_pass_are_an_error(data, params, schedule):
     X, y = data
     reason = "curriculum=None" if "curriculum" in schedule else "order='random'"
     with pytest.raises(ValueError, match=rf"{next(iter(params))}=.* no effect with {reason}"):
         CLIMDClassifier(**params, **schedule, **dict(FAST, max_epochs=1)).fit(X, y)
-    # with a score order the same parameter is used, and accepted
-    CLIMDClassifier(**params, order="asc", **dict(FAST, max_epochs=1)).fit(X, y)
+    # with a score order (the default's, per member, or one for all) it is used, and accepted
+    CLIMDClassifier(**params, **dict(FAST, max_epochs=1)).fit(X, y)
+    CLIMDClassifier(**params, member_subsets=False, **dict(FAST, max_epochs=1)).fit(X, y)

@@ -77,7 +77,9 @@ NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "RUS": {**_PLAIN, "sampler": "rus"},
     "ROS": {**_PLAIN, "sampler": "ros"},
     "Heads, no curriculum": {"curriculum": None},
-    "CLIMD, score order": {"order": "asc"},
+    # the measurer's control: the same quotas, a random draw per member (the default of
+    # rounds 21-25)
+    "CLIMD, random order": {"order": "random"},
     "CLIMD (default)": {},
 }
 
@@ -92,14 +94,17 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, single network, score order": {"module": EarlyFusionNet, "order": "asc"},
     # round 18: the quotas filled in the order of a trained no-curriculum model's scores
     "CLIMD, self-taught order": {"self_taught": True},
-    # round 19: a full-data phase after the curriculum (run before round 21, so with one
-    # random draw of the quotas for all members), and the no-curriculum net at its budget
-    "CLIMD, half-length curriculum": {"curriculum_epochs": 15, "member_subsets": False},
+    # round 19: a full-data phase after the curriculum (run before rounds 21 and 26, so with
+    # one random draw of the quotas for all members), and the no-curriculum net at its budget
+    "CLIMD, half-length curriculum": {"curriculum_epochs": 15, "order": "random",
+                                      "member_subsets": False},
     "CLIMD, budget-matched curriculum": {"max_epochs": 45, "curriculum_epochs": 30,
-                                         "member_subsets": False},
+                                         "order": "random", "member_subsets": False},
     "Heads, no curriculum, 16 epochs": {"curriculum": None, "max_epochs": 16},
     # round 21's control: the default before it, every member trained on the same draw
-    "CLIMD, one draw for all members": {"member_subsets": False},
+    "CLIMD, one draw for all members": {"order": "random", "member_subsets": False},
+    # round 26's control: one score order, from the averaged ensemble, for all members
+    "CLIMD, one score order for all members": {"order": "asc", "member_subsets": False},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.

@@ -54,13 +54,19 @@ class FixedScores(Callback):
         Raises
         ------
         ValueError
-            If the net trains without a curriculum, or the number of scores is not the number
-            of training rows.
+            If the net trains without a curriculum or with one subset per member, or the
+            number of scores is not the number of training rows.
         """
         curriculum = dict(net.callbacks_).get("curriculum")
         if curriculum is None or curriculum.scheduler is None:
             raise ValueError("FixedScores needs a curriculum; the net has no 'curriculum' "
                              "callback (curriculum=None?).")
+        if curriculum.n_subsets > 1:
+            raise ValueError(
+                f"FixedScores gives one score per sample, but the curriculum chooses "
+                f"{curriculum.n_subsets} subsets, one per member in its own order; set "
+                "member_subsets=False."
+            )
         scores = np.asarray(self.scores, dtype=np.float64)
         if y is not None and scores.shape != (len(y),):
             raise ValueError(f"FixedScores got {scores.shape[0]} scores for {len(y)} "
@@ -112,7 +118,9 @@ class SelfTaughtOrder(ClassifierMixin, BaseEstimator):
         self.reference_ = clone(base).set_params(curriculum=None).fit(X, y)
         self.scores_ = self.reference_.difficulty(X, y)["score"].to_numpy()
         callbacks = [*(base.callbacks or []), ("fixed_scores", FixedScores(self.scores_))]
-        self.estimator_ = clone(base).set_params(order="desc", callbacks=callbacks).fit(X, y)
+        # one order for all members: the fixed scores are one per sample (round 18)
+        self.estimator_ = clone(base).set_params(order="desc", member_subsets=False,
+                                                 callbacks=callbacks).fit(X, y)
         self.classes_ = self.estimator_.classes_
         return self
 

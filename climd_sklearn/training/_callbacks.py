@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -64,18 +65,20 @@ class CurriculumScheduling(Callback):
         Rows scored at a time (independent of the training batch size); the whole set
         when it is smaller.
     n_subsets : int, default=1
-        With ``order="random"``, how many subsets to draw in each curriculum epoch: one per
-        member of an ensemble module (:class:`~climd_sklearn.modules.EnsembleFusionNet`),
-        each filling the same class quotas with its own seeded random draw, so that every
-        member trains on other samples of the classes the quotas cut (as EasyEnsemble,
-        Liu et al. 2009, trains each member on its own subsample of the majority). The
-        sampler then holds one index row per member and the batches are member-wise.
-        1 draws one subset for all. Only the random order can draw several subsets: a
-        score order fills the quotas with the same samples every time.
+        How many subsets to choose in each curriculum epoch: one per member of an ensemble
+        module (:class:`~climd_sklearn.modules.EnsembleFusionNet`), each filling the same
+        class quotas in its own order, so that every member trains on other samples of the
+        classes the quotas cut (as EasyEnsemble, Liu et al. 2009, trains each member on its
+        own subsample of the majority). With ``order="random"`` each member draws its own
+        seeded random order; with a score order each member is scored by its own heads and
+        embeddings (Eq. 1-4 per member, ``score_dataset(per_member=True)``) and takes its
+        own lowest or highest scores. The sampler then holds one index row per member and
+        the batches are member-wise. 1 chooses one subset for all.
     keep_scores : bool, default=False
         Also record each scoring pass's scores in the history as ``train_scores``: a
-        float32 array of length ``len(dataset_train)``, in the order of its rows, computed
-        at the start of the epoch (so with the model as it was after the previous epoch).
+        float32 array of length ``len(dataset_train)`` (one row per member when members
+        are scored separately), in the order of its rows, computed at the start of the
+        epoch (so with the model as it was after the previous epoch).
         Read them with ``net.history[:, "train_scores"]`` (one array per scored epoch;
         ``net.history[:, ("epoch", "train_scores")]`` pairs them with their epochs). False
         stores nothing of the training set's size in the history.
@@ -83,7 +86,8 @@ class CurriculumScheduling(Callback):
     Attributes
     ----------
     scores_ : numpy.ndarray or None
-        The latest scores (Eq. 4) of the training samples, float64.
+        The latest scores (Eq. 4) of the training samples, float64; one row per member,
+        ``(n_subsets, N)``, when several subsets are chosen in score order.
     """
 
     def __init__(
@@ -126,13 +130,10 @@ class CurriculumScheduling(Callback):
         if (isinstance(self.n_subsets, bool) or not isinstance(self.n_subsets, int)
                 or self.n_subsets < 1):
             raise ValueError(f"n_subsets must be an int >= 1, got {self.n_subsets!r}.")
-        if self.n_subsets > 1 and (self.order != "random" or self.scheduler is None):
-            reason = (f"order={self.order!r} fills the quotas with the same samples each "
-                      "time" if self.scheduler is not None else "there is no curriculum "
-                      "(every epoch trains on every sample)")
+        if self.n_subsets > 1 and self.scheduler is None:
             raise ValueError(
-                f"n_subsets={self.n_subsets} draws one subset per member, but {reason}; "
-                "several subsets need a curriculum in random order."
+                f"n_subsets={self.n_subsets} draws one subset per member, but there is no "
+                "curriculum (every epoch trains on every sample); several subsets need one."
             )
         if self.scheduler is not None and self.scheduler.n_epochs is None:
             raise ValueError(
@@ -176,7 +177,7 @@ class CurriculumScheduling(Callback):
             priority = np.random.default_rng([self.seed, epoch]).random(n_samples)
             indices = scheduler.select(epoch, priority, y)
         else:
-            stale = self.scores_ is None or len(self.scores_) != n_samples
+            stale = self.scores_ is None or self.scores_.shape[-1] != n_samples
             if stale or (epoch - 1) % self.rescore_every == 0:
                 present = X.get(PRESENT_KEY) if isinstance(X, dict) else None
                 self.scores_ = self._score(net, dataset_train, y, present)
@@ -184,7 +185,10 @@ class CurriculumScheduling(Callback):
                 if self.keep_scores:
                     net.history.record("train_scores", self.scores_.astype(np.float32))
             priority = self.scores_ if self.order == "desc" else -self.scores_
-            indices = scheduler.select(epoch, priority, y)
+            if self.n_subsets > 1:  # each member in the order of its own scores
+                indices = self._member_subsets(scheduler, epoch, y, priority)
+            else:
+                indices = scheduler.select(epoch, priority, y)
         if scheduler is not None and epoch <= scheduler.n_epochs:
             facts = scheduler.describe(epoch, y)
             for key in ("alpha", "exponent"):
@@ -196,26 +200,39 @@ class CurriculumScheduling(Callback):
         net.history.record("subset_size", len(first))
         net.history.record("class_counts", np.bincount(y[first], minlength=y.max() + 1).tolist())
 
-    def _member_subsets(self, scheduler: BaseScheduler, epoch: int, y: np.ndarray) -> np.ndarray:
-        """One subset per member, ``(n_subsets, L)``: the same quotas, its own random draw."""
-        subsets = [
-            scheduler.select(epoch, np.random.default_rng([self.seed, epoch, k]).random(len(y)),
-                             y)
-            for k in range(self.n_subsets)
-        ]
+    def _member_subsets(self, scheduler: BaseScheduler, epoch: int, y: np.ndarray,
+                        priority: np.ndarray | None = None) -> np.ndarray:
+        """One subset per member, ``(n_subsets, L)``: the same quotas, each member's order.
+
+        ``priority`` holds one row per member (its own scores); None draws a seeded random
+        order per member.
+        """
+        if priority is None:
+            priority = np.stack([np.random.default_rng([self.seed, epoch, k]).random(len(y))
+                                 for k in range(self.n_subsets)])
+        elif priority.shape != (self.n_subsets, len(y)):
+            raise ValueError(
+                f"n_subsets={self.n_subsets} needs one score per member and sample, shape "
+                f"({self.n_subsets}, {len(y)}); the scoring pass gave {priority.shape}."
+            )
+        subsets = [scheduler.select(epoch, row, y) for row in priority]
         counts = {tuple(np.bincount(y[s], minlength=y.max() + 1)) for s in subsets}
         if len(counts) > 1:
             raise ValueError(
-                f"{scheduler!r} chose other class counts for another random order at epoch "
+                f"{scheduler!r} chose other class counts for another member's order at epoch "
                 f"{epoch} ({sorted(counts)}); member subsets need quotas that depend on the "
                 "labels only."
             )
         return np.stack(subsets)
 
     def _score(self, net: Any, dataset: Any, y: np.ndarray, present: Any = None) -> np.ndarray:
-        """Eq. 4 for every training sample: :func:`score_dataset` with this callback's settings."""
+        """Eq. 4 for every training sample: :func:`score_dataset` with this callback's settings.
+
+        With several subsets, each member is scored by its own outputs, ``(n_subsets, N)``.
+        """
         return score_dataset(net, dataset, y, present, parts=self.measurer,
-                             batch_size=self.scoring_batch_size)
+                             batch_size=self.scoring_batch_size,
+                             per_member=self.n_subsets > 1)
 
 
 def score_dataset(
@@ -227,6 +244,7 @@ def score_dataset(
     parts: str = "both",
     batch_size: int = 4096,
     components: bool = False,
+    per_member: bool = False,
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Score every row of ``dataset`` (Eq. 1-4) with the net's module in eval mode, no gradients.
 
@@ -257,16 +275,24 @@ def score_dataset(
         Rows scored at a time.
     components : bool, default=False
         Also return each modality's psi (Eq. 1) and phi (Eq. 3).
+    per_member : bool, default=False
+        Score each member of an ensemble module by its own heads and embeddings (the
+        module is called with ``members=True``); the scores are then of shape
+        ``(n_members, n_samples)``. Not with ``components``.
 
     Returns
     -------
-    scores : numpy.ndarray of shape (n_samples,)
+    scores : numpy.ndarray of shape (n_samples,) or (n_members, n_samples)
         The score (float64); alone when ``components`` is False.
     psi : numpy.ndarray of shape (n_samples, n_modalities)
         With ``components``: each modality's confidence, NaN where the modality is absent.
     phi : numpy.ndarray of shape (n_samples,)
         With ``components``: the complementarity over the present pairs.
     """
+    if per_member:
+        if components:
+            raise ValueError("per_member=True scores each member; it returns no components.")
+        return _score_members(net, dataset, y, present, parts=parts, batch_size=batch_size)
     loader = DeviceBatches(dataset, batch_size, net.device)  # rows on the device once per fit
     scores = np.empty(len(y), dtype=np.float64)
     psi = phi = None
@@ -296,3 +322,39 @@ def score_dataset(
     if present is not None:
         psi[~np.asarray(present, dtype=bool)] = np.nan
     return scores, psi, phi
+
+
+def _score_members(net: Any, dataset: Any, y: np.ndarray, present: Any, *, parts: str,
+                   batch_size: int) -> np.ndarray:
+    """Eq. 4 of every row for each ensemble member, ``(n_members, n_samples)``, streamed."""
+    if "members" not in inspect.signature(net.module_.forward).parameters:
+        raise ValueError(
+            f"Scoring per member needs an ensemble module whose forward takes members=True "
+            f"(such as EnsembleFusionNet); {type(net.module_).__name__} does not."
+        )
+    scores = None
+    start = 0
+    for batch in DeviceBatches(dataset, batch_size, net.device):
+        _, modality_logits, modality_embeddings = net.member_step(batch)
+        if modality_logits[0].ndim != 3:
+            raise ValueError(
+                f"Scoring per member needs an ensemble module whose members=True outputs "
+                f"have a member axis; {type(net.module_).__name__} returned per-modality "
+                f"logits of shape {tuple(modality_logits[0].shape)}."
+            )
+        n_members, n_rows = modality_logits[0].shape[:2]
+        if scores is None:
+            scores = np.empty((n_members, len(y)), dtype=np.float64)
+        stop = start + n_rows
+        device = modality_logits[0].device
+        mask = None if present is None else torch.as_tensor(present[start:stop], device=device)
+        labels = torch.as_tensor(y[start:stop], device=device)
+        with torch.no_grad():
+            for k in range(n_members):
+                log_probas = [torch.log_softmax(lg[k].float(), dim=1).double()
+                              for lg in modality_logits]
+                embeddings = [emb[k].double() for emb in modality_embeddings]
+                scores[k, start:stop] = to_numpy(difficulty_score(
+                    log_probas, embeddings, labels, parts=parts, mask=mask))
+        start = stop
+    return scores

@@ -136,8 +136,33 @@ class CLIMDNet(NeuralNetClassifier):
             The module's output ``(logits, modality_logits, embeddings)``.
         """
         x = self._merge_x_and_fit_params(x, fit_params) if fit_params else x
+        return self._run_module(x)
+
+    def member_step(self, batch: Any) -> Any:
+        """Every ensemble member's outputs on a batch: eval mode, no gradients.
+
+        The module is called with ``members=True`` (see :class:`EnsembleFusionNet`), so an
+        ensemble returns its members' outputs, ``(n_members, batch, ...)``, as in training
+        but without dropout: what scoring each member by its own outputs needs.
+
+        Parameters
+        ----------
+        batch : tuple
+            ``(X, y)`` as the batch iterators give it.
+
+        Returns
+        -------
+        y_infer : tuple
+            The module's output ``(logits, modality_logits, embeddings)``, member axis first.
+        """
+        self._set_training(False)
+        with torch.no_grad():
+            return self._run_module(batch[0], members=True)
+
+    def _run_module(self, x: Any, **module_kwargs: Any) -> Any:
+        """The module on ``x``, with the presence mask as ``present=`` and the precision."""
         x = to_tensor(x, device=self.device)  # as skorch's own infer does
-        kwargs = {}
+        kwargs = dict(module_kwargs)
         if PRESENT_KEY in x:
             x = dict(x)
             kwargs["present"] = x.pop(PRESENT_KEY)
