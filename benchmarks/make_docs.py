@@ -356,25 +356,29 @@ and long-tailed with the same rho. *Synthetic LT rho 10*: 15 draws, as in Part 2
 imbalance treatment: *CE*, *Weighted CE* (`class_weight="balanced"`), *Focal* and *Balanced
 softmax* (loss only, no curriculum, no heads: `aux_weight=0`); *SMOTE*, *RUS*, *ROS* (an
 imblearn sampler in front, cross-entropy); *Heads, no curriculum* (the default without the
-curriculum: balanced softmax and the per-modality heads); *CLIMD, score order* (the default
-with each class's quota filled lowest score first by Eq. 1-4, `order="asc"`: the test of the
-measurer); *CLIMD (default)*, `CLIMDClassifier()` (class quotas of Eq. 5-7 filled in random
-order, each ensemble member with its own draw, no scoring pass, and the balanced softmax's
-prior set each epoch to the classes it trains on); *CLIMD, one draw for all members*
-(`member_subsets=False`: the default before round 21, every member on the same draw; the
-control of round 21 and, against *CLIMD, score order*, which cannot draw per member, the
+curriculum: balanced softmax and the per-modality heads); *CLIMD, random order* (the default
+with each member filling the class quotas in its own seeded random order, `order="random"`,
+no scoring pass: the default of rounds 21-25 and the test of the measurer); *CLIMD
+(default)*, `CLIMDClassifier()` (class quotas of Eq. 5-7, each ensemble member scored by its
+own outputs with Eq. 1-4 and taking its own lowest scores first, and the balanced softmax's
+prior set each epoch to the classes it trains on; round 26); *CLIMD, one draw for all
+members* (`order="random", member_subsets=False`: the default of rounds 17-20, every member
+on the same draw; the control of round 21); *CLIMD, one score order for all members*
+(`order="asc", member_subsets=False`: one order from the averaged ensemble, *CLIMD, score
+order* before round 26 and that round's control, with the one draw for all members the
 like-for-like test of the measurer); *CLIMD, single network, score order*
 (`module=EarlyFusionNet, order="asc"`: the network of rounds 1-15); *CLIMD, self-taught order*
 (round 18: a fit without a curriculum scores the training set once, and the quotas are filled
 in that order, highest first); *CLIMD, half-length curriculum* (`curriculum_epochs=15`) and
-*CLIMD, budget-matched curriculum* (`max_epochs=45, curriculum_epochs=30`), both with one draw
-for all members, and *Heads, no curriculum, 16 epochs* (round 19: a full-data phase after the
-curriculum, and the network without one at the curriculum's budget). Records that are the
+*CLIMD, budget-matched curriculum* (`max_epochs=45, curriculum_epochs=30`), both in random
+order with one draw for all members, and *Heads, no curriculum, 16 epochs* (round 19: a
+full-data phase after the curriculum, and the network without one at the curriculum's
+budget). Records that are the
 same computation as an earlier run (the anchors and the baselines without a curriculum, and
 round 17's candidate for the default) were carried over, marked `copied_from`
 (`docs/research.md`, rounds 16-17); when a candidate became the default its records were
-renamed *CLIMD (default)* and the earlier default's got the control's name (rounds 17 and 21;
-the commands above ran before the renames). Round 15's full results, on the single-network
+renamed *CLIMD (default)* and the earlier default's got the control's name (rounds 17, 21
+and 26; the commands above ran before the renames). Round 15's full results, on the single-network
 default of that round, are in `benchmarks/results/like_for_like_round15.md`.
 All fits ran on the same 2-core machine; mfeat ρ 10 was resumed in a later session by the
 same command (its first split had run before).
