@@ -1,5 +1,6 @@
-"""Speed: CLIMD's training overhead, skorch's overhead, and how the scheduler and the measurer
-scale with N (to 10^6 samples) and C (to 1,000 classes).
+"""Speed: CLIMD's training overhead, the default's curriculum against its controls, skorch's
+overhead, and how the scheduler and the measurer scale with N (to 10^6 samples) and C (to
+1,000 classes).
 
 Usage::
 
@@ -25,6 +26,7 @@ from sklearn.preprocessing import StandardScaler
 
 from climd_sklearn.benchmark import DEFAULT_ROSMAP, machine_info
 from climd_sklearn.benchmark._speed import (
+    default_fit_ratios,
     fit_time_ratios,
     measurer_scaling,
     scheduler_scaling,
@@ -54,6 +56,21 @@ def _markdown(result: dict[str, Any]) -> str:
         lines.append(f"| {name} | {r['n_samples']} | {r['max_epochs']} | {r['climd_s']:.2f} | "
                      f"{r['plain_s']:.2f} | {r['torch_s']:.2f} | "
                      f"{r['climd_over_plain']:.2f} | {r['plain_over_torch']:.2f} |")
+    lines += ["", "### The default's curriculum (median over repeats, one torch thread)", "",
+              "`CLIMDClassifier()`: every ensemble member scored by its own outputs each "
+              "curriculum epoch (research round 26), against the same estimator in random "
+              "order (no scoring pass), with one score order for all members, rescored every "
+              "5 epochs only (`rescore_every=5`), and without a curriculum.", "",
+              "| Data | N | epochs | default s | random order s | one order s | "
+              "every 5 s | no curriculum s | default / random order | default / one order | "
+              "default / every 5 | default / no curriculum |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    controls = ("random_order", "one_order", "rescore_every_5", "no_curriculum")
+    for name, r in result["default_fit"].items():
+        lines.append(" | ".join([
+            f"| {name}", str(r["n_samples"]), str(r["max_epochs"]), f"{r['default_s']:.2f}",
+            *(f"{r[c + '_s']:.2f}" for c in controls),
+            *(f"{r['default_over_' + c]:.2f}" for c in controls)]) + " |")
     lines += ["", "### Scheduler: one `select` call at epoch T/2 (T = 100), seconds", "",
               "| N | C | climd | linear | baby_step |", "| --- | --- | --- | --- | --- |"]
     table: dict[tuple, dict[str, float]] = {}
@@ -81,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     Returns
     -------
     result : dict
-        ``{"fit", "scheduler", "measurer", "json", "md"}``.
+        ``{"fit", "default_fit", "scheduler", "measurer", "json", "md"}``.
     """
     import torch
 
@@ -98,12 +115,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         fit_kw = {"max_epochs": 30, "repeats": 5}
         sizes, classes, reps = (1_000, 10_000, 100_000, 1_000_000), (10, 100, 1000), 3
     fit: dict[str, Any] = {}
+    default_fit: dict[str, Any] = {}
     ros = load_mogonet(DEFAULT_ROSMAP)
     fit["ROSMAP (train split)"] = fit_time_ratios(_scaled(ros.X_train), ros.y_train, **fit_kw)
+    default_fit["ROSMAP (train split)"] = default_fit_ratios(ros.X_train, ros.y_train, **fit_kw)
     if not args.quick:
         Xm, ym = load_mfeat(return_X_y=True)
         Xl, yl = make_long_tailed(Xm, ym, 10, random_state=0)
         fit["mfeat LT rho 10"] = fit_time_ratios(_scaled(Xl), yl, **fit_kw)
+        default_fit["mfeat LT rho 10"] = default_fit_ratios(Xl, yl, **fit_kw)
         Xs, ys = make_multimodal_classification(
             SYNTHETIC_N, n_modalities=3, n_features=100, n_classes=5,
             weights=[0.4, 0.25, 0.17, 0.11], random_state=0)
@@ -112,6 +132,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     base_n = sizes[-1] // 10 if args.quick else 100_000
     result = {
         "fit": fit,
+        "default_fit": default_fit,
         "scheduler": scheduler_scaling(sizes, classes, repeats=reps, base_n=base_n),
         "measurer": measurer_scaling(sizes, classes, repeats=reps, base_n=base_n),
         "machine": machine_info(),

@@ -33,11 +33,12 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     A fusion network (one encoder per modality) is trained with skorch; at the start of
     each of the first ``curriculum_epochs`` epochs the class-distribution-guided scheduler
     (Eq. 5-7 of Han et al., MICCAI 2025) picks how many samples of each class to train on.
-    With ``order="asc"`` or ``"desc"`` (``variant="paper"``) the training set is first
-    rescored by the measurer (Eq. 1-4) and each quota is filled in score order; the default
-    fills them in random order, a draw per ensemble member: on the like-for-like benchmark
-    the score order bought nothing (docs/research.md, rounds 16-21). Later epochs train on
-    all samples.
+    With ``order="asc"`` (the default) or ``"desc"`` (``variant="paper"``) the training set
+    is first rescored by the measurer (Eq. 1-4) and each quota is filled in score order;
+    under the default each ensemble member is scored by its own outputs and takes its own
+    samples. ``order="random"`` fills the quotas in random order without scoring: on the
+    like-for-like benchmark it was never significantly worse (docs/research.md, rounds
+    15-26). Later epochs train on all samples.
 
     Parameters
     ----------
@@ -55,7 +56,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         ``"paper"`` is the paper's configuration (lr 5e-5, 100 epochs, dropout 0.25, no
         weight decay, highest score first, cross-entropy, the inputs as given) for
         reproduction. ``"improved"`` (lr 1e-3, 30 epochs, dropout 0.5, weight decay
-        5 / n_samples, random order with a draw per member, balanced-softmax loss, inputs
+        5 / n_samples, lowest score first with each member scored on its own, balanced-softmax
+        loss, inputs
         standardized per modality) is the configuration that won our benchmarks on
         imbalanced data;
         ``docs/research.md`` records each step from the paper to it.
@@ -92,7 +94,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         Which parts of the score Eq. 4 uses (measurer ablation).
     order : {"desc", "asc", "random"} or None, default=None
         Within-class ranking: highest score first, lowest first, or a seeded random ranking
-        (the control); None takes the variant's (improved ``"random"``, paper ``"desc"``).
+        (the control); None takes the variant's (improved ``"asc"``, paper ``"desc"``).
         ``"random"`` skips the scoring pass of Eq. 1-4; ``keep_scores`` and ``rescore_every``
         then raise an error.
     gamma : float, default=0.3

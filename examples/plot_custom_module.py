@@ -95,8 +95,8 @@ print([tuple(t.shape) for t in modality_logits], [tuple(t.shape) for t in embedd
 # module's own defaults: without ``dropout=0.1`` here, the variant's dropout (0.5 in the
 # default variant, 0.25 with ``variant="paper"``) would be passed instead of the module's
 # 0.1. Extra arguments would go in ``module_kwargs``.
-# order="asc": the curriculum scores the samples with each module's heads and embeddings
-# (the default fills the class quotas in random order and scores nothing)
+# order="asc" (the default's): the curriculum scores the samples with each module's heads
+# and embeddings; these single networks share one order (only ensembles get one per member)
 common = dict(lr=3e-3, max_epochs=25, batch_size=64, embedding_dim=32, order="asc",
               random_state=0)
 models = {

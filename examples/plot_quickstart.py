@@ -50,8 +50,8 @@ X_train, X_test, y_train, y_test = train_test_split(
 # Fit
 # ---
 # The default is the improved variant (a 5-member ensemble network, lr 1e-3, 30 epochs,
-# dropout 0.5, weight decay 5 / n, class quotas filled in random order, balanced-softmax
-# loss, the Zipf exponent rule near balance);
+# dropout 0.5, weight decay 5 / n, class quotas filled lowest score first by each member on
+# its own scores, balanced-softmax loss, the Zipf exponent rule near balance);
 # ``variant="paper"`` would give the paper's settings. The curriculum lasts
 # ``curriculum_epochs`` epochs; the default ``None`` means all ``max_epochs``. A smaller
 # network suits this small problem. ``random_state`` makes the fit reproducible.
@@ -86,9 +86,8 @@ for name, model in [("CLIMD", clf), ("no curriculum", baseline)]:
 # ``clf.net_.history`` holds one dict per epoch. Every epoch records the subset size and the
 # number of samples of each class; the curriculum epochs (here all 30) also record
 # ``alpha`` (:math:`\alpha(t)` of Eq. 6-7) and ``exponent`` (the rank exponent Eq. 7 used,
-# here by the default Zipf rule). The default fills each class's quota in random order, so it
-# scores nothing; with ``order="asc"`` the set is rescored by Eq. 1-4 and the history also
-# holds the mean curriculum score.
+# here by the default Zipf rule) and ``score_mean``, the mean curriculum score of Eq. 1-4
+# over the members' rescorings of the set (none with ``order="random"``).
 history = clf.net_.history
 for epoch in (1, 2, 10, 20, 30):
     row = history[epoch - 1]

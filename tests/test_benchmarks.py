@@ -77,6 +77,13 @@ def test_speed_quick(tmp_path):
     data = json.loads((tmp_path / "speed.json").read_text())
     fit = data["fit"]["ROSMAP (train split)"]
     assert fit["climd_over_plain"] > 0 and fit["plain_over_torch"] > 0
+    default = data["default_fit"]["ROSMAP (train split)"]
+    assert default["default_over_random_order"] == pytest.approx(
+        default["default_s"] / default["random_order_s"])
+    assert default["default_over_no_curriculum"] == pytest.approx(
+        default["default_s"] / default["no_curriculum_s"])
+    assert "| ROSMAP (train split) | 245 | 2 |" in open(result["md"]).read().split(
+        "### The default's curriculum")[1]
     assert {r["scheduler"] for r in data["scheduler"]} == {"climd", "linear", "baby_step"}
     assert all(r["seconds"] >= 0 for r in data["measurer"])
     assert os.path.exists(result["md"])

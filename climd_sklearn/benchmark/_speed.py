@@ -8,7 +8,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fit_time_ratios", "measurer_scaling", "scheduler_scaling", "torch_loop_fit"]
+__all__ = ["DEFAULT_ORDERS", "default_fit_ratios", "fit_time_ratios", "measurer_scaling",
+           "scheduler_scaling", "torch_loop_fit"]
 
 
 def _median_time(fn: Callable[[], Any], repeats: int) -> float:
@@ -128,6 +129,68 @@ def fit_time_ratios(
             "climd_over_plain": med["climd"] / med["plain"],
             "plain_over_torch": med["plain"] / med["torch"],
             "n_samples": int(len(y)), "max_epochs": max_epochs, "repeats": repeats}
+
+
+#: The default's curriculum and the settings it is timed against: name -> overrides of
+#: ``CLIMDClassifier()`` (research round 26).
+DEFAULT_ORDERS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "random_order": {"order": "random"},
+    "one_order": {"member_subsets": False},
+    "rescore_every_5": {"rescore_every": 5},
+    "no_curriculum": {"curriculum": None},
+}
+
+
+def default_fit_ratios(
+    X: dict[str, np.ndarray],
+    y: np.ndarray,
+    *,
+    max_epochs: int = 30,
+    repeats: int = 5,
+) -> dict[str, float]:
+    """Median fit times of the default ``CLIMDClassifier()`` and of its curriculum's controls.
+
+    The default scores every member by its own outputs in each curriculum epoch; the
+    controls are the same estimator in random order (no scoring pass), with one score order
+    for all members, rescored every 5 epochs only, and without a curriculum
+    (:data:`DEFAULT_ORDERS`). The fits are
+    interleaved within each repeat so that machine load affects them alike.
+
+    Parameters
+    ----------
+    X : dict of str to ndarray
+        Training modalities.
+    y : ndarray
+        Integer labels.
+    max_epochs : int, default=30
+        Epochs of every fit (the curriculum spans all of them).
+    repeats : int, default=5
+        Repeats; medians are reported.
+
+    Returns
+    -------
+    result : dict
+        ``<name>_s`` (medians) for every name of :data:`DEFAULT_ORDERS`, the ratios
+        ``default_over_<name>`` for every other name, ``n_samples``, ``max_epochs`` and
+        ``repeats``.
+    """
+    from ..estimator import CLIMDClassifier
+
+    fits = {name: (lambda o=overrides: CLIMDClassifier(
+        max_epochs=max_epochs, random_state=0, **o).fit(X, y))
+        for name, overrides in DEFAULT_ORDERS.items()}
+    fits["no_curriculum"]()  # warm-up
+    times: dict[str, list[float]] = {name: [] for name in fits}
+    for _ in range(repeats):
+        for name, fn in fits.items():
+            times[name].append(_median_time(fn, 1))
+    med = {name: float(np.median(t)) for name, t in times.items()}
+    result = {f"{name}_s": t for name, t in med.items()}
+    for name in med:
+        if name != "default":
+            result[f"default_over_{name}"] = med["default"] / med[name]
+    return {**result, "n_samples": int(len(y)), "max_epochs": max_epochs, "repeats": repeats}
 
 
 def _lt_labels(n: int, n_classes: int, rng: np.random.Generator) -> np.ndarray:
