@@ -351,37 +351,38 @@ only: at IR 1 it would be the untouched fold again). *mfeat LT rho*: repeated st
 5-fold CV (15 splits), training folds long-tailed, held-out fold evaluated as is (*balanced*)
 and long-tailed with the same rho. *Synthetic LT rho 10*: 15 draws, as in Part 2.
 **Neural methods**: the default `CLIMDClassifier()` behind a `StandardScaler` (the network is
-`EnsembleFusionNet`, five early-fusion members trained as one module and averaged; lr 1e-3,
-30 epochs, batch 32, dropout 0.5, weight decay 5 / n_train, Adam), differing only in the
-imbalance treatment: *CE*, *Weighted CE* (`class_weight="balanced"`), *Focal* and *Balanced
-softmax* (loss only, no curriculum, no heads: `aux_weight=0`); *SMOTE*, *RUS*, *ROS* (an
-imblearn sampler in front, cross-entropy); *Heads, no curriculum* (the default without the
-curriculum: balanced softmax and the per-modality heads); *CLIMD, random order* (the default
-with each member filling the class quotas in its own seeded random order, `order="random"`,
-no scoring pass: the default of rounds 21-25 and the test of the measurer); *CLIMD
-(default)*, `CLIMDClassifier()` (class quotas of Eq. 5-7, each ensemble member scored by its
-own outputs with Eq. 1-4 and taking its own lowest scores first, and the balanced softmax's
-prior set each epoch to the classes it trains on; round 26); *CLIMD, one draw for all
-members* (`order="random", member_subsets=False`: the default of rounds 17-20, every member
-on the same draw; the control of round 21); *CLIMD, one score order for all members*
-(`order="asc", member_subsets=False`: one order from the averaged ensemble, *CLIMD, score
-order* before round 26 and that round's control, with the one draw for all members the
-like-for-like test of the measurer); *CLIMD, single network, score order*
-(`module=EarlyFusionNet, order="asc"`: the network of rounds 1-15); *CLIMD, self-taught order*
-(round 18: a fit without a curriculum scores the training set once, and the quotas are filled
-in that order, highest first); *CLIMD, half-length curriculum* (`curriculum_epochs=15`) and
-*CLIMD, budget-matched curriculum* (`max_epochs=45, curriculum_epochs=30`), both in random
-order with one draw for all members, and *Heads, no curriculum, 16 epochs* (round 19: a
-full-data phase after the curriculum, and the network without one at the curriculum's
-budget). Records that are the
-same computation as an earlier run (the anchors and the baselines without a curriculum, and
-round 17's candidate for the default) were carried over, marked `copied_from`
-(`docs/research.md`, rounds 16-17); when a candidate became the default its records were
-renamed *CLIMD (default)* and the earlier default's got the control's name (rounds 17, 21
-and 26; the commands above ran before the renames). Round 15's full results, on the single-network
-default of that round, are in `benchmarks/results/like_for_like_round15.md`.
-All fits ran on the same 2-core machine; mfeat ρ 10 was resumed in a later session by the
-same command (its first split had run before).
+`EnsembleFusionNet`, five early-fusion members trained as one module and averaged; lr 1e-3, 30
+epochs, batch 32, dropout 0.5, weight decay 5 / n_train, Adam), differing only in the imbalance
+treatment: *CE*, *Weighted CE* (`class_weight="balanced"`), *Focal* and *Balanced softmax*
+(loss only, no curriculum, no heads: `aux_weight=0`); *SMOTE*, *RUS*, *ROS* (an imblearn
+sampler in front, cross-entropy); *Heads, no curriculum* (the default without the curriculum:
+balanced softmax and the per-modality heads); *CLIMD, random order* (the default with each
+member filling the class quotas in its own seeded random order, `order="random"`, no scoring
+pass: the default of rounds 21-25 and the test of the measurer); *CLIMD (default)*,
+`CLIMDClassifier()` (class quotas of Eq. 5-7, each ensemble member scored by its own outputs
+with Eq. 1-4 every 5 epochs and taking its own lowest scores first, and the balanced softmax's
+prior set each epoch to the classes it trains on; rounds 26-27); *CLIMD, rescored every epoch*
+(`rescore_every=1`: the default of round 26, round 27's control); *CLIMD, one draw for all
+members* (`order="random", member_subsets=False`: the default of rounds 17-20, every member on
+the same draw; the control of round 21); *CLIMD, one score order for all members*
+(`order="asc", member_subsets=False, rescore_every=1`: one order from the averaged ensemble,
+*CLIMD, score order* before round 26 and that round's control, with the one draw for all
+members the like-for-like test of the measurer); *CLIMD, single network, score order*
+(`module=EarlyFusionNet, order="asc", rescore_every=1`: the network of rounds 1-15); *CLIMD,
+self-taught order* (round 18: a fit without a curriculum scores the training set once, and the
+quotas are filled in that order, highest first); *CLIMD, half-length curriculum*
+(`curriculum_epochs=15`) and *CLIMD, budget-matched curriculum* (`max_epochs=45,
+curriculum_epochs=30`), both in random order with one draw for all members, and *Heads, no
+curriculum, 16 epochs* (round 19: a full-data phase after the curriculum, and the network
+without one at the curriculum's budget). Records that are the same computation as an earlier
+run (the anchors and the baselines without a curriculum, and round 17's candidate for the
+default) were carried over, marked `copied_from` (`docs/research.md`, rounds 16-17); when a
+candidate became the default its records were renamed *CLIMD (default)* and the earlier
+default's got the control's name (rounds 17, 21, 26 and 27; the commands above ran before the
+renames). Round 15's full results, on the single-network default of that round, are in
+`benchmarks/results/like_for_like_round15.md`. All fits ran on the same kind of 2-core machine;
+mfeat ρ 10 was resumed in a later session by the same command (its first split had run before),
+and rounds 26-27 ran in a later session (their fit times do not compare with the others').
 **Non-neural anchors**, each tuned by
 `GridSearchCV` (inner `StratifiedKFold(3, shuffle=True)`, macro F1) on the training fold only:
 *LogReg (balanced)* (C ∈ {1e-3, 1e-2, 0.1, 1, 10}), *HGB (balanced)*

@@ -164,7 +164,7 @@ def _check_scoring_params(est: Any) -> None:
     reason = ("curriculum=None" if est.curriculum is None
               else f"order={order!r} (the improved variant's unless set)")
     for name, value, default in (("keep_scores", est.keep_scores, False),
-                                 ("rescore_every", est.rescore_every, 1)):
+                                 ("rescore_every", est.rescore_every, None)):
         if value != default:
             raise ValueError(
                 f"{name}={value!r} has no effect with {reason}: the training set is never "
@@ -242,7 +242,7 @@ def build_net(
                 scheduler=make_curriculum(est, len(y_enc)),
                 measurer=est.measurer,
                 order=est.variant_params_["order"],
-                rescore_every=est.rescore_every,
+                rescore_every=est.variant_params_["rescore_every"],
                 seed=order_seed,
                 post_curriculum=est.post_curriculum,
                 n_subsets=subsets,

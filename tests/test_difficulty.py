@@ -185,7 +185,7 @@ def test_kept_scores_are_difficulty_of_the_model_before_the_epoch():
     """A warm start's next epoch scores the model as it is now, row for row as difficulty."""
     X, y = make_multimodal(n_per_class=(20, 8, 6))
     clf = CLIMDClassifier(keep_scores=True, warm_start=True, curriculum_epochs=3,
-                          **dict(KW, max_epochs=2))
+                          rescore_every=1, **dict(KW, max_epochs=2))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # T > max_epochs with warm_start
         clf.fit(X, y)
@@ -197,7 +197,8 @@ def test_kept_scores_are_difficulty_of_the_model_before_the_epoch():
 
 def test_keep_scores_covers_the_training_part_of_a_validation_split():
     X, y = make_multimodal(n_per_class=(20, 8, 6))
-    clf = CLIMDClassifier(keep_scores=True, validation_fraction=0.25, **KW).fit(X, y)
+    clf = CLIMDClassifier(keep_scores=True, validation_fraction=0.25, rescore_every=1,
+                          **KW).fit(X, y)
     n_train = len(y) - math.ceil(0.25 * len(y))
     assert [len(s) for s in clf.net_.history[:, "train_scores"]] == [n_train] * 3
 

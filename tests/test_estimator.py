@@ -78,7 +78,7 @@ def test_fit_does_not_touch_the_global_torch_rng(data):
 def test_history_records_the_schedule_of_eq7(data):
     X, y = data
     T = 4
-    clf = CLIMDClassifier(random_state=0, curriculum_epochs=T, order="asc",
+    clf = CLIMDClassifier(random_state=0, curriculum_epochs=T, order="asc", rescore_every=1,
                           callbacks=[("record", EpochRecorder())], **FAST).fit(X, y)
     h = clf.net_.history
     assert len(h) == FAST["max_epochs"]
@@ -457,7 +457,8 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     clf = CLIMDClassifier(random_state=0, max_epochs=2).fit(X, y)
     assert clf.variant == "improved"
     expected = {"lr": 1e-3, "max_epochs": 2, "dropout": 0.5, "weight_decay": 5.0 / len(y),
-                "order": "asc", "loss": "balanced_softmax", "standardize": True,
+                "order": "asc", "rescore_every": 5, "loss": "balanced_softmax",
+                "standardize": True,
                 "member_subsets": True}
     resolved = dict(clf.variant_params_)
     assert resolved.pop("module") is EnsembleFusionNet
@@ -490,7 +491,7 @@ def test_explicit_values_override_the_variant(data):
     spelled_out = CLIMDClassifier(module=EarlyFusionNet, variant="improved", lr=5e-5,
                                   max_epochs=3, dropout=0.25,
                                   weight_decay=0.0, order="desc", loss="ce",
-                                  standardize=False,
+                                  standardize=False, rescore_every=1,
                                   curriculum=CLIMDScheduler(exponent_rule="eq6"),
                                   random_state=0).fit(X, y)
     np.testing.assert_array_equal(paper.predict_proba(X), spelled_out.predict_proba(X))

@@ -126,7 +126,7 @@ def test_grid_search_routes_the_mask_to_fit_but_its_scorer_predicts_without_it(r
     scikit-learn's scorers call ``predict`` without metadata, so the held-out fold is predicted
     from X alone (here its garbage rows). NaN rows travel with X and hold in both."""
     X, y, present = masked
-    kw = dict(KW, module=EarlyFusionNet, order="asc")
+    kw = dict(KW, module=EarlyFusionNet, order="asc", rescore_every=1)
     pipe = Pipeline([("passthrough", FunctionTransformer(None)),
                      ("clf", _routed(CLIMDClassifier(**kw)))])
     cv = StratifiedKFold(3, shuffle=True, random_state=0)

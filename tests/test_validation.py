@@ -260,7 +260,8 @@ def test_slicedict_of_dataframes_in_cross_validation_keeps_column_names(data):
     assert list(clf.modality_feature_names_["m1"]) == [f"m1_{i}" for i in range(4)]
 
 
-@pytest.mark.parametrize("params", [{"keep_scores": True}, {"rescore_every": 2}])
+@pytest.mark.parametrize("params", [{"keep_scores": True}, {"rescore_every": 2},
+                                    {"rescore_every": 1}])
 @pytest.mark.parametrize("schedule", [{"order": "random"}, {"curriculum": None}])
 def test_scoring_parameters_without_a_scoring_pass_are_an_error(data, params, schedule):
     X, y = data

@@ -91,7 +91,8 @@ REFERENCE = "CLIMD (default)"
 CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, wd 20/n + refit": {"wd_per_n": 20.0, "refit_bias": True},
     # the network of rounds 1-15 (one early-fusion net) in score order, on today's recipe
-    "CLIMD, single network, score order": {"module": EarlyFusionNet, "order": "asc"},
+    "CLIMD, single network, score order": {"module": EarlyFusionNet, "order": "asc",
+                                           "rescore_every": 1},
     # round 18: the quotas filled in the order of a trained no-curriculum model's scores
     "CLIMD, self-taught order": {"self_taught": True},
     # round 19: a full-data phase after the curriculum (run before rounds 21 and 26, so with
@@ -103,8 +104,12 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "Heads, no curriculum, 16 epochs": {"curriculum": None, "max_epochs": 16},
     # round 21's control: the default before it, every member trained on the same draw
     "CLIMD, one draw for all members": {"order": "random", "member_subsets": False},
-    # round 26's control: one score order, from the averaged ensemble, for all members
-    "CLIMD, one score order for all members": {"order": "asc", "member_subsets": False},
+    # round 26's control: one score order, from the averaged ensemble, for all members,
+    # rescored every epoch (as before round 27)
+    "CLIMD, one score order for all members": {"order": "asc", "member_subsets": False,
+                                               "rescore_every": 1},
+    # round 27's control: the default of round 26, every member rescored every epoch
+    "CLIMD, rescored every epoch": {"rescore_every": 1},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.

@@ -118,9 +118,10 @@ class SelfTaughtOrder(ClassifierMixin, BaseEstimator):
         self.reference_ = clone(base).set_params(curriculum=None).fit(X, y)
         self.scores_ = self.reference_.difficulty(X, y)["score"].to_numpy()
         callbacks = [*(base.callbacks or []), ("fixed_scores", FixedScores(self.scores_))]
-        # one order for all members: the fixed scores are one per sample (round 18)
+        # one order for all members: the fixed scores are one per sample (round 18), and
+        # set at every epoch, as in round 18
         self.estimator_ = clone(base).set_params(order="desc", member_subsets=False,
-                                                 callbacks=callbacks).fit(X, y)
+                                                 rescore_every=1, callbacks=callbacks).fit(X, y)
         self.classes_ = self.estimator_.classes_
         return self
 

@@ -137,7 +137,7 @@ DEFAULT_ORDERS: dict[str, dict[str, Any]] = {
     "default": {},
     "random_order": {"order": "random"},
     "one_order": {"member_subsets": False},
-    "rescore_every_5": {"rescore_every": 5},
+    "every_epoch": {"rescore_every": 1},
     "no_curriculum": {"curriculum": None},
 }
 
@@ -151,9 +151,9 @@ def default_fit_ratios(
 ) -> dict[str, float]:
     """Median fit times of the default ``CLIMDClassifier()`` and of its curriculum's controls.
 
-    The default scores every member by its own outputs in each curriculum epoch; the
+    The default scores every member by its own outputs every 5 curriculum epochs; the
     controls are the same estimator in random order (no scoring pass), with one score order
-    for all members, rescored every 5 epochs only, and without a curriculum
+    for all members, rescored every epoch (the default of round 26), and without a curriculum
     (:data:`DEFAULT_ORDERS`). The fits are
     interleaved within each repeat so that machine load affects them alike.
 
