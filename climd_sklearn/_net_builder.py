@@ -161,8 +161,7 @@ def _check_scoring_params(est: Any) -> None:
     order = est.variant_params_["order"]
     if est.curriculum is not None and order != "random":
         return
-    reason = ("curriculum=None" if est.curriculum is None
-              else f"order={order!r} (the improved variant's unless set)")
+    reason = "curriculum=None" if est.curriculum is None else f"order={order!r}"
     for name, value, default in (("keep_scores", est.keep_scores, False),
                                  ("rescore_every", est.rescore_every, None)):
         if value != default:
