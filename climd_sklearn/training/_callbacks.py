@@ -292,56 +292,27 @@ def score_dataset(
     if per_member:
         if components:
             raise ValueError("per_member=True scores each member; it returns no components.")
-        return _score_members(net, dataset, y, present, parts=parts, batch_size=batch_size)
-    loader = DeviceBatches(dataset, batch_size, net.device)  # rows on the device once per fit
-    scores = np.empty(len(y), dtype=np.float64)
-    psi = phi = None
-    start = 0
-    for batch in loader:
-        _, modality_logits, modality_embeddings = net.evaluation_step(batch, training=False)
-        stop = start + len(modality_logits[0])
-        device = modality_logits[0].device
-        mask = None if present is None else torch.as_tensor(present[start:stop], device=device)
-        labels = torch.as_tensor(y[start:stop], device=device)
-        with torch.no_grad():
-            log_probas = [torch.log_softmax(lg.float(), dim=1).double() for lg in modality_logits]
-            embeddings = [emb.double() for emb in modality_embeddings]
-            batch_scores = difficulty_score(log_probas, embeddings, labels, parts=parts,
-                                            mask=mask)
-            scores[start:stop] = to_numpy(batch_scores)
-            if components:
-                if psi is None:
-                    psi = np.empty((len(y), len(log_probas)), dtype=np.float64)
-                    phi = np.empty(len(y), dtype=np.float64)
-                for m, log_proba in enumerate(log_probas):
-                    psi[start:stop, m] = to_numpy(intra_modal_confidence(log_proba, labels))
-                phi[start:stop] = to_numpy(inter_modal_complementarity(embeddings, mask))
-        start = stop
-    if not components:
-        return scores
-    if present is not None:
-        psi[~np.asarray(present, dtype=bool)] = np.nan
-    return scores, psi, phi
-
-
-def _score_members(net: Any, dataset: Any, y: np.ndarray, present: Any, *, parts: str,
-                   batch_size: int) -> np.ndarray:
-    """Eq. 4 of every row for each ensemble member, ``(n_members, n_samples)``, streamed."""
-    if "members" not in inspect.signature(net.module_.forward).parameters:
-        raise ValueError(
-            f"Scoring per member needs an ensemble module whose forward takes members=True "
-            f"(such as EnsembleFusionNet); {type(net.module_).__name__} does not."
-        )
-    scores = None
-    start = 0
-    for batch in DeviceBatches(dataset, batch_size, net.device):
-        _, modality_logits, modality_embeddings = net.member_step(batch)
-        if modality_logits[0].ndim != 3:
+        if "members" not in inspect.signature(net.module_.forward).parameters:
             raise ValueError(
-                f"Scoring per member needs an ensemble module whose members=True outputs "
-                f"have a member axis; {type(net.module_).__name__} returned per-modality "
-                f"logits of shape {tuple(modality_logits[0].shape)}."
+                f"Scoring per member needs an ensemble module whose forward takes "
+                f"members=True (such as EnsembleFusionNet); {type(net.module_).__name__} "
+                "does not."
             )
+    scores = psi = phi = None
+    start = 0
+    for batch in DeviceBatches(dataset, batch_size, net.device):  # rows on the device once
+        if per_member:  # member axis first
+            _, modality_logits, modality_embeddings = net.member_step(batch)
+            if modality_logits[0].ndim != 3:
+                raise ValueError(
+                    f"Scoring per member needs an ensemble module whose members=True outputs "
+                    f"have a member axis; {type(net.module_).__name__} returned per-modality "
+                    f"logits of shape {tuple(modality_logits[0].shape)}."
+                )
+        else:  # the module's own outputs, as one "member"
+            _, modality_logits, modality_embeddings = net.evaluation_step(batch, training=False)
+            modality_logits = tuple(lg[None] for lg in modality_logits)
+            modality_embeddings = tuple(emb[None] for emb in modality_embeddings)
         n_members, n_rows = modality_logits[0].shape[:2]
         if scores is None:
             scores = np.empty((n_members, len(y)), dtype=np.float64)
@@ -356,5 +327,20 @@ def _score_members(net: Any, dataset: Any, y: np.ndarray, present: Any, *, parts
                 embeddings = [emb[k].double() for emb in modality_embeddings]
                 scores[k, start:stop] = to_numpy(difficulty_score(
                     log_probas, embeddings, labels, parts=parts, mask=mask))
+            if components:
+                if psi is None:
+                    psi = np.empty((len(y), len(log_probas)), dtype=np.float64)
+                    phi = np.empty(len(y), dtype=np.float64)
+                for m, log_proba in enumerate(log_probas):
+                    psi[start:stop, m] = to_numpy(intra_modal_confidence(log_proba, labels))
+                phi[start:stop] = to_numpy(inter_modal_complementarity(embeddings, mask))
         start = stop
-    return scores
+    if scores is None:  # no rows
+        scores = np.empty((1, 0), dtype=np.float64)
+    if not per_member:
+        scores = scores[0]
+    if not components:
+        return scores
+    if present is not None:
+        psi[~np.asarray(present, dtype=bool)] = np.nan
+    return scores, psi, phi
