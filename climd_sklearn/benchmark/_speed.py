@@ -78,6 +78,17 @@ def torch_loop_fit(
     return module
 
 
+def _interleaved_medians(fits: dict[str, Callable[[], Any]], *, warm_up: str,
+                         repeats: int) -> dict[str, float]:
+    """Median seconds of each fit, the fits interleaved in every repeat after one warm-up."""
+    fits[warm_up]()
+    times: dict[str, list[float]] = {name: [] for name in fits}
+    for _ in range(repeats):
+        for name, fn in fits.items():
+            times[name].append(_median_time(fn, 1))
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
 def fit_time_ratios(
     X: dict[str, np.ndarray],
     y: np.ndarray,
@@ -114,17 +125,11 @@ def fit_time_ratios(
     # the paper's preset: cross-entropy and no weight decay, like the hand-written loop
     common = {"variant": "paper", "max_epochs": max_epochs, "lr": lr, "aux_weight": 1.0,
               "random_state": 0}
-    times: dict[str, list[float]] = {"climd": [], "plain": [], "torch": []}
-    fits = {
+    med = _interleaved_medians({
         "climd": lambda: CLIMDClassifier(curriculum="climd", **common).fit(X, y),
         "plain": lambda: CLIMDClassifier(curriculum=None, **common).fit(X, y),
         "torch": lambda: torch_loop_fit(X, y, max_epochs=max_epochs, lr=lr),
-    }
-    fits["plain"]()  # warm-up
-    for _ in range(repeats):
-        for key, fn in fits.items():
-            times[key].append(_median_time(fn, 1))
-    med = {k: float(np.median(v)) for k, v in times.items()}
+    }, warm_up="plain", repeats=repeats)
     return {"climd_s": med["climd"], "plain_s": med["plain"], "torch_s": med["torch"],
             "climd_over_plain": med["climd"] / med["plain"],
             "plain_over_torch": med["plain"] / med["torch"],
@@ -177,15 +182,11 @@ def default_fit_ratios(
     """
     from ..estimator import CLIMDClassifier
 
-    fits = {name: (lambda o=overrides: CLIMDClassifier(
-        max_epochs=max_epochs, random_state=0, **o).fit(X, y))
-        for name, overrides in DEFAULT_ORDERS.items()}
-    fits["no_curriculum"]()  # warm-up
-    times: dict[str, list[float]] = {name: [] for name in fits}
-    for _ in range(repeats):
-        for name, fn in fits.items():
-            times[name].append(_median_time(fn, 1))
-    med = {name: float(np.median(t)) for name, t in times.items()}
+    med = _interleaved_medians(
+        {name: (lambda o=overrides: CLIMDClassifier(
+            max_epochs=max_epochs, random_state=0, **o).fit(X, y))
+         for name, overrides in DEFAULT_ORDERS.items()},
+        warm_up="no_curriculum", repeats=repeats)
     result = {f"{name}_s": t for name, t in med.items()}
     for name in med:
         if name != "default":
