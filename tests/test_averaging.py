@@ -1,0 +1,77 @@
+"""WeightAveraging: the fit ends on the mean of its last epochs' weights."""
+
+import copy
+
+import pytest
+import torch
+from conftest import FAST, make_multimodal
+from skorch.callbacks import Callback
+
+from climd_sklearn import CLIMDClassifier
+from climd_sklearn.benchmark._like_for_like import build_method, resolve_methods
+from climd_sklearn.training import WeightAveraging
+
+
+class _Snapshots(Callback):
+    """Keep a copy of the module's state at the end of every epoch."""
+
+    def initialize(self):
+        self.states = []
+        return self
+
+    def on_epoch_end(self, net, **kwargs):
+        self.states.append(copy.deepcopy(net.module_.state_dict()))
+
+
+def _fit(start, max_epochs=4, warm_start=False, est=None):
+    X, y = make_multimodal()
+    if est is None:
+        est = CLIMDClassifier(**{**FAST, "max_epochs": max_epochs}, random_state=0,
+                              warm_start=warm_start,
+                              callbacks=[("snap", _Snapshots()),
+                                         ("avg", WeightAveraging(start=start))])
+    est.fit(X, y)
+    callbacks = dict(est.net_.callbacks_)
+    return est, callbacks["snap"].states, callbacks["avg"]
+
+
+@pytest.mark.parametrize("start, averaged", [(0.5, [2, 3]), (0.0, [0, 1, 2, 3]),
+                                             (0.8, [3])])
+def test_module_ends_on_the_mean_of_the_epochs_after_start(start, averaged):
+    est, states, avg = _fit(start)
+    assert avg.n_averaged_ == len(averaged)
+    final = est.net_.module_.state_dict()
+    for name, value in final.items():
+        expected = sum(states[i][name] for i in averaged) / len(averaged)
+        torch.testing.assert_close(value, expected, rtol=1e-5, atol=1e-6)
+    # the last epoch's own weights are not what is kept (unless only it is averaged)
+    if len(averaged) > 1:
+        assert any(not torch.equal(final[k], states[-1][k]) for k in final)
+
+
+def test_warm_start_averages_only_the_epochs_of_its_own_fit():
+    est, _, _ = _fit(0.5, warm_start=True)
+    est, states, avg = _fit(0.5, est=est)
+    # the snapshots of both fits are kept; the second fit's are the last four
+    assert len(states) == 8
+    assert avg.n_averaged_ == 2
+    final = est.net_.module_.state_dict()
+    for name, value in final.items():
+        torch.testing.assert_close(value, (states[6][name] + states[7][name]) / 2,
+                                   rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("start, error", [(1.0, ValueError), (-0.1, ValueError),
+                                          ("half", TypeError)])
+def test_start_outside_zero_to_one_is_an_error_naming_it(start, error):
+    X, y = make_multimodal()
+    est = CLIMDClassifier(**FAST, callbacks=[("avg", WeightAveraging(start=start))])
+    with pytest.raises(error, match="start"):
+        est.fit(X, y)
+
+
+def test_benchmark_spec_adds_the_callback():
+    spec = resolve_methods(["SWA"], {"SWA": {"weight_averaging": 0.75}})["SWA"]
+    pipe = build_method("SWA", spec, {"a": 3, "b": 2}, seed=0, n_train=50)
+    (name, callback), = pipe[-1].callbacks
+    assert name == "weight_averaging" and callback.start == 0.75
