@@ -90,6 +90,8 @@ REFERENCE = "CLIMD (default)"
 
 #: Candidate levers, in the same form as :data:`NEURAL_METHODS`; run only when named
 #: (``--methods`` / ``--candidates``). The script adds its own and ``--candidate NAME=JSON``.
+#: The records of the candidates before round 28 ran on the 5-member ensemble of that time;
+#: they are in ``benchmarks/results/like_for_like_round28.records.jsonl``.
 CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, wd 20/n + refit": {"wd_per_n": 20.0, "refit_bias": True},
     # the network of rounds 1-15 (one early-fusion net) in score order, on today's recipe
@@ -112,6 +114,10 @@ CANDIDATES: dict[str, dict[str, Any]] = {
                                                "rescore_every": 1},
     # round 27's control: the default of round 26, every member rescored every epoch
     "CLIMD, rescored every epoch": {"rescore_every": 1},
+    # round 28's control, the default of rounds 16-27, and its weight-averaged candidate
+    "CLIMD, 5 members": {"module_kwargs": {"n_members": 5}},
+    "CLIMD, 5 members, weight averaging": {"weight_averaging": 0.75,
+                                           "module_kwargs": {"n_members": 5}},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
