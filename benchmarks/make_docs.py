@@ -351,38 +351,28 @@ only: at IR 1 it would be the untouched fold again). *mfeat LT rho*: repeated st
 5-fold CV (15 splits), training folds long-tailed, held-out fold evaluated as is (*balanced*)
 and long-tailed with the same rho. *Synthetic LT rho 10*: 15 draws, as in Part 2.
 **Neural methods**: the default `CLIMDClassifier()` behind a `StandardScaler` (the network is
-`EnsembleFusionNet`, five early-fusion members trained as one module and averaged; lr 1e-3, 30
+`EnsembleFusionNet`, ten early-fusion members trained as one module and averaged; lr 1e-3, 30
 epochs, batch 32, dropout 0.5, weight decay 5 / n_train, Adam), differing only in the imbalance
 treatment: *CE*, *Weighted CE* (`class_weight="balanced"`), *Focal* and *Balanced softmax*
 (loss only, no curriculum, no heads: `aux_weight=0`); *SMOTE*, *RUS*, *ROS* (an imblearn
 sampler in front, cross-entropy); *Heads, no curriculum* (the default without the curriculum:
 balanced softmax and the per-modality heads); *CLIMD, random order* (the default with each
 member filling the class quotas in its own seeded random order, `order="random"`, no scoring
-pass: the default of rounds 21-25 and the test of the measurer); *CLIMD (default)*,
-`CLIMDClassifier()` (class quotas of Eq. 5-7, each ensemble member scored by its own outputs
-with Eq. 1-4 every 5 epochs and taking its own lowest scores first, and the balanced softmax's
-prior set each epoch to the classes it trains on; rounds 26-27); *CLIMD, rescored every epoch*
-(`rescore_every=1`: the default of round 26, round 27's control); *CLIMD, one draw for all
-members* (`order="random", member_subsets=False`: the default of rounds 17-20, every member on
-the same draw; the control of round 21); *CLIMD, one score order for all members*
-(`order="asc", member_subsets=False, rescore_every=1`: one order from the averaged ensemble,
-*CLIMD, score order* before round 26 and that round's control, with the one draw for all
-members the like-for-like test of the measurer); *CLIMD, single network, score order*
-(`module=EarlyFusionNet, order="asc", rescore_every=1`: the network of rounds 1-15); *CLIMD,
-self-taught order* (round 18: a fit without a curriculum scores the training set once, and the
-quotas are filled in that order, highest first); *CLIMD, half-length curriculum*
-(`curriculum_epochs=15`) and *CLIMD, budget-matched curriculum* (`max_epochs=45,
-curriculum_epochs=30`), both in random order with one draw for all members, and *Heads, no
-curriculum, 16 epochs* (round 19: a full-data phase after the curriculum, and the network
-without one at the curriculum's budget). Records that are the same computation as an earlier
-run (the anchors and the baselines without a curriculum, and round 17's candidate for the
-default) were carried over, marked `copied_from` (`docs/research.md`, rounds 16-17); when a
-candidate became the default its records were renamed *CLIMD (default)* and the earlier
-default's got the control's name (rounds 17, 21, 26 and 27; the commands above ran before the
-renames). Round 15's full results, on the single-network default of that round, are in
-`benchmarks/results/like_for_like_round15.md`. All fits ran on the same kind of 2-core machine;
-mfeat ρ 10 was resumed in a later session by the same command (its first split had run before),
-and rounds 26-27 ran in a later session (their fit times do not compare with the others').
+pass: the test of the measurer); *CLIMD (default)*, `CLIMDClassifier()` (class quotas of
+Eq. 5-7, each ensemble member scored by its own outputs with Eq. 1-4 every 5 epochs and taking
+its own lowest scores first, and the balanced softmax's prior set each epoch to the classes it
+trains on; rounds 26-28 of `docs/research.md`). Round 28's control and its other candidate ran
+on the **five-member** network of rounds 16-27: *CLIMD, 5 members*
+(`module_kwargs={"n_members": 5}`, the default of rounds 26-27) and *CLIMD, 5 members, weight
+averaging* (the same, its weights averaged over epochs 23-30 by
+`climd_sklearn/benchmark/_averaging.py`). Their records, the anchors' and the default's
+(round 28's *CLIMD, 10 members*) were carried over from round 28's decision run, marked
+`copied_from`; one refitted split of each matched exactly. The full results of rounds 16-28,
+with every candidate tried on the five-member network (the score orders, the half-length and
+budget-matched curricula, the self-taught order, ...), are in
+`benchmarks/results/like_for_like_round28.md`, and round 15's, on the single-network default
+of that round, in `benchmarks/results/like_for_like_round15.md`. All fits ran on the same kind
+of 2-core machine, in several sessions, so fit times of different rounds do not compare.
 **Non-neural anchors**, each tuned by
 `GridSearchCV` (inner `StratifiedKFold(3, shuffle=True)`, macro F1) on the training fold only:
 *LogReg (balanced)* (C ∈ {1e-3, 1e-2, 0.1, 1, 10}), *HGB (balanced)*
@@ -430,24 +420,37 @@ def like_for_like_section(data: Mapping[str, Any], figure: str | None) -> str:
     return "\n".join(parts)
 
 
+_WIDE_TEXT = (
+    "ROSMAP's IR 5 and IR 10 splits of Part 1 with 2,000 standard-normal columns appended to "
+    "each modality (2,200 features per modality, about 170 training samples): the top of "
+    "the width range that issue 11 names. A stress test written before its run; nothing "
+    "about the default was chosen on it.")
+_EXTERNAL_TEXT = (
+    "GSE7390 (Desmedt et al. 2007): 198 node-negative breast-cancer patients, a clinical "
+    "modality (7 columns) and the expression of 76 genes, distant metastasis (51 patients) "
+    "as the label; 5 x 5 repeated stratified CV at the cohort's own imbalance, evaluated on "
+    "the held-out fold. The file is scikit-survival's copy, checksum-pinned and not "
+    "bundled (`climd_sklearn/benchmark/_cohorts.py` says how to fetch it). WDBC: "
+    "scikit-learn's Breast Cancer Wisconsin data (569 patients, 212 malignant) as three "
+    "views (mean, standard error and worst value of ten nucleus measurements), in ROSMAP's "
+    "pooled protocol (malignant cases made rarer on the training folds only; untouched and "
+    "matched evaluations). No lever was chosen on either.")
+_FIVE_MEMBERS = (
+    " **These runs predate round 28**: every neural method here is the five-member network of "
+    "rounds 16-27, so *CLIMD (default)* here is the default of round 27 (five members), not "
+    "today's ten-member default.")
+
 #: Like-for-like runs outside the main protocol: (subfolder of the results, heading, text).
 #: Each is summarized on its own (its own methods and ranks), after Part 1.
 EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
     ("wide", "Part 1b: thousands of features per modality (research rounds 22-23)",
-     "ROSMAP's IR 5 and IR 10 splits of Part 1 with 2,000 standard-normal columns appended to "
-     "each modality (2,200 features per modality, about 170 training samples): the top of "
-     "the width range that issue 11 names. A stress test written before its run; nothing "
-     "about the default was chosen on it."),
-    ("external", "Part 1c: real cohorts no round was tuned on (research rounds 24-25)",
-     "GSE7390 (Desmedt et al. 2007): 198 node-negative breast-cancer patients, a clinical "
-     "modality (7 columns) and the expression of 76 genes, distant metastasis (51 patients) "
-     "as the label; 5 x 5 repeated stratified CV at the cohort's own imbalance, evaluated on "
-     "the held-out fold. The file is scikit-survival's copy, checksum-pinned and not "
-     "bundled (`climd_sklearn/benchmark/_cohorts.py` says how to fetch it). WDBC: "
-     "scikit-learn's Breast Cancer Wisconsin data (569 patients, 212 malignant) as three "
-     "views (mean, standard error and worst value of ten nucleus measurements), in ROSMAP's "
-     "pooled protocol (malignant cases made rarer on the training folds only; untouched and "
-     "matched evaluations). No lever was chosen on either."),
+     _WIDE_TEXT),
+    ("external", "Part 1c: real cohorts no round was tuned on (research rounds 24-25, 28)",
+     _EXTERNAL_TEXT),
+    ("wide_round28", "Part 1d: thousands of features per modality, five-member network "
+     "(research rounds 22-27)", _WIDE_TEXT + _FIVE_MEMBERS),
+    ("external_round28", "Part 1e: real cohorts no round was tuned on, five-member network "
+     "(research rounds 24-27)", _EXTERNAL_TEXT + _FIVE_MEMBERS),
 )
 
 

@@ -42,14 +42,14 @@ VARIANT_PARAMS: dict[str, dict[str, Any]] = {
         "standardize": False,
         "member_subsets": False,
     },
-    # docs/research.md: a 5-member ensemble of regularised nets (dropout 0.5, weight decay
-    # 5 / n) trained at a learning rate that fits small multimodal sets within 30 epochs, a
+    # docs/research.md: a 10-member ensemble (round 28) of regularised nets (dropout 0.5, weight
+    # decay 5 / n) trained at a learning rate that fits small multimodal sets within 30 epochs, a
     # balanced-softmax loss, on inputs standardized per modality (round 20: unscaled inputs
-    # collapse the network), each member filling the class quotas with its own samples
-    # (round 21; where it can act): the lowest of its own scores first, every member scored
-    # by its own outputs (round 26: ahead of a random draw per member on mean rank, inside
-    # the critical difference; rounds 16-18 had found one shared score order no better than
-    # random order), rescored every 5 epochs (round 27: level with every epoch, cheaper).
+    # collapse the network), each member filling the class quotas with its own samples (round 21;
+    # where it can act): the lowest of its own scores first, every member scored by its own
+    # outputs (round 26: ahead of a random draw per member on mean rank, inside the critical
+    # difference; rounds 16-18 had found one shared score order no better than random order),
+    # rescored every 5 epochs (round 27: level with every epoch, cheaper).
     "improved": {
         "module": EnsembleFusionNet,
         "lr": 1e-3,

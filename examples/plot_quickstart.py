@@ -49,7 +49,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 # %%
 # Fit
 # ---
-# The default is the improved variant (a 5-member ensemble network, lr 1e-3, 30 epochs,
+# The default is the improved variant (a 10-member ensemble network, lr 1e-3, 30 epochs,
 # dropout 0.5, weight decay 5 / n, class quotas filled lowest score first by each member on
 # its own scores, balanced-softmax loss, the Zipf exponent rule near balance);
 # ``variant="paper"`` would give the paper's settings. The curriculum lasts

@@ -8,8 +8,8 @@ from conftest import FAST, make_multimodal
 from skorch.callbacks import Callback
 
 from climd_sklearn import CLIMDClassifier
+from climd_sklearn.benchmark._averaging import WeightAveraging
 from climd_sklearn.benchmark._like_for_like import build_method, resolve_methods
-from climd_sklearn.training import WeightAveraging
 
 
 class _Snapshots(Callback):

@@ -100,7 +100,7 @@ def test_history_records_the_schedule_of_eq7(data):
         assert sum(sizes) == subset_size, epoch
         assert len(sizes) == math.ceil(subset_size / FAST["batch_size"]), epoch
         rows = np.atleast_2d(indices[epoch])  # the default: one row per ensemble member
-        assert rows.shape == (5 if epoch < T else 1, subset_size), epoch
+        assert rows.shape == (10 if epoch < T else 1, subset_size), epoch
         if epoch < T:
             for row in rows:
                 got = np.bincount(y[row], minlength=len(counts)).tolist()
@@ -467,9 +467,9 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     assert got["lr"] == 1e-3 and got["max_epochs"] == 2 and got["dropout"] == 0.5
     assert got["weight_decay"] == pytest.approx(5.0 / len(y))
     assert got["order"] == "asc" and got["loss"] == "BalancedSoftmaxLoss"
-    assert type(clf.net_.module_) is EnsembleFusionNet and clf.net_.module_.n_members == 5
+    assert type(clf.net_.module_) is EnsembleFusionNet and clf.net_.module_.n_members == 10
     # each member is scored by its own outputs (round 26): one row of scores per member
-    assert dict(clf.net_.callbacks_)["curriculum"].scores_.shape == (5, len(y))
+    assert dict(clf.net_.callbacks_)["curriculum"].scores_.shape == (10, len(y))
     assert np.isfinite(clf.net_.history[0, "score_mean"])
     assert CLIMDClassifier().get_params()["lr"] is None  # unset: the variant decides
 

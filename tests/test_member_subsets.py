@@ -38,7 +38,7 @@ def test_each_member_fills_the_same_quotas_with_its_own_draw():
     member_clf, member, _ = _subsets(True, order="random")
     assert member_clf.variant_params_["member_subsets"] is True
     for epoch, (one, per_member) in enumerate(zip(shared, member), start=1):
-        assert one.ndim == 1 and per_member.shape == (5, len(one))
+        assert one.ndim == 1 and per_member.shape == (10, len(one))
         for row in per_member:  # the quotas: the shared draw's class counts, no repeats
             assert len(np.unique(row)) == len(row)
             np.testing.assert_array_equal(np.bincount(y[row], minlength=3),
@@ -236,7 +236,7 @@ def test_each_member_fills_the_quotas_in_the_order_of_its_own_scores():
     scheduler = dict(clf.net_.callbacks_)["curriculum"].scheduler
     cut = 0
     for epoch, (scores, rows) in enumerate(zip(record.scores_, record.subsets_), start=1):
-        assert scores.shape == (5, len(y)) and rows.shape[0] == 5
+        assert scores.shape == (10, len(y)) and rows.shape[0] == 10
         for member_scores, row in zip(scores, rows):  # lowest of its own scores first
             np.testing.assert_array_equal(np.sort(row),
                                           np.sort(scheduler.select(epoch, -member_scores, y)))

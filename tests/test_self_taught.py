@@ -44,7 +44,7 @@ def test_fixed_scores_errors_name_the_problem():
     with pytest.raises(ValueError, match="3 scores for 63 training rows"):
         CLIMDClassifier(order="desc", member_subsets=False,
                         callbacks=[("fixed", FixedScores(np.ones(3)))], **FAST).fit(X, y)
-    with pytest.raises(ValueError, match="chooses 5 subsets, one per member.*member_subsets"):
+    with pytest.raises(ValueError, match="chooses 10 subsets, one per member.*member_subsets"):
         CLIMDClassifier(order="desc", callbacks=[("fixed", FixedScores(np.ones(len(y))))],
                         **FAST).fit(X, y)
     with pytest.raises(ValueError, match="needs a curriculum"):

@@ -1,6 +1,6 @@
 """The like-for-like protocol: one network and one training recipe, many imbalance treatments.
 
-Every neural method is the default ``CLIMDClassifier()`` (the 5-member ensemble network,
+Every neural method is the default ``CLIMDClassifier()`` (the 10-member ensemble network,
 lr 1e-3, 30 epochs, dropout 0.5, weight decay 5 / n) behind a ``StandardScaler``; the methods
 differ only in how they treat the imbalance (loss, class weights, a sampler, the heads, the
 curriculum and its order). Five non-neural
@@ -29,7 +29,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
-from ..training import WeightAveraging
+from ._averaging import WeightAveraging
 from ._cohorts import DEFAULT_GSE7390, gse7390_setting, wdbc_setting
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
 from ._methods import (
@@ -69,7 +69,7 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: ``"self_taught": True`` wraps the model in :class:`SelfTaughtOrder` (research round 18), and
 #: ``"input_as_given": True`` drops the pipeline's ``StandardScaler`` (the data as a user
 #: passes them; research round 20), and ``"weight_averaging": start`` adds a
-#: :class:`~climd_sklearn.training.WeightAveraging` callback (research round 28).
+#: ``WeightAveraging`` callback (``_averaging``; research round 28).
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "CE": dict(_PLAIN),
     "Weighted CE": {**_PLAIN, "class_weight": "balanced"},

@@ -137,13 +137,15 @@ def fit_time_ratios(
 
 
 #: The default's curriculum and the settings it is timed against: name -> overrides of
-#: ``CLIMDClassifier()`` (research round 26).
+#: ``CLIMDClassifier()`` (research rounds 26-28; ``five_members`` is the ensemble size before
+#: round 28).
 DEFAULT_ORDERS: dict[str, dict[str, Any]] = {
     "default": {},
     "random_order": {"order": "random"},
     "one_order": {"member_subsets": False},
     "every_epoch": {"rescore_every": 1},
     "no_curriculum": {"curriculum": None},
+    "five_members": {"module_kwargs": {"n_members": 5}},
 }
 
 
@@ -158,9 +160,9 @@ def default_fit_ratios(
 
     The default scores every member by its own outputs every 5 curriculum epochs; the
     controls are the same estimator in random order (no scoring pass), with one score order
-    for all members, rescored every epoch (the default of round 26), and without a curriculum
-    (:data:`DEFAULT_ORDERS`). The fits are
-    interleaved within each repeat so that machine load affects them alike.
+    for all members, rescored every epoch (the default of round 26), without a curriculum,
+    and with 5 members instead of 10 (the default of rounds 16-27) (:data:`DEFAULT_ORDERS`).
+    The fits are interleaved within each repeat so that machine load affects them alike.
 
     Parameters
     ----------
