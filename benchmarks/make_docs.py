@@ -441,15 +441,19 @@ _FIVE_MEMBERS = (
     "today's ten-member default.")
 
 #: Like-for-like runs outside the main protocol: (subfolder of the results, heading, text).
-#: Each is summarized on its own (its own methods and ranks), after Part 1.
+#: Each is summarized on its own (its own methods and ranks), after Part 1, as Part 1b, 1c,
+#: ... in this order, lettered among the runs found.
 EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
-    ("wide", "Part 1b: thousands of features per modality (research rounds 22-23)",
+    ("wide", "thousands of features per modality (research rounds 22-23)",
      _WIDE_TEXT),
-    ("external", "Part 1c: real cohorts no round was tuned on (research rounds 24-25, 28)",
-     _EXTERNAL_TEXT),
-    ("wide_round28", "Part 1d: thousands of features per modality, five-member network "
+    ("external", "real cohorts no round was tuned on (research rounds 24-25, 28)",
+     _EXTERNAL_TEXT + " Rerun on the ten-member network in round 28: GSE7390 and WDBC at IR 5 "
+     "(the neural methods; the anchors carried over from the five-member runs, marked "
+     "`copied_from`); "
+     "WDBC at IR 1 was not rerun (the five-member section below has it)."),
+    ("wide_round28", "thousands of features per modality, five-member network "
      "(research rounds 22-27)", _WIDE_TEXT + _FIVE_MEMBERS),
-    ("external_round28", "Part 1e: real cohorts no round was tuned on, five-member network "
+    ("external_round28", "real cohorts no round was tuned on, five-member network "
      "(research rounds 24-27)", _EXTERNAL_TEXT + _FIVE_MEMBERS),
 )
 
@@ -473,6 +477,7 @@ def extra_like_for_like_sections(results: str) -> list[str]:
         data = _load(os.path.join(results, folder), "like_for_like")
         if not data:
             continue
+        heading = f"Part 1{'bcdefghij'[len(sections)]}: {heading}"
         config = data["config"]
         body = paired_markdown(data["summary"], None, title_level=3)
         start, end = body.find("**Statistics.**"), body.find("### Mean rank")

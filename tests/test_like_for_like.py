@@ -248,12 +248,23 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     (out / "external").mkdir()
     (out / "external" / "like_for_like.json").write_text((out / "like_for_like.json").read_text())
     doc = make_docs.build(str(out), str(tmp_path / "docs"))
-    part = doc[doc.index("## Part 1c"):doc.index("## Part 2")]
-    assert doc.index("## Part 1:") < doc.index("## Part 1c") and "Part 1b" not in doc
+    part = doc[doc.index("## Part 1b"):doc.index("## Part 2")]
+    assert doc.index("## Part 1:") < doc.index("## Part 1b") and "Part 1c" not in doc
     assert "Results: `benchmarks/results/external/`" in part and "--quick" in part
     assert "### ROSMAP IR 5 — eval: matched (n = 1 splits)" in part
     assert "Statistics and ranks as in Part 1." in part and "**Statistics.**" not in part
     assert doc.count("**Statistics.**") == 1
+    # the sections are lettered in order among the runs found: a second one is Part 1c
+    (out / "external_round28").mkdir()
+    (out / "external_round28" / "like_for_like.json").write_text(
+        (out / "like_for_like.json").read_text())
+    doc = make_docs.build(str(out), str(tmp_path / "docs"))
+    assert doc.index("## Part 1b: real cohorts") < doc.index(
+        "## Part 1c: real cohorts no round was tuned on, five-member network") < doc.index(
+        "## Part 2")
+    assert "Part 1d" not in doc and "five-member network of rounds 16-27" in doc
+    (out / "external_round28" / "like_for_like.json").unlink()
+    (out / "external_round28").rmdir()
     # --summarize keeps the records file whole but summarizes the named methods only
     load_script("like_for_like").main(
         ["--quick", "--out", str(out), "--summarize", "--no-progress"])
