@@ -45,7 +45,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     module : type or None, default=None
         A torch module class that follows the module protocol of
         :mod:`climd_sklearn.modules`. None takes the variant's: improved
-        :class:`~climd_sklearn.modules.EnsembleFusionNet` (five early-fusion members trained
+        :class:`~climd_sklearn.modules.EnsembleFusionNet` (ten early-fusion members trained
         as one module and averaged), paper :class:`~climd_sklearn.modules.EarlyFusionNet`.
     module_kwargs : dict or None, default=None
         Extra keyword arguments for ``module``.

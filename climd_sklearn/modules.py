@@ -334,8 +334,9 @@ class EnsembleFusionNet(nn.Module):
     dropout : float, default=0.25
         Dropout probability in the encoders and before the heads.
     n_members : int, default=10
-        Number of members (``docs/research.md``, round 28: 10 ranked ahead of 5 on the
-        like-for-like protocol, level in every setting, at about twice the fit time).
+        Number of members (``docs/research.md``, round 28: 10 passed the round's rule against
+        5, level in every setting; on the like-for-like rerun the two tie on mean rank, and
+        10 take about twice the fit time).
     linear_path : bool, default=False
         Give every member a linear map from the concatenated inputs (all modalities) to the
         classes, added to its fused logits: a linear model beside the encoders ("wide and
