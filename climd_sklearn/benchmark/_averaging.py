@@ -48,7 +48,7 @@ class WeightAveraging(Callback):
         self.start = start
 
     def initialize(self) -> WeightAveraging:
-        """Check ``start`` and forget the last fit's average.
+        """Check ``start``; the average itself starts in :meth:`on_train_begin`.
 
         Returns
         -------
@@ -64,9 +64,6 @@ class WeightAveraging(Callback):
         """
         check_scalar(self.start, "start", Real, min_val=0.0, max_val=1.0,
                      include_boundaries="left")
-        self._averaged: AveragedModel | None = None
-        self._first_epoch = 0
-        self.n_averaged_ = 0
         return self
 
     def on_train_begin(self, net: Any, **kwargs: Any) -> None:
@@ -79,7 +76,7 @@ class WeightAveraging(Callback):
         **kwargs : dict
             Other skorch callback arguments, unused.
         """
-        self._averaged = None
+        self._averaged: AveragedModel | None = None
         self.n_averaged_ = 0
         self._first_epoch = len(net.history)
 
