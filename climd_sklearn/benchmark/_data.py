@@ -18,11 +18,15 @@ from ..datasets import (
 )
 from ..datasets._fetch import _fetch_folder
 
-__all__ = ["DEFAULT_ROSMAP", "Setting", "Split", "make_setting"]
+__all__ = ["DEFAULT_ROSMAP", "MATCHED_EXPECTED", "Setting", "Split", "make_setting"]
 
 _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 #: ROSMAP in the MOGONET layout: ``../shared/data/ROSMAP`` relative to the repository root.
 DEFAULT_ROSMAP = os.path.normpath(os.path.join(_REPO_ROOT, "..", "shared", "data", "ROSMAP"))
+
+#: The evaluation that scores the matched fold as the exact mean over every draw of its
+#: subsample (research round 29), beside the one seeded draw ``"matched"``.
+MATCHED_EXPECTED = "matched, expected"
 
 
 @dataclass
@@ -37,12 +41,18 @@ class Split:
         Concatenated training features and labels.
     evals : dict
         ``{eval name: (X_eval, y_eval)}``.
+    expected : dict
+        ``{eval name: (base eval, label, n_keep)}``: evaluations scored as the exact mean over
+        every subsample of ``base eval`` that keeps ``n_keep`` rows of class ``label`` and
+        every other row (:func:`~climd_sklearn.benchmark._runner.expected_subsample_score`),
+        from the predictions on ``base eval``.
     """
 
     index: int
     X_train: np.ndarray
     y_train: np.ndarray
     evals: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    expected: dict[str, tuple[str, Any, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -149,8 +159,10 @@ def rosmap_pooled_setting(
     setting : Setting
         Evaluations: ``"untouched"``, the held-out fold as it is, and (for
         ``imbalance_ratio > 1``) ``"matched"``, the held-out fold with its AD class subsampled
-        to the same NC:AD ratio (seeded). At ratio 1 the matched fold would be the untouched
-        one, so it is left out rather than counted twice.
+        to the same NC:AD ratio (seeded), and ``"matched, expected"``, the exact mean of the
+        matched score over every such subsample (:attr:`Split.expected`). At ratio 1 the
+        matched fold would be the untouched one, so both are left out rather than counted
+        twice.
     """
     if imbalance_ratio < 1:
         raise ValueError(f"imbalance_ratio must be >= 1, got {imbalance_ratio}")
@@ -182,7 +194,8 @@ def pooled_cv_splits(
     random_state=0)``; on each training fold class 1 keeps ``round(n_0 / imbalance_ratio)``
     samples (a new draw per split, seeded by the split number), and for
     ``imbalance_ratio > 1`` the ``"matched"`` evaluation is the held-out fold subsampled the
-    same way, beside the ``"untouched"`` one.
+    same way, beside the ``"untouched"`` one, and ``"matched, expected"`` (in
+    :attr:`Split.expected`) the exact mean over every such subsample.
 
     Parameters
     ----------
@@ -214,7 +227,10 @@ def pooled_cv_splits(
             n_rare_test = int(round(np.sum(y[te] == 0) / imbalance_ratio))
             matched = te[_subsample_class(y[te], 1, n_rare_test, rng)]
             evals["matched"] = (X[matched], y[matched])
-        yield Split(i, X[tr], y[tr], evals)
+            yield Split(i, X[tr], y[tr], evals,
+                        {MATCHED_EXPECTED: ("untouched", 1, n_rare_test)})
+        else:
+            yield Split(i, X[tr], y[tr], evals)
 
 
 def _cv_lt_splits(

@@ -31,7 +31,14 @@ from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
 from ._averaging import WeightAveraging
 from ._cohorts import DEFAULT_GSE7390, gse7390_setting, wdbc_setting
-from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
+from ._data import (
+    DEFAULT_ROSMAP,
+    MATCHED_EXPECTED,
+    Setting,
+    Split,
+    make_setting,
+    rosmap_pooled_setting,
+)
 from ._methods import (
     LIKE_FOR_LIKE_ANCHORS,
     OPTIONAL_ANCHORS,
@@ -41,7 +48,7 @@ from ._methods import (
 )
 from ._plots import plot_critical_difference
 from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, load_records
-from ._runner import ProgressLine, machine_info, score
+from ._runner import ProgressLine, expected_subsample_score, machine_info, score
 from ._self_taught import SelfTaughtOrder
 from ._stats import paired_markdown, summarize_paired
 
@@ -315,8 +322,10 @@ def run_split(
     Returns
     -------
     records : list of dict
-        One per method: ``scores`` ({eval: metrics}), ``fit_time`` (s), ``n_train``, the
-        ``spec`` and, for a search, ``best_params`` and ``inner_failures``.
+        One per method: ``scores`` ({eval: metrics}, the expected evaluations of
+        ``split.expected`` included), ``predictions`` ({eval: predicted labels}, so that
+        other evaluations of the same fits can be computed later), ``fit_time`` (s),
+        ``n_train``, the ``spec`` and, for a search, ``best_params`` and ``inner_failures``.
     """
     import torch
     from threadpoolctl import threadpool_limits
@@ -332,12 +341,17 @@ def run_split(
             start = time.perf_counter()
             est.fit(split.X_train, split.y_train)
             fit_time = time.perf_counter() - start
+            predictions = {ev: est.predict(X_ev) for ev, (X_ev, _) in split.evals.items()}
+            scores = {ev: score(y_ev, predictions[ev])
+                      for ev, (_, y_ev) in split.evals.items()}
+            for ev, (base, label, n_keep) in split.expected.items():
+                scores[ev] = expected_subsample_score(split.evals[base][1], predictions[base],
+                                                      label, n_keep)
             rec: dict[str, Any] = {
                 "protocol": protocol, "setting": setting_name, "split": split.index,
                 "method": name, "fit_time": fit_time, "n_train": int(len(split.y_train)),
-                "spec": _jsonable(spec),
-                "scores": {ev: score(y_ev, est.predict(X_ev))
-                           for ev, (X_ev, y_ev) in split.evals.items()}}
+                "spec": _jsonable(spec), "scores": scores,
+                "predictions": {ev: np.asarray(pred).tolist() for ev, pred in predictions.items()}}
             if hasattr(est, "best_params_"):
                 rec["best_params"] = _jsonable(est.best_params_)
                 rec["inner_failures"] = int(np.isnan(est.cv_results_["mean_test_score"]).sum())
@@ -440,21 +454,70 @@ def run_like_for_like(
     return load_records(path, protocol)
 
 
+#: Evaluation -> the evaluation it replaces in the ranked summary (research round 29): the
+#: exact mean over every draw of the matched fold's subsample replaces the one seeded draw,
+#: which then stays in the records and gets a table of its own.
+SUPERSEDES: dict[str, str] = {MATCHED_EXPECTED: "matched"}
+
+
 def _flatten(records: Sequence[Mapping[str, Any]], setting_order: Sequence[str],
-             method_order: Sequence[str]) -> list[dict[str, Any]]:
-    """One row per (setting, evaluation, split, method), in a stable order."""
+             method_order: Sequence[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """One row per (setting, evaluation, split, method), in a stable order.
+
+    Returns the ranked rows and the rows of the evaluations they superseded
+    (:data:`SUPERSEDES`). A replacement counts only in a setting where every record holds
+    it; elsewhere it is left out and the evaluation it would replace is ranked, so that
+    the paired tables stay complete.
+    """
     def key(rec: Mapping[str, Any]) -> tuple:
         setting, method = rec["setting"], rec["method"]
         return (setting_order.index(setting) if setting in setting_order else 99, setting,
                 rec["split"], method_order.index(method) if method in method_order else 99,
                 method)
 
-    flat = []
+    complete: dict[str, set[str]] = {}
+    for rec in records:
+        held = set(rec["scores"]) & set(SUPERSEDES)
+        complete[rec["setting"]] = complete.get(rec["setting"], held) & held
+    ranked, superseded = [], []
     for rec in sorted(records, key=key):
+        replaced = {SUPERSEDES[ev] for ev in complete[rec["setting"]]}
         for ev, metrics in rec["scores"].items():
-            flat.append({"setting": rec["setting"], "eval": ev, "split": rec["split"],
-                         "method": rec["method"], "fit_time": rec["fit_time"], **metrics})
-    return flat
+            if ev in SUPERSEDES and ev not in complete[rec["setting"]]:
+                continue
+            row = {"setting": rec["setting"], "eval": ev, "split": rec["split"],
+                   "method": rec["method"], "fit_time": rec["fit_time"], **metrics}
+            (superseded if ev in replaced else ranked).append(row)
+    return ranked, superseded
+
+
+def _superseded_markdown(summary: Mapping[str, Any], title_level: int) -> str:
+    """A compact table of the superseded evaluations: mean macro F1 and Holm p per column."""
+    tables = summary["tables"]
+    if not tables:
+        return ""
+    head = "#" * title_level
+    ref = summary["reference"]
+    columns = [f"{t['setting']} / {t['eval']}" for t in tables]
+    out = [f"{head} Superseded evaluations, for comparison with earlier runs\n",
+           "The one seeded draw of each matched fold, which the exact mean over every draw "
+           "replaces in the ranks and tables above (research round 29). Mean macro F1 (%) "
+           f"over the splits; in brackets the Holm-adjusted Wilcoxon p against *{ref}* where "
+           "it is below 0.05.\n",
+           "| Method | " + " | ".join(columns) + " |",
+           "| --- |" + " --- |" * len(columns)]
+    methods = list(dict.fromkeys(r["method"] for t in tables for r in t["rows"]))
+    for method in methods:
+        cells = []
+        for t in tables:
+            row = next((r for r in t["rows"] if r["method"] == method), None)
+            cell = "—" if row is None else f"{100 * row['mean']:.1f}"
+            if row is not None and row.get("p_holm", 1.0) < 0.05:
+                cell += f" (p {row['p_holm']:.3f})"
+            cells.append(cell)
+        name = f"**{method}**" if method == ref else method
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(out) + "\n"
 
 
 def write_like_for_like(
@@ -487,8 +550,10 @@ def write_like_for_like(
         paths written under ``"paths"``.
     """
     setting_names = [setting_name(s) for s in [*DEFAULT_SETTINGS, *config.get("settings", [])]]
-    flat = _flatten(records, setting_names, list(config.get("methods", DEFAULT_METHODS)))
+    flat, superseded = _flatten(records, setting_names,
+                                list(config.get("methods", DEFAULT_METHODS)))
     summary = summarize_paired(flat, reference)
+    superseded_summary = summarize_paired(superseded, reference)
     os.makedirs(out_dir, exist_ok=True)
     figure = None
     overall = summary["overall"]
@@ -505,7 +570,8 @@ def write_like_for_like(
     json_path = os.path.join(out_dir, "like_for_like.json")
     machine = machine_info()
     payload = {"name": "like_for_like", "config": _jsonable(dict(config)),
-               "machine": machine, "records": list(records), "summary": summary}
+               "machine": machine, "records": list(records), "summary": summary,
+               "superseded": superseded_summary}
     with open(json_path, "w") as fh:
         json.dump(payload, fh, indent=1, default=float)
     md_path = os.path.join(out_dir, "like_for_like.md")
@@ -513,6 +579,7 @@ def write_like_for_like(
         fh.write("# Like-for-like benchmark\n\n" + "\n".join(
             f"    {c}" for c in config.get("commands", [])) + "\n\nRan on: "
                  + ", ".join(f"{key} {value}" for key, value in machine.items()) + ".\n\n"
-                 + paired_markdown(summary, figure, title_level=2))
+                 + paired_markdown(summary, figure, title_level=2) + "\n"
+                 + _superseded_markdown(superseded_summary, title_level=2))
     summary["paths"] = {"json": json_path, "md": md_path, "figure": figure}
     return summary
