@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 
@@ -12,7 +13,8 @@ from conftest import load_script, needs_rosmap
 from scipy import stats
 
 from climd_sklearn.benchmark import _like_for_like as l4l
-from climd_sklearn.benchmark._data import rosmap_pooled_setting
+from climd_sklearn.benchmark._data import Setting, pooled_cv_splits, rosmap_pooled_setting
+from climd_sklearn.benchmark._runner import expected_subsample_score, score
 from climd_sklearn.benchmark._stats import (
     average_ranks,
     critical_difference,
@@ -126,6 +128,8 @@ def test_rosmap_pooled_splits():
         assert _rows(X_m) <= _rows(X_te)
         assert np.sum(y_m == 0) == np.sum(y_te == 0)
         assert np.sum(y_m == 1) == round(np.sum(y_te == 0) / 5)  # matched: the training ratio
+        # round 29: the same subsample, scored as the mean over every draw of it
+        assert split.expected == {"matched, expected": ("untouched", 1, np.sum(y_m == 1))}
         assert len(y_te) in (70, 71)  # a fifth of the 351 pooled samples
         keys.add(frozenset(_rows(X_te)))
     assert len(keys) == 25  # 25 distinct held-out folds
@@ -137,6 +141,7 @@ def test_rosmap_pooled_splits():
         assert np.array_equal(small.evals["matched"][0], full.evals["matched"][0])
     ir1 = next(iter(rosmap_pooled_setting(1).splits(1)))
     assert list(ir1.evals) == ["untouched"] and len(ir1.y_train) in (280, 281)
+    assert ir1.expected == {}
 
 
 @needs_rosmap
@@ -155,6 +160,82 @@ def test_rosmap_wide_is_the_same_splits_with_noise_columns_per_modality():
     again = next(iter(l4l.like_for_like_setting("rosmap_wide:5").splits(1)))
     np.testing.assert_array_equal(again.evals["matched"][0], wide.evals["matched"][0])
     assert not np.array_equal(wide.X_train[:, 200:2200], wide.X_train[:, 2400:4400])
+
+
+# --- the matched fold's expected score (round 29) ----------------------------------------
+
+
+@pytest.mark.parametrize("label, n_keep", [(1, 3), (0, 2), (1, 1)])
+def test_expected_subsample_score_is_the_mean_over_every_draw(label, n_keep):
+    rng = np.random.RandomState(0)
+    y_true = np.array([0] * 9 + [1] * 7)
+    y_pred = np.where(rng.rand(16) < 0.7, y_true, 1 - y_true)
+    assert 0 < np.sum((y_true == label) & (y_pred == label)) < np.sum(y_true == label)
+    rows = np.flatnonzero(y_true == label)
+    others = np.flatnonzero(y_true != label)
+    draws = [score(y_true[idx], y_pred[idx]) for kept in itertools.combinations(rows, n_keep)
+             for idx in [np.concatenate([others, kept])]]
+    expected = expected_subsample_score(y_true, y_pred, label, n_keep)
+    for metric in ("accuracy", "f1_weighted", "f1_macro"):
+        assert expected[metric] == pytest.approx(np.mean([d[metric] for d in draws]), abs=1e-12)
+    # more rows asked for than the class has: every row is kept, so the plain score
+    assert expected_subsample_score(y_true, y_pred, label, 99) == pytest.approx(
+        score(y_true, y_pred))
+
+
+def test_expected_subsample_score_rejects_what_it_cannot_average():
+    y = np.array([0, 0, 1, 1])
+    with pytest.raises(ValueError, match=r"binary labels including the subsampled class 2"):
+        expected_subsample_score(y, y, 2, 1)
+    with pytest.raises(ValueError, match=r"got classes \[0, 1, 2\]"):
+        expected_subsample_score(np.array([0, 1, 2]), np.array([0, 1, 2]), 1, 1)
+    with pytest.raises(ValueError, match=r"n_keep must be an integer >= 1, got 0"):
+        expected_subsample_score(y, y, 1, 0)
+    with pytest.raises(ValueError, match=r"shapes \(4,\) and \(3,\)"):
+        expected_subsample_score(y, y[:3], 1, 1)
+
+
+def test_records_keep_predictions_and_the_expected_score_follows_from_them(tmp_path):
+    setting = rosmap_like_setting()
+    split = next(iter(setting.splits(1)))
+    specs = l4l.resolve_methods(["CE", "LogReg (balanced)"])
+    path = str(tmp_path / "records.jsonl")
+    records = l4l.run_split(setting.name, split, setting.layout, specs, path, "quick", True)
+    X_te, y_te = split.evals["untouched"]
+    _, y_m = split.evals["matched"]
+    for rec in records:
+        assert set(rec["predictions"]) == {"untouched", "matched"}
+        assert len(rec["predictions"]["untouched"]) == len(y_te)
+        assert rec["scores"]["untouched"] == score(y_te, rec["predictions"]["untouched"])
+        assert rec["scores"]["matched, expected"] == expected_subsample_score(
+            y_te, np.array(rec["predictions"]["untouched"]), 1, int(np.sum(y_m == 1)))
+    assert [json.loads(line) for line in open(path)] == records
+
+
+def rosmap_like_setting():
+    """A small two-modality binary set through the protocol's pooled CV splits (IR 3)."""
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1], 60)
+    X = rng.standard_normal((120, 6)) + y[:, None]
+    return Setting("toy IR 3", {"a": 3, "b": 3}, lambda n: pooled_cv_splits(X, y, 3, n))
+
+
+def _record(setting, split, method, scores):
+    return {"setting": setting, "split": split, "method": method, "fit_time": 1.0,
+            "scores": {ev: {"f1_macro": v} for ev, v in scores.items()}}
+
+
+def test_the_expectation_replaces_the_single_draw_only_where_every_record_has_it():
+    both = {"untouched": 0.8, "matched": 0.7, "matched, expected": 0.75}
+    records = [_record("A", i, m, both) for i in range(2) for m in ("x", "y")]
+    # setting B: one record from before round 29, without the expectation
+    records += [_record("B", 0, "x", both),
+                _record("B", 0, "y", {"untouched": 0.6, "matched": 0.5})]
+    ranked, superseded = l4l._flatten(records, ["A", "B"], ["x", "y"])
+    assert {(r["setting"], r["eval"]) for r in ranked} == {
+        ("A", "untouched"), ("A", "matched, expected"), ("B", "untouched"), ("B", "matched")}
+    assert {(r["setting"], r["eval"]) for r in superseded} == {("A", "matched")}
+    assert len(ranked) == 4 * 2 + 2 * 2 and len(superseded) == 4
 
 
 # --- the runner -----------------------------------------------------------------------------
@@ -228,9 +309,13 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     assert data["config"]["command"].startswith("python benchmarks/like_for_like.py --quick")
     methods = {r["method"] for r in data["records"]}
     assert set(l4l.DEFAULT_METHODS) | {"CLIMD, wd 20/n + refit"} == methods
-    assert {t["eval"] for t in summary["tables"]} == {"untouched", "matched"}
+    # round 29: the exact mean over the matched fold's draws is ranked, the one draw is not
+    assert {t["eval"] for t in summary["tables"]} == {"untouched", "matched, expected"}
     assert summary["overall"]["n_blocks"] == 2
+    assert [t["eval"] for t in data["superseded"]["tables"]] == ["matched"]
     md = (out / "like_for_like.md").read_text()
+    assert md.index("## Superseded evaluations") > md.index("eval: matched, expected")
+    assert "| Method | ROSMAP IR 5 / matched |" in md
     assert "| CLIMD (default) |" in md and "goal" in md and "N = 2 blocks" in md
     assert f"Ran on: nproc {os.cpu_count()}, " in md and f"torch {torch.__version__}" in md
     if summary["figure"]:
@@ -239,7 +324,7 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     doc = make_docs.build(str(out), str(tmp_path / "docs"))
     assert doc.startswith("# Benchmarks") and "## Part 1: like for like" in doc
     assert doc.index("Part 1") < doc.index("## Part 2")
-    assert "### ROSMAP IR 5 — eval: matched (n = 1 splits)" in doc
+    assert "### ROSMAP IR 5 — eval: matched, expected (n = 1 splits)" in doc
     # the paper-regime part follows, its headings one level down (code blocks untouched)
     assert "\n### What was run" in doc and "\n## What was run" not in doc
     assert "Part 1b" not in doc and "Part 1c" not in doc  # no extra runs yet
@@ -251,7 +336,7 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     part = doc[doc.index("## Part 1b"):doc.index("## Part 2")]
     assert doc.index("## Part 1:") < doc.index("## Part 1b") and "Part 1c" not in doc
     assert "Results: `benchmarks/results/external/`" in part and "--quick" in part
-    assert "### ROSMAP IR 5 — eval: matched (n = 1 splits)" in part
+    assert "### ROSMAP IR 5 — eval: matched, expected (n = 1 splits)" in part
     assert "Statistics and ranks as in Part 1." in part and "**Statistics.**" not in part
     assert doc.count("**Statistics.**") == 1
     # the sections are lettered in order among the runs found: a second one is Part 1c
