@@ -108,8 +108,8 @@ def _like_for_like(setting: Any, args: argparse.Namespace, command: str) -> dict
         REFERENCE,
         resolve_methods,
         run_split,
-        write_like_for_like,
     )
+    from .benchmark._like_for_like_report import write_like_for_like
     from .benchmark._plots import have_matplotlib
     from .benchmark._records import RECORDS_FILE, load_records
 

@@ -13,6 +13,7 @@ from conftest import load_script, needs_rosmap
 from scipy import stats
 
 from climd_sklearn.benchmark import _like_for_like as l4l
+from climd_sklearn.benchmark import _like_for_like_report as report
 from climd_sklearn.benchmark._data import Setting, pooled_cv_splits, rosmap_pooled_setting
 from climd_sklearn.benchmark._runner import expected_subsample_score, score
 from climd_sklearn.benchmark._stats import (
@@ -231,7 +232,7 @@ def test_the_expectation_replaces_the_single_draw_only_where_every_record_has_it
     # setting B: one record from before round 29, without the expectation
     records += [_record("B", 0, "x", both),
                 _record("B", 0, "y", {"untouched": 0.6, "matched": 0.5})]
-    ranked, superseded = l4l._flatten(records, ["A", "B"], ["x", "y"])
+    ranked, superseded = report._flatten(records, ["A", "B"], ["x", "y"])
     assert {(r["setting"], r["eval"]) for r in ranked} == {
         ("A", "untouched"), ("A", "matched, expected"), ("B", "untouched"), ("B", "matched")}
     assert {(r["setting"], r["eval"]) for r in superseded} == {("A", "matched")}
