@@ -382,3 +382,12 @@ def test_the_wide_grid_logreg_is_an_optional_anchor():
     clf = search.estimator.named_steps["clf"]
     assert type(clf).__name__ == "LogisticRegression" and clf.class_weight == "balanced"
     assert l4l.resolve_methods([name])[name]["kind"] == "anchor"
+
+
+@needs_rosmap
+def test_the_seeded_rosmap_setting_of_climd_bench_also_scores_the_expectation():
+    from climd_sklearn.benchmark import make_setting
+
+    split = next(iter(make_setting("rosmap:5").splits(1)))
+    _, y_m = split.evals["matched"]
+    assert split.expected == {"matched, expected": ("balanced", 1, np.sum(y_m == 1))}

@@ -95,7 +95,9 @@ def rosmap_setting(imbalance_ratio: float, path: str = DEFAULT_ROSMAP) -> Settin
 
     Each seed draws a new subsample. Evaluations: ``"balanced"`` is the untouched test split
     (label shift between training and test), ``"matched"`` the test split with its AD class
-    subsampled to the same ratio (the paper's setting).
+    subsampled to the same ratio (the paper's setting), and ``"matched, expected"`` (in
+    :attr:`Split.expected`; the like-for-like runner scores it) the exact mean over every
+    such subsample.
 
     Parameters
     ----------
@@ -121,7 +123,8 @@ def rosmap_setting(imbalance_ratio: float, path: str = DEFAULT_ROSMAP) -> Settin
             n_te = int(round(np.sum(y_te == 0) / imbalance_ratio))
             te = _subsample_class(y_te, 1, n_te, rng)
             yield Split(seed, X_tr[tr], y_tr[tr], {
-                "balanced": (X_te, y_te), "matched": (X_te[te], y_te[te])})
+                "balanced": (X_te, y_te), "matched": (X_te[te], y_te[te])},
+                {MATCHED_EXPECTED: ("balanced", 1, n_te)})
 
     return Setting(f"ROSMAP IR {imbalance_ratio:g}", layout, splits,
                    f"ROSMAP, training AD subsampled to NC:AD = {imbalance_ratio:g}")
