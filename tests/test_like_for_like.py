@@ -391,3 +391,18 @@ def test_the_seeded_rosmap_setting_of_climd_bench_also_scores_the_expectation():
     split = next(iter(make_setting("rosmap:5").splits(1)))
     _, y_m = split.evals["matched"]
     assert split.expected == {"matched, expected": ("balanced", 1, np.sum(y_m == 1))}
+
+
+def test_superseded_table_lists_means_and_only_significant_holm_p():
+    rows = [{"method": "ref", "mean": 0.7}, {"method": "a", "mean": 0.6, "p_holm": 0.0004},
+            {"method": "b", "mean": 0.65, "p_holm": 0.2}]
+    summary = {"reference": "ref", "tables": [
+        {"setting": "S", "eval": "matched", "rows": rows},
+        {"setting": "T", "eval": "matched", "rows": rows[:2]}]}
+    md = report.superseded_markdown(summary, title_level=2)
+    assert md.startswith("## Superseded evaluations")
+    assert "| Method | S / matched | T / matched |" in md
+    assert "| **ref** | 70.0 | 70.0 |" in md
+    assert "| a | 60.0 (p < 0.001) | 60.0 (p < 0.001) |" in md
+    assert "| b | 65.0 | — |" in md
+    assert report.superseded_markdown({"reference": "ref", "tables": []}, 2) == ""

@@ -19,7 +19,7 @@ from ._like_for_like import DEFAULT_METHODS, DEFAULT_SETTINGS, REFERENCE, settin
 from ._plots import plot_critical_difference
 from ._records import _jsonable
 from ._runner import machine_info
-from ._stats import paired_markdown, summarize_paired
+from ._stats import _pval, paired_markdown, summarize_paired
 
 __all__ = ["SUPERSEDES", "superseded_markdown", "write_like_for_like"]
 
@@ -95,7 +95,7 @@ def superseded_markdown(summary: Mapping[str, Any], title_level: int) -> str:
             row = next((r for r in t["rows"] if r["method"] == method), None)
             cell = "—" if row is None else f"{100 * row['mean']:.1f}"
             if row is not None and row.get("p_holm", 1.0) < 0.05:
-                cell += f" (p {row['p_holm']:.3f})"
+                cell += f" (p {_pval(row['p_holm']).lstrip('= ')})"
             cells.append(cell)
         name = f"**{method}**" if method == ref else method
         out.append(f"| {name} | " + " | ".join(cells) + " |")
