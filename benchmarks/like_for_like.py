@@ -5,6 +5,7 @@ imbalance treatments, and against tuned non-neural anchors, on paired splits.
     python benchmarks/like_for_like.py --splits 1 --settings rosmap:5 --out /tmp/l4l  # timing
     python benchmarks/like_for_like.py --quick --out /tmp/l4l_quick                   # smoke
     python benchmarks/like_for_like.py --summarize            # rewrite json / md / figure only
+    python benchmarks/like_for_like.py --swap-in /tmp/refits  # refits replace their records
 
 Every (setting, split, method) result is appended to ``<out>/like_for_like.records.jsonl``
 as soon as it is done; rerunning the same command skips what is recorded. To add a lever,
@@ -35,6 +36,7 @@ from climd_sklearn.benchmark import (
     LIKE_FOR_LIKE_SETTINGS,
     load_like_for_like_records,
     run_like_for_like,
+    swap_in_refits,
     write_like_for_like,
 )
 from climd_sklearn.benchmark._like_for_like import setting_name
@@ -124,6 +126,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--summarize", action="store_true",
                         help="fit nothing: rewrite the json, md and figure from the records "
                         "of the default methods and the named candidates")
+    parser.add_argument("--swap-in", metavar="FOLDER", default=None,
+                        help="fit nothing: replace the records of <out> by the refits recorded "
+                        "in FOLDER (same seeds, same specs), after checking that every stored "
+                        "score is reproduced, then summarize as --summarize does")
     parser.add_argument("--no-progress", action="store_true")
     return parser.parse_args(argv)
 
@@ -159,10 +165,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
                                   *(name for name, _ in args.candidate)]))
     command = "python benchmarks/like_for_like.py " + shlex.join(argv)
     start = time.perf_counter()
-    if args.summarize:  # the named methods only (all recorded ones stay in the records file)
+    records_path = os.path.join(out, "like_for_like.records.jsonl")
+    if args.swap_in:
+        n = swap_in_refits(records_path, os.path.join(args.swap_in, "like_for_like.records.jsonl"))
+        print(f"{n} records replaced by their refits", file=sys.stderr)
+    if args.summarize or args.swap_in:  # the named methods only (all stay in the records file)
         wanted = {setting_name(s) for s in settings}
         records = complete_splits([r for r in load_like_for_like_records(
-            os.path.join(out, "like_for_like.records.jsonl"), "quick" if args.quick else "full")
+            records_path, "quick" if args.quick else "full")
             if r["method"] in methods and r["setting"] in wanted], methods)
     else:
         records = run_like_for_like(

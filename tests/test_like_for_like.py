@@ -406,3 +406,31 @@ def test_superseded_table_lists_means_and_only_significant_holm_p():
     assert "| a | 60.0 (p < 0.001) | 60.0 (p < 0.001) |" in md
     assert "| b | 65.0 | — |" in md
     assert report.superseded_markdown({"reference": "ref", "tables": []}, 2) == ""
+
+
+def test_swap_in_refits_checks_every_stored_score_before_replacing(tmp_path):
+    from climd_sklearn.benchmark import swap_in_refits
+
+    def rec(split, method, matched=0.5, **extra):
+        return {"protocol": "full", "setting": "S", "split": split, "method": method,
+                "spec": {"kind": "neural"}, "scores": {"untouched": {"f1_macro": 0.7},
+                                                       "matched": {"f1_macro": matched}},
+                **extra}
+
+    path, refit_path = tmp_path / "records.jsonl", tmp_path / "refits.jsonl"
+    stored = [rec(0, "a"), rec(0, "b"), rec(1, "a")]
+    text = "".join(json.dumps(r) + "\n" for r in stored)
+    path.write_text(text)
+    better = rec(0, "b", predictions={"untouched": [1, 0]})
+    better["scores"]["matched, expected"] = {"f1_macro": 0.55}
+    for bad, message in [(rec(0, "b", matched=0.4), r"on 'matched', the stored record"),
+                         (rec(2, "a"), r"refit \('S', 2, 'a'\) has no stored record"),
+                         ({**rec(0, "b"), "spec": {"kind": "anchor"}}, "has spec")]:
+        refit_path.write_text(json.dumps(better) + "\n" + json.dumps(bad) + "\n")
+        with pytest.raises(ValueError, match=message):
+            swap_in_refits(str(path), str(refit_path))
+        assert path.read_text() == text  # nothing written
+    refit_path.write_text(json.dumps(better) + "\n")
+    assert swap_in_refits(str(path), str(refit_path)) == 1
+    assert [json.loads(line) for line in path.read_text().splitlines()] == [
+        stored[0], stored[2], better]

@@ -12,6 +12,7 @@ from ._like_for_like import run_like_for_like
 from ._like_for_like_report import write_like_for_like
 from ._methods import REGIMES, Method, get_method, list_methods, modality_columns
 from ._records import load_records as load_like_for_like_records
+from ._records import swap_in_refits
 from ._runner import (
     METRICS,
     ProgressLine,
@@ -49,6 +50,7 @@ __all__ = [
     "run_like_for_like",
     "score",
     "summary_markdown",
+    "swap_in_refits",
     "write_like_for_like",
     "write_results",
 ]

@@ -17,7 +17,7 @@ try:
 except ImportError:  # not POSIX: appends of one short line are not locked
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["RECORDS_FILE", "load_records"]
+__all__ = ["RECORDS_FILE", "load_records", "swap_in_refits"]
 
 #: The records file's name inside the results folder.
 RECORDS_FILE = "like_for_like.records.jsonl"
@@ -72,3 +72,60 @@ def _check_specs(done: Sequence[Mapping[str, Any]], specs: Mapping[str, Any]) ->
                 f"{rec['method']!r} was recorded with {rec.get('spec')} but is now "
                 f"{_jsonable(specs[rec['method']])}: rename the changed method, or move the "
                 "records file away to start again")
+
+
+def swap_in_refits(path: str, refit_path: str) -> int:
+    """Replace stored records by refits of the same fits, after checking that they agree.
+
+    A refit of a recorded (setting, split, method) with the same seed, spec and code gives the
+    same predictions, so it may replace the stored record when it adds something (a new
+    evaluation, the predictions). Every refit must match its stored record's ``spec`` and every
+    score the stored record holds; one that does not raises, and nothing is written.
+
+    Parameters
+    ----------
+    path : str
+        The records file to update (a like-for-like records file).
+    refit_path : str
+        The records file of the refits.
+
+    Returns
+    -------
+    n_replaced : int
+        Records replaced. Stored records of the refitted (setting, split, method) keys are
+        dropped and the refits appended; every other line is kept as it was.
+
+    Raises
+    ------
+    ValueError
+        If a refit has no stored record, or its spec or a score differs.
+    """
+    stored = {(r["setting"], r["split"], r["method"]): r for r in load_records(path)}
+    refits = load_records(refit_path)
+    for rec in refits:
+        key = (rec["setting"], rec["split"], rec["method"])
+        if key not in stored:
+            raise ValueError(f"refit {key} has no stored record in {path}")
+        old = stored[key]
+        if old.get("spec") != rec.get("spec"):
+            raise ValueError(f"refit {key} has spec {rec.get('spec')}, the stored record "
+                             f"{old.get('spec')}")
+        for ev in old["scores"]:
+            if old["scores"][ev] != rec["scores"].get(ev):
+                raise ValueError(f"refit {key} scores {rec['scores'].get(ev)} on {ev!r}, the "
+                                 f"stored record {old['scores'][ev]}")
+    replaced = {(r["setting"], r["split"], r["method"]) for r in refits}
+    with open(path) as fh:
+        kept = [line for line in fh if line.strip() and not _replaced(line, replaced)]
+    with open(path, "w") as fh:
+        fh.writelines(line if line.endswith("\n") else line + "\n" for line in kept)
+        fh.writelines(json.dumps(rec, default=float) + "\n" for rec in refits)
+    return len(refits)
+
+
+def _replaced(line: str, keys: set[tuple]) -> bool:
+    try:
+        rec = json.loads(line)
+    except json.JSONDecodeError:
+        return True  # a torn line: dropped
+    return (rec["setting"], rec["split"], rec["method"]) in keys
