@@ -421,9 +421,13 @@ def like_for_like_section(data: Mapping[str, Any], figure: str | None) -> str:
     parts += config.get("commands", [config.get("command", "")])
     parts.append("python benchmarks/make_docs.py\n```\n")
     parts.append(paired_markdown(data["summary"], figure, title_level=3))
-    if data.get("superseded", {}).get("tables"):
-        parts.append(superseded_markdown(data["superseded"], title_level=3))
-    return "\n".join(parts)
+    return "\n".join([*parts, *_superseded(data)])
+
+
+def _superseded(data: Mapping[str, Any]) -> list[str]:
+    """The table of a run's superseded evaluations, if it has any (research round 29)."""
+    summary = data.get("superseded") or {"tables": []}
+    return [superseded_markdown(summary, title_level=3)] if summary["tables"] else []
 
 
 _WIDE_TEXT = (
@@ -493,9 +497,7 @@ def extra_like_for_like_sections(results: str) -> list[str]:
             f"## {heading}\n", text + "\n",
             f"Ran on: {_machine(data)}. Results: `benchmarks/results/{folder}/`. Commands:"
             "\n\n```bash", *config.get("commands", [config.get("command", "")]), "```\n",
-            body.split("\n", 1)[1] if body.startswith("# ") else body,
-            *([superseded_markdown(data["superseded"], title_level=3)]
-              if data.get("superseded", {}).get("tables") else [])]))
+            body.split("\n", 1)[1] if body.startswith("# ") else body, *_superseded(data)]))
     return sections
 
 

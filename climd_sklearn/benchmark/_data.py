@@ -223,6 +223,7 @@ def pooled_cv_splits(
         if i >= n:
             return
         evals = {"untouched": (X[te], y[te])}
+        expected = {}
         if imbalance_ratio > 1:
             rng = np.random.RandomState(i)
             n_rare_train = int(round(np.sum(y[tr] == 0) / imbalance_ratio))
@@ -230,10 +231,8 @@ def pooled_cv_splits(
             n_rare_test = int(round(np.sum(y[te] == 0) / imbalance_ratio))
             matched = te[_subsample_class(y[te], 1, n_rare_test, rng)]
             evals["matched"] = (X[matched], y[matched])
-            yield Split(i, X[tr], y[tr], evals,
-                        {MATCHED_EXPECTED: ("untouched", 1, n_rare_test)})
-        else:
-            yield Split(i, X[tr], y[tr], evals)
+            expected[MATCHED_EXPECTED] = ("untouched", 1, n_rare_test)
+        yield Split(i, X[tr], y[tr], evals, expected)
 
 
 def _cv_lt_splits(

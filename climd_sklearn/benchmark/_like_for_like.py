@@ -29,13 +29,7 @@ from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
 from ._averaging import WeightAveraging
 from ._cohorts import DEFAULT_GSE7390, gse7390_setting, wdbc_setting
-from ._data import (
-    DEFAULT_ROSMAP,
-    Setting,
-    Split,
-    make_setting,
-    rosmap_pooled_setting,
-)
+from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
 from ._methods import (
     LIKE_FOR_LIKE_ANCHORS,
     OPTIONAL_ANCHORS,
