@@ -425,7 +425,8 @@ def test_swap_in_refits_checks_every_stored_score_before_replacing(tmp_path):
     better["scores"]["matched, expected"] = {"f1_macro": 0.55}
     for bad, message in [(rec(0, "b", matched=0.4), r"on 'matched', the stored record"),
                          (rec(2, "a"), r"refit \('S', 2, 'a'\) has no stored record"),
-                         ({**rec(0, "b"), "spec": {"kind": "anchor"}}, "has spec")]:
+                         ({**rec(0, "b"), "spec": {"kind": "anchor"}}, "has spec"),
+                         ({**rec(0, "b"), "protocol": "quick"}, "has protocol quick")]:
         refit_path.write_text(json.dumps(better) + "\n" + json.dumps(bad) + "\n")
         with pytest.raises(ValueError, match=message):
             swap_in_refits(str(path), str(refit_path))

@@ -79,8 +79,8 @@ def swap_in_refits(path: str, refit_path: str) -> int:
 
     A refit of a recorded (setting, split, method) with the same seed, spec and code gives the
     same predictions, so it may replace the stored record when it adds something (a new
-    evaluation, the predictions). Every refit must match its stored record's ``spec`` and every
-    score the stored record holds; one that does not raises, and nothing is written.
+    evaluation, the predictions). Every refit must match its stored record's ``protocol``, ``spec``
+    and every score the stored record holds; one that does not raises, and nothing is written.
 
     Parameters
     ----------
@@ -98,7 +98,7 @@ def swap_in_refits(path: str, refit_path: str) -> int:
     Raises
     ------
     ValueError
-        If a refit has no stored record, or its spec or a score differs.
+        If a refit has no stored record, or its protocol, spec or a score differs.
     """
     stored = {(r["setting"], r["split"], r["method"]): r for r in load_records(path)}
     refits = load_records(refit_path)
@@ -107,9 +107,10 @@ def swap_in_refits(path: str, refit_path: str) -> int:
         if key not in stored:
             raise ValueError(f"refit {key} has no stored record in {path}")
         old = stored[key]
-        if old.get("spec") != rec.get("spec"):
-            raise ValueError(f"refit {key} has spec {rec.get('spec')}, the stored record "
-                             f"{old.get('spec')}")
+        for field in ("protocol", "spec"):
+            if old.get(field) != rec.get(field):
+                raise ValueError(f"refit {key} has {field} {rec.get(field)}, the stored "
+                                 f"record {old.get(field)}")
         for ev in old["scores"]:
             if old["scores"][ev] != rec["scores"].get(ev):
                 raise ValueError(f"refit {key} scores {rec['scores'].get(ev)} on {ev!r}, the "
