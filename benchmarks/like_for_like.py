@@ -6,6 +6,8 @@ imbalance treatments, and against tuned non-neural anchors, on paired splits.
     python benchmarks/like_for_like.py --quick --out /tmp/l4l_quick                   # smoke
     python benchmarks/like_for_like.py --summarize            # rewrite json / md / figure only
     python benchmarks/like_for_like.py --swap-in /tmp/refits  # refits replace their records
+    python benchmarks/like_for_like.py --rescore --out /tmp/refits --figures /tmp/refits
+                                       # new evaluations from the stored predictions
 
 Every (setting, split, method) result is appended to ``<out>/like_for_like.records.jsonl``
 as soon as it is done; rerunning the same command skips what is recorded. To add a lever,
@@ -39,7 +41,12 @@ from climd_sklearn.benchmark import (
     swap_in_refits,
     write_like_for_like,
 )
-from climd_sklearn.benchmark._like_for_like import setting_name
+from climd_sklearn.benchmark._like_for_like import (
+    DEFAULT_SPLITS,
+    like_for_like_setting,
+    setting_name,
+)
+from climd_sklearn.benchmark._records import rescore_expected
 
 #: Candidate levers of this script (name -> CLIMDClassifier overrides on top of the default),
 #: added to the package's ``LIKE_FOR_LIKE_CANDIDATES``; run only when named. Round 15's
@@ -130,6 +137,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="fit nothing: replace the records of <out> by the refits recorded "
                         "in FOLDER (same seeds, same specs), after checking that every stored "
                         "score is reproduced, then summarize as --summarize does")
+    parser.add_argument("--rescore", action="store_true",
+                        help="fit nothing: add the expected evaluations of the named settings "
+                        "to the records of <out> from their stored predictions (after checking "
+                        "that those give back the stored scores), then summarize as "
+                        "--summarize does")
     parser.add_argument("--no-progress", action="store_true")
     return parser.parse_args(argv)
 
@@ -169,7 +181,14 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if args.swap_in:
         n = swap_in_refits(records_path, os.path.join(args.swap_in, "like_for_like.records.jsonl"))
         print(f"{n} records replaced by their refits", file=sys.stderr)
-    if args.summarize or args.swap_in:  # the named methods only (all stay in the records file)
+    if args.rescore:
+        splits_of = {(setting.name, split.index): split
+                     for spec in settings for setting in [like_for_like_setting(spec, args.rosmap)]
+                     for split in setting.splits(min(DEFAULT_SPLITS[spec.partition(":")[0]],
+                                                     splits or 10**6))}
+        n = rescore_expected(records_path, splits_of)
+        print(f"{n} records rescored from their predictions", file=sys.stderr)
+    if args.summarize or args.swap_in or args.rescore:  # the named methods only (all stay)
         wanted = {setting_name(s) for s in settings}
         records = complete_splits([r for r in load_like_for_like_records(
             records_path, "quick" if args.quick else "full")

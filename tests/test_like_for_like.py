@@ -15,7 +15,8 @@ from scipy import stats
 from climd_sklearn.benchmark import _like_for_like as l4l
 from climd_sklearn.benchmark import _like_for_like_report as report
 from climd_sklearn.benchmark._data import Setting, pooled_cv_splits, rosmap_pooled_setting
-from climd_sklearn.benchmark._runner import expected_subsample_score, score
+from climd_sklearn.benchmark._runner import score
+from climd_sklearn.benchmark._subsample import expected_subsample_score
 from climd_sklearn.benchmark._stats import (
     average_ranks,
     critical_difference,
@@ -130,7 +131,7 @@ def test_rosmap_pooled_splits():
         assert np.sum(y_m == 0) == np.sum(y_te == 0)
         assert np.sum(y_m == 1) == round(np.sum(y_te == 0) / 5)  # matched: the training ratio
         # round 29: the same subsample, scored as the mean over every draw of it
-        assert split.expected == {"matched, expected": ("untouched", 1, np.sum(y_m == 1))}
+        assert split.expected == {"matched, expected": ("untouched", {1: np.sum(y_m == 1)})}
         assert len(y_te) in (70, 71)  # a fifth of the 351 pooled samples
         keys.add(frozenset(_rows(X_te)))
     assert len(keys) == 25  # 25 distinct held-out folds
@@ -390,7 +391,7 @@ def test_the_seeded_rosmap_setting_of_climd_bench_also_scores_the_expectation():
 
     split = next(iter(make_setting("rosmap:5").splits(1)))
     _, y_m = split.evals["matched"]
-    assert split.expected == {"matched, expected": ("balanced", 1, np.sum(y_m == 1))}
+    assert split.expected == {"matched, expected": ("balanced", {1: np.sum(y_m == 1)})}
 
 
 def test_superseded_table_lists_means_and_only_significant_holm_p():

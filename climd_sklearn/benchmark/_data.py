@@ -18,7 +18,8 @@ from ..datasets import (
 )
 from ..datasets._fetch import _fetch_folder
 
-__all__ = ["DEFAULT_ROSMAP", "MATCHED_EXPECTED", "Setting", "Split", "make_setting"]
+__all__ = ["DEFAULT_ROSMAP", "LONG_TAILED_EXPECTED", "MATCHED_EXPECTED", "Setting", "Split",
+           "make_setting"]
 
 _REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 #: ROSMAP in the MOGONET layout: ``../shared/data/ROSMAP`` relative to the repository root.
@@ -27,6 +28,9 @@ DEFAULT_ROSMAP = os.path.normpath(os.path.join(_REPO_ROOT, "..", "shared", "data
 #: The evaluation that scores the matched fold as the exact mean over every draw of its
 #: subsample (research round 29), beside the one seeded draw ``"matched"``.
 MATCHED_EXPECTED = "matched, expected"
+#: The evaluation that scores the long-tailed held-out set as a seeded Monte Carlo mean over
+#: draws of its subsample (research round 30), beside the one seeded draw ``"long-tailed"``.
+LONG_TAILED_EXPECTED = "long-tailed, expected"
 
 
 @dataclass
@@ -42,17 +46,18 @@ class Split:
     evals : dict
         ``{eval name: (X_eval, y_eval)}``.
     expected : dict
-        ``{eval name: (base eval, label, n_keep)}``: evaluations scored as the exact mean over
-        every subsample of ``base eval`` that keeps ``n_keep`` rows of class ``label`` and
-        every other row (:func:`~climd_sklearn.benchmark._runner.expected_subsample_score`),
-        from the predictions on ``base eval``.
+        ``{eval name: (base eval, {label: n_keep})}``: evaluations scored as the mean over the
+        subsamples of ``base eval`` that keep ``n_keep`` random rows of each class named and
+        every other row, from the predictions on ``base eval``
+        (:func:`~climd_sklearn.benchmark._subsample.expected_scores`: exact for one class of
+        a binary set, a seeded Monte Carlo mean otherwise).
     """
 
     index: int
     X_train: np.ndarray
     y_train: np.ndarray
     evals: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
-    expected: dict[str, tuple[str, Any, int]] = field(default_factory=dict)
+    expected: dict[str, tuple[str, dict[Any, int]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -124,7 +129,7 @@ def rosmap_setting(imbalance_ratio: float, path: str = DEFAULT_ROSMAP) -> Settin
             te = _subsample_class(y_te, 1, n_te, rng)
             yield Split(seed, X_tr[tr], y_tr[tr], {
                 "balanced": (X_te, y_te), "matched": (X_te[te], y_te[te])},
-                {MATCHED_EXPECTED: ("balanced", 1, n_te)})
+                {MATCHED_EXPECTED: ("balanced", {1: n_te})})
 
     return Setting(f"ROSMAP IR {imbalance_ratio:g}", layout, splits,
                    f"ROSMAP, training AD subsampled to NC:AD = {imbalance_ratio:g}")
@@ -231,8 +236,18 @@ def pooled_cv_splits(
             n_rare_test = int(round(np.sum(y[te] == 0) / imbalance_ratio))
             matched = te[_subsample_class(y[te], 1, n_rare_test, rng)]
             evals["matched"] = (X[matched], y[matched])
-            expected[MATCHED_EXPECTED] = ("untouched", 1, n_rare_test)
+            expected[MATCHED_EXPECTED] = ("untouched", {1: n_rare_test})
         yield Split(i, X[tr], y[tr], evals, expected)
+
+
+def _long_tailed_expected(
+    y_balanced: np.ndarray, y_long_tailed: np.ndarray
+) -> dict[str, tuple[str, dict[Any, int]]]:
+    """The ``"long-tailed, expected"`` spec: each class subsampled as in the one draw."""
+    labels, n_kept = np.unique(y_long_tailed, return_counts=True)
+    keep = {label.item(): int(n) for label, n in zip(labels, n_kept)
+            if n < np.sum(y_balanced == label)}
+    return {LONG_TAILED_EXPECTED: ("balanced", keep)}
 
 
 def _cv_lt_splits(
@@ -245,7 +260,8 @@ def _cv_lt_splits(
             return
         X_tr, y_tr = make_long_tailed(X[tr], y[tr], rho, random_state=i)
         X_lt, y_lt = make_long_tailed(X[te], y[te], rho, random_state=i)
-        yield Split(i, X_tr, y_tr, {"balanced": (X[te], y[te]), "long-tailed": (X_lt, y_lt)})
+        yield Split(i, X_tr, y_tr, {"balanced": (X[te], y[te]), "long-tailed": (X_lt, y_lt)},
+                    _long_tailed_expected(y[te], y_lt))
 
 
 def mfeat_setting(rho: float) -> Setting:
@@ -259,8 +275,10 @@ def mfeat_setting(rho: float) -> Setting:
     Returns
     -------
     setting : Setting
-        Evaluations ``"balanced"`` (the held-out fold) and ``"long-tailed"`` (the held-out
-        fold made long-tailed with the same ``rho``).
+        Evaluations ``"balanced"`` (the held-out fold), ``"long-tailed"`` (the held-out
+        fold made long-tailed with the same ``rho``, one seeded draw) and
+        ``"long-tailed, expected"`` (in :attr:`Split.expected`; the like-for-like runner
+        scores it) the Monte Carlo mean over draws of that subsample.
     """
     Xd, y = load_mfeat(return_X_y=True)
     X = _concat(Xd)
@@ -273,8 +291,9 @@ def mfeat_setting(rho: float) -> Setting:
 def synthetic_setting(rho: float = 10.0) -> Setting:
     """Synthetic 3-modality, 5-class data: a new draw per seed, half for training.
 
-    The training half is made long-tailed with ``rho``; evaluation on the balanced other half
-    and on its long-tailed version.
+    The training half is made long-tailed with ``rho``; evaluation on the balanced other half,
+    on its long-tailed version (one seeded draw) and, as ``"long-tailed, expected"`` (in
+    :attr:`Split.expected`), on the Monte Carlo mean over draws of that version.
 
     Parameters
     ----------
@@ -298,7 +317,8 @@ def synthetic_setting(rho: float = 10.0) -> Setting:
             X_tr, y_tr = make_long_tailed(X[tr], y[tr], rho, random_state=seed)
             X_lt, y_lt = make_long_tailed(X[te], y[te], rho, random_state=seed)
             yield Split(seed, X_tr, y_tr, {"balanced": (X[te], y[te]),
-                                           "long-tailed": (X_lt, y_lt)})
+                                           "long-tailed": (X_lt, y_lt)},
+                        _long_tailed_expected(y[te], y_lt))
 
     return Setting(f"Synthetic LT rho {rho:g}", layout, splits,
                    "make_multimodal_classification (3 x 20 features, 5 classes, "

@@ -38,8 +38,9 @@ from ._methods import (
     modality_columns,
 )
 from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, load_records
-from ._runner import ProgressLine, expected_subsample_score, score
+from ._runner import ProgressLine, score
 from ._self_taught import SelfTaughtOrder
+from ._subsample import expected_scores
 
 __all__ = [
     "CANDIDATES",
@@ -332,9 +333,7 @@ def run_split(
             predictions = {ev: est.predict(X_ev) for ev, (X_ev, _) in split.evals.items()}
             scores = {ev: score(y_ev, predictions[ev])
                       for ev, (_, y_ev) in split.evals.items()}
-            for ev, (base, label, n_keep) in split.expected.items():
-                scores[ev] = expected_subsample_score(split.evals[base][1], predictions[base],
-                                                      label, n_keep)
+            scores.update(expected_scores(split, predictions))
             rec: dict[str, Any] = {
                 "protocol": protocol, "setting": setting_name, "split": split.index,
                 "method": name, "fit_time": fit_time, "n_train": int(len(split.y_train)),

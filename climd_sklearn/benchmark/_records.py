@@ -12,12 +12,18 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
+from ._data import Split
+from ._runner import score
+from ._subsample import expected_scores
+
 try:
     import fcntl
 except ImportError:  # not POSIX: appends of one short line are not locked
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["RECORDS_FILE", "load_records", "swap_in_refits"]
+__all__ = ["RECORDS_FILE", "load_records", "rescore_expected", "swap_in_refits"]
 
 #: The records file's name inside the results folder.
 RECORDS_FILE = "like_for_like.records.jsonl"
@@ -55,12 +61,8 @@ def load_records(path: str, protocol: str | None = None) -> list[dict[str, Any]]
         return []
     found: dict[tuple, dict[str, Any]] = {}
     with open(path) as fh:
-        for line in fh:
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if protocol is None or rec.get("protocol") == protocol:
+        for rec in map(_parse, fh):
+            if rec is not None and (protocol is None or rec.get("protocol") == protocol):
                 found[(rec["setting"], rec["split"], rec["method"])] = rec
     return list(found.values())
 
@@ -124,9 +126,75 @@ def swap_in_refits(path: str, refit_path: str) -> int:
     return len(refits)
 
 
-def _replaced(line: str, keys: set[tuple]) -> bool:
+def rescore_expected(path: str, splits: Mapping[tuple[str, int], Split]) -> int:
+    """Add the expected evaluations of the splits to the records, from their predictions.
+
+    A record that stores its predictions can be scored on an evaluation added after its fit
+    (research round 30) without a refit: for each record of a (setting, split) in ``splits``,
+    the evaluations of ``split.expected`` are computed from the stored predictions on their
+    base evaluations (:func:`~climd_sklearn.benchmark._subsample.expected_scores`). The
+    record's stored score on each base evaluation must be reproduced from those predictions
+    first, so a split that is not the one the record was fitted on is refused.
+
+    Parameters
+    ----------
+    path : str
+        The records file, rewritten in place (every line kept in its order, a torn line
+        dropped).
+    splits : mapping
+        ``{(setting name, split index): Split}``.
+
+    Returns
+    -------
+    n_rescored : int
+        Records given the expected evaluations; the others are kept as they were.
+
+    Raises
+    ------
+    ValueError
+        If a record of a listed split lacks the predictions on a base evaluation, they do not
+        give back its stored score, or it already holds an expected evaluation with another
+        value. Nothing is written then.
+    """
+    with open(path) as fh:
+        records = [rec for rec in map(_parse, fh) if rec is not None]
+    n_rescored = 0
+    for rec in records:
+        split = splits.get((rec["setting"], rec["split"]))
+        if split is None or not split.expected:
+            continue
+        key = (rec["setting"], rec["split"], rec["method"])
+        predictions = {}
+        for base in {base for base, _ in split.expected.values()}:
+            if base not in rec.get("predictions", {}):
+                raise ValueError(f"record {key} has no predictions on {base!r}: refit it")
+            predictions[base] = np.asarray(rec["predictions"][base])
+            y_base = split.evals[base][1]
+            if (predictions[base].shape != y_base.shape
+                    or score(y_base, predictions[base]) != rec["scores"].get(base)):
+                raise ValueError(f"record {key}: its predictions on {base!r} do not give back "
+                                 "its stored score there, so it was not fitted on this split")
+        for ev, metrics in expected_scores(split, predictions).items():
+            if ev in rec["scores"] and rec["scores"][ev] != metrics:
+                raise ValueError(f"record {key} holds {ev!r} = {rec['scores'][ev]}, which "
+                                 f"rescoring makes {metrics}")
+            rec["scores"][ev] = metrics
+        n_rescored += 1
+    with open(path, "w") as fh:
+        fh.writelines(json.dumps(rec, default=float) + "\n" for rec in records)
+    return n_rescored
+
+
+def _parse(line: str) -> dict[str, Any] | None:
+    """One record line, or None for a torn or empty one."""
     try:
-        rec = json.loads(line)
+        return json.loads(line)
     except json.JSONDecodeError:
+        return None
+
+
+def _replaced(line: str, keys: set[tuple]) -> bool:
+    rec = _parse(line)
+    if rec is None:
         return True  # a torn line: dropped
     return (rec["setting"], rec["split"], rec["method"]) in keys

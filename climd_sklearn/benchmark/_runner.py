@@ -23,7 +23,6 @@ __all__ = [
     "METRICS",
     "ProgressLine",
     "aggregate",
-    "expected_subsample_score",
     "machine_info",
     "paired_wilcoxon",
     "run_benchmark",
@@ -57,60 +56,6 @@ def score(y_true: Any, y_pred: Any) -> dict[str, float]:
         "f1_macro": float(f1_score(y_true, y_pred, average="macro", labels=labels,
                                    zero_division=0)),
     }
-
-
-def expected_subsample_score(
-    y_true: Any, y_pred: Any, label: Any, n_keep: int
-) -> dict[str, float]:
-    """The exact mean of :func:`score` over every subsample of one class, the rest kept.
-
-    A subsampled test set (``n_keep`` rows of class ``label`` drawn without replacement,
-    every other row kept) scores differently from draw to draw, by chance alone. Every
-    metric of :func:`score` depends on the draw only through ``k``, the number of kept
-    ``label`` rows that were predicted ``label``, which is hypergeometric. So the mean over
-    all draws, each equally likely, is the sum over ``k`` of its probability times the
-    score of any subsample with that ``k``: the estimand of one random draw without its
-    draw-to-draw variance (research round 29).
-
-    Parameters
-    ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        True and predicted labels of the whole evaluation set; binary.
-    label : int or str
-        The subsampled class.
-    n_keep : int
-        Rows of ``label`` each subsample keeps (all of them if it has no more).
-
-    Returns
-    -------
-    scores : dict of str to float
-        Keys of :data:`METRICS`, each the exact mean over the subsamples.
-    """
-    from scipy.stats import hypergeom
-
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.shape != y_pred.shape or y_true.ndim != 1:
-        raise ValueError(f"y_true and y_pred must be 1-D of one length, got shapes "
-                         f"{y_true.shape} and {y_pred.shape}")
-    classes = np.unique(y_true)
-    if classes.size != 2 or label not in classes:
-        raise ValueError(f"expected binary labels including the subsampled class {label!r}, "
-                         f"got classes {classes.tolist()}")
-    if isinstance(n_keep, bool) or not isinstance(n_keep, (int, np.integer)) or n_keep < 1:
-        raise ValueError(f"n_keep must be an integer >= 1, got {n_keep!r}")
-    rows = np.flatnonzero(y_true == label)
-    hits, misses = rows[y_pred[rows] == label], rows[y_pred[rows] != label]
-    others = np.flatnonzero(y_true != label)
-    n_keep = min(int(n_keep), rows.size)
-    # k ~ Hypergeometric(population rows.size, successes hits.size, draws n_keep)
-    ks = np.arange(max(0, n_keep - misses.size), min(hits.size, n_keep) + 1)
-    weights = hypergeom.pmf(ks, rows.size, hits.size, n_keep)
-    mean = dict.fromkeys(METRICS, 0.0)
-    for k, weight in zip(ks, weights):
-        idx = np.concatenate([others, hits[:k], misses[:n_keep - k]])
-        for name, value in score(y_true[idx], y_pred[idx]).items():
-            mean[name] += float(weight) * value
-    return mean
 
 
 def paired_wilcoxon(a: Sequence[float], b: Sequence[float]) -> float:
