@@ -120,9 +120,13 @@ def test_cli_quick_mfeat_is_like_for_like(tmp_path, capsys):
             assert rec["spec"]["overrides"] == {**NEURAL_METHODS[rec["method"]], "lr": 0.01}
         else:
             assert rec["spec"]["kind"] == "anchor"
-        assert set(rec["scores"]) == {"balanced", "long-tailed"}
+        # the long-tailed fold as one draw and as the mean over draws (round 30)
+        assert set(rec["scores"]) == {"balanced", "long-tailed", "long-tailed, expected"}
         assert 0.0 <= rec["scores"]["balanced"]["f1_macro"] <= 1.0
+        assert "predictions" not in rec  # they stay in the records file
     out = capsys.readouterr().out
+    assert "eval: long-tailed, expected" in out
+    assert "Superseded evaluations" in out
     assert "| Method | macro F1 | Δ vs CLIMD (default) |" in out
     assert "| LogReg (balanced) |" in out
     if result["figure"] is not None:

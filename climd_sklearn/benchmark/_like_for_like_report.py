@@ -114,6 +114,9 @@ def write_like_for_like(
 ) -> dict[str, Any]:
     """Summarize the records and write ``like_for_like.json``, ``.md`` and the CD figure.
 
+    The JSON file holds the records without their predictions, which stay in the records
+    file.
+
     Parameters
     ----------
     out_dir : str
@@ -155,7 +158,10 @@ def write_like_for_like(
     json_path = os.path.join(out_dir, "like_for_like.json")
     machine = machine_info()
     payload = {"name": "like_for_like", "config": _jsonable(dict(config)),
-               "machine": machine, "records": list(records), "summary": summary,
+               "machine": machine,
+               # the predictions stay in the records file; this file summarizes
+               "records": [{k: v for k, v in rec.items() if k != "predictions"}
+                           for rec in records], "summary": summary,
                "superseded": superseded_summary}
     with open(json_path, "w") as fh:
         json.dump(payload, fh, indent=1, default=float)
