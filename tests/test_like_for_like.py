@@ -16,7 +16,6 @@ from climd_sklearn.benchmark import _like_for_like as l4l
 from climd_sklearn.benchmark import _like_for_like_report as report
 from climd_sklearn.benchmark._data import Setting, pooled_cv_splits, rosmap_pooled_setting
 from climd_sklearn.benchmark._runner import score
-from climd_sklearn.benchmark._subsample import expected_subsample_score
 from climd_sklearn.benchmark._stats import (
     average_ranks,
     critical_difference,
@@ -28,6 +27,7 @@ from climd_sklearn.benchmark._stats import (
     summarize_paired,
     wilcoxon_p,
 )
+from climd_sklearn.benchmark._subsample import expected_subsample_score
 
 # --- statistics ---------------------------------------------------------------------------
 
