@@ -41,11 +41,7 @@ from climd_sklearn.benchmark import (
     swap_in_refits,
     write_like_for_like,
 )
-from climd_sklearn.benchmark._like_for_like import (
-    DEFAULT_SPLITS,
-    like_for_like_setting,
-    setting_name,
-)
+from climd_sklearn.benchmark._like_for_like import resolve_settings, setting_name
 from climd_sklearn.benchmark._records import rescore_expected
 
 #: Candidate levers of this script (name -> CLIMDClassifier overrides on top of the default),
@@ -183,9 +179,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         print(f"{n} records replaced by their refits", file=sys.stderr)
     if args.rescore:
         splits_of = {(setting.name, split.index): split
-                     for spec in settings for setting in [like_for_like_setting(spec, args.rosmap)]
-                     for split in setting.splits(min(DEFAULT_SPLITS[spec.partition(":")[0]],
-                                                     splits or 10**6))}
+                     for setting, n in resolve_settings(settings, splits, args.rosmap)
+                     for split in setting.splits(n)}
         n = rescore_expected(records_path, splits_of)
         print(f"{n} records rescored from their predictions", file=sys.stderr)
     if args.summarize or args.swap_in or args.rescore:  # the named methods only (all stay)

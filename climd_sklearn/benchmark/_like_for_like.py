@@ -52,6 +52,7 @@ __all__ = [
     "build_method",
     "like_for_like_setting",
     "resolve_methods",
+    "resolve_settings",
     "run_like_for_like",
     "run_split",
     "setting_name",
@@ -187,6 +188,28 @@ def setting_name(spec: str) -> str:
     labels = {"rosmap": "ROSMAP IR", "rosmap_wide": "ROSMAP wide IR", "mfeat": "mfeat LT rho",
               "synthetic": "Synthetic LT rho", "wdbc": "WDBC IR"}
     return f"{labels[kind]} {float(arg or (1 if kind == 'wdbc' else 10)):g}"
+
+
+def resolve_settings(
+    specs: Sequence[str], n_splits: int | None = None, rosmap_path: str = DEFAULT_ROSMAP
+) -> list[tuple[Setting, int]]:
+    """Each setting of the specs with the number of its splits that a run covers.
+
+    Parameters
+    ----------
+    specs : sequence of str
+        Setting specs (:func:`like_for_like_setting`).
+    n_splits : int or None, default=None
+        At most this many splits per setting; None: :data:`DEFAULT_SPLITS`.
+    rosmap_path : str
+        Where ROSMAP lives.
+
+    Returns
+    -------
+    settings : list of (Setting, int)
+    """
+    return [(like_for_like_setting(spec, rosmap_path),
+             min(DEFAULT_SPLITS[spec.partition(":")[0]], n_splits or 10**6)) for spec in specs]
 
 
 def resolve_methods(
@@ -411,8 +434,7 @@ def run_like_for_like(
     done = load_records(path, protocol)
     _check_specs(done, specs)
     done_keys = {(r["setting"], r["split"], r["method"]) for r in done}
-    resolved = [(like_for_like_setting(s, rosmap_path),
-                 min(DEFAULT_SPLITS[s.partition(":")[0]], n_splits or 10**6)) for s in settings]
+    resolved = resolve_settings(settings, n_splits, rosmap_path)
     pending = [(setting.name, i) for setting, n in resolved for i in range(n)
                if any((setting.name, i, m) not in done_keys for m in specs)]
     bar = ProgressLine(len(pending), enabled=progress and bool(pending))
