@@ -37,7 +37,7 @@ from ._methods import (
     like_for_like_anchor,
     modality_columns,
 )
-from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, load_records
+from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, _key, load_records
 from ._runner import ProgressLine, score
 from ._self_taught import SelfTaughtOrder
 from ._subsample import expected_scores
@@ -433,7 +433,7 @@ def run_like_for_like(
                 fh.write(b"\n")
     done = load_records(path, protocol)
     _check_specs(done, specs)
-    done_keys = {(r["setting"], r["split"], r["method"]) for r in done}
+    done_keys = {_key(r) for r in done}
     resolved = resolve_settings(settings, n_splits, rosmap_path)
     pending = [(setting.name, i) for setting, n in resolved for i in range(n)
                if any((setting.name, i, m) not in done_keys for m in specs)]

@@ -34,12 +34,22 @@ def _jsonable(value: Any) -> Any:
                                  else str(v)))
 
 
+def _key(rec: Mapping[str, Any]) -> tuple[str, int, str]:
+    """What identifies a record: its (setting, split, method)."""
+    return rec["setting"], rec["split"], rec["method"]
+
+
+def _line(rec: Mapping[str, Any]) -> str:
+    """A record as one line of the records file."""
+    return json.dumps(rec, default=float) + "\n"
+
+
 def _append_line(path: str, record: Mapping[str, Any]) -> None:
     """Append one JSON line under an exclusive lock (several workers share the file)."""
     with open(path, "a") as fh:
         if fcntl is not None:
             fcntl.flock(fh, fcntl.LOCK_EX)  # released when the file is closed
-        fh.write(json.dumps(record, default=float) + "\n")
+        fh.write(_line(record))
 
 
 def load_records(path: str, protocol: str | None = None) -> list[dict[str, Any]]:
@@ -63,7 +73,7 @@ def load_records(path: str, protocol: str | None = None) -> list[dict[str, Any]]
     with open(path) as fh:
         for rec in map(_parse, fh):
             if rec is not None and (protocol is None or rec.get("protocol") == protocol):
-                found[(rec["setting"], rec["split"], rec["method"])] = rec
+                found[_key(rec)] = rec
     return list(found.values())
 
 
@@ -102,10 +112,10 @@ def swap_in_refits(path: str, refit_path: str) -> int:
     ValueError
         If a refit has no stored record, or its protocol, spec or a score differs.
     """
-    stored = {(r["setting"], r["split"], r["method"]): r for r in load_records(path)}
+    stored = {_key(r): r for r in load_records(path)}
     refits = load_records(refit_path)
     for rec in refits:
-        key = (rec["setting"], rec["split"], rec["method"])
+        key = _key(rec)
         if key not in stored:
             raise ValueError(f"refit {key} has no stored record in {path}")
         old = stored[key]
@@ -117,12 +127,12 @@ def swap_in_refits(path: str, refit_path: str) -> int:
             if old["scores"][ev] != rec["scores"].get(ev):
                 raise ValueError(f"refit {key} scores {rec['scores'].get(ev)} on {ev!r}, the "
                                  f"stored record {old['scores'][ev]}")
-    replaced = {(r["setting"], r["split"], r["method"]) for r in refits}
+    replaced = {_key(r) for r in refits}
     with open(path) as fh:
         kept = [line for line in fh if line.strip() and not _replaced(line, replaced)]
     with open(path, "w") as fh:
         fh.writelines(line if line.endswith("\n") else line + "\n" for line in kept)
-        fh.writelines(json.dumps(rec, default=float) + "\n" for rec in refits)
+        fh.writelines(map(_line, refits))
     return len(refits)
 
 
@@ -163,7 +173,7 @@ def rescore_expected(path: str, splits: Mapping[tuple[str, int], Split]) -> int:
         split = splits.get((rec["setting"], rec["split"]))
         if split is None or not split.expected:
             continue
-        key = (rec["setting"], rec["split"], rec["method"])
+        key = _key(rec)
         predictions = {}
         for base in {base for base, _ in split.expected.values()}:
             if base not in rec.get("predictions", {}):
@@ -181,7 +191,7 @@ def rescore_expected(path: str, splits: Mapping[tuple[str, int], Split]) -> int:
             rec["scores"][ev] = metrics
         n_rescored += 1
     with open(path, "w") as fh:
-        fh.writelines(json.dumps(rec, default=float) + "\n" for rec in records)
+        fh.writelines(map(_line, records))
     return n_rescored
 
 
@@ -197,4 +207,4 @@ def _replaced(line: str, keys: set[tuple]) -> bool:
     rec = _parse(line)
     if rec is None:
         return True  # a torn line: dropped
-    return (rec["setting"], rec["split"], rec["method"]) in keys
+    return _key(rec) in keys
