@@ -41,7 +41,11 @@ from climd_sklearn.benchmark import (
     swap_in_refits,
     write_like_for_like,
 )
-from climd_sklearn.benchmark._like_for_like import resolve_settings, setting_name
+from climd_sklearn.benchmark._like_for_like import (
+    resolve_settings,
+    setting_name,
+    settings_splits,
+)
 from climd_sklearn.benchmark._records import rescore_expected
 
 #: Candidate levers of this script (name -> CLIMDClassifier overrides on top of the default),
@@ -115,6 +119,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--splits", type=int, default=None,
                         help="at most this many splits per setting (default 25 ROSMAP, "
                         "15 mfeat and synthetic)")
+    parser.add_argument("--first-split", type=int, default=0,
+                        help="run (or rescore) the splits from this index on: with --splits N, "
+                        "splits K to K+N-1 (default 0; 25 gives ROSMAP 25 fresh splits)")
     parser.add_argument("--jobs", type=int, default=2, help="parallel (setting, split) jobs")
     parser.add_argument("--out", default=None,
                         help="results folder (default benchmarks/results; with --quick "
@@ -178,9 +185,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         n = swap_in_refits(records_path, os.path.join(args.swap_in, "like_for_like.records.jsonl"))
         print(f"{n} records replaced by their refits", file=sys.stderr)
     if args.rescore:
-        splits_of = {(setting.name, split.index): split
-                     for setting, n in resolve_settings(settings, splits, args.rosmap)
-                     for split in setting.splits(n)}
+        splits_of = {(setting.name, split.index): split for setting, split in settings_splits(
+            resolve_settings(settings, splits, args.rosmap), args.first_split)}
         n = rescore_expected(records_path, splits_of)
         print(f"{n} records rescored from their predictions", file=sys.stderr)
     if args.summarize or args.swap_in or args.rescore:  # the named methods only (all stay)
@@ -190,8 +196,9 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             if r["method"] in methods and r["setting"] in wanted], methods)
     else:
         records = run_like_for_like(
-            settings, methods, out, candidates=candidates, n_splits=splits, n_jobs=args.jobs,
-            quick=args.quick, rosmap_path=args.rosmap, progress=not args.no_progress,
+            settings, methods, out, candidates=candidates, n_splits=splits,
+            first_split=args.first_split, n_jobs=args.jobs, quick=args.quick,
+            rosmap_path=args.rosmap, progress=not args.no_progress,
             log=lambda line: print(line, file=sys.stderr, flush=True))
     previous = os.path.join(out, "like_for_like.json")
     commands: list[str] = []
@@ -202,7 +209,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
               "settings": settings,
               "methods": list(dict.fromkeys([*methods, *(r["method"] for r in records)])),
               "candidates": {m: candidates[m] for m in methods if m in candidates},
-              "splits_cap": splits, "jobs": args.jobs, "quick": args.quick,
+              "splits_cap": splits, "first_split": args.first_split, "jobs": args.jobs,
+              "quick": args.quick,
               "wall_s": time.perf_counter() - start}
     summary = write_like_for_like(out, records, config, figures)
     print(summary["paths"]["md"])

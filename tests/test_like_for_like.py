@@ -243,6 +243,24 @@ def test_the_expectation_replaces_the_single_draw_only_where_every_record_has_it
 # --- the runner -----------------------------------------------------------------------------
 
 
+def test_first_split_runs_fresh_splits_of_the_same_sequence(tmp_path):
+    resolved = l4l.resolve_settings(["synthetic:10"], 2)
+    fresh = list(l4l.settings_splits(resolved, first_split=15))
+    assert [split.index for _, split in fresh] == [15, 16]
+    whole = list(resolved[0][0].splits(17))
+    for (_, split), same in zip(fresh, whole[15:]):
+        np.testing.assert_array_equal(split.y_train, same.y_train)
+        np.testing.assert_array_equal(split.X_train, same.X_train)
+    seen = set().union(*(_rows(split.X_train) for split in whole[:15]))
+    assert all(not _rows(split.X_train) & seen for _, split in fresh)  # new draws
+    records = l4l.run_like_for_like(["synthetic:10"], ["CE"], str(tmp_path), n_splits=1,
+                                    first_split=15, n_jobs=1, quick=True, progress=False)
+    assert [(r["split"], r["method"]) for r in records] == [(15, "CE")]
+    with pytest.raises(ValueError, match="first_split must be >= 0, got -1"):
+        l4l.run_like_for_like(["synthetic:10"], ["CE"], str(tmp_path), first_split=-1,
+                              quick=True, progress=False)
+
+
 def test_resume_skips_done_records(tmp_path, monkeypatch):
     built = []
     real = l4l.build_method

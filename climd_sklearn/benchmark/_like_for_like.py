@@ -56,6 +56,7 @@ __all__ = [
     "run_like_for_like",
     "run_split",
     "setting_name",
+    "settings_splits",
 ]
 
 _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
@@ -195,6 +196,9 @@ def resolve_settings(
 ) -> list[tuple[Setting, int]]:
     """Each setting of the specs with the number of its splits that a run covers.
 
+    With a ``first_split`` (:func:`settings_splits`) a run covers that many splits from
+    ``first_split`` on.
+
     Parameters
     ----------
     specs : sequence of str
@@ -210,6 +214,32 @@ def resolve_settings(
     """
     return [(like_for_like_setting(spec, rosmap_path),
              min(DEFAULT_SPLITS[spec.partition(":")[0]], n_splits or 10**6)) for spec in specs]
+
+
+def settings_splits(
+    resolved: Sequence[tuple[Setting, int]], first_split: int = 0
+) -> Iterator[tuple[Setting, Split]]:
+    """The splits a run covers: of each resolved setting, ``n`` from ``first_split`` on.
+
+    Every setting's splits are a prefix-stable sequence (seeded CV repetitions and draws by
+    split number), so ``first_split = 25`` gives fresh splits that no run of the first 25
+    has seen: new held-out folds, new subsamples and new model seeds.
+
+    Parameters
+    ----------
+    resolved : sequence of (Setting, int)
+        From :func:`resolve_settings`.
+    first_split : int, default=0
+        Index of the first split.
+
+    Yields
+    ------
+    setting, split : Setting, Split
+    """
+    for setting, n in resolved:
+        for split in setting.splits(first_split + n):
+            if split.index >= first_split:
+                yield setting, split
 
 
 def resolve_methods(
@@ -377,6 +407,7 @@ def run_like_for_like(
     *,
     candidates: Mapping[str, Mapping[str, Any]] | None = None,
     n_splits: int | None = None,
+    first_split: int = 0,
     n_jobs: int = 2,
     quick: bool = False,
     rosmap_path: str = DEFAULT_ROSMAP,
@@ -402,6 +433,8 @@ def run_like_for_like(
         Extra candidate methods (name -> overrides).
     n_splits : int or None, default=None
         At most this many splits per setting; None: :data:`DEFAULT_SPLITS`.
+    first_split : int, default=0
+        Run the splits from this index on (:func:`settings_splits`): ``n_splits`` of them.
     n_jobs : int, default=2
         Parallel (setting, split) jobs.
     quick : bool, default=False
@@ -422,6 +455,8 @@ def run_like_for_like(
 
     if n_splits is not None and n_splits < 1:
         raise ValueError(f"n_splits must be >= 1, got {n_splits}")
+    if first_split < 0:
+        raise ValueError(f"first_split must be >= 0, got {first_split}")
     specs = resolve_methods(methods, candidates)
     protocol = "quick" if quick else "full"
     os.makedirs(out_dir, exist_ok=True)
@@ -435,18 +470,18 @@ def run_like_for_like(
     _check_specs(done, specs)
     done_keys = {_key(r) for r in done}
     resolved = resolve_settings(settings, n_splits, rosmap_path)
-    pending = [(setting.name, i) for setting, n in resolved for i in range(n)
+    pending = [(setting.name, i) for setting, n in resolved
+               for i in range(first_split, first_split + n)
                if any((setting.name, i, m) not in done_keys for m in specs)]
     bar = ProgressLine(len(pending), enabled=progress and bool(pending))
 
     def jobs() -> Iterator[Any]:
-        for setting, n in resolved:
-            for split in setting.splits(n):
-                todo = {m: s for m, s in specs.items()
-                        if (setting.name, split.index, m) not in done_keys}
-                if todo:
-                    yield delayed(run_split)(setting.name, split, setting.layout, todo, path,
-                                             protocol, quick)
+        for setting, split in settings_splits(resolved, first_split):
+            todo = {m: s for m, s in specs.items()
+                    if (setting.name, split.index, m) not in done_keys}
+            if todo:
+                yield delayed(run_split)(setting.name, split, setting.layout, todo, path,
+                                         protocol, quick)
 
     start = time.perf_counter()
     try:
