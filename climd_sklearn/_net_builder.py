@@ -157,12 +157,14 @@ def make_curriculum(est: Any, n_train: int) -> BaseScheduler | None:
     return scheduler.set_params(**params)
 
 def _check_scoring_params(est: Any) -> None:
-    """``keep_scores`` and ``rescore_every`` act on the scoring pass: an error without one."""
+    """``measurer``, ``keep_scores`` and ``rescore_every`` act on the scoring pass: an error
+    without one."""
     order = est.variant_params_["order"]
     if est.curriculum is not None and order != "random":
         return
     reason = "curriculum=None" if est.curriculum is None else f"order={order!r}"
-    for name, value, default in (("keep_scores", est.keep_scores, False),
+    for name, value, default in (("measurer", est.measurer, "both"),
+                                 ("keep_scores", est.keep_scores, False),
                                  ("rescore_every", est.rescore_every, None)):
         if value != default:
             raise ValueError(

@@ -91,12 +91,13 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         rule for the power-law exponent (improved ``"zipf"``, paper ``"eq6"``; see
         :class:`~climd_sklearn.curriculum.CLIMDScheduler`).
     measurer : {"both", "intra", "inter"}, default="both"
-        Which parts of the score Eq. 4 uses (measurer ablation).
+        Which parts of the score Eq. 4 uses (measurer ablation); another value than
+        ``"both"`` needs a score order (``order="asc"`` or ``"desc"``) and a curriculum.
     order : {"desc", "asc", "random"} or None, default=None
         Within-class ranking: highest score first, lowest first, or a seeded random ranking
         (the control); None takes the variant's (improved ``"asc"``, paper ``"desc"``).
-        ``"random"`` skips the scoring pass of Eq. 1-4; ``keep_scores`` and ``rescore_every``
-        then raise an error.
+        ``"random"`` skips the scoring pass of Eq. 1-4; ``measurer``, ``keep_scores`` and
+        ``rescore_every`` then raise an error.
     gamma : float, default=0.3
         The power-law smoothing hyperparameter of Eq. 6-7. Under the improved variant's
         Zipf rule it cancels out unless ``alpha`` is set, so another value without
@@ -162,9 +163,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         with a score order each member is scored by its own outputs (Eq. 1-4 per member,
         ``docs/research.md``, round 26). True with a scheduler other than ``"climd"`` (they
         rank all classes together, so the subsets would differ in class counts) or a single
-        network is an error. None takes the variant's where it can act: improved True with
-        the random order (round 21), one shared order otherwise; paper False;
-        ``variant_params_`` says what the fit did.
+        network is an error. None takes the variant's where it can act (improved True,
+        paper False) and False elsewhere; ``variant_params_`` says what the fit did.
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
