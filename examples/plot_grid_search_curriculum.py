@@ -46,11 +46,12 @@ print("samples per class:", np.bincount(y))
 # %%
 # The grid
 # --------
-# CLIMD with both orders; linear pacing from two starting fractions (a scheduler instance
+# CLIMD's class quotas filled in the measurer's score order, either end first, or in random
+# order (the measurer's control); linear pacing from two starting fractions (a scheduler instance
 # and its nested parameter; the search trains a copy of the instance for each candidate);
 # Baby Step, another of the paper's class-blind schedulers, by name; and no curriculum.
 param_grid = [
-    {"curriculum": ["climd"], "order": ["desc", "asc"]},
+    {"curriculum": ["climd"], "order": ["random", "desc", "asc"]},
     {"curriculum": [LinearScheduler()], "curriculum__initial_fraction": [0.2, 0.5]},
     {"curriculum": ["baby_step"]},
     {"curriculum": [None]},
