@@ -116,6 +116,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, 5 members": {"module_kwargs": {"n_members": 5}},
     "CLIMD, 5 members, weight averaging": {"weight_averaging": 0.75,
                                            "module_kwargs": {"n_members": 5}},
+    # round 32's candidate: the ten-member default with weight averaging
+    "CLIMD, weight averaging": {"weight_averaging": 0.75},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
