@@ -473,8 +473,9 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
     ("wide", "thousands of features per modality, ten-member network (research rounds 22-23, "
      "29)", _WIDE_TEXT + " Rerun on the ten-member network in round 29, with the matched "
      "folds scored as the exact mean over every draw, for five of the methods (the default, "
-     "the network without a curriculum, the balanced softmax and both logistic regressions); "
-     "the five-member section below has the others."),
+     "the network without a curriculum, the balanced softmax and both logistic regressions), "
+     "and the random order added in round 31; the five-member section below has the "
+     "others."),
     ("external", "real cohorts no round was tuned on (research rounds 24-25, 28)",
      _EXTERNAL_TEXT + " Rerun on the ten-member network in round 28: GSE7390 and WDBC at IR 5 "
      "(the neural methods; the anchors carried over from the five-member runs, marked "
