@@ -52,7 +52,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     variant : {"improved", "paper"}, default="improved"
         The preset that fills the parameters left at None (``module``, ``lr``,
         ``max_epochs``, ``dropout``, ``weight_decay``, ``order``, ``rescore_every``, ``loss``,
-        ``standardize``, ``member_subsets``); an explicit value always wins.
+        ``standardize``, ``member_subsets``, ``weight_averaging``); an explicit value always
+        wins.
         ``"paper"`` is the paper's configuration (lr 5e-5, 100 epochs, dropout 0.25, no
         weight decay, highest score first, rescored every epoch, cross-entropy, the inputs as
         given) for reproduction. ``"improved"`` (lr 1e-3, 30 epochs, dropout 0.5, weight
@@ -165,6 +166,12 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         rank all classes together, so the subsets would differ in class counts) or a single
         network is an error. None takes the variant's where it can act (improved True,
         paper False) and False elsewhere; ``variant_params_`` says what the fit did.
+    weight_averaging : float, False or None, default=None
+        Stochastic weight averaging (Izmailov et al. 2018): a float ``start`` in [0, 1) ends
+        each fit on the mean of the weights after every epoch past ``start * max_epochs``
+        (0.75: the last quarter; :class:`~climd_sklearn.training.WeightAveraging`); False
+        keeps the last epoch's weights. None takes the variant's (False in both for now;
+        ``docs/research.md``, round 32: 0.75 gained up to a point on long-tailed mfeat).
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
@@ -201,9 +208,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     logit_bias_ : numpy.ndarray of shape (n_classes,)
         The offsets fitted by ``refit_bias`` (zeros without it).
     variant_params_ : dict
-        The values this fit used for the variant's parameters (``module``, ``lr``,
-        ``max_epochs``, ``dropout``, ``weight_decay``, ``order``, ``loss``,
-        ``standardize``, ``member_subsets``).
+        The values this fit used for the variant's parameters (the ones listed under
+        ``variant``).
     modality_scalers_ : dict of str to sklearn.preprocessing.StandardScaler
         The fitted scaler of each modality with ``standardize``; empty without it.
     class_prior_ : numpy.ndarray
@@ -267,6 +273,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         "refit_bias": ["boolean"],
         "standardize": ["boolean", None],
         "member_subsets": ["boolean", None],
+        "weight_averaging": ["boolean", Interval(Real, 0, 1, closed="left"), None],
         "modalities": [dict, None],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "device": [str],
@@ -308,6 +315,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         refit_bias: bool = False,
         standardize: bool | None = None,
         member_subsets: bool | None = None,
+        weight_averaging: float | bool | None = None,
         modalities: dict | None = None,
         validation_fraction: float | None = None,
         device: str = "cpu",
@@ -345,6 +353,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         self.refit_bias = refit_bias
         self.standardize = standardize
         self.member_subsets = member_subsets
+        self.weight_averaging = weight_averaging
         self.modalities = modalities
         self.validation_fraction = validation_fraction
         self.device = device

@@ -8,8 +8,8 @@ from conftest import FAST, make_multimodal
 from skorch.callbacks import Callback
 
 from climd_sklearn import CLIMDClassifier
-from climd_sklearn.benchmark._averaging import WeightAveraging
 from climd_sklearn.benchmark._like_for_like import build_method, resolve_methods
+from climd_sklearn.training import WeightAveraging
 
 
 class _Snapshots(Callback):
@@ -70,8 +70,38 @@ def test_start_outside_zero_to_one_is_an_error_naming_it(start, error):
         est.fit(X, y)
 
 
-def test_benchmark_spec_adds_the_callback():
+def test_the_estimator_parameter_is_the_callback_bit_for_bit():
+    X, y = make_multimodal()
+    by_callback = CLIMDClassifier(**FAST, random_state=0,
+                                  callbacks=[("avg", WeightAveraging(start=0.5))]).fit(X, y)
+    by_parameter = CLIMDClassifier(**FAST, random_state=0, weight_averaging=0.5).fit(X, y)
+    plain = CLIMDClassifier(**FAST, random_state=0).fit(X, y)
+    assert by_parameter.variant_params_["weight_averaging"] == 0.5
+    assert plain.variant_params_["weight_averaging"] is False  # both variants: off, for now
+    assert dict(by_parameter.net_.callbacks_)["weight_averaging"].n_averaged_ == 3
+    assert "weight_averaging" not in dict(plain.net_.callbacks_)
+    torch.testing.assert_close(by_parameter.predict_proba(X), by_callback.predict_proba(X),
+                               rtol=0, atol=0)
+    assert not torch.equal(torch.as_tensor(by_parameter.predict_proba(X)),
+                           torch.as_tensor(plain.predict_proba(X)))
+    every = CLIMDClassifier(**FAST, random_state=0, weight_averaging=0.0).fit(X, y)
+    assert dict(every.net_.callbacks_)["weight_averaging"].n_averaged_ == FAST["max_epochs"]
+    off = CLIMDClassifier(**FAST, random_state=0, weight_averaging=False).fit(X, y)
+    torch.testing.assert_close(off.predict_proba(X), plain.predict_proba(X), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("value, error, message", [
+    (True, ValueError, r"weight_averaging=True does not say from which epoch"),
+    (1.0, ValueError, r"'weight_averaging' parameter .* range \[0.0, 1.0\)"),
+    ("last", ValueError, r"'weight_averaging' parameter"),
+])
+def test_weight_averaging_values_that_cannot_work_are_errors(value, error, message):
+    X, y = make_multimodal()
+    with pytest.raises(error, match=message):
+        CLIMDClassifier(**FAST, weight_averaging=value).fit(X, y)
+
+
+def test_benchmark_spec_sets_the_estimator_parameter():
     spec = resolve_methods(["SWA"], {"SWA": {"weight_averaging": 0.75}})["SWA"]
     pipe = build_method("SWA", spec, {"a": 3, "b": 2}, seed=0, n_train=50)
-    (name, callback), = pipe[-1].callbacks
-    assert name == "weight_averaging" and callback.start == 0.75
+    assert pipe[-1].weight_averaging == 0.75 and pipe[-1].callbacks is None

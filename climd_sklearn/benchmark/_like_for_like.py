@@ -27,7 +27,6 @@ from sklearn.preprocessing import StandardScaler
 
 from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
-from ._averaging import WeightAveraging
 from ._cohorts import DEFAULT_GSE7390, gse7390_setting, wdbc_setting
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
 from ._methods import (
@@ -66,8 +65,9 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: ``"wd_per_n": c`` sets ``weight_decay = c / n`` (n: the training fold's size),
 #: ``"self_taught": True`` wraps the model in :class:`SelfTaughtOrder` (research round 18), and
 #: ``"input_as_given": True`` drops the pipeline's ``StandardScaler`` (the data as a user
-#: passes them; research round 20), and ``"weight_averaging": start`` adds a
-#: ``WeightAveraging`` callback (``_averaging``; research round 28).
+#: passes them; research round 20). ``"weight_averaging": start`` is the estimator's own
+#: parameter (research rounds 28 and 32; until round 32 the key added the same callback by
+#: ``callbacks``, which computes the same).
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "CE": dict(_PLAIN),
     "Weighted CE": {**_PLAIN, "class_weight": "balanced"},
@@ -310,9 +310,6 @@ def build_method(
     sampler = params.pop("sampler", None)
     self_taught = bool(params.pop("self_taught", False))
     as_given = bool(params.pop("input_as_given", False))
-    if "weight_averaging" in params:
-        start = float(params.pop("weight_averaging"))
-        params["callbacks"] = [("weight_averaging", WeightAveraging(start=start))]
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
     if quick:

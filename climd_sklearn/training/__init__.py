@@ -12,11 +12,14 @@
 - :class:`CurriculumProgressBar` (``_progress``): skorch's bar sized to the epoch's subset.
 - :class:`EpochClassPrior` (``_prior``): keeps the balanced softmax's prior on the classes
   each epoch trains on.
+- :class:`WeightAveraging` (``_averaging``): ends a fit on the mean of its last epochs'
+  weights.
 
 Nothing here knows about scikit-learn's estimator API; :class:`~climd_sklearn.CLIMDClassifier`
 puts these pieces together.
 """
 
+from ._averaging import WeightAveraging
 from ._batches import DeviceBatches
 from ._callbacks import CurriculumScheduling
 from ._dataset import MultimodalDataset, collate_batch
@@ -33,5 +36,6 @@ __all__ = [
     "DeviceBatches",
     "EpochClassPrior",
     "MultimodalDataset",
+    "WeightAveraging",
     "collate_batch",
 ]

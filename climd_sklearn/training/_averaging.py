@@ -1,8 +1,6 @@
-"""The skorch callback that ends a fit on the average of its last epochs' weights.
+"""The skorch callback that ends a fit on the average of its last epochs' weights (SWA).
 
-Research round 28's candidate *CLIMD, weight averaging*. It passed the round's rule against
-the five-member default but ranked behind ten members, so it is not part of the package's
-API; the benchmark's ``"weight_averaging"`` spec key uses it to rerun the round.
+``CLIMDClassifier(weight_averaging=start)`` adds it (research rounds 28 and 32-33).
 """
 
 from __future__ import annotations
