@@ -375,8 +375,8 @@ on the **five-member** network of rounds 16-27: *CLIMD, 5 members*
 (`module_kwargs={"n_members": 5}`, the default of rounds 26-27) and *CLIMD, 5 members, weight
 averaging* (the same, its weights averaged over epochs 23-30:
 `weight_averaging=0.75`, `climd_sklearn.training.WeightAveraging`). Their records, the
-anchors' and the default's (round 28's *CLIMD, 10 members*) were carried over from round 28's decision run, marked
-`copied_from`; one refitted split of each matched exactly. The full results of rounds 16-28,
+anchors' and the default's (round 28's *CLIMD, 10 members*) were carried over from round
+28's decision run, marked `copied_from`; one refitted split of each matched exactly. The full results of rounds 16-28,
 with every candidate tried on the five-member network (the score orders, the half-length and
 budget-matched curricula, the self-taught order, ...), are in
 `benchmarks/results/like_for_like_round28.md`, and round 15's, on the single-network default
