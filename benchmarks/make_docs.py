@@ -376,12 +376,12 @@ on the **five-member** network of rounds 16-27: *CLIMD, 5 members*
 averaging* (the same, its weights averaged over epochs 23-30:
 `weight_averaging=0.75`, `climd_sklearn.training.WeightAveraging`). Their records, the
 anchors' and the default's (round 28's *CLIMD, 10 members*) were carried over from round
-28's decision run, marked `copied_from`; one refitted split of each matched exactly. The full results of rounds 16-28,
-with every candidate tried on the five-member network (the score orders, the half-length and
-budget-matched curricula, the self-taught order, ...), are in
-`benchmarks/results/like_for_like_round28.md`, and round 15's, on the single-network default
-of that round, in `benchmarks/results/like_for_like_round15.md`. All fits ran on the same kind
-of 2-core machine, in several sessions, so fit times of different rounds do not compare.
+28's decision run, marked `copied_from`; one refitted split of each matched exactly. The
+full results of rounds 16-28, with every candidate tried on the five-member network (the score
+orders, the half-length and budget-matched curricula, the self-taught order, ...), are in
+`benchmarks/results/like_for_like_round28.md`, and round 15's, on the single-network default of
+that round, in `benchmarks/results/like_for_like_round15.md`. All fits ran on the same kind of
+2-core machine, in several sessions, so fit times of different rounds do not compare.
 **Non-neural anchors**, each tuned by
 `GridSearchCV` (inner `StratifiedKFold(3, shuffle=True)`, macro F1) on the training fold only:
 *LogReg (balanced)* (C ∈ {1e-3, 1e-2, 0.1, 1, 10}), *HGB (balanced)*
