@@ -275,11 +275,7 @@ def build_net(
     if est.verbose:
         callbacks.append(("progress_bar", CurriculumProgressBar()))
     start = est.variant_params_["weight_averaging"]
-    if start is True:
-        raise ValueError("weight_averaging=True does not say from which epoch to average: "
-                         "give the start fraction in [0, 1), for example 0.75 (the last "
-                         "quarter of the epochs), or False to keep the last weights.")
-    if start is not False:
+    if start is not False:  # a start fraction (0 included: every epoch)
         callbacks.append(("weight_averaging", WeightAveraging(start=float(start))))
     # skorch calls set_params and initialize on the callbacks it trains: train copies,
     # so fit leaves the user's instances (a constructor parameter) as they were

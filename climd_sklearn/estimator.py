@@ -11,7 +11,7 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._bias import fit_balanced_bias
@@ -273,7 +273,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         "refit_bias": ["boolean"],
         "standardize": ["boolean", None],
         "member_subsets": ["boolean", None],
-        "weight_averaging": ["boolean", Interval(Real, 0, 1, closed="left"), None],
+        # False, not True: True would not say from which epoch to average
+        "weight_averaging": [Options(bool, {False}), Interval(Real, 0, 1, closed="left"), None],
         "modalities": [dict, None],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "device": [str],

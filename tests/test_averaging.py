@@ -91,7 +91,7 @@ def test_the_estimator_parameter_is_the_callback_bit_for_bit():
 
 
 @pytest.mark.parametrize("value, error, message", [
-    (True, ValueError, r"weight_averaging=True does not say from which epoch"),
+    (True, ValueError, r"'weight_averaging' parameter .* bool among \{False\}.* Got True"),
     (1.0, ValueError, r"'weight_averaging' parameter .* range \[0.0, 1.0\)"),
     ("last", ValueError, r"'weight_averaging' parameter"),
 ])
