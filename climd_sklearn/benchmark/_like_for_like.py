@@ -118,6 +118,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
                                            "module_kwargs": {"n_members": 5}},
     # round 32's candidate: the ten-member default with weight averaging
     "CLIMD, weight averaging": {"weight_averaging": 0.75},
+    # round 33's control: the default of rounds 28-32, without weight averaging
+    "CLIMD, no weight averaging": {"weight_averaging": False},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
