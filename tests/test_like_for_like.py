@@ -454,3 +454,29 @@ def test_swap_in_refits_checks_every_stored_score_before_replacing(tmp_path):
     assert swap_in_refits(str(path), str(refit_path)) == 1
     assert [json.loads(line) for line in path.read_text().splitlines()] == [
         stored[0], stored[2], better]
+
+
+def test_recipe_effect_pairs_the_same_method_and_split_and_holms_per_column():
+    recipe_effect = load_script("recipe_effect")
+
+    def rec(method, split, f1):
+        return {"method": method, "setting": "S", "split": split,
+                "scores": {"e": {"f1_macro": f1}}}
+
+    before = [rec("A", s, 0.5) for s in range(8)] + [rec("B", s, 0.5) for s in range(8)]
+    # A gains 25 points on every split but one (+6.25 on split 7); B loses 12.5 points on split
+    # 0 only; a split that only "after" holds is not paired (binary fractions: exact differences)
+    after = ([rec("A", s, 0.75) for s in range(7)] + [rec("A", 7, 0.5625)]
+             + [rec("B", 0, 0.375)] + [rec("B", s, 0.5) for s in range(1, 8)]
+             + [rec("A", 99, 0.0)])
+    effects = recipe_effect.paired_effects(after, before, [("S", "e")], ["A", "B"])
+    (d_a, p_a, n_a), = effects["A"]
+    (d_b, p_b, n_b), = effects["B"]
+    assert (n_a, n_b) == (8, 8)
+    assert d_a == (7 * 25.0 + 6.25) / 8
+    assert d_b == -12.5 / 8
+    raw = [wilcoxon_p([25.0] * 7 + [6.25]), wilcoxon_p([-12.5] + [0.0] * 7)]
+    assert [p_a, p_b] == pytest.approx(list(holm(raw)))
+    assert p_a == pytest.approx(2 * raw[0])  # the smaller p is doubled by Holm over two
+    with pytest.raises(ValueError, match="'C' has no split of 'S'"):
+        recipe_effect.paired_effects(after, before, [("S", "e")], ["C"])
