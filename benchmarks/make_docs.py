@@ -470,6 +470,19 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "(Holm over the table's two comparisons) in at least one column and behind in none. It "
      "is ahead on mfeat ρ 100 balanced (+0.1 points, p = 0.017; 0.19 with Holm over all 11 "
      "columns) and behind nowhere, so the default keeps the score order."),
+    ("round33", "weight averaging in every neural method's recipe, rejected (research round "
+     "33)",
+     "Round 32's screen sent weight averaging (`weight_averaging=0.75`: the fit ends on the "
+     "mean of its last quarter's weights) to a like-for-like rerun: the ten neural methods of "
+     "Part 1 refitted on its 215 blocks with it in their recipe, the anchors carried over, and "
+     "the default of Part 1 carried over as the control, *CLIMD, no weight averaging* (all "
+     "marked `copied_from`). Here *CLIMD (default)* is the weight-averaged default. The rule, "
+     "fixed before the run: weight averaging joins the default if the weight-averaged default "
+     "ranks ahead of the control and is significantly worse than it in no column. It ranks "
+     "behind it (4.88 against 4.55), so the default and Part 1 stay without it. Method by "
+     "method, weight averaging raised every network without a curriculum (+0.15 to +0.71 "
+     "points on average over the columns) and lowered both under CLIMD's curriculum (−0.22, "
+     "−0.37), on ROSMAP: `benchmarks/recipe_effect.py` and research round 33."),
     ("wide", "thousands of features per modality, ten-member network (research rounds 22-23, "
      "29)", _WIDE_TEXT + " Rerun on the ten-member network in round 29, with the matched "
      "folds scored as the exact mean over every draw, for five of the methods (the default, "

@@ -170,8 +170,10 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         Stochastic weight averaging (Izmailov et al. 2018): a float ``start`` in [0, 1) ends
         each fit on the mean of the weights after every epoch past ``start * max_epochs``
         (0.75: the last quarter; :class:`~climd_sklearn.training.WeightAveraging`); False
-        keeps the last epoch's weights. None takes the variant's (False in both for now;
-        ``docs/research.md``, round 32: 0.75 gained up to a point on long-tailed mfeat).
+        keeps the last epoch's weights. None takes the variant's (False in both;
+        ``docs/research.md``, rounds 32-33: 0.75 raised every network trained without a
+        curriculum, and cost the default up to a point on ROSMAP while gaining 0.8 on
+        long-tailed mfeat).
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
