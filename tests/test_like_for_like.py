@@ -319,6 +319,21 @@ def test_candidate_overrides_and_wd_per_n():
         l4l.resolve_methods(["no such method"])
 
 
+def test_linear_path_only_where_the_widest_modality_outnumbers_the_training_fold():
+    spec = l4l.resolve_methods(["CLIMD, linear path where p > n"])["CLIMD, linear path where p > n"]
+    lever = {"kind": "neural", "overrides": {"linear_path_if_wide": True,
+                                             "module_kwargs": {"n_members": 3}}}
+
+    def module_kwargs(s, layout, n_train):
+        return l4l.build_method("x", s, layout, 0, n_train).named_steps["clf"].module_kwargs
+
+    assert module_kwargs(spec, {"a": 5, "b": 11}, 10) == {"linear_path": True}
+    assert module_kwargs(spec, {"a": 5, "b": 10}, 10) == {"linear_path": False}  # p = n: off
+    # other module arguments are kept
+    assert module_kwargs(lever, {"a": 50}, 10) == {"n_members": 3, "linear_path": True}
+    assert lever["overrides"]["module_kwargs"] == {"n_members": 3}  # the spec is not mutated
+
+
 @needs_rosmap
 def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     out = tmp_path / "results"

@@ -65,7 +65,10 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: ``"wd_per_n": c`` sets ``weight_decay = c / n`` (n: the training fold's size),
 #: ``"self_taught": True`` wraps the model in :class:`SelfTaughtOrder` (research round 18), and
 #: ``"input_as_given": True`` drops the pipeline's ``StandardScaler`` (the data as a user
-#: passes them; research round 20). ``"weight_averaging": start`` is the estimator's own
+#: passes them; research round 20). ``"linear_path_if_wide": True`` gives the network its linear
+#: path (``module_kwargs={"linear_path": True}``, round 23) where the widest modality has more
+#: features than the training fold has samples, and leaves it off elsewhere (research round
+#: 35). ``"weight_averaging": start`` is the estimator's own
 #: parameter (research rounds 28 and 32; until round 32 the key added the same callback by
 #: ``callbacks``, which computes the same).
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
@@ -124,6 +127,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # (its random-order twin was registered for a stage 2 that the screen stopped)
     "CLIMD, curriculum then weight averaging": {"curriculum_epochs": 22,
                                                 "weight_averaging": 0.75},
+    # round 35: the linear path of round 23 only where a modality is wider than the training
+    # fold is large
+    "CLIMD, linear path where p > n": {"linear_path_if_wide": True},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -300,7 +306,7 @@ def build_method(
     seed : int
         ``random_state`` of the model, its sampler and its inner CV (the split number).
     n_train : int
-        Training-fold size (for ``wd_per_n``).
+        Training-fold size (for ``wd_per_n`` and ``linear_path_if_wide``).
     quick : bool, default=False
         ``max_epochs=2`` for the neural methods, tiny grids for the anchors.
 
@@ -318,6 +324,9 @@ def build_method(
     as_given = bool(params.pop("input_as_given", False))
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
+    if params.pop("linear_path_if_wide", False):
+        params["module_kwargs"] = {**(params.get("module_kwargs") or {}),
+                                   "linear_path": max(layout.values()) > n_train}
     if quick:
         params["max_epochs"] = 2
     if not as_given:
