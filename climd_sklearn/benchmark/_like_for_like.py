@@ -130,6 +130,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # round 35: the linear path of round 23 only where a modality is wider than the training
     # fold is large
     "CLIMD, linear path where p > n": {"linear_path_if_wide": True},
+    # round 36's control: the default without the switch, for runs that switch every method
+    "CLIMD, no linear path": {"linear_path_if_wide": False},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
