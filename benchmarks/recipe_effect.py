@@ -58,14 +58,17 @@ def paired_effects(after: Sequence[dict[str, Any]], before: Sequence[dict[str, A
         If a method has no paired split in a column.
     """
     old = {(r["method"], r["setting"], r["split"]): r for r in before}
+    new: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for r in after:
+        new.setdefault((r["method"], r["setting"]), []).append(r)
     effects: dict[str, list[tuple[float, float, int]]] = {m: [] for m in methods}
     for setting, evaluation in columns:
         diffs = []
         for method in methods:
             pairs = [(r["scores"][evaluation][metric],
                       old[(method, setting, r["split"])]["scores"][evaluation][metric])
-                     for r in after if r["method"] == method and r["setting"] == setting
-                     and (method, setting, r["split"]) in old]
+                     for r in new.get((method, setting), [])
+                     if (method, setting, r["split"]) in old]
             if not pairs:
                 raise ValueError(f"{method!r} has no split of {setting!r} in both runs")
             diffs.append(100 * np.subtract(*np.array(pairs).T))

@@ -127,8 +127,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # (its random-order twin was registered for a stage 2 that the screen stopped)
     "CLIMD, curriculum then weight averaging": {"curriculum_epochs": 22,
                                                 "weight_averaging": 0.75},
-    # round 35: the linear path of round 23 only where a modality is wider than the training
-    # fold is large
+    # round 35: round 23's linear path, on only where a modality has more features than the
+    # training fold has samples
     "CLIMD, linear path where p > n": {"linear_path_if_wide": True},
     # round 36's control: the default without the switch, for runs that switch every method
     "CLIMD, no linear path": {"linear_path_if_wide": False},
