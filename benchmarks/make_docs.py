@@ -497,6 +497,18 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "like-for-like decision (research round 36: on the main table the switched default "
      "ranked behind today's, 5.00 against 4.79, and lost 2.0 points on ROSMAP IR 10 "
      "matched, Holm p = 0.011), so it stays an option."),
+    ("round37", "five members for every neural method, rejected (research round 37)",
+     "Ten members (round 28's default) cost 1.9 to 2.2 times the fit time of five and had "
+     "not been measurably ahead since. Round 37 gave every neural baseline the five-member "
+     "network (refitted on Part 1's 215 blocks) and carried over the five-member default "
+     "(Part 1's *CLIMD, 5 members*), the weight-averaged five-member option, the anchors, and "
+     "Part 1's default as the control, *CLIMD, 10 members* (all marked `copied_from`). Here "
+     "*CLIMD (default)* is the five-member default. The rule, fixed before the run: five "
+     "members become the default if the five-member default ranks ahead of the control or "
+     "level with it and is significantly worse than it in no column. It ranks behind it "
+     "(5.08 against 4.89), significantly worse nowhere, so the default keeps ten members "
+     "and Part 1 is unchanged. With the baselines on five members the ten-member default "
+     "ranks first here; that is not like for like, since Part 1 gives them ten."),
     ("wide", "thousands of features per modality, ten-member network (research rounds 22-23, "
      "29)", _WIDE_TEXT + " Rerun on the ten-member network in round 29, with the matched "
      "folds scored as the exact mean over every draw, for five of the methods (the default, "

@@ -132,6 +132,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, linear path where p > n": {"linear_path_if_wide": True},
     # round 36's control: the default without the switch, for runs that switch every method
     "CLIMD, no linear path": {"linear_path_if_wide": False},
+    # round 37's control: the ten-member default, for runs that give every neural method five
+    "CLIMD, 10 members": {"module_kwargs": {"n_members": 10}},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
