@@ -8,6 +8,7 @@ import joblib
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from conftest import FAST
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -111,6 +112,19 @@ def test_module_without_present_keyword_is_told(data):
     Xm, _ = with_missing(X, 0.3)
     with pytest.raises(TypeError, match="NoMask.forward takes no `present` mask"):
         CLIMDClassifier(NoMask, curriculum=None, **FAST).fit(Xm, y)
+
+
+@pytest.mark.parametrize("curriculum", ["climd", None])
+def test_diverged_training_stops_with_a_clear_error(data, curriculum):
+    # too large a step makes the loss NaN by the second epoch; without the check the fit
+    # ended "successfully" and predicted NaN probabilities (no curriculum), or failed on the
+    # NaN scores with a message about priorities (the curriculum)
+    X, y = data
+    clf = CLIMDClassifier(**{**FAST, "lr": 1e8}, optimizer=torch.optim.SGD,
+                          curriculum=curriculum, random_state=0)
+    with pytest.raises(ValueError, match=r"Training diverged at epoch \d+: a batch's "
+                                         r"training loss is (nan|inf).*lr=1e\+08"):
+        clf.fit(X, y)
 
 
 def test_joblib_round_trip_and_version_warning(data, tmp_path, monkeypatch):

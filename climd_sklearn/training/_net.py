@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -116,6 +117,39 @@ class CLIMDNet(NeuralNetClassifier):
         if getattr(y, "ndim", 1) == 2:
             prefix = "train" if training else "valid"
             self.history.record_batch(f"{prefix}_batch_size", int(y.shape[1]))
+
+    def on_epoch_end(self, net: Any, dataset_train: Any = None, dataset_valid: Any = None,
+                     **kwargs: Any) -> None:
+        """Stop with a clear error once a training batch's loss is not finite.
+
+        A diverged network (too large a learning rate, usually) would otherwise train on to
+        NaN weights, and then predict NaN probabilities or feed NaN scores to the curriculum.
+
+        Parameters
+        ----------
+        net : CLIMDNet
+            This net (skorch's hook signature).
+        dataset_train, dataset_valid : torch.utils.data.Dataset or None
+            The epoch's datasets, unused.
+        **kwargs : dict
+            Other skorch arguments, unused.
+
+        Raises
+        ------
+        ValueError
+            If a training loss of this epoch is NaN or infinite; it names the epoch, the
+            loss and the learning rate.
+        """
+        super().on_epoch_end(net, dataset_train=dataset_train, dataset_valid=dataset_valid,
+                             **kwargs)
+        for batch in self.history[-1]["batches"]:
+            loss = batch.get("train_loss")
+            if loss is not None and not math.isfinite(loss):
+                raise ValueError(
+                    f"Training diverged at epoch {len(self.history)}: a batch's training "
+                    f"loss is {loss}. Lower the learning rate (lr={self.lr:g}), or look for "
+                    "extreme values in X."
+                )
 
     def infer(self, x: Any, **fit_params: Any) -> Any:
         """Run the module on a batch, passing the presence mask as ``present=``.
