@@ -334,6 +334,17 @@ def test_linear_path_only_where_the_widest_modality_outnumbers_the_training_fold
     assert lever["overrides"]["module_kwargs"] == {"n_members": 3}  # the spec is not mutated
 
 
+def test_sgd_key_trains_with_momentum_sgd_at_the_specs_lr():
+    spec = l4l.resolve_methods(["CLIMD, SGD"])["CLIMD, SGD"]
+    clf = l4l.build_method("CLIMD, SGD", spec, {"a": 2}, 0, 10).named_steps["clf"]
+    assert clf.optimizer.func is torch.optim.SGD and clf.optimizer.keywords == {"momentum": 0.9}
+    assert clf.lr == 0.01
+    assert spec["overrides"] == {"sgd_momentum": 0.9, "lr": 0.01}  # the spec is not mutated
+    default = l4l.resolve_methods(["CLIMD (default)"])["CLIMD (default)"]
+    assert l4l.build_method("d", default, {"a": 2}, 0, 10).named_steps["clf"].optimizer is (
+        torch.optim.Adam)
+
+
 @needs_rosmap
 def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     out = tmp_path / "results"

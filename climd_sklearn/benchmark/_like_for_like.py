@@ -10,6 +10,7 @@ splits, so the results are paired; ``benchmarks/like_for_like.py`` is the comman
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import time
@@ -24,6 +25,7 @@ from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.preprocessing import StandardScaler
+from torch.optim import SGD
 
 from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
@@ -68,7 +70,8 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: passes them; research round 20). ``"linear_path_if_wide": True`` gives the network its linear
 #: path (``module_kwargs={"linear_path": True}``, round 23) where the widest modality has more
 #: features than the training fold has samples, and leaves it off elsewhere (research round
-#: 35). ``"weight_averaging": start`` is the estimator's own
+#: 35). ``"sgd_momentum": m`` trains with ``torch.optim.SGD(momentum=m)`` instead of Adam, at
+#: the spec's ``lr`` (research round 38). ``"weight_averaging": start`` is the estimator's own
 #: parameter (research rounds 28 and 32; until round 32 the key added the same callback by
 #: ``callbacks``, which computes the same).
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
@@ -134,6 +137,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, no linear path": {"linear_path_if_wide": False},
     # round 37's control: the ten-member default, for runs that give every neural method five
     "CLIMD, 10 members": {"module_kwargs": {"n_members": 10}},
+    # round 38: plain SGD with momentum instead of Adam (Wilson et al. 2017), a screen
+    "CLIMD, SGD": {"sgd_momentum": 0.9, "lr": 0.01},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -328,6 +333,8 @@ def build_method(
     as_given = bool(params.pop("input_as_given", False))
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
+    if "sgd_momentum" in params:
+        params["optimizer"] = functools.partial(SGD, momentum=float(params.pop("sgd_momentum")))
     if params.pop("linear_path_if_wide", False):
         params["module_kwargs"] = {**(params.get("module_kwargs") or {}),
                                    "linear_path": max(layout.values()) > n_train}
