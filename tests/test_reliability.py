@@ -116,7 +116,7 @@ def test_module_without_present_keyword_is_told(data):
 
 @pytest.mark.parametrize("curriculum", ["climd", None])
 def test_diverged_training_stops_with_a_clear_error(data, curriculum):
-    # too large a step makes the loss NaN by the second epoch; without the check the fit
+    # too large a step makes the loss NaN within the first epochs; without the check the fit
     # ended "successfully" and predicted NaN probabilities (no curriculum), or failed on the
     # NaN scores with a message about priorities (the curriculum)
     X, y = data
