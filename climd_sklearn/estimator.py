@@ -93,10 +93,13 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         :class:`~climd_sklearn.curriculum.CLIMDScheduler`).
     measurer : {"both", "intra", "inter"}, default="both"
         Which parts of the score Eq. 4 uses (measurer ablation); another value than
-        ``"both"`` needs a score order (``order="asc"`` or ``"desc"``) and a curriculum.
-    order : {"desc", "asc", "random"} or None, default=None
-        Within-class ranking: highest score first, lowest first, or a seeded random ranking
-        (the control); None takes the variant's (improved ``"asc"``, paper ``"desc"``).
+        ``"both"`` needs a score order (``order="asc"``, ``"desc"`` or ``"weighted"``) and a
+        curriculum.
+    order : {"desc", "asc", "random", "weighted"} or None, default=None
+        Within-class ranking: highest score first, lowest first, a seeded random ranking
+        (the control), or a seeded random draw weighted by each sample's hardness rank in
+        its class (the scores as sampling weights; research round 39); None takes the
+        variant's (improved ``"asc"``, paper ``"desc"``).
         ``"random"`` skips the scoring pass of Eq. 1-4; ``measurer``, ``keep_scores`` and
         ``rescore_every`` then raise an error.
     gamma : float, default=0.3

@@ -139,6 +139,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, 10 members": {"module_kwargs": {"n_members": 10}},
     # round 38: plain SGD with momentum instead of Adam (Wilson et al. 2017), a screen
     "CLIMD, SGD": {"sgd_momentum": 0.9, "lr": 0.01},
+    # round 39: the scores as sampling weights, each quota a draw weighted by hardness rank
+    "CLIMD, score-weighted draw": {"order": "weighted"},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.

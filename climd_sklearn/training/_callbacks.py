@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from scipy.stats import rankdata
 from skorch.callbacks import Callback
 from skorch.utils import data_from_dataset, to_numpy
 
@@ -19,7 +20,7 @@ from ._sampler import CurriculumSampler
 __all__ = ["ORDERS", "POST_CURRICULUM", "CurriculumScheduling", "score_dataset"]
 
 #: Accepted values of ``order``.
-ORDERS = ("desc", "asc", "random")
+ORDERS = ("desc", "asc", "random", "weighted")
 #: Accepted values of ``post_curriculum``.
 POST_CURRICULUM = ("all", "balanced")
 
@@ -49,10 +50,15 @@ class CurriculumScheduling(Callback):
         Decides the subset from the priorities and labels; its ``n_epochs`` must be set.
     measurer : {"both", "intra", "inter"}, default="both"
         Which parts of Eq. 4 make the score.
-    order : {"desc", "asc", "random"}, default="desc"
+    order : {"desc", "asc", "random", "weighted"}, default="desc"
         ``"desc"`` takes the highest scores first, ``"asc"`` the lowest, ``"random"`` a
         seeded random ranking (the control that keeps the schedule but drops the score; the
         training set is then not scored at all, and ``score_mean`` is not recorded).
+        ``"weighted"`` uses the scores as sampling weights: each quota is a seeded random
+        draw without replacement in which a sample's weight is its hardness rank within its
+        class (1 for the highest score of the class, ``n_c`` for the lowest), drawn by the
+        keys ``log(u) / weight`` of Efraimidis and Spirakis (2006); equal scores give the
+        random order's draw (research round 39).
     rescore_every : int, default=1
         Rescore every this many epochs; in between, the last scores are reused.
     seed : int, default=0
@@ -184,7 +190,10 @@ class CurriculumScheduling(Callback):
                 net.history.record("score_mean", float(self.scores_.mean()))
                 if self.keep_scores:
                     net.history.record("train_scores", self.scores_.astype(np.float32))
-            priority = self.scores_ if self.order == "desc" else -self.scores_
+            if self.order == "weighted":
+                priority = self._weighted_draw_keys(self.scores_, y, epoch)
+            else:
+                priority = self.scores_ if self.order == "desc" else -self.scores_
             if self.n_subsets > 1:  # each member in the order of its own scores
                 indices = self._member_subsets(scheduler, epoch, y, priority)
             else:
@@ -199,6 +208,30 @@ class CurriculumScheduling(Callback):
         first = indices if indices.ndim == 1 else indices[0]  # every member's counts are equal
         net.history.record("subset_size", len(first))
         net.history.record("class_counts", np.bincount(y[first], minlength=y.max() + 1).tolist())
+
+    def _weighted_draw_keys(self, scores: np.ndarray, y: np.ndarray, epoch: int) -> np.ndarray:
+        """Keys whose largest values are a draw weighted by within-class hardness rank.
+
+        For weights ``w`` and uniforms ``u``, taking the largest ``log(u) / w`` first draws
+        without replacement with probability proportional to ``w`` at every step
+        (Efraimidis and Spirakis 2006). ``w`` is the rank of ``-score`` within the sample's
+        class (ties averaged), so the lowest score of a class weighs ``n_c`` and the highest
+        1. The uniforms are the random order's (seeded by ``(seed, epoch)``, and by
+        ``(seed, epoch, k)`` for member ``k``), so equal weights give its ranking exactly.
+        One row of keys per row of ``scores``.
+        """
+        rows = np.atleast_2d(scores)
+        keys = np.empty_like(rows)
+        for k, row in enumerate(rows):
+            seed = [self.seed, epoch] if scores.ndim == 1 else [self.seed, epoch, k]
+            uniform = np.random.default_rng(seed).random(len(y))
+            weight = np.empty(len(y))
+            for label in np.unique(y):
+                in_class = y == label
+                weight[in_class] = rankdata(-row[in_class])
+            with np.errstate(divide="ignore"):  # u = 0 (odds 2**-53) is key -inf: drawn last
+                keys[k] = np.log(uniform) / weight
+        return keys if scores.ndim == 2 else keys[0]
 
     def _member_subsets(self, scheduler: BaseScheduler, epoch: int, y: np.ndarray,
                         priority: np.ndarray | None = None) -> np.ndarray:
