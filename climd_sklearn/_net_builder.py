@@ -170,8 +170,8 @@ def _check_scoring_params(est: Any) -> None:
         if value != default:
             raise ValueError(
                 f"{name}={value!r} has no effect with {reason}: the training set is never "
-                "scored. Set order='asc' or 'desc' to fill the class quotas in score order "
-                "(Eq. 1-4), or compute the scores of a fitted model with "
+                "scored. Set order='weighted', 'asc' or 'desc' to fill the class quotas in "
+                "score order (Eq. 1-4), or compute the scores of a fitted model with "
                 "clf.difficulty(X, y)."
             )
 

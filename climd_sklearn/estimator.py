@@ -33,12 +33,14 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     A fusion network (one encoder per modality) is trained with skorch; at the start of
     each of the first ``curriculum_epochs`` epochs the class-distribution-guided scheduler
     (Eq. 5-7 of Han et al., MICCAI 2025) picks how many samples of each class to train on.
-    With ``order="asc"`` (the default) or ``"desc"`` (``variant="paper"``) the training set
-    is first rescored by the measurer (Eq. 1-4) and each quota is filled in score order;
-    under the default each ensemble member is scored by its own outputs and takes its own
-    samples. ``order="random"`` fills the quotas in random order without scoring: on the
-    like-for-like benchmark it was never significantly worse (docs/research.md, rounds
-    15-26). Later epochs train on all samples.
+    With a score order the training set is first rescored by the measurer (Eq. 1-4):
+    ``order="weighted"`` (the default) fills each quota by a random draw weighted by each
+    sample's hardness rank in its class, ``"asc"`` with the lowest scores, ``"desc"``
+    (``variant="paper"``) with the highest; under the default each ensemble member is
+    scored by its own outputs and draws its own samples. ``order="random"`` fills the quotas
+    in random order without scoring: the control, within a few tenths of a point of the
+    score orders in most settings (docs/research.md, rounds 31, 39 and 40). Later epochs
+    train on all samples.
 
     Parameters
     ----------
@@ -57,8 +59,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         ``"paper"`` is the paper's configuration (lr 5e-5, 100 epochs, dropout 0.25, no
         weight decay, highest score first, rescored every epoch, cross-entropy, the inputs as
         given) for reproduction. ``"improved"`` (lr 1e-3, 30 epochs, dropout 0.5, weight
-        decay 5 / n_samples, lowest score first with each member scored on its own every 5
-        epochs, balanced-softmax loss, inputs standardized per modality) is the
+        decay 5 / n_samples, quotas drawn weighted by hardness with each member scored on
+        its own every 5 epochs, balanced-softmax loss, inputs standardized per modality) is
+        the
         configuration that won our benchmarks on
         imbalanced data;
         ``docs/research.md`` records each step from the paper to it.
@@ -99,7 +102,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         Within-class ranking: highest score first, lowest first, a seeded random ranking
         (the control), or a seeded random draw weighted by each sample's hardness rank in
         its class (the scores as sampling weights; research round 39); None takes the
-        variant's (improved ``"asc"``, paper ``"desc"``).
+        variant's (improved ``"weighted"``, paper ``"desc"``).
         ``"random"`` skips the scoring pass of Eq. 1-4; ``measurer``, ``keep_scores`` and
         ``rescore_every`` then raise an error.
     gamma : float, default=0.3

@@ -111,10 +111,12 @@ print("Zipf rule, gamma 0.1 and 0.3 give the same quotas:", same)
 # Train on a long-tailed subset of three views of the shipped UCI Multiple Features digits,
 # with a curriculum of 15 epochs followed by 5 epochs on all data, rescoring every other
 # epoch, and a stratified validation split that records the validation loss and macro F1.
-# ``order="asc"`` (the default's order, set here for clarity) fills each class's quota with
-# the lowest-scoring samples by Eq. 1-4, each member of the default's ensemble by its own
-# scores; ``order="random"`` fills it in random order and skips the scoring pass, which on
-# the like-for-like benchmark was never significantly worse (docs/research.md, round 26).
+# ``order="asc"`` (the default's order until round 39) fills each class's quota with the
+# lowest-scoring samples by Eq. 1-4, each member of the default's ensemble by its own scores;
+# the default now draws each quota at random, weighted towards those samples
+# (``order="weighted"``); ``order="random"`` fills it in random order and skips the scoring
+# pass, within a few tenths of a point of both on most of the like-for-like benchmark
+# (docs/research.md, rounds 31, 39 and 40).
 views = ["fou", "kar", "zer"]
 X_all, y_all = load_mfeat(return_X_y=True)
 X, y = make_long_tailed({v: X_all[v] for v in views}, y_all, imbalance_ratio=20, random_state=0)

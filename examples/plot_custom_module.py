@@ -95,7 +95,7 @@ print([tuple(t.shape) for t in modality_logits], [tuple(t.shape) for t in embedd
 # module's own defaults: without ``dropout=0.1`` here, the variant's dropout (0.5 in the
 # default variant, 0.25 with ``variant="paper"``) would be passed instead of the module's
 # 0.1. Extra arguments would go in ``module_kwargs``.
-# order="asc" (the default's): the curriculum scores the samples with each module's heads
+# order="asc" (lowest scores first): the curriculum scores the samples with each module's heads
 # and embeddings (these single networks share one order; only ensembles get one per
 # member), here every epoch (the default rescores every 5)
 common = dict(lr=3e-3, max_epochs=25, batch_size=64, embedding_dim=32, order="asc",

@@ -457,7 +457,7 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     clf = CLIMDClassifier(random_state=0, max_epochs=2).fit(X, y)
     assert clf.variant == "improved"
     expected = {"lr": 1e-3, "max_epochs": 2, "dropout": 0.5, "weight_decay": 5.0 / len(y),
-                "order": "asc", "rescore_every": 5, "loss": "balanced_softmax",
+                "order": "weighted", "rescore_every": 5, "loss": "balanced_softmax",
                 "standardize": True,
                 "member_subsets": True, "weight_averaging": False}
     resolved = dict(clf.variant_params_)
@@ -466,7 +466,7 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     got = _net_settings(clf)
     assert got["lr"] == 1e-3 and got["max_epochs"] == 2 and got["dropout"] == 0.5
     assert got["weight_decay"] == pytest.approx(5.0 / len(y))
-    assert got["order"] == "asc" and got["loss"] == "BalancedSoftmaxLoss"
+    assert got["order"] == "weighted" and got["loss"] == "BalancedSoftmaxLoss"
     assert type(clf.net_.module_) is EnsembleFusionNet and clf.net_.module_.n_members == 10
     # each member is scored by its own outputs (round 26): one row of scores per member
     assert dict(clf.net_.callbacks_)["curriculum"].scores_.shape == (10, len(y))

@@ -140,7 +140,10 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # round 38: plain SGD with momentum instead of Adam (Wilson et al. 2017), a screen
     "CLIMD, SGD": {"sgd_momentum": 0.9, "lr": 0.01},
     # round 39: the scores as sampling weights, each quota a draw weighted by hardness rank
+    # (the default since round 39; the name of its records in rounds 39 and 40)
     "CLIMD, score-weighted draw": {"order": "weighted"},
+    # round 39's control: the default of rounds 26-38, the hardest samples of each class first
+    "CLIMD, lowest score first": {"order": "asc"},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
