@@ -4,7 +4,9 @@ import os
 import numpy as np
 import pytest
 import torch
+from skorch.callbacks import Callback
 
+from climd_sklearn import CLIMDClassifier
 from climd_sklearn.benchmark import DEFAULT_ROSMAP
 
 torch.set_num_threads(1)
@@ -43,3 +45,24 @@ def load_script(name):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+class RecordSubsets(Callback):
+    """Keep the sampler's index set of every epoch (it runs after the curriculum callback)."""
+
+    def initialize(self):
+        self.subsets_ = []
+        return self
+
+    def on_epoch_begin(self, net, **kwargs):
+        self.subsets_.append(net.get_params_for("iterator_train")["sampler"].indices.copy())
+
+
+def fit_recording_subsets(**params):
+    """Fit ``CLIMDClassifier(random_state=0, **FAST, **params)`` on :func:`make_multimodal`
+    data; return the model, each epoch's index set and the labels."""
+    X, y = make_multimodal()
+    clf = CLIMDClassifier(random_state=0, callbacks=[("record", RecordSubsets())],
+                          **{**FAST, **params})
+    clf.fit(X, y)
+    return clf, dict(clf.net_.callbacks_)["record"].subsets_, y

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import torch
-from conftest import FAST, make_multimodal
+from conftest import FAST, fit_recording_subsets, make_multimodal
 from skorch.callbacks import Callback
 
 from climd_sklearn import CLIMDClassifier
@@ -14,23 +14,8 @@ from climd_sklearn.training._batches import DeviceBatches
 from climd_sklearn.training._dataset import MultimodalDataset
 
 
-class RecordSubsets(Callback):
-    """Keep the sampler's index set of every epoch (it runs after the curriculum callback)."""
-
-    def initialize(self):
-        self.subsets_ = []
-        return self
-
-    def on_epoch_begin(self, net, **kwargs):
-        self.subsets_.append(net.get_params_for("iterator_train")["sampler"].indices.copy())
-
-
 def _subsets(member_subsets, **params):
-    X, y = make_multimodal()
-    clf = CLIMDClassifier(random_state=0, member_subsets=member_subsets,
-                          callbacks=[("record", RecordSubsets())], **{**FAST, **params})
-    clf.fit(X, y)
-    return clf, dict(clf.net_.callbacks_)["record"].subsets_, y
+    return fit_recording_subsets(member_subsets=member_subsets, **params)
 
 
 def test_each_member_fills_the_same_quotas_with_its_own_draw():

@@ -2,8 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import FAST, make_multimodal
-from skorch.callbacks import Callback
+from conftest import FAST, fit_recording_subsets, make_multimodal
 
 from climd_sklearn import CLIMDClassifier
 from climd_sklearn.training import CurriculumScheduling
@@ -42,21 +41,9 @@ def test_first_draw_picks_each_sample_in_proportion_to_its_weight():
     np.testing.assert_allclose(frequency, [3 / 6, 2 / 6, 1 / 6], atol=0.02)  # 3.3 std
 
 
-class RecordSubsets(Callback):
-    def initialize(self):
-        self.subsets_ = []
-        return self
-
-    def on_epoch_begin(self, net, **kwargs):
-        self.subsets_.append(net.get_params_for("iterator_train")["sampler"].indices.copy())
-
-
 def _subsets(order, **params):
-    X, y = make_multimodal()
-    clf = CLIMDClassifier(random_state=0, order=order,
-                          callbacks=[("record", RecordSubsets())], **{**FAST, **params})
-    clf.fit(X, y)
-    return clf, dict(clf.net_.callbacks_)["record"].subsets_
+    clf, subsets, _ = fit_recording_subsets(order=order, **params)
+    return clf, subsets
 
 
 @pytest.mark.parametrize("member_subsets", [True, False])
