@@ -222,13 +222,15 @@ class CurriculumScheduling(Callback):
         """
         rows = np.atleast_2d(scores)
         keys = np.empty_like(rows)
+        counts = np.bincount(y)
+        class_start = (np.cumsum(counts) - counts)[y]  # samples of lower labels
         for k, row in enumerate(rows):
             seed = [self.seed, epoch] if scores.ndim == 1 else [self.seed, epoch, k]
             uniform = np.random.default_rng(seed).random(len(y))
-            weight = np.empty(len(y))
-            for label in np.unique(y):
-                in_class = y == label
-                weight[in_class] = rankdata(-row[in_class])
+            # rank within the class in one sort: the labels first, then the hardness rank
+            # (exact in float64: ranks are integers or halves, far below 2**52)
+            by_class = y * (len(y) + 1.0) + rankdata(-row)
+            weight = rankdata(by_class) - class_start
             with np.errstate(divide="ignore"):  # u = 0 (odds 2**-53) is key -inf: drawn last
                 keys[k] = np.log(uniform) / weight
         return keys if scores.ndim == 2 else keys[0]
