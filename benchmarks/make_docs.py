@@ -575,7 +575,7 @@ def extra_like_for_like_sections(results: str) -> list[str]:
         data = _load(os.path.join(results, folder), "like_for_like")
         if not data:
             continue
-        heading = f"Part 1{'bcdefghij'[len(sections)]}: {heading}"
+        heading = f"Part 1{'bcdefghijklmnopqrstuvwxyz'[len(sections)]}: {heading}"
         config = data["config"]
         body = paired_markdown(data["summary"], None, title_level=3)
         start, end = body.find("**Statistics.**"), body.find("### Mean rank")
