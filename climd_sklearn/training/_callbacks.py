@@ -180,7 +180,7 @@ class CurriculumScheduling(Callback):
         elif self.order == "random" and self.n_subsets > 1:  # one draw per member
             indices = self._member_subsets(scheduler, epoch, y)
         elif self.order == "random":  # the control ignores the score: nothing to compute
-            priority = np.random.default_rng([self.seed, epoch]).random(n_samples)
+            priority = self._uniforms(epoch, n_samples)
             indices = scheduler.select(epoch, priority, y)
         else:
             stale = self.scores_ is None or self.scores_.shape[-1] != n_samples
@@ -209,6 +209,12 @@ class CurriculumScheduling(Callback):
         net.history.record("subset_size", len(first))
         net.history.record("class_counts", np.bincount(y[first], minlength=y.max() + 1).tolist())
 
+    def _uniforms(self, epoch: int, n_samples: int, member: int | None = None) -> np.ndarray:
+        """The random order's priorities of an epoch: seeded by ``(seed, epoch)``, and by
+        ``(seed, epoch, member)`` for one member's own order."""
+        seed = [self.seed, epoch] if member is None else [self.seed, epoch, member]
+        return np.random.default_rng(seed).random(n_samples)
+
     def _weighted_draw_keys(self, scores: np.ndarray, y: np.ndarray, epoch: int) -> np.ndarray:
         """Keys whose largest values are a draw weighted by within-class hardness rank.
 
@@ -225,8 +231,7 @@ class CurriculumScheduling(Callback):
         counts = np.bincount(y)
         class_start = (np.cumsum(counts) - counts)[y]  # samples of lower labels
         for k, row in enumerate(rows):
-            seed = [self.seed, epoch] if scores.ndim == 1 else [self.seed, epoch, k]
-            uniform = np.random.default_rng(seed).random(len(y))
+            uniform = self._uniforms(epoch, len(y), None if scores.ndim == 1 else k)
             # rank within the class in one sort: the labels first, then the hardness rank
             # (exact in float64: ranks are integers or halves, far below 2**52)
             by_class = y * (len(y) + 1.0) + rankdata(-row)
@@ -243,8 +248,7 @@ class CurriculumScheduling(Callback):
         order per member.
         """
         if priority is None:
-            priority = np.stack([np.random.default_rng([self.seed, epoch, k]).random(len(y))
-                                 for k in range(self.n_subsets)])
+            priority = np.stack([self._uniforms(epoch, len(y), k) for k in range(self.n_subsets)])
         elif priority.shape != (self.n_subsets, len(y)):
             raise ValueError(
                 f"n_subsets={self.n_subsets} needs one score per member and sample, shape "
