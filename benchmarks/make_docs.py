@@ -373,16 +373,16 @@ its quotas at random, each sample weighted by its hardness rank in its class, an
 softmax's prior set each epoch to the classes it trains on; rounds 26-28 and 39-40 of
 `docs/research.md`); *CLIMD, lowest score first* (`order="asc"`: each member takes its own
 lowest scores, the default of rounds 26-38, whose records were renamed in round 39).
-Round 28's control and its other candidate ran on the **five-member** network of rounds
-16-27, in the lowest-scores-first order of that time: *CLIMD, 5 members*
-(`order="asc", module_kwargs={"n_members": 5}`, the default of rounds 26-27) and *CLIMD,
-5 members, weight averaging* (the same, its weights averaged over epochs 23-30:
-`weight_averaging=0.75`, `climd_sklearn.training.WeightAveraging`). Their specs name the
-order since round 41 (before, they left it to the default, whose order changed in round 39). Their records, the
-anchors' and the default's (round 28's *CLIMD, 10 members*) were carried over from round
-28's decision run, marked `copied_from`; one refitted split of each matched exactly. The
-full results of rounds 16-28, with every candidate tried on the five-member network (the score
-orders, the half-length and budget-matched curricula, the self-taught order, ...), are in
+Round 28's control and its other candidate ran on the **five-member** network of rounds 16-27,
+in the lowest-scores-first order of that time: *CLIMD, 5 members* (`order="asc",
+module_kwargs={"n_members": 5}`, the default of rounds 26-27) and *CLIMD, 5 members, weight
+averaging* (the same, its weights averaged over epochs 23-30: `weight_averaging=0.75`,
+`climd_sklearn.training.WeightAveraging`). Their specs name the order since round 41 (before,
+they left it to the default, whose order changed in round 39). Their records, the anchors' and
+the default's (round 28's *CLIMD, 10 members*) were carried over from round 28's decision run,
+marked `copied_from`; one refitted split of each matched exactly. The full results of rounds
+16-28, with every candidate tried on the five-member network (the score orders, the half-length
+and budget-matched curricula, the self-taught order, ...), are in
 `benchmarks/results/like_for_like_round28.md`, and round 15's, on the single-network default of
 that round, in `benchmarks/results/like_for_like_round15.md`. All fits ran on the same kind of
 2-core machine, in several sessions, so fit times of different rounds do not compare.
