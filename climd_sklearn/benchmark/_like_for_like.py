@@ -153,6 +153,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, weighted draw, weight averaging": {"order": "weighted", "weight_averaging": 0.75},
     "CLIMD, weighted draw, no weight averaging": {"order": "weighted",
                                                   "weight_averaging": False},
+    # round 42: the score-weighted draw with every member rescored every epoch (round 27's
+    # question, asked again under the new order)
+    "CLIMD, weighted draw, rescored every epoch": {"order": "weighted", "rescore_every": 1},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
