@@ -57,21 +57,22 @@ def _markdown(result: dict[str, Any]) -> str:
                      f"{r['plain_s']:.2f} | {r['torch_s']:.2f} | "
                      f"{r['climd_over_plain']:.2f} | {r['plain_over_torch']:.2f} |")
     lines += ["", "### The default's curriculum (median over repeats, one torch thread)", "",
-              "`CLIMDClassifier()`: every ensemble member scored by its own outputs every 5 "
-              "curriculum epochs and drawing its quotas weighted by the scores, 10 members "
-              "(research rounds 26-28 and 39), against the same estimator in random order (no "
-              "scoring pass), taking the lowest scores first (`order=\"asc\"`, the default "
-              "before round 39), with one score order for all members, rescored every epoch "
-              "(`rescore_every=1`), without a curriculum, and with 5 members (the default "
-              "before round 28).", "",
+              "`CLIMDClassifier()`: every ensemble member scored by its own outputs every "
+              "curriculum epoch and drawing its quotas weighted by the scores, 10 members "
+              "(research rounds 26-28, 39 and 42), against the same estimator in random order "
+              "(no scoring pass), taking the lowest scores first and rescoring every 5 epochs "
+              "(`order=\"asc\", rescore_every=5`, the default before round 39), with one score "
+              "order for all members (`member_subsets=False`), rescoring every 5 epochs "
+              "(`rescore_every=5`, the default of rounds 39-41), without a curriculum, and "
+              "with 5 members (the default before round 28).", "",
               "| Data | N | epochs | default s | random order s | lowest first s | one order s "
-              "| every epoch s | no curriculum s | 5 members s | default / random order | "
-              "default / lowest first | default / one order | default / every epoch | "
+              "| every 5 epochs s | no curriculum s | 5 members s | default / random order | "
+              "default / lowest first | default / one order | default / every 5 epochs | "
               "default / no curriculum | default / 5 members |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
               "| --- | --- | --- |"]
-    controls = ("random_order", "lowest_first", "one_order", "every_epoch", "no_curriculum",
-                "five_members")
+    controls = ("random_order", "lowest_first", "one_order", "every_5_epochs",
+                "no_curriculum", "five_members")
     for name, r in result["default_fit"].items():
         lines.append(" | ".join([
             f"| {name}", str(r["n_samples"]), str(r["max_epochs"]), f"{r['default_s']:.2f}",

@@ -86,6 +86,8 @@ def test_speed_quick(tmp_path):
         default["default_s"] / default["five_members_s"])
     assert default["default_over_lowest_first"] == pytest.approx(
         default["default_s"] / default["lowest_first_s"])
+    assert default["default_over_every_5_epochs"] == pytest.approx(
+        default["default_s"] / default["every_5_epochs_s"])
     assert "| ROSMAP (train split) | 245 | 2 |" in open(result["md"]).read().split(
         "### The default's curriculum")[1]
     assert {r["scheduler"] for r in data["scheduler"]} == {"climd", "linear", "baby_step"}

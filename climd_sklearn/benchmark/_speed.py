@@ -137,14 +137,15 @@ def fit_time_ratios(
 
 
 #: The default's curriculum and the settings it is timed against: name -> overrides of
-#: ``CLIMDClassifier()`` (research rounds 26-28 and 39; ``five_members`` is the ensemble size
-#: before round 28, ``lowest_first`` the order before round 39).
+#: ``CLIMDClassifier()`` (research rounds 26-28, 39 and 42; ``five_members`` is the ensemble
+#: size before round 28, ``lowest_first`` the default before round 39, ``every_5_epochs`` the
+#: default of rounds 39-41).
 DEFAULT_ORDERS: dict[str, dict[str, Any]] = {
     "default": {},
     "random_order": {"order": "random"},
-    "lowest_first": {"order": "asc"},
+    "lowest_first": {"order": "asc", "rescore_every": 5},
     "one_order": {"member_subsets": False},
-    "every_epoch": {"rescore_every": 1},
+    "every_5_epochs": {"rescore_every": 5},
     "no_curriculum": {"curriculum": None},
     "five_members": {"module_kwargs": {"n_members": 5}},
 }
@@ -159,11 +160,12 @@ def default_fit_ratios(
 ) -> dict[str, float]:
     """Median fit times of the default ``CLIMDClassifier()`` and of its curriculum's controls.
 
-    The default scores every member by its own outputs every 5 curriculum epochs and draws
-    its quotas weighted by the scores; the controls are the same estimator in random order
-    (no scoring pass), taking the lowest scores first (the default before round 39), with
-    one score order for all members, rescored every epoch (the default of round 26), without
-    a curriculum, and with 5 members instead of 10 (the default of rounds 16-27)
+    The default scores every member by its own outputs every curriculum epoch and draws its
+    quotas weighted by the scores; the controls are the same estimator in random order (no
+    scoring pass), taking the lowest scores first and rescoring every 5 epochs (the default
+    before round 39), with one score order for all members, rescoring every 5 epochs (the
+    default of rounds 39-41), without a curriculum, and with 5 members instead of 10 (the
+    default of rounds 16-27)
     (:data:`DEFAULT_ORDERS`).
     The fits are interleaved within each repeat so that machine load affects them alike.
 
