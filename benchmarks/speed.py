@@ -59,11 +59,11 @@ def _markdown(result: dict[str, Any]) -> str:
     lines += ["", "### The default's curriculum (median over repeats, one torch thread)", "",
               "`CLIMDClassifier()`: every ensemble member scored by its own outputs every "
               "curriculum epoch and drawing its quotas weighted by the scores, 10 members "
-              "(research rounds 26-28, 39 and 42), against the same estimator in random order "
-              "(no scoring pass), taking the lowest scores first and rescoring every 5 epochs "
-              "(`order=\"asc\", rescore_every=5`, the default before round 39), with one score "
-              "order for all members (`member_subsets=False`), rescoring every 5 epochs "
-              "(`rescore_every=5`, the default of rounds 39-41), without a curriculum, and "
+              "(research rounds 26-28, 39 and 42), against the same estimator: in random order "
+              "(no scoring pass); taking the lowest scores first and rescoring every 5 epochs "
+              "(`order=\"asc\", rescore_every=5`, the default before round 39); with one score "
+              "order for all members (`member_subsets=False`); rescoring every 5 epochs "
+              "(`rescore_every=5`, the default of rounds 39-41); without a curriculum; and "
               "with 5 members (the default before round 28).", "",
               "| Data | N | epochs | default s | random order s | lowest first s | one order s "
               "| every 5 epochs s | no curriculum s | 5 members s | default / random order | "

@@ -161,12 +161,11 @@ def default_fit_ratios(
     """Median fit times of the default ``CLIMDClassifier()`` and of its curriculum's controls.
 
     The default scores every member by its own outputs every curriculum epoch and draws its
-    quotas weighted by the scores; the controls are the same estimator in random order (no
-    scoring pass), taking the lowest scores first and rescoring every 5 epochs (the default
-    before round 39), with one score order for all members, rescoring every 5 epochs (the
-    default of rounds 39-41), without a curriculum, and with 5 members instead of 10 (the
-    default of rounds 16-27)
-    (:data:`DEFAULT_ORDERS`).
+    quotas weighted by the scores. The controls are the same estimator: in random order (no
+    scoring pass); taking the lowest scores first and rescoring every 5 epochs (the default
+    before round 39); with one score order for all members; rescoring every 5 epochs (the
+    default of rounds 39-41); without a curriculum; and with 5 members instead of 10 (the
+    default of rounds 16-27) (:data:`DEFAULT_ORDERS`).
     The fits are interleaved within each repeat so that machine load affects them alike.
 
     Parameters
