@@ -148,7 +148,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # round 38: plain SGD with momentum instead of Adam (Wilson et al. 2017), a screen
     "CLIMD, SGD": {**_ASC_EVERY_5, "sgd_momentum": 0.9, "lr": 0.01},
     # round 39: the scores as sampling weights, each quota a draw weighted by hardness rank
-    # (the default since round 39; the name of its records in rounds 39 and 40)
+    # (the default of rounds 39-41; the name of its records in rounds 39 and 40)
     "CLIMD, score-weighted draw": dict(_WEIGHTED_EVERY_5),
     # round 39's control: the default of rounds 26-38, the hardest samples of each class first
     "CLIMD, lowest score first": dict(_ASC_EVERY_5),
