@@ -61,10 +61,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         given) for reproduction. ``"improved"`` (lr 1e-3, 30 epochs, dropout 0.5, weight
         decay 5 / n_samples, quotas drawn weighted by hardness with each member scored on
         its own every epoch, balanced-softmax loss, inputs standardized per modality) is
-        the
-        configuration that won our benchmarks on
-        imbalanced data;
-        ``docs/research.md`` records each step from the paper to it.
+        the configuration that won our benchmarks on imbalanced data; ``docs/research.md``
+        records each step from the paper to it.
     embedding_dim : int, default=128
         Common embedding size of every modality (passed to ``module`` if it accepts it).
     hidden_dims : tuple of int, default=(256,)

@@ -14,13 +14,9 @@ from climd_sklearn.training._batches import DeviceBatches
 from climd_sklearn.training._dataset import MultimodalDataset
 
 
-def _subsets(member_subsets, **params):
-    return fit_recording_subsets(member_subsets=member_subsets, **params)
-
-
 def test_each_member_fills_the_same_quotas_with_its_own_draw():
-    shared_clf, shared, y = _subsets(False, order="random")
-    member_clf, member, _ = _subsets(True, order="random")
+    shared_clf, shared, y = fit_recording_subsets(member_subsets=False, order="random")
+    member_clf, member, _ = fit_recording_subsets(member_subsets=True, order="random")
     assert member_clf.variant_params_["member_subsets"] is True
     for epoch, (one, per_member) in enumerate(zip(shared, member), start=1):
         assert one.ndim == 1 and per_member.shape == (10, len(one))
@@ -189,7 +185,7 @@ def test_the_callback_checks_its_number_of_subsets():
 
 @pytest.mark.parametrize("member_subsets", [True, False])
 def test_recorded_batch_sizes_are_rows_so_train_loss_weights_batches_by_rows(member_subsets):
-    clf, subsets, _ = _subsets(member_subsets)
+    clf, subsets, _ = fit_recording_subsets(member_subsets=member_subsets)
     assert clf.variant_params_["member_subsets"] is member_subsets
     for epoch, rows in zip(clf.net_.history, subsets):
         sizes = [b["train_batch_size"] for b in epoch["batches"]]
