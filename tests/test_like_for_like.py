@@ -12,10 +12,11 @@ import torch
 from conftest import ROOT, load_script, needs_rosmap
 from scipy import stats
 
+from climd_sklearn._variants import AUTO_WEIGHT_DECAY, VARIANT_PARAMS
 from climd_sklearn.benchmark import _like_for_like as l4l
 from climd_sklearn.benchmark import _like_for_like_report as report
 from climd_sklearn.benchmark._data import Setting, pooled_cv_splits, rosmap_pooled_setting
-from climd_sklearn.benchmark._records import _check_specs
+from climd_sklearn.benchmark._records import _check_specs, _jsonable
 from climd_sklearn.benchmark._runner import score
 from climd_sklearn.benchmark._stats import (
     average_ranks,
@@ -263,14 +264,14 @@ def test_first_split_runs_fresh_splits_of_the_same_sequence(tmp_path):
 
 
 def test_resume_skips_done_records(tmp_path, monkeypatch):
-    built = []
-    real = l4l.build_method
+    built = []  # the methods fitted
+    real = l4l.run_split
 
-    def counting(name, *args, **kwargs):
-        built.append(name)
-        return real(name, *args, **kwargs)
+    def counting(setting_name, split, layout, specs, *args, **kwargs):
+        built.extend(specs)
+        return real(setting_name, split, layout, specs, *args, **kwargs)
 
-    monkeypatch.setattr(l4l, "build_method", counting)
+    monkeypatch.setattr(l4l, "run_split", counting)
     run = dict(out_dir=str(tmp_path), n_splits=2, n_jobs=1, quick=True, progress=False)
     path = tmp_path / l4l.RECORDS_FILE
     records = l4l.run_like_for_like(["synthetic:10"], ["CE", "LogReg (balanced)"], **run)
@@ -292,6 +293,60 @@ def test_resume_skips_done_records(tmp_path, monkeypatch):
                               **run)
     # the full protocol does not reuse quick records
     assert l4l.load_records(str(path), "full") == []
+
+
+def test_records_store_the_preset_their_fit_resolved(tmp_path):
+    setting = rosmap_like_setting()
+    split = next(iter(setting.splits(1)))
+    specs = l4l.resolve_methods(["CLIMD (default)", "CLIMD, self-taught order",
+                                 "LogReg (balanced)"])
+    path = str(tmp_path / "records.jsonl")
+    default, self_taught, anchor = l4l.run_split(setting.name, split, setting.layout, specs,
+                                                 path, "quick", True)
+    n = default["n_train"]
+    preset = {**VARIANT_PARAMS["improved"], "weight_decay": AUTO_WEIGHT_DECAY / n,
+              "max_epochs": 2, "standardize": False}  # quick; the pipeline's scaler
+    assert default["variant_params"] == _jsonable(preset)
+    # the wrapper's final fit is what predicts: one order for all members, every epoch
+    assert self_taught["variant_params"] == _jsonable(
+        {**preset, "order": "desc", "member_subsets": False, "rescore_every": 1})
+    assert "variant_params" not in anchor
+    # what a resumed run expects is what the fits stored
+    for rec in (default, self_taught, anchor):
+        assert l4l.variant_params(specs[rec["method"]], n, quick=True) == rec.get(
+            "variant_params")
+
+
+def test_a_changed_default_is_caught_where_the_spec_did_not_pin_it(tmp_path, monkeypatch):
+    from climd_sklearn.benchmark import swap_in_refits
+
+    setting = rosmap_like_setting()
+    split = next(iter(setting.splits(1)))
+    specs = l4l.resolve_methods(["CLIMD (default)", "CLIMD, 5 members"])
+    path = tmp_path / l4l.RECORDS_FILE  # where a resumed run looks
+    records = l4l.run_split(setting.name, split, setting.layout, specs, str(path), "quick",
+                            True)
+    l4l._check_variant_params(records, specs)  # unchanged: passes
+    # a round changes the default's order: the default's records no longer mean the name,
+    # the option that pins its order still does
+    monkeypatch.setitem(VARIANT_PARAMS["improved"], "order", "random")
+    with pytest.raises(ValueError, match=r"'CLIMD \(default\)'.*'order': \('weighted', "
+                                         r"'random'\)"):
+        l4l._check_variant_params(records, specs)
+    l4l._check_variant_params([r for r in records if r["method"] == "CLIMD, 5 members"],
+                              specs)
+    with pytest.raises(ValueError, match="Pin the recorded values"):  # a resumed run checks
+        l4l.run_like_for_like(["synthetic:10"], ["CLIMD (default)"], out_dir=str(tmp_path),
+                              n_splits=1, n_jobs=1, quick=True, progress=False)
+    # records from before round 43 store no preset and are left to their pinned specs
+    l4l._check_variant_params([{k: v for k, v in r.items() if k != "variant_params"}
+                               for r in records], specs)
+    # a refit under the changed default may not replace a record of the old one
+    refit = tmp_path / "refits.jsonl"
+    refit.write_text(json.dumps({**records[0], "variant_params": {
+        **records[0]["variant_params"], "order": "random"}}) + "\n")
+    with pytest.raises(ValueError, match="has variant_params"):
+        swap_in_refits(str(path), str(refit))
 
 
 def test_candidate_overrides_and_wd_per_n():
@@ -528,4 +583,6 @@ def test_committed_records_match_the_registry_that_would_resume_them(run):
     records = [json.loads(line) for line in open(path)]
     assert records
     # the check a resumed run makes; it raises on the first record whose spec differs
-    _check_specs(records, l4l.resolve_methods(sorted({r["method"] for r in records})))
+    specs = l4l.resolve_methods(sorted({r["method"] for r in records}))
+    _check_specs(records, specs)
+    l4l._check_variant_params(records, specs)  # the records that store their preset

@@ -58,6 +58,7 @@ __all__ = [
     "run_split",
     "setting_name",
     "settings_splits",
+    "variant_params",
 ]
 
 _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
@@ -384,6 +385,77 @@ def build_method(
     return Pipeline([*steps, ("clf", clf)])
 
 
+def _predicting_classifier(est: Any) -> CLIMDClassifier | None:
+    """The unfitted CLIMDClassifier whose fit makes a method's predictions (None: an anchor).
+
+    For a :class:`SelfTaughtOrder`, its final curriculum fit: the wrapped estimator with what
+    the wrapper sets on it.
+    """
+    clf = est.steps[-1][1] if isinstance(est, Pipeline) else est
+    if isinstance(clf, SelfTaughtOrder):
+        base = CLIMDClassifier() if clf.estimator is None else clf.estimator
+        return clone(base).set_params(**SelfTaughtOrder.CURRICULUM_PARAMS)
+    return clf if isinstance(clf, CLIMDClassifier) else None
+
+
+def variant_params(
+    spec: Mapping[str, Any], n_train: int, quick: bool = False
+) -> dict[str, Any] | None:
+    """The preset values a method's fit runs under, as its records store them.
+
+    A spec holds a method's overrides of the default ``CLIMDClassifier()``; what they mean
+    depends on the improved variant's preset, which changes when a research round changes the
+    default. A record therefore also stores the resolved preset, so that a resumed run or a
+    test can tell that a name no longer means what its records ran.
+
+    Parameters
+    ----------
+    spec : mapping
+        An entry of :func:`resolve_methods`.
+    n_train : int
+        Training-fold size (``weight_decay="auto"`` resolves to ``5 / n_train``).
+    quick : bool, default=False
+        See :func:`build_method`.
+
+    Returns
+    -------
+    params : dict or None
+        The variant's values with the spec's overrides for a fit on ``n_train`` rows, as JSON
+        values (the module class as its repr), or None for an anchor. This is the resolution
+        before the fit: a fit's own ``variant_params_`` also switches off ``member_subsets``
+        where it cannot act.
+    """
+    if spec["kind"] != "neural":
+        return None
+    # the preset does not depend on the modalities' widths, so any layout will do here
+    clf = _predicting_classifier(build_method("", spec, {"modality": 1}, 0, n_train, quick))
+    return None if clf is None else _jsonable(clf._variant_params(n_train))
+
+
+def _check_variant_params(done: Sequence[Mapping[str, Any]],
+                          specs: Mapping[str, Mapping[str, Any]]) -> None:
+    """Raise if a record's stored preset is not what its method's spec resolves to today.
+
+    Records written before round 43 store no preset and are not checked here (their specs
+    pin the values that changed since: :data:`CANDIDATES`).
+    """
+    expected: dict[tuple[str, int, bool], dict[str, Any] | None] = {}
+    for rec in done:
+        if rec["method"] not in specs or "variant_params" not in rec:
+            continue
+        key = rec["method"], rec["n_train"], rec["protocol"] == "quick"
+        if key not in expected:
+            expected[key] = variant_params(specs[rec["method"]], *key[1:])
+        now, then = expected[key] or {}, rec["variant_params"] or {}
+        changed = {k: (then.get(k), now.get(k)) for k in sorted({*then, *now})
+                   if then.get(k) != now.get(k)}
+        if changed:
+            raise ValueError(
+                f"{rec['method']!r} was recorded under preset values that its spec no longer "
+                f"resolves to (recorded, now): {changed}; a default changed since. Pin the "
+                "recorded values in its spec, or rename the method")
+
+
 def run_split(
     setting_name: str, split: Split, layout: Mapping[str, int],
     specs: Mapping[str, Mapping[str, Any]], records_path: str, protocol: str,
@@ -417,7 +489,8 @@ def run_split(
         One per method: ``scores`` ({eval: metrics}, the expected evaluations of
         ``split.expected`` included), ``predictions`` ({eval: predicted labels}, so that
         other evaluations of the same fits can be computed later), ``fit_time`` (s),
-        ``n_train``, the ``spec`` and, for a search, ``best_params`` and ``inner_failures``.
+        ``n_train``, the ``spec``, ``variant_params`` (:func:`variant_params`; not for an
+        anchor) and, for a search, ``best_params`` and ``inner_failures``.
     """
     import torch
     from threadpoolctl import threadpool_limits
@@ -429,6 +502,8 @@ def run_split(
         for name, spec in specs.items():
             est = clone(build_method(name, spec, layout, split.index, len(split.y_train),
                                      quick))
+            clf = _predicting_classifier(est)
+            preset = None if clf is None else clf._variant_params(len(split.y_train))
             torch.manual_seed(split.index)
             start = time.perf_counter()
             est.fit(split.X_train, split.y_train)
@@ -442,6 +517,8 @@ def run_split(
                 "method": name, "fit_time": fit_time, "n_train": int(len(split.y_train)),
                 "spec": _jsonable(spec), "scores": scores,
                 "predictions": {ev: np.asarray(pred).tolist() for ev, pred in predictions.items()}}
+            if preset is not None:
+                rec["variant_params"] = _jsonable(preset)
             if hasattr(est, "best_params_"):
                 rec["best_params"] = _jsonable(est.best_params_)
                 rec["inner_failures"] = int(np.isnan(est.cv_results_["mean_test_score"]).sum())
@@ -518,6 +595,7 @@ def run_like_for_like(
                 fh.write(b"\n")
     done = load_records(path, protocol)
     _check_specs(done, specs)
+    _check_variant_params(done, specs)
     done_keys = {_key(r) for r in done}
     resolved = resolve_settings(settings, n_splits, rosmap_path)
     pending = [(setting.name, i) for setting, n in resolved

@@ -91,8 +91,9 @@ def swap_in_refits(path: str, refit_path: str) -> int:
 
     A refit of a recorded (setting, split, method) with the same seed, spec and code gives the
     same predictions, so it may replace the stored record when it adds something (a new
-    evaluation, the predictions). Every refit must match its stored record's ``protocol``, ``spec``
-    and every score the stored record holds; one that does not raises, and nothing is written.
+    evaluation, the predictions). Every refit must match its stored record's ``protocol``,
+    ``spec``, ``variant_params`` (where the stored record has them) and every score the stored
+    record holds; one that does not raises, and nothing is written.
 
     Parameters
     ----------
@@ -119,7 +120,9 @@ def swap_in_refits(path: str, refit_path: str) -> int:
         if key not in stored:
             raise ValueError(f"refit {key} has no stored record in {path}")
         old = stored[key]
-        for field in ("protocol", "spec"):
+        # a record written before round 43 stores no preset; where both do, they must agree
+        fields = ["protocol", "spec"] + (["variant_params"] if "variant_params" in old else [])
+        for field in fields:
             if old.get(field) != rec.get(field):
                 raise ValueError(f"refit {key} has {field} {rec.get(field)}, the stored "
                                  f"record {old.get(field)}")

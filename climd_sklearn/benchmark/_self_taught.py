@@ -96,6 +96,11 @@ class SelfTaughtOrder(ClassifierMixin, BaseEstimator):
         The class labels.
     """
 
+    #: What the final fit sets on top of ``estimator``: one order for all members, since the
+    #: fixed scores are one per sample (round 18), set at every epoch, as in round 18.
+    CURRICULUM_PARAMS: dict[str, Any] = {"order": "desc", "member_subsets": False,
+                                         "rescore_every": 1}
+
     def __init__(self, estimator: CLIMDClassifier | None = None) -> None:
         self.estimator = estimator
 
@@ -118,10 +123,8 @@ class SelfTaughtOrder(ClassifierMixin, BaseEstimator):
         self.reference_ = clone(base).set_params(curriculum=None).fit(X, y)
         self.scores_ = self.reference_.difficulty(X, y)["score"].to_numpy()
         callbacks = [*(base.callbacks or []), ("fixed_scores", FixedScores(self.scores_))]
-        # one order for all members: the fixed scores are one per sample (round 18), and
-        # set at every epoch, as in round 18
-        self.estimator_ = clone(base).set_params(order="desc", member_subsets=False,
-                                                 rescore_every=1, callbacks=callbacks).fit(X, y)
+        self.estimator_ = clone(base).set_params(**self.CURRICULUM_PARAMS,
+                                                 callbacks=callbacks).fit(X, y)
         self.classes_ = self.estimator_.classes_
         return self
 
