@@ -103,12 +103,8 @@ def _like_for_like(setting: Any, args: argparse.Namespace, command: str) -> dict
     """Run the like-for-like methods on ``args.seeds`` paired splits of one setting."""
     from joblib import Parallel, delayed
 
-    from .benchmark._like_for_like import (
-        NEURAL_METHODS,
-        REFERENCE,
-        resolve_methods,
-        run_split,
-    )
+    from .benchmark._like_for_like import run_split
+    from .benchmark._like_for_like_methods import NEURAL_METHODS, REFERENCE, resolve_methods
     from .benchmark._like_for_like_report import write_like_for_like
     from .benchmark._plots import have_matplotlib
     from .benchmark._records import RECORDS_FILE, load_records
@@ -158,7 +154,8 @@ def run(argv: Sequence[str] | None = None) -> dict[str, Any]:
     import torch
 
     from .benchmark import make_setting
-    from .benchmark._like_for_like import CANDIDATES, LIKE_FOR_LIKE_ANCHORS, NEURAL_METHODS
+    from .benchmark._like_for_like_methods import CANDIDATES, NEURAL_METHODS
+    from .benchmark._methods import LIKE_FOR_LIKE_ANCHORS
     from .benchmark._protocols import run_protocol
 
     torch.set_num_threads(1)

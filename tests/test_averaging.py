@@ -8,7 +8,7 @@ from conftest import FAST, make_multimodal
 from skorch.callbacks import Callback
 
 from climd_sklearn import CLIMDClassifier
-from climd_sklearn.benchmark._like_for_like import build_method, resolve_methods
+from climd_sklearn.benchmark._like_for_like_methods import build_method, resolve_methods
 from climd_sklearn.training import WeightAveraging
 
 

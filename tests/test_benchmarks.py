@@ -110,7 +110,7 @@ def test_figures_quick(tmp_path):
 
 def test_cli_quick_mfeat_is_like_for_like(tmp_path, capsys):
     from climd_sklearn.bench import DEFAULT_METHODS, run
-    from climd_sklearn.benchmark._like_for_like import NEURAL_METHODS
+    from climd_sklearn.benchmark._like_for_like_methods import NEURAL_METHODS
 
     result = run(["--quick", "--out", str(tmp_path), "--no-progress", "--lr", "0.01"])
     with open(tmp_path / "like_for_like.json") as fh:

@@ -3,44 +3,38 @@
 Every neural method is the default ``CLIMDClassifier()`` (the 10-member ensemble network,
 lr 1e-3, 30 epochs, dropout 0.5, weight decay 5 / n) behind a ``StandardScaler``; the methods
 differ only in how they treat the imbalance (loss, class weights, a sampler, the heads, the
-curriculum and its order). Five non-neural
-anchors are tuned by inner cross-validation on the training fold. Every method sees the same
-splits, so the results are paired; ``benchmarks/like_for_like.py`` is the command line.
+curriculum and its order; :mod:`~climd_sklearn.benchmark._like_for_like_methods` registers
+them). Five non-neural anchors are tuned by inner cross-validation on the training fold. Every
+method sees the same splits, so the results are paired; ``benchmarks/like_for_like.py`` is
+the command line.
 """
 
 from __future__ import annotations
 
-import functools
 import os
-import re
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from imblearn import FunctionSampler
-from imblearn.over_sampling import RandomOverSampler
-from imblearn.pipeline import Pipeline
-from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
-from sklearn.preprocessing import StandardScaler
-from torch.optim import SGD
 
-from ..estimator import CLIMDClassifier
-from ..modules import EarlyFusionNet
 from ._cohorts import DEFAULT_GSE7390, gse7390_setting, wdbc_setting
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
-from ._methods import (
-    LIKE_FOR_LIKE_ANCHORS,
-    OPTIONAL_ANCHORS,
-    _adaptive_smote,
-    like_for_like_anchor,
-    modality_columns,
+from ._like_for_like_methods import (
+    CANDIDATES,
+    DEFAULT_METHODS,
+    NEURAL_METHODS,
+    REFERENCE,
+    _check_variant_params,
+    _predicting_classifier,
+    build_method,
+    resolve_methods,
+    variant_params,
 )
 from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, _key, load_records
 from ._runner import ProgressLine, score
-from ._self_taught import SelfTaughtOrder
 from ._subsample import expected_scores
 
 __all__ = [
@@ -61,115 +55,6 @@ __all__ = [
     "variant_params",
 ]
 
-_PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
-
-#: The default's score order of rounds 27-38 and of rounds 39-41 (see :data:`CANDIDATES`).
-_ASC_EVERY_5 = {"order": "asc", "rescore_every": 5}
-_WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
-
-#: name -> CLIMDClassifier overrides on top of the default ``CLIMDClassifier()``; the extra key
-#: ``"sampler"`` (``"smote"``, ``"rus"`` or ``"ros"``) puts an imblearn sampler in front,
-#: ``"wd_per_n": c`` sets ``weight_decay = c / n`` (n: the training fold's size),
-#: ``"self_taught": True`` wraps the model in :class:`SelfTaughtOrder` (research round 18), and
-#: ``"input_as_given": True`` drops the pipeline's ``StandardScaler`` (the data as a user
-#: passes them; research round 20). ``"linear_path_if_wide": True`` gives the network its linear
-#: path (``module_kwargs={"linear_path": True}``, round 23) where the widest modality has more
-#: features than the training fold has samples, and leaves it off elsewhere (research round
-#: 35). ``"sgd_momentum": m`` trains with ``torch.optim.SGD(momentum=m)`` instead of Adam, at
-#: the spec's ``lr`` (research round 38). ``"weight_averaging": start`` is the estimator's own
-#: parameter (research rounds 28 and 32; until round 32 the key added the same callback by
-#: ``callbacks``, which computes the same).
-NEURAL_METHODS: dict[str, dict[str, Any]] = {
-    "CE": dict(_PLAIN),
-    "Weighted CE": {**_PLAIN, "class_weight": "balanced"},
-    "Focal": {**_PLAIN, "loss": "focal"},
-    "Balanced softmax": {**_PLAIN, "loss": "balanced_softmax"},
-    "SMOTE": {**_PLAIN, "sampler": "smote"},
-    "RUS": {**_PLAIN, "sampler": "rus"},
-    "ROS": {**_PLAIN, "sampler": "ros"},
-    "Heads, no curriculum": {"curriculum": None},
-    # the measurer's control: the same quotas, a random draw per member (the default of
-    # rounds 21-25)
-    "CLIMD, random order": {"order": "random"},
-    "CLIMD (default)": {},
-}
-
-#: The method every other one is tested against.
-REFERENCE = "CLIMD (default)"
-
-#: Candidate levers, in the same form as :data:`NEURAL_METHODS`; run only when named
-#: (``--methods`` / ``--candidates``). The script adds its own and ``--candidate NAME=JSON``.
-#: The records of the candidates before round 28 ran on the 5-member ensemble of that time;
-#: they are in ``benchmarks/results/like_for_like_round28.records.jsonl``. The candidates of
-#: rounds 28-41 ran under the default's score order of their time, rescored every 5 epochs:
-#: the lowest scores first until round 39, the weighted draw after. Their specs name both
-#: (:data:`_ASC_EVERY_5`, :data:`_WEIGHTED_EVERY_5`), so that they still mean what their records
-#: ran when the default changes (the records' specs got the same keys in rounds 41 and 42).
-CANDIDATES: dict[str, dict[str, Any]] = {
-    "CLIMD, wd 20/n + refit": {"wd_per_n": 20.0, "refit_bias": True},
-    # the network of rounds 1-15 (one early-fusion net) in score order, on today's recipe
-    "CLIMD, single network, score order": {"module": EarlyFusionNet, "order": "asc",
-                                           "rescore_every": 1},
-    # round 18: the quotas filled in the order of a trained no-curriculum model's scores
-    "CLIMD, self-taught order": {"self_taught": True},
-    # round 19: a full-data phase after the curriculum (run before rounds 21 and 26, so with
-    # one random draw of the quotas for all members), and the no-curriculum net at its budget
-    "CLIMD, half-length curriculum": {"curriculum_epochs": 15, "order": "random",
-                                      "member_subsets": False},
-    "CLIMD, budget-matched curriculum": {"max_epochs": 45, "curriculum_epochs": 30,
-                                         "order": "random", "member_subsets": False},
-    "Heads, no curriculum, 16 epochs": {"curriculum": None, "max_epochs": 16},
-    # round 21's control: the default before it, every member trained on the same draw
-    "CLIMD, one draw for all members": {"order": "random", "member_subsets": False},
-    # round 26's control: one score order, from the averaged ensemble, for all members,
-    # rescored every epoch (as before round 27)
-    "CLIMD, one score order for all members": {"order": "asc", "member_subsets": False,
-                                               "rescore_every": 1},
-    # round 27's control: the default of round 26, every member rescored every epoch
-    "CLIMD, rescored every epoch": {"rescore_every": 1},
-    # round 28's control, the default of rounds 16-27, and its weight-averaged candidate
-    "CLIMD, 5 members": {**_ASC_EVERY_5, "module_kwargs": {"n_members": 5}},
-    "CLIMD, 5 members, weight averaging": {**_ASC_EVERY_5, "weight_averaging": 0.75,
-                                           "module_kwargs": {"n_members": 5}},
-    # round 32's candidate: the ten-member default with weight averaging
-    "CLIMD, weight averaging": {**_ASC_EVERY_5, "weight_averaging": 0.75},
-    # round 33's control: the default of rounds 28-32, without weight averaging
-    "CLIMD, no weight averaging": {**_ASC_EVERY_5, "weight_averaging": False},
-    # round 34: the curriculum over epochs 1-22, then epochs 23-30 on every sample, averaged
-    # (its random-order twin was registered for a stage 2 that the screen stopped)
-    "CLIMD, curriculum then weight averaging": {**_ASC_EVERY_5, "curriculum_epochs": 22,
-                                                "weight_averaging": 0.75},
-    # round 35: round 23's linear path, on only where a modality has more features than the
-    # training fold has samples
-    "CLIMD, linear path where p > n": {**_ASC_EVERY_5, "linear_path_if_wide": True},
-    # round 36's control: the default without the switch, for runs that switch every method
-    "CLIMD, no linear path": {**_ASC_EVERY_5, "linear_path_if_wide": False},
-    # round 37's control: the ten-member default, for runs that give every neural method five
-    "CLIMD, 10 members": {**_ASC_EVERY_5, "module_kwargs": {"n_members": 10}},
-    # round 38: plain SGD with momentum instead of Adam (Wilson et al. 2017), a screen
-    "CLIMD, SGD": {**_ASC_EVERY_5, "sgd_momentum": 0.9, "lr": 0.01},
-    # round 39: the scores as sampling weights, each quota a draw weighted by hardness rank
-    # (the default of rounds 39-41; the name of its records in rounds 39 and 40)
-    "CLIMD, score-weighted draw": dict(_WEIGHTED_EVERY_5),
-    # round 39's control: the default of rounds 26-38, the hardest samples of each class first
-    "CLIMD, lowest score first": dict(_ASC_EVERY_5),
-    # round 41: weight averaging on the score-weighted draw (the order named, so the records
-    # keep their meaning if the default's order changes), and its control for a run where
-    # every neural method averages its weights
-    "CLIMD, weighted draw, weight averaging": {**_WEIGHTED_EVERY_5, "weight_averaging": 0.75},
-    "CLIMD, weighted draw, no weight averaging": {**_WEIGHTED_EVERY_5,
-                                                  "weight_averaging": False},
-    # round 42: the score-weighted draw with every member rescored every epoch (round 27's
-    # question, asked again under the new order)
-    "CLIMD, weighted draw, rescored every epoch": {"order": "weighted", "rescore_every": 1},
-    # round 42's control, the default of rounds 39-41 (the weighted draw, rescored every 5
-    # epochs), renamed in the tables it was carried into
-    "CLIMD, rescored every 5 epochs": dict(_WEIGHTED_EVERY_5),
-}
-
-#: The methods run by default: the neural ones, then the non-neural anchors.
-DEFAULT_METHODS: tuple[str, ...] = (
-    *NEURAL_METHODS, *(name for name in LIKE_FOR_LIKE_ANCHORS if name not in OPTIONAL_ANCHORS))
 
 #: The settings run by default (specs of :func:`like_for_like_setting`).
 DEFAULT_SETTINGS: tuple[str, ...] = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat:10",
@@ -290,170 +175,6 @@ def settings_splits(
             if split.index >= first_split:
                 yield setting, split
 
-
-def resolve_methods(
-    names: Sequence[str], candidates: Mapping[str, Mapping[str, Any]] | None = None
-) -> dict[str, dict[str, Any]]:
-    """The specification of each named method.
-
-    Parameters
-    ----------
-    names : sequence of str
-        Names from :data:`NEURAL_METHODS`, the anchors, :data:`CANDIDATES` or ``candidates``.
-    candidates : mapping or None, default=None
-        Extra candidates (name -> overrides); they win over :data:`CANDIDATES`.
-
-    Returns
-    -------
-    specs : dict
-        name -> ``{"kind": "neural", "overrides": {...}}`` or ``{"kind": "anchor", "grid":
-        {...}}``; an unknown name raises ``KeyError``.
-    """
-    pool = {**NEURAL_METHODS, **CANDIDATES, **(candidates or {})}
-    specs: dict[str, dict[str, Any]] = {}
-    for name in names:
-        if name in pool:
-            specs[name] = {"kind": "neural", "overrides": dict(pool[name])}
-        elif name in LIKE_FOR_LIKE_ANCHORS:
-            estimator = repr(like_for_like_anchor(name, 0).estimator)
-            estimator = re.sub(r" at 0x[0-9a-f]+", "", estimator)  # function addresses
-            specs[name] = {"kind": "anchor", "grid": LIKE_FOR_LIKE_ANCHORS[name][0],
-                           "estimator": " ".join(estimator.split())}
-        else:
-            raise KeyError(f"Unknown method {name!r}; known: {[*pool, *LIKE_FOR_LIKE_ANCHORS]}")
-    return specs
-
-
-def build_method(
-    name: str, spec: Mapping[str, Any], layout: Mapping[str, int], seed: int, n_train: int,
-    quick: bool = False,
-) -> Any:
-    """An unfitted estimator of one method for one split.
-
-    Parameters
-    ----------
-    name : str
-        The method's name.
-    spec : mapping
-        Its entry of :func:`resolve_methods`.
-    layout : mapping of str to int
-        Modality widths in column order.
-    seed : int
-        ``random_state`` of the model, its sampler and its inner CV (the split number).
-    n_train : int
-        Training-fold size (for ``wd_per_n`` and ``linear_path_if_wide``).
-    quick : bool, default=False
-        ``max_epochs=2`` for the neural methods, tiny grids for the anchors.
-
-    Returns
-    -------
-    estimator : estimator
-        A pipeline starting with a ``StandardScaler`` (HGB, BRF and ``input_as_given``:
-        without), or a search.
-    """
-    if spec["kind"] == "anchor":
-        return like_for_like_anchor(name, seed, quick)
-    params = dict(spec["overrides"])
-    sampler = params.pop("sampler", None)
-    self_taught = bool(params.pop("self_taught", False))
-    as_given = bool(params.pop("input_as_given", False))
-    if "wd_per_n" in params:
-        params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
-    if "sgd_momentum" in params:
-        params["optimizer"] = functools.partial(SGD, momentum=float(params.pop("sgd_momentum")))
-    if params.pop("linear_path_if_wide", False):
-        params["module_kwargs"] = {**(params.get("module_kwargs") or {}),
-                                   "linear_path": max(layout.values()) > n_train}
-    if quick:
-        params["max_epochs"] = 2
-    if not as_given:
-        # the pipeline's StandardScaler standardizes (as the records were made), so the
-        # estimator's own per-modality scaling would only add rounding
-        params.setdefault("standardize", False)
-    clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed, **params)
-    if self_taught:
-        clf = SelfTaughtOrder(clf)
-    steps: list[tuple[str, Any]] = [] if as_given else [("scale", StandardScaler())]
-    if sampler == "smote":
-        steps.append(("sample", FunctionSampler(func=_adaptive_smote,
-                                                kw_args={"random_state": seed})))
-    elif sampler in ("rus", "ros"):
-        cls = RandomUnderSampler if sampler == "rus" else RandomOverSampler
-        steps.append(("sample", cls(random_state=seed)))
-    elif sampler is not None:
-        raise ValueError(f"Unknown sampler {sampler!r} of {name!r}; use smote, rus or ros")
-    return Pipeline([*steps, ("clf", clf)])
-
-
-def _predicting_classifier(est: Any) -> CLIMDClassifier | None:
-    """The unfitted CLIMDClassifier whose fit makes a method's predictions (None: an anchor).
-
-    For a :class:`SelfTaughtOrder`, its final curriculum fit: the wrapped estimator with what
-    the wrapper sets on it.
-    """
-    clf = est.steps[-1][1] if isinstance(est, Pipeline) else est
-    if isinstance(clf, SelfTaughtOrder):
-        base = CLIMDClassifier() if clf.estimator is None else clf.estimator
-        return clone(base).set_params(**SelfTaughtOrder.CURRICULUM_PARAMS)
-    return clf if isinstance(clf, CLIMDClassifier) else None
-
-
-def variant_params(
-    spec: Mapping[str, Any], n_train: int, quick: bool = False
-) -> dict[str, Any] | None:
-    """The preset values a method's fit runs under, as its records store them.
-
-    A spec holds a method's overrides of the default ``CLIMDClassifier()``; what they mean
-    depends on the improved variant's preset, which changes when a research round changes the
-    default. A record therefore also stores the resolved preset, so that a resumed run or a
-    test can tell that a name no longer means what its records ran.
-
-    Parameters
-    ----------
-    spec : mapping
-        An entry of :func:`resolve_methods`.
-    n_train : int
-        Training-fold size (``weight_decay="auto"`` resolves to ``5 / n_train``).
-    quick : bool, default=False
-        See :func:`build_method`.
-
-    Returns
-    -------
-    params : dict or None
-        The variant's values with the spec's overrides for a fit on ``n_train`` rows, as JSON
-        values (the module class as its repr), or None for an anchor. This is the resolution
-        before the fit: a fit's own ``variant_params_`` also switches off ``member_subsets``
-        where it cannot act.
-    """
-    if spec["kind"] != "neural":
-        return None
-    # the preset does not depend on the modalities' widths, so any layout will do here
-    clf = _predicting_classifier(build_method("", spec, {"modality": 1}, 0, n_train, quick))
-    return None if clf is None else _jsonable(clf._variant_params(n_train))
-
-
-def _check_variant_params(done: Sequence[Mapping[str, Any]],
-                          specs: Mapping[str, Mapping[str, Any]]) -> None:
-    """Raise if a record's stored preset is not what its method's spec resolves to today.
-
-    Records written before round 43 store no preset and are not checked here (their specs
-    pin the values that changed since: :data:`CANDIDATES`).
-    """
-    expected: dict[tuple[str, int, bool], dict[str, Any] | None] = {}
-    for rec in done:
-        if rec["method"] not in specs or "variant_params" not in rec:
-            continue
-        key = rec["method"], rec["n_train"], rec["protocol"] == "quick"
-        if key not in expected:
-            expected[key] = variant_params(specs[rec["method"]], *key[1:])
-        now, then = expected[key] or {}, rec["variant_params"] or {}
-        changed = {k: (then.get(k), now.get(k)) for k in sorted({*then, *now})
-                   if then.get(k) != now.get(k)}
-        if changed:
-            raise ValueError(
-                f"{rec['method']!r} was recorded under preset values that its spec no longer "
-                f"resolves to (recorded, now): {changed}; a default changed since. Pin the "
-                "recorded values in its spec, or rename the method")
 
 
 def run_split(
