@@ -57,21 +57,21 @@ def _markdown(result: dict[str, Any]) -> str:
                      f"{r['plain_s']:.2f} | {r['torch_s']:.2f} | "
                      f"{r['climd_over_plain']:.2f} | {r['plain_over_torch']:.2f} |")
     lines += ["", "### The default's curriculum (median over repeats, one torch thread)", "",
-              "`CLIMDClassifier()`: every ensemble member scored by its own outputs every "
-              "curriculum epoch and drawing its quotas weighted by the scores, 10 members "
-              "(research rounds 26-28, 39 and 42), against the same estimator: in random order "
-              "(no scoring pass); taking the lowest scores first and rescoring every 5 epochs "
-              "(`order=\"asc\", rescore_every=5`, the default before round 39); with one score "
-              "order for all members (`member_subsets=False`); rescoring every 5 epochs "
-              "(`rescore_every=5`, the default of rounds 39-41); without a curriculum; and "
-              "with 5 members (the default before round 28).", "",
-              "| Data | N | epochs | default s | random order s | lowest first s | one order s "
-              "| every 5 epochs s | no curriculum s | 5 members s | default / random order | "
-              "default / lowest first | default / one order | default / every 5 epochs | "
-              "default / no curriculum | default / 5 members |",
+              "`CLIMDClassifier()`: 10 members, each filling CLIMD's class quotas with its own "
+              "random draw, no scoring pass (research round 43), against the same estimator: "
+              "with each member's quotas a draw weighted by its own scores, rescored every "
+              "epoch (`order=\"weighted\"`, the default of round 42) or every 5 epochs (the "
+              "default of rounds 39-41); taking the lowest scores first, rescored every 5 "
+              "epochs (`order=\"asc\", rescore_every=5`, rounds 26-38); with one random draw "
+              "for all members (`member_subsets=False`, rounds 16-20); without a curriculum; "
+              "and with 5 members (the default before round 28).", "",
+              "| Data | N | epochs | default s | weighted draw s | every 5 epochs s "
+              "| lowest first s | one draw s | no curriculum s | 5 members s "
+              "| default / weighted draw | default / every 5 epochs | default / lowest first "
+              "| default / one draw | default / no curriculum | default / 5 members |",
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- "
               "| --- | --- | --- |"]
-    controls = ("random_order", "lowest_first", "one_order", "every_5_epochs",
+    controls = ("weighted_draw", "every_5_epochs", "lowest_first", "one_draw",
                 "no_curriculum", "five_members")
     for name, r in result["default_fit"].items():
         lines.append(" | ".join([

@@ -33,14 +33,15 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     A fusion network (one encoder per modality) is trained with skorch; at the start of
     each of the first ``curriculum_epochs`` epochs the class-distribution-guided scheduler
     (Eq. 5-7 of Han et al., MICCAI 2025) picks how many samples of each class to train on.
-    With a score order the training set is first rescored by the measurer (Eq. 1-4):
-    ``order="weighted"`` (the default) fills each quota by a random draw weighted by each
-    sample's hardness rank in its class, ``"asc"`` with the lowest scores, ``"desc"``
-    (``variant="paper"``) with the highest; under the default each ensemble member is
-    scored by its own outputs and draws its own samples. ``order="random"`` fills the quotas
-    in random order without scoring: the control, within a few tenths of a point of the
-    score orders in most settings (docs/research.md, rounds 31, 39 and 40). Later epochs
-    train on all samples.
+    Under the default, ``order="random"``, each ensemble member fills the quotas with its
+    own random draw and no sample is scored: on splits nobody had tuned on, the measurer's
+    orders were significantly ahead of it in no setting (``docs/research.md``, round 43;
+    rounds 31 and 40 had found one setting each, by a few tenths of a point). With a score
+    order the training set is first rescored by the measurer (Eq. 1-4): ``"weighted"``
+    fills each quota by a random draw weighted by each sample's hardness rank in its class,
+    ``"asc"`` with the lowest scores, ``"desc"`` (``variant="paper"``) with the highest;
+    under the improved variant each member is scored by its own outputs. Later epochs train
+    on all samples.
 
     Parameters
     ----------
@@ -100,7 +101,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         Within-class ranking: highest score first, lowest first, a seeded random ranking
         (the control), or a seeded random draw weighted by each sample's hardness rank in
         its class (the scores as sampling weights; research round 39); None takes the
-        variant's (improved ``"weighted"``, paper ``"desc"``).
+        variant's (improved ``"random"``, research round 43; paper ``"desc"``).
         ``"random"`` skips the scoring pass of Eq. 1-4; ``measurer``, ``keep_scores`` and
         ``rescore_every`` then raise an error.
     gamma : float, default=0.3
@@ -116,11 +117,11 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         train on a fraction of the data), except with ``warm_start=True``, where the
         curriculum may finish over several fits (a warning is raised instead).
     rescore_every : int or None, default=None
-        Rescore the training set every this many epochs (and whenever the training set
-        changes size, as in a warm-start fit on other data). None takes the variant's: 1,
-        every epoch, under both (the paper's; ``docs/research.md``, rounds 27 and 42: every
-        5 epochs is level with it and 12-19 % cheaper to fit, a tie that round 27 broke one
-        way and round 42 the other).
+        With a score order, rescore the training set every this many epochs (and whenever
+        the training set changes size, as in a warm-start fit on other data). None takes the
+        variant's: 1, every epoch, under both (the paper's; ``docs/research.md``, rounds 27
+        and 42: every 5 epochs is level with it and 12-19 % cheaper to fit, a tie that round
+        27 broke one way and round 42 the other).
     keep_scores : bool, default=False
         Keep each rescoring's scores of the training rows in ``net_.history`` as
         ``train_scores`` (float32, length n_train; :ref:`difficulty`). Needs a score order.

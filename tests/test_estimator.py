@@ -457,7 +457,7 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     clf = CLIMDClassifier(random_state=0, max_epochs=2).fit(X, y)
     assert clf.variant == "improved"
     expected = {"lr": 1e-3, "max_epochs": 2, "dropout": 0.5, "weight_decay": 5.0 / len(y),
-                "order": "weighted", "rescore_every": 1, "loss": "balanced_softmax",
+                "order": "random", "rescore_every": 1, "loss": "balanced_softmax",
                 "standardize": True,
                 "member_subsets": True, "weight_averaging": False}
     resolved = dict(clf.variant_params_)
@@ -466,9 +466,15 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     got = _net_settings(clf)
     assert got["lr"] == 1e-3 and got["max_epochs"] == 2 and got["dropout"] == 0.5
     assert got["weight_decay"] == pytest.approx(5.0 / len(y))
-    assert got["order"] == "weighted" and got["loss"] == "BalancedSoftmaxLoss"
+    assert got["order"] == "random" and got["loss"] == "BalancedSoftmaxLoss"
     assert type(clf.net_.module_) is EnsembleFusionNet and clf.net_.module_.n_members == 10
-    # each member is scored by its own outputs (round 26): one row of scores per member
+    # each member draws its own subset of the quotas (round 21), and nothing is scored
+    # (round 43)
+    curriculum = dict(clf.net_.callbacks_)["curriculum"]
+    assert curriculum.n_subsets == 10
+    assert "score_mean" not in clf.net_.history[0]
+    # with a score order each member is scored by its own outputs (round 26)
+    clf = CLIMDClassifier(random_state=0, max_epochs=2, order="weighted").fit(X, y)
     assert dict(clf.net_.callbacks_)["curriculum"].scores_.shape == (10, len(y))
     assert np.isfinite(clf.net_.history[0, "score_mean"])
     assert CLIMDClassifier().get_params()["lr"] is None  # unset: the variant decides

@@ -215,8 +215,12 @@ def test_random_order_keeps_the_schedule_and_skips_the_scoring_pass(data, monkey
     CLIMDClassifier(**FAST, order="asc", rescore_every=5, random_state=0).fit(X, y)
     assert len(calls) == 2  # a score order scores every rescore_every epochs: 1 and 6 of 6
     calls.clear()
-    CLIMDClassifier(**FAST, random_state=0).fit(X, y)  # the default (round 42): every epoch
+    # a score order's variant value (round 42): every epoch
+    CLIMDClassifier(**FAST, order="weighted", random_state=0).fit(X, y)
     assert len(calls) == FAST["max_epochs"]
+    calls.clear()
+    CLIMDClassifier(**FAST, random_state=0).fit(X, y)  # the default (round 43): no scoring
+    assert calls == []
 
 
 def test_an_ensemble_module_trains_each_member_on_its_own_loss(data):

@@ -329,9 +329,9 @@ def test_a_changed_default_is_caught_where_the_spec_did_not_pin_it(tmp_path, mon
     l4l._check_variant_params(records, specs)  # unchanged: passes
     # a round changes the default's order: the default's records no longer mean the name,
     # the option that pins its order still does
-    monkeypatch.setitem(VARIANT_PARAMS["improved"], "order", "random")
-    with pytest.raises(ValueError, match=r"'CLIMD \(default\)'.*'order': \('weighted', "
-                                         r"'random'\)"):
+    monkeypatch.setitem(VARIANT_PARAMS["improved"], "order", "asc")
+    with pytest.raises(ValueError, match=r"'CLIMD \(default\)'.*'order': \('random', "
+                                         r"'asc'\)"):
         l4l._check_variant_params(records, specs)
     l4l._check_variant_params([r for r in records if r["method"] == "CLIMD, 5 members"],
                               specs)
@@ -344,7 +344,7 @@ def test_a_changed_default_is_caught_where_the_spec_did_not_pin_it(tmp_path, mon
     # a refit under the changed default may not replace a record of the old one
     refit = tmp_path / "refits.jsonl"
     refit.write_text(json.dumps({**records[0], "variant_params": {
-        **records[0]["variant_params"], "order": "random"}}) + "\n")
+        **records[0]["variant_params"], "order": "asc"}}) + "\n")
     with pytest.raises(ValueError, match="has variant_params"):
         swap_in_refits(str(path), str(refit))
 

@@ -71,9 +71,10 @@ NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "RUS": {**_PLAIN, "sampler": "rus"},
     "ROS": {**_PLAIN, "sampler": "ros"},
     "Heads, no curriculum": {"curriculum": None},
-    # the measurer's control: the same quotas, a random draw per member (the default of
-    # rounds 21-25)
-    "CLIMD, random order": {"order": "random"},
+    # item 3's score order, the measurer's arm: the same quotas, each a draw weighted by the
+    # hardness rank of the member's own Eq. 1-4 scores, rescored every epoch (the default of
+    # round 42; the default's order is the random draw since round 43)
+    "CLIMD, weighted draw": {"order": "weighted", "rescore_every": 1},
     "CLIMD (default)": {},
 }
 
@@ -109,7 +110,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, one score order for all members": {"order": "asc", "member_subsets": False,
                                                "rescore_every": 1},
     # round 27's control: the default of round 26, every member rescored every epoch
-    "CLIMD, rescored every epoch": {"rescore_every": 1},
+    "CLIMD, rescored every epoch": {"order": "asc", "rescore_every": 1},
     # round 28's control, the default of rounds 16-27, and its weight-averaged candidate
     "CLIMD, 5 members": {**_ASC_EVERY_5, "module_kwargs": {"n_members": 5}},
     "CLIMD, 5 members, weight averaging": {**_ASC_EVERY_5, "weight_averaging": 0.75,
@@ -148,6 +149,10 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # round 42's control, the default of rounds 39-41 (the weighted draw, rescored every 5
     # epochs), renamed in the tables it was carried into
     "CLIMD, rescored every 5 epochs": dict(_WEIGHTED_EVERY_5),
+    # the measurer's control of rounds 16-42: the same quotas, a random draw per member (the
+    # default of rounds 16-25 and, by round 43's rule, again since; its records before round
+    # 43 hold this name)
+    "CLIMD, random order": {"order": "random"},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.

@@ -137,15 +137,16 @@ def fit_time_ratios(
 
 
 #: The default's curriculum and the settings it is timed against: name -> overrides of
-#: ``CLIMDClassifier()`` (research rounds 26-28, 39 and 42; ``five_members`` is the ensemble
-#: size before round 28, ``lowest_first`` the default before round 39, ``every_5_epochs`` the
-#: default of rounds 39-41).
+#: ``CLIMDClassifier()`` (research rounds 21, 26-28 and 39-43). ``weighted_draw`` is the
+#: default of round 42, ``every_5_epochs`` that of rounds 39-41, ``lowest_first`` that of
+#: rounds 26-38, ``one_draw`` (one random draw for all members) that of rounds 16-20 and
+#: ``five_members`` the ensemble size before round 28.
 DEFAULT_ORDERS: dict[str, dict[str, Any]] = {
     "default": {},
-    "random_order": {"order": "random"},
+    "weighted_draw": {"order": "weighted", "rescore_every": 1},
+    "every_5_epochs": {"order": "weighted", "rescore_every": 5},
     "lowest_first": {"order": "asc", "rescore_every": 5},
-    "one_order": {"member_subsets": False},
-    "every_5_epochs": {"rescore_every": 5},
+    "one_draw": {"member_subsets": False},
     "no_curriculum": {"curriculum": None},
     "five_members": {"module_kwargs": {"n_members": 5}},
 }
@@ -160,12 +161,12 @@ def default_fit_ratios(
 ) -> dict[str, float]:
     """Median fit times of the default ``CLIMDClassifier()`` and of its curriculum's controls.
 
-    The default scores every member by its own outputs every curriculum epoch and draws its
-    quotas weighted by the scores. The controls are the same estimator: in random order (no
-    scoring pass); taking the lowest scores first and rescoring every 5 epochs (the default
-    before round 39); with one score order for all members; rescoring every 5 epochs (the
-    default of rounds 39-41); without a curriculum; and with 5 members instead of 10 (the
-    default of rounds 16-27) (:data:`DEFAULT_ORDERS`).
+    The default fills each member's class quotas with its own random draw, with no scoring
+    pass (research round 43). The controls are the same estimator: with a draw weighted by
+    each member's own scores, rescored every epoch (the default of round 42) or every 5
+    epochs (rounds 39-41); taking the lowest scores first, rescored every 5 epochs (rounds
+    26-38); with one random draw for all members (rounds 16-20); without a curriculum; and
+    with 5 members instead of 10 (rounds 16-27) (:data:`DEFAULT_ORDERS`).
     The fits are interleaved within each repeat so that machine load affects them alike.
 
     Parameters
