@@ -113,10 +113,11 @@ print("Zipf rule, gamma 0.1 and 0.3 give the same quotas:", same)
 # epoch, and a stratified validation split that records the validation loss and macro F1.
 # ``order="asc"`` (the default's order until round 39) fills each class's quota with the
 # lowest-scoring samples by Eq. 1-4, each member of the default's ensemble by its own scores;
-# the default now draws each quota at random, weighted towards those samples
-# (``order="weighted"``); ``order="random"`` fills it in random order and skips the scoring
-# pass, within a few tenths of a point of both on most of the like-for-like benchmark
-# (docs/research.md, rounds 31, 39 and 40).
+# ``order="weighted"`` (the default of rounds 39-42) draws each quota at random, weighted
+# towards those samples; the default now fills it in random order and skips the scoring pass
+# (``order="random"``), within a few tenths of a point of both on most of the like-for-like
+# benchmark and never significantly behind on splits nobody had fitted (docs/research.md,
+# rounds 31, 39, 40 and 43).
 views = ["fou", "kar", "zer"]
 X_all, y_all = load_mfeat(return_X_y=True)
 X, y = make_long_tailed({v: X_all[v] for v in views}, y_all, imbalance_ratio=20, random_state=0)

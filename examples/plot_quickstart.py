@@ -86,8 +86,9 @@ for name, model in [("CLIMD", clf), ("no curriculum", baseline)]:
 # ``clf.net_.history`` holds one dict per epoch. Every epoch records the subset size and the
 # number of samples of each class; the curriculum epochs (here all 30) also record
 # ``alpha`` (:math:`\alpha(t)` of Eq. 6-7) and ``exponent`` (the rank exponent Eq. 7 used,
-# here by the default Zipf rule) and ``score_mean``, the mean curriculum score of Eq. 1-4
-# over the members' rescorings of the set (none with ``order="random"``).
+# here by the default Zipf rule). With a score order (``order="weighted"``, ``"asc"`` or
+# ``"desc"``) they would also record ``score_mean``, the mean curriculum score of Eq. 1-4 over
+# the members' rescorings of the set; the default's ``order="random"`` scores nothing.
 history = clf.net_.history
 for epoch in (1, 2, 10, 20, 30):
     row = history[epoch - 1]
