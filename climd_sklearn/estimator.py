@@ -120,7 +120,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         With a score order, rescore the training set every this many epochs (and whenever
         the training set changes size, as in a warm-start fit on other data). None takes the
         variant's: 1, every epoch, under both (the paper's; ``docs/research.md``, rounds 27
-        and 42: every 5 epochs is level with it and 12-19 % cheaper to fit, a tie that round
+        and 42: every 5 epochs is level with it and 15-17 % cheaper to fit, a tie that round
         27 broke one way and round 42 the other).
     keep_scores : bool, default=False
         Keep each rescoring's scores of the training rows in ``net_.history`` as
