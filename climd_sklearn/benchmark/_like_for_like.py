@@ -28,7 +28,6 @@ from ._like_for_like_methods import (
     NEURAL_METHODS,
     REFERENCE,
     _check_variant_params,
-    _predicting_classifier,
     build_method,
     resolve_methods,
     variant_params,
@@ -223,8 +222,7 @@ def run_split(
         for name, spec in specs.items():
             est = clone(build_method(name, spec, layout, split.index, len(split.y_train),
                                      quick))
-            clf = _predicting_classifier(est)
-            preset = None if clf is None else clf._variant_params(len(split.y_train))
+            preset = variant_params(spec, len(split.y_train), quick)
             torch.manual_seed(split.index)
             start = time.perf_counter()
             est.fit(split.X_train, split.y_train)
@@ -239,7 +237,7 @@ def run_split(
                 "spec": _jsonable(spec), "scores": scores,
                 "predictions": {ev: np.asarray(pred).tolist() for ev, pred in predictions.items()}}
             if preset is not None:
-                rec["variant_params"] = _jsonable(preset)
+                rec["variant_params"] = preset
             if hasattr(est, "best_params_"):
                 rec["best_params"] = _jsonable(est.best_params_)
                 rec["inner_failures"] = int(np.isnan(est.cv_results_["mean_test_score"]).sum())
