@@ -255,17 +255,17 @@ def build_method(
     return Pipeline([*steps, ("clf", clf)])
 
 
-def _predicting_classifier(est: Any) -> CLIMDClassifier | None:
-    """The unfitted CLIMDClassifier whose fit makes a method's predictions (None: an anchor).
+def _predicting_classifier(pipeline: Pipeline) -> CLIMDClassifier:
+    """The unfitted CLIMDClassifier whose fit makes a neural method's predictions.
 
-    For a :class:`SelfTaughtOrder`, its final curriculum fit: the wrapped estimator with what
-    the wrapper sets on it.
+    The pipeline's last step (:func:`build_method`), or for a :class:`SelfTaughtOrder` its
+    final curriculum fit: the wrapped estimator with what the wrapper sets on it.
     """
-    clf = est.steps[-1][1] if isinstance(est, Pipeline) else est
+    clf = pipeline.steps[-1][1]
     if isinstance(clf, SelfTaughtOrder):
         base = CLIMDClassifier() if clf.estimator is None else clf.estimator
         return clone(base).set_params(**SelfTaughtOrder.CURRICULUM_PARAMS)
-    return clf if isinstance(clf, CLIMDClassifier) else None
+    return clf
 
 
 def variant_params(
@@ -299,7 +299,7 @@ def variant_params(
         return None
     # the preset does not depend on the modalities' widths, so any layout will do here
     clf = _predicting_classifier(build_method("", spec, {"modality": 1}, 0, n_train, quick))
-    return None if clf is None else _jsonable(clf._variant_params(n_train))
+    return _jsonable(clf._variant_params(n_train))
 
 
 def _check_variant_params(done: Sequence[Mapping[str, Any]],
