@@ -8,7 +8,12 @@ import torch
 from conftest import FAST, make_multimodal
 from imblearn.over_sampling import SMOTE
 from imblearn.pipeline import make_pipeline as make_imb_pipeline
-from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_score
+from sklearn.model_selection import (
+    GridSearchCV,
+    StratifiedKFold,
+    TunedThresholdClassifierCV,
+    cross_val_score,
+)
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from skorch.callbacks import Callback
@@ -199,6 +204,23 @@ def test_slicedict_in_cross_val_score_and_grid_search(data):
     assert len(grid.cv_results_["params"]) == 4
     assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
     assert grid.best_estimator_.predict(Xs).shape == (len(y),)
+
+
+def test_tuned_threshold_moves_only_the_decision():
+    # examples/plot_decision_threshold.py relies on this: the refitted estimator inside
+    # TunedThresholdClassifierCV gives the probabilities of a plain fit with the same seed, and
+    # the tuned model predicts the positive class exactly where P(positive) >= its threshold
+    X, y = make_multimodal(n_per_class=(40, 8), seed=3)
+    Xs = SliceDict(**X)
+    plain = CLIMDClassifier(random_state=0, **FAST).fit(Xs, y)
+    tuned = TunedThresholdClassifierCV(
+        CLIMDClassifier(random_state=0, **FAST), scoring="balanced_accuracy",
+        cv=StratifiedKFold(4, shuffle=True, random_state=0),
+    ).fit(Xs, y)
+    proba = plain.predict_proba(Xs)[:, 1]
+    np.testing.assert_array_equal(tuned.estimator_.predict_proba(Xs)[:, 1], proba)
+    np.testing.assert_array_equal(tuned.predict(Xs), (proba >= tuned.best_threshold_).astype(int))
+    assert 0 < tuned.best_threshold_ < 1
 
 
 def test_single_array_with_modalities_behind_scaler_and_smote(data):
