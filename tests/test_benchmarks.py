@@ -214,3 +214,45 @@ def test_improved_method_keeps_its_own_defaults_in_every_regime():
     assert forced.named_steps["clf"].max_epochs == 3
     paper = _build("CLIMD", setting, "paper", 0, None, None).named_steps["clf"]
     assert paper.variant == "paper" and paper.lr == 5e-5 and paper.max_epochs == 100
+
+
+def _wide_record(method, split, untouched, matched, auc=0.7):
+    return {"setting": "s", "split": split, "method": method, "fit_time": 1.0, "auc": auc,
+            "oracle_untouched": 0.8, "rare_predicted": 0.25, "rare_true": 0.5,
+            "threshold": 0.5, "scores": {"untouched": untouched, "matched, expected": matched}}
+
+
+def test_wide_threshold_summary_hand_made():
+    script = load_script("wide_threshold")
+    default, tuned, logreg = script.DEFAULT, script.TUNED, script.LOGREG
+    records = []
+    for split, (d, t, lr) in enumerate([(0.50, 0.60, 0.70), (0.40, 0.45, 0.60),
+                                        (0.60, 0.62, 0.50)]):
+        records += [_wide_record(default, split, d, 0.9), _wide_record(tuned, split, t, 0.8),
+                    _wide_record(logreg, split, lr, 0.9, auc=0.9)]
+    text = script.summarize(records)
+    # means: untouched 50.0 / 55.7 / 60.0, AUC 0.700 / 0.700 / 0.900
+    assert f"| {default} | 0.700 | 50.0 | 80.0 | 0.25 (0.50) | 90.0 | 0.50 |" in text
+    assert f"| {logreg} | 0.900 | 60.0 |" in text
+    # tuned − default: +10, +5, +2 points -> mean +5.7, 3 wins; exact Wilcoxon p = 0.25,
+    # Holm over three comparisons
+    assert f"untouched: {tuned} − {default}: +5.7 (3 / 0; p " in text
+    assert f"matched, expected: {tuned} − {default}: -10.0 (0 / 3; p " in text
+
+
+@needs_rosmap
+def test_wide_threshold_quick(tmp_path):
+    script = load_script("wide_threshold")
+    script.main(["--quick", "--out", str(tmp_path)])
+    with open(tmp_path / "records.jsonl") as fh:
+        records = {r["method"]: r for r in map(json.loads, fh)}
+    assert set(records) == {*script.NEURAL, script.LOGREG, script.TUNED}
+    default, tuned = records[script.DEFAULT], records[script.TUNED]
+    # the tuned model refits the default with the same seed: the same ranking, another decision
+    assert tuned["auc"] == default["auc"]
+    assert tuned["oracle_untouched"] == default["oracle_untouched"]
+    assert all(r["threshold"] == 0.5 for name, r in records.items() if name != script.TUNED)
+    for r in records.values():
+        assert r["oracle_untouched"] >= r["scores"]["untouched"]
+        assert 0.4 < r["rare_true"] < 0.6  # the untouched fold of ROSMAP is about balanced
+    assert "rosmap_wide:5, splits 50-50" in (tmp_path / "wide_threshold.md").read_text()
