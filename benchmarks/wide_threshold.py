@@ -136,6 +136,8 @@ def _means(records: Sequence[dict[str, Any]]) -> dict[str, float]:
 def summarize(records: Sequence[dict[str, Any]]) -> str:
     """The pilot's tables: means per method, then the paired comparisons per evaluation.
 
+    Each setting is summarized over the splits that every one of its methods has finished.
+
     Parameters
     ----------
     records : sequence of dict
@@ -146,11 +148,18 @@ def summarize(records: Sequence[dict[str, Any]]) -> str:
     markdown : str
     """
     lines = []
-    for setting in dict.fromkeys(r["setting"] for r in records):
+    present = {r["setting"] for r in records}
+    order = [spec for spec, _ in SETTINGS if spec in present] + sorted(
+        present - {spec for spec, _ in SETTINGS})
+    for setting in order:
         rows = [r for r in records if r["setting"] == setting]
         by = {(r["method"], r["split"]): r for r in rows}
-        splits = sorted({r["split"] for r in rows})
         methods = list(dict.fromkeys(r["method"] for r in rows))
+        # the splits every method has finished (another process may still be fitting)
+        splits = sorted(s for s in {r["split"] for r in rows}
+                        if all((m, s) in by for m in methods))
+        if not splits:
+            continue
         lines += [f"## {setting}, splits {splits[0]}-{splits[-1]} (n = {len(splits)})", "",
                   "| method | AUC | untouched | oracle untouched | rare predicted (true) "
                   "| matched, expected | threshold |",

@@ -230,7 +230,10 @@ def test_wide_threshold_summary_hand_made():
                                         (0.60, 0.62, 0.50)]):
         records += [_wide_record(default, split, d, 0.9), _wide_record(tuned, split, t, 0.8),
                     _wide_record(logreg, split, lr, 0.9, auc=0.9)]
+    # a split that another process has not finished for every method is left out
+    records.append(_wide_record(default, 3, 0.0, 0.0))
     text = script.summarize(records)
+    assert "## s, splits 0-2 (n = 3)" in text
     # means: untouched 50.0 / 55.7 / 60.0, AUC 0.700 / 0.700 / 0.900
     assert f"| {default} | 0.700 | 50.0 | 80.0 | 0.25 (0.50) | 90.0 | 0.50 |" in text
     assert f"| {logreg} | 0.900 | 60.0 |" in text
