@@ -40,6 +40,7 @@ from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 from climd_sklearn.benchmark._data import DEFAULT_ROSMAP
 from climd_sklearn.benchmark._like_for_like import like_for_like_setting, settings_splits
 from climd_sklearn.benchmark._like_for_like_methods import build_method, resolve_methods
+from climd_sklearn.benchmark._records import _append_line, _key, load_records
 from climd_sklearn.benchmark._runner import machine_info, score
 from climd_sklearn.benchmark._stats import holm, wilcoxon_p
 from climd_sklearn.benchmark._subsample import expected_scores
@@ -203,7 +204,7 @@ def main(argv: Sequence[str] | None = None) -> str:
     parser.add_argument("--splits", type=int, default=10)
     parser.add_argument("--out", default="benchmarks/results/wide_threshold")
     parser.add_argument("--only", choices=[spec for spec, _ in SETTINGS],
-                        help="fit this setting only (two processes can share --out)")
+                        help="fit this setting only (processes may share --out)")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args(argv)
     import torch
@@ -212,10 +213,7 @@ def main(argv: Sequence[str] | None = None) -> str:
     torch.set_num_threads(1)
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "records.jsonl")
-    done = set()
-    if os.path.exists(path):
-        with open(path) as fh:
-            done = {(r["setting"], r["split"], r["method"]) for r in map(json.loads, fh)}
+    done = {_key(r) for r in load_records(path)}
     names = [*NEURAL, LOGREG, TUNED]
     settings = [(spec, first) for spec, first in SETTINGS if args.only in (None, spec)]
     settings = settings[:1] if args.quick else settings
@@ -230,11 +228,8 @@ def main(argv: Sequence[str] | None = None) -> str:
                         continue
                     est = clone(build(name, setting.layout, split.index, len(split.y_train),
                                       args.quick))
-                    rec = split_record(name, est, split, spec)
-                    with open(path, "a") as fh:
-                        fh.write(json.dumps(rec) + "\n")
-    with open(path) as fh:
-        records = [json.loads(line) for line in fh]
+                    _append_line(path, split_record(name, est, split, spec))
+    records = load_records(path)
     command = "python benchmarks/wide_threshold.py" + (" --quick" if args.quick else "")
     markdown = (f"# The wide set's loss: ranking or decision?\n\nCommand: `{command}`. Ran on: "
                 f"{json.dumps(machine_info())}.\n\n" + summarize(records))
