@@ -1,7 +1,7 @@
 """
-==============================================
+===============================================
 The decision threshold, and the test population
-==============================================
+===============================================
 
 Macro F1 depends on two things: how well the predicted probabilities rank the patients, and
 where the decision falls. :class:`~climd_sklearn.CLIMDClassifier` trains with a balanced-softmax
