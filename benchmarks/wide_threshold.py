@@ -53,9 +53,11 @@ TUNED = "CLIMD (default), tuned threshold"
 DEFAULT = "CLIMD (default)"
 LOGREG = "LogReg (balanced), wide C grid"
 
-#: name -> like-for-like spec overrides of the neural methods (the anchor is named as is).
-NEURAL = {DEFAULT: None, "Balanced softmax": None,
-          "CLIMD, linear path": {"module_kwargs": {"linear_path": True}}}
+#: The neural method that the like-for-like registry does not hold: name -> spec overrides.
+EXTRA = {"CLIMD, linear path": {"module_kwargs": {"linear_path": True}}}
+
+#: The neural methods, on the like-for-like recipe.
+NEURAL = (DEFAULT, "Balanced softmax", *EXTRA)
 
 
 def build(name: str, layout: dict[str, int], seed: int, n_train: int, quick: bool) -> Any:
@@ -64,7 +66,7 @@ def build(name: str, layout: dict[str, int], seed: int, n_train: int, quick: boo
     Parameters
     ----------
     name : str
-        A key of :data:`NEURAL`, :data:`LOGREG` or :data:`TUNED`.
+        One of :data:`NEURAL`, :data:`LOGREG` or :data:`TUNED`.
     layout : dict
         Modality widths.
     seed : int
@@ -82,8 +84,7 @@ def build(name: str, layout: dict[str, int], seed: int, n_train: int, quick: boo
         return TunedThresholdClassifierCV(
             build(DEFAULT, layout, seed, n_train, quick), scoring="balanced_accuracy",
             cv=StratifiedKFold(5, shuffle=True, random_state=seed))
-    extra = {k: v for k, v in NEURAL.items() if v is not None}
-    spec = resolve_methods([name], extra)[name]
+    spec = resolve_methods([name], EXTRA)[name]
     return build_method(name, spec, layout, seed, n_train, quick)
 
 
@@ -116,8 +117,9 @@ def split_record(name: str, est: Any, split: Any, setting: str) -> dict[str, Any
     scores.update({ev: s["f1_macro"] for ev, s in expected_scores(split, predictions).items()})
     X_u, y_u = split.evals["untouched"]
     rare = np.bincount(split.y_train).argmin()
+    other = est.classes_[est.classes_ != rare][0]
     proba = est.predict_proba(X_u)[:, list(est.classes_).index(rare)]
-    oracle = max(f1_score(y_u, np.where(proba >= t, rare, 1 - rare), average="macro")
+    oracle = max(f1_score(y_u, np.where(proba >= t, rare, other), average="macro")
                  for t in np.unique(proba))
     return {"setting": setting, "split": split.index, "method": name, "fit_time": fit_time,
             "auc": float(roc_auc_score(y_u == rare, proba)), "scores": scores,
