@@ -401,6 +401,32 @@ def test_sgd_key_trains_with_momentum_sgd_at_the_specs_lr():
         torch.optim.Adam)
 
 
+def test_fan_in_key_scales_each_weight_matrix_decay_by_its_fan_in():
+    from climd_sklearn.benchmark._fan_in_decay import fan_in_adam, fan_in_param_groups
+
+    spec = l4l.resolve_methods(["CLIMD, decay by fan-in"])["CLIMD, decay by fan-in"]
+    layout = {"a": 30, "b": 7}
+    clf = l4l.build_method("x", spec, layout, 0, 40).named_steps["clf"]
+    assert clf.optimizer is fan_in_adam
+    assert spec["overrides"] == {"wd_fan_in": True}  # the spec is not mutated
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 37))  # the layout's columns: 30 of "a", then 7 of "b"
+    clf.set_params(max_epochs=1, module_kwargs={"n_members": 2}).fit(X, np.arange(40) % 3 == 0)
+    groups = clf.net_.optimizer_.param_groups
+    shapes = [tuple(g["params"][0].shape) for g in groups]
+    assert shapes == [(2, 30, 256), (2, 1, 256), (2, 256, 128), (2, 1, 128),
+                      (2, 7, 256), (2, 1, 256), (2, 256, 128), (2, 1, 128),
+                      (2, 128, 2), (2, 1, 2), (2, 128, 2), (2, 1, 2), (2, 256, 2), (2, 1, 2)]
+    # weight decay 5 / n times fan-in / 256 for each weight matrix, 5 / n for each bias
+    decays = [g["weight_decay"] * 40 / AUTO_WEIGHT_DECAY for g in groups]
+    assert decays == pytest.approx([30 / 256, 1, 1, 1, 7 / 256, 1, 1, 1, 0.5, 1, 0.5, 1, 1, 1])
+    weight, bias = torch.zeros(2, 5, 3), torch.zeros(2, 1, 3)
+    with pytest.raises(ValueError, match="got 3 tensors"):
+        fan_in_param_groups([{"params": [weight, bias, weight]}], 1.0)
+    with pytest.raises(ValueError, match=r"got \(2, 5, 3\) and \(2, 5, 3\)"):
+        fan_in_param_groups([{"params": [weight, weight]}], 1.0)
+
+
 @needs_rosmap
 def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     out = tmp_path / "results"

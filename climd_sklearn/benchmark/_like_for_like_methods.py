@@ -24,6 +24,7 @@ from torch.optim import SGD
 
 from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
+from ._fan_in_decay import fan_in_adam
 from ._methods import (
     LIKE_FOR_LIKE_ANCHORS,
     OPTIONAL_ANCHORS,
@@ -61,7 +62,9 @@ _WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
 #: 35). ``"sgd_momentum": m`` trains with ``torch.optim.SGD(momentum=m)`` instead of Adam, at
 #: the spec's ``lr`` (research round 38). ``"weight_averaging": start`` is the estimator's own
 #: parameter (research rounds 28 and 32; until round 32 the key added the same callback by
-#: ``callbacks``, which computes the same).
+#: ``callbacks``, which computes the same). ``"wd_fan_in": True`` trains with
+#: :func:`~climd_sklearn.benchmark._fan_in_decay.fan_in_adam`: each weight matrix's decay
+#: scaled by its fan-in over 256 (research round 44).
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "CE": dict(_PLAIN),
     "Weighted CE": {**_PLAIN, "class_weight": "balanced"},
@@ -155,6 +158,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # default of rounds 16-25 and, by round 43's rule, again since; its records before round
     # 43 hold this name)
     "CLIMD, random order": {"order": "random"},
+    # round 44: the weight decay of every weight matrix scaled by its fan-in over 256, so
+    # that every layer's prior over its pre-activations has the same variance (a screen)
+    "CLIMD, decay by fan-in": {"wd_fan_in": True},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -229,6 +235,8 @@ def build_method(
     as_given = bool(params.pop("input_as_given", False))
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
+    if params.pop("wd_fan_in", False):
+        params["optimizer"] = fan_in_adam
     if "sgd_momentum" in params:
         params["optimizer"] = functools.partial(SGD, momentum=float(params.pop("sgd_momentum")))
     if params.pop("linear_path_if_wide", False):
