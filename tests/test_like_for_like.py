@@ -425,6 +425,11 @@ def test_fan_in_key_scales_each_weight_matrix_decay_by_its_fan_in():
         fan_in_param_groups([{"params": [weight, bias, weight]}], 1.0)
     with pytest.raises(ValueError, match=r"got \(2, 5, 3\) and \(2, 5, 3\)"):
         fan_in_param_groups([{"params": [weight, weight]}], 1.0)
+    with pytest.raises(ValueError, match=r"own options \(\['lr'\]\)"):
+        fan_in_param_groups([{"params": [weight, bias], "lr": 0.1}], 1.0)
+    both = {"kind": "neural", "overrides": {"wd_fan_in": True, "sgd_momentum": 0.9}}
+    with pytest.raises(ValueError, match="'x': 'wd_fan_in' trains with Adam"):
+        l4l.build_method("x", both, layout, 0, 40)
 
 
 @needs_rosmap

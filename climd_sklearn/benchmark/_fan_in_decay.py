@@ -34,9 +34,9 @@ def fan_in_param_groups(
     Parameters
     ----------
     groups : iterable of mapping
-        skorch's parameter groups (``{"params": [...]}``), each tensor in registration
-        order: an :class:`~climd_sklearn.modules.EnsembleFusionNet`'s member-wise linear
-        maps, a ``(n_members, fan_in, fan_out)`` weight followed by its
+        skorch's parameter groups (``{"params": [...]}``, no other options), each tensor in
+        registration order: an :class:`~climd_sklearn.modules.EnsembleFusionNet`'s
+        member-wise linear maps, a ``(n_members, fan_in, fan_out)`` weight followed by its
         ``(n_members, 1, fan_out)`` bias.
     weight_decay : float
         The decay of a weight matrix with ``reference`` inputs, and of every bias.
@@ -48,6 +48,11 @@ def fan_in_param_groups(
     groups : list of dict
         ``{"params": [tensor], "weight_decay": ...}`` for every tensor, in order.
     """
+    groups = list(groups)
+    options = sorted({key for group in groups for key in group if key != "params"})
+    if options:
+        raise ValueError(f"fan_in_param_groups sets each tensor's own group; parameter groups "
+                         f"with their own options ({options}) are not supported.")
     tensors = [p for group in groups for p in group["params"]]
     if len(tensors) % 2:
         raise ValueError(f"Expected (weight, bias) pairs of member-wise linear maps, got "

@@ -236,6 +236,9 @@ def build_method(
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
     if params.pop("wd_fan_in", False):
+        if "sgd_momentum" in params:
+            raise ValueError(f"{name!r}: 'wd_fan_in' trains with Adam; it cannot be combined "
+                             "with 'sgd_momentum'")
         params["optimizer"] = fan_in_adam
     if "sgd_momentum" in params:
         params["optimizer"] = functools.partial(SGD, momentum=float(params.pop("sgd_momentum")))
