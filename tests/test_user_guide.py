@@ -1,6 +1,7 @@
 """The user guide's code blocks run as written, on small data of the shape they describe."""
 
 import re
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
 def python_blocks(rst: str) -> list[str]:
     """The ``.. code-block:: python`` bodies of an rst text, dedented, in order."""
     blocks = re.findall(r"\.\. code-block:: python\n\n((?:(?: {4}.*)?\n)+)", rst)
-    return [re.sub(r"^ {4}", "", block, flags=re.MULTILINE) for block in blocks]
+    return [textwrap.dedent(block) for block in blocks]
 
 
 def test_python_blocks_are_found_and_dedented():
