@@ -428,8 +428,78 @@ def test_fan_in_key_scales_each_weight_matrix_decay_by_its_fan_in():
     with pytest.raises(ValueError, match=r"own options \(\['lr'\]\)"):
         fan_in_param_groups([{"params": [weight, bias], "lr": 0.1}], 1.0)
     both = {"kind": "neural", "overrides": {"wd_fan_in": True, "sgd_momentum": 0.9}}
-    with pytest.raises(ValueError, match="'x': 'wd_fan_in' trains with Adam"):
+    with pytest.raises(ValueError, match=r"'x': \['wd_fan_in'\] each set their own optim"):
         l4l.build_method("x", both, layout, 0, 40)
+
+
+def test_member_spread_key_gives_each_member_its_own_decay():
+    from climd_sklearn.benchmark._decay_spread import MemberSpreadAdam, member_decay_factors
+
+    name = "CLIMD, decay spread over members"
+    spec = l4l.resolve_methods([name])[name]
+    layout = {"a": 6, "b": 3}
+    clf = l4l.build_method("x", spec, layout, 0, 40).named_steps["clf"]
+    assert clf.optimizer is MemberSpreadAdam
+    assert spec["overrides"] == {"wd_member_spread": True}  # the spec is not mutated
+    rng = np.random.default_rng(0)
+    clf.set_params(max_epochs=1, module_kwargs={"n_members": 3})
+    clf.fit(rng.normal(size=(40, 9)), np.arange(40) % 3 == 0)
+    optimizer = clf.net_.optimizer_
+    # the estimator's decay 5 / n reaches the members, half of it to twice it; none to Adam
+    assert optimizer.member_weight_decay == pytest.approx(AUTO_WEIGHT_DECAY / 40)
+    assert optimizer.member_factors == pytest.approx([0.5, 1.0, 2.0])
+    assert all(group["weight_decay"] == 0.0 for group in optimizer.param_groups)
+    factors = member_decay_factors(10)
+    assert factors[0] == pytest.approx(0.5) and factors[-1] == pytest.approx(2.0)
+    assert np.exp(np.log(factors).mean()) == pytest.approx(1.0)
+    assert np.diff(np.log(factors)) == pytest.approx(np.full(9, np.log(4) / 9))
+    assert member_decay_factors(1) == pytest.approx([1.0])
+    for key in ("wd_fan_in", "sgd_momentum"):
+        both = {"kind": "neural", "overrides": {"wd_member_spread": True, key: True}}
+        with pytest.raises(ValueError, match="cannot be combined"):
+            l4l.build_method("x", both, layout, 0, 40)
+
+
+def test_member_spread_adam_steps_each_member_as_its_own_adam():
+    from climd_sklearn.benchmark._decay_spread import MemberSpreadAdam
+
+    torch.manual_seed(0)
+    weight = torch.randn(3, 4, 2, requires_grad=True)
+    target = torch.randn(3, 4, 2)
+    spread = MemberSpreadAdam([weight], lr=0.1, weight_decay=0.3)
+    members = [torch.nn.Parameter(weight.detach()[k].clone()) for k in range(3)]
+    alone = [torch.optim.Adam([member], lr=0.1, weight_decay=0.3 * factor)
+             for member, factor in zip(members, (0.5, 1.0, 2.0))]
+
+    def closure():
+        spread.zero_grad()
+        loss = ((weight - target) ** 2).sum()
+        loss.backward()
+        return loss
+
+    for _ in range(3):
+        loss = spread.step(closure)
+        for member, optimizer, k in zip(members, alone, range(3)):
+            optimizer.zero_grad()
+            ((member - target[k]) ** 2).sum().backward()
+            optimizer.step()
+    assert loss is not None
+    for k, member in enumerate(members):
+        torch.testing.assert_close(weight.detach()[k], member.detach(), rtol=1e-6, atol=1e-7)
+    # octaves=0 is Adam with one decay for every member
+    same = torch.nn.Parameter(weight.detach().clone())
+    plain = torch.nn.Parameter(weight.detach().clone())
+    zero, adam = (MemberSpreadAdam([same], lr=0.1, weight_decay=0.3, octaves=0.0),
+                  torch.optim.Adam([plain], lr=0.1, weight_decay=0.3))
+    for param, optimizer in ((same, zero), (plain, adam)):
+        optimizer.zero_grad()
+        ((param - target) ** 2).sum().backward()
+        optimizer.step()
+    torch.testing.assert_close(same.detach(), plain.detach(), rtol=0, atol=0)
+    with pytest.raises(ValueError, match=r"own options \(\['lr'\]\)"):
+        MemberSpreadAdam([{"params": [weight], "lr": 0.1}])
+    with pytest.raises(ValueError, match=r"leading axis .*got shapes \[\(3, 4, 2\), \(2, 1\)\]"):
+        MemberSpreadAdam([weight, torch.zeros(2, 1, requires_grad=True)])
 
 
 @needs_rosmap

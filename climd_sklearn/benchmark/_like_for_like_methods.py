@@ -24,6 +24,7 @@ from torch.optim import SGD
 
 from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
+from ._decay_spread import MemberSpreadAdam
 from ._fan_in_decay import fan_in_adam
 from ._methods import (
     LIKE_FOR_LIKE_ANCHORS,
@@ -64,7 +65,9 @@ _WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
 #: parameter (research rounds 28 and 32; until round 32 the key added the same callback by
 #: ``callbacks``, which computes the same). ``"wd_fan_in": True`` trains with
 #: :func:`~climd_sklearn.benchmark._fan_in_decay.fan_in_adam`: each weight matrix's decay
-#: scaled by its fan-in over 256 (research round 44).
+#: scaled by its fan-in over 256 (research round 44). ``"wd_member_spread": True`` trains with
+#: :class:`~climd_sklearn.benchmark._decay_spread.MemberSpreadAdam`: each ensemble member its
+#: own decay, from half the default's to twice it (research round 45).
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "CE": dict(_PLAIN),
     "Weighted CE": {**_PLAIN, "class_weight": "balanced"},
@@ -161,6 +164,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # round 44: the weight decay of every weight matrix scaled by its fan-in over 256, so
     # that every layer's prior over its pre-activations has the same variance (a screen)
     "CLIMD, decay by fan-in": {"wd_fan_in": True},
+    # round 45: each ensemble member its own weight decay, evenly spaced in log from half the
+    # default's to twice it (a hyperparameter ensemble; a screen)
+    "CLIMD, decay spread over members": {"wd_member_spread": True},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -235,11 +241,14 @@ def build_method(
     as_given = bool(params.pop("input_as_given", False))
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
+    adam_keys = [key for key in ("wd_fan_in", "wd_member_spread") if params.get(key)]
+    if len(adam_keys) > 1 or (adam_keys and "sgd_momentum" in params):
+        raise ValueError(f"{name!r}: {adam_keys} each set their own optimizer; they cannot be "
+                         "combined with each other or with 'sgd_momentum'")
     if params.pop("wd_fan_in", False):
-        if "sgd_momentum" in params:
-            raise ValueError(f"{name!r}: 'wd_fan_in' trains with Adam; it cannot be combined "
-                             "with 'sgd_momentum'")
         params["optimizer"] = fan_in_adam
+    if params.pop("wd_member_spread", False):
+        params["optimizer"] = MemberSpreadAdam
     if "sgd_momentum" in params:
         params["optimizer"] = functools.partial(SGD, momentum=float(params.pop("sgd_momentum")))
     if params.pop("linear_path_if_wide", False):
