@@ -86,6 +86,17 @@ def complete_splits(records: list[dict[str, Any]], methods: Sequence[str]) -> li
     return [r for r in records if (r["setting"], r["split"]) not in set(partial)]
 
 
+def _recipe(text: str) -> dict[str, Any]:
+    try:
+        recipe = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise argparse.ArgumentTypeError(f"--recipe expects a JSON object, got {text!r}: "
+                                         f"{exc}") from None
+    if not isinstance(recipe, dict):
+        raise argparse.ArgumentTypeError(f"--recipe expects a JSON object, got {text!r}")
+    return recipe
+
+
 def _candidate(text: str) -> tuple[str, dict[str, Any]]:
     name, sep, spec = text.partition("=")
     if not sep:
@@ -116,6 +127,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--candidate", action="append", type=_candidate, default=[],
                         help="define and run a candidate: NAME=JSON of CLIMDClassifier "
                         "overrides on top of the default (repeatable)")
+    parser.add_argument("--recipe", type=_recipe, default=None,
+                        help="JSON object of overrides given to every neural method (a "
+                        "recipe change under test, like for like; a method's own keys win); "
+                        "a resumed run needs the same")
     parser.add_argument("--splits", type=int, default=None,
                         help="at most this many splits per setting (default 25 ROSMAP, "
                         "15 mfeat and synthetic)")
@@ -196,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             if r["method"] in methods and r["setting"] in wanted], methods)
     else:
         records = run_like_for_like(
-            settings, methods, out, candidates=candidates, n_splits=splits,
+            settings, methods, out, candidates=candidates, recipe=args.recipe, n_splits=splits,
             first_split=args.first_split, n_jobs=args.jobs, quick=args.quick,
             rosmap_path=args.rosmap, progress=not args.no_progress,
             log=lambda line: print(line, file=sys.stderr, flush=True))
@@ -209,6 +224,7 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
               "settings": settings,
               "methods": list(dict.fromkeys([*methods, *(r["method"] for r in records)])),
               "candidates": {m: candidates[m] for m in methods if m in candidates},
+              "recipe": args.recipe,
               "splits_cap": splits, "first_split": args.first_split, "jobs": args.jobs,
               "quick": args.quick,
               "wall_s": time.perf_counter() - start}

@@ -460,6 +460,59 @@ def test_member_spread_key_gives_each_member_its_own_decay():
             l4l.build_method("x", both, layout, 0, 40)
 
 
+def test_recipe_reaches_every_neural_method_but_not_a_control_that_opts_out_or_an_anchor():
+    recipe = {"wd_member_spread": True}
+    names = ["CE", "SMOTE", "CLIMD (default)", "CLIMD, 5 members", "CLIMD, no decay spread",
+             "LogReg (balanced)"]
+    specs = l4l.resolve_methods(names, recipe=recipe)
+    assert specs["CE"]["overrides"] == {**recipe, **l4l.NEURAL_METHODS["CE"]}
+    assert specs["SMOTE"]["overrides"]["sampler"] == "smote"
+    assert specs["CLIMD (default)"]["overrides"] == recipe
+    assert specs["CLIMD, 5 members"]["overrides"] == {
+        **recipe, **l4l.CANDIDATES["CLIMD, 5 members"]}
+    assert specs["CLIMD, no decay spread"]["overrides"] == {"wd_member_spread": False}
+    assert "overrides" not in specs["LogReg (balanced)"]
+    assert recipe == {"wd_member_spread": True}  # not mutated
+    layout = {"a": 2}
+    spread = l4l.build_method("d", specs["CLIMD (default)"], layout, 0, 10).named_steps["clf"]
+    control = l4l.build_method("c", specs["CLIMD, no decay spread"], layout, 0, 10)
+    assert spread.optimizer.__name__ == "MemberSpreadAdam"
+    assert control.named_steps["clf"].optimizer is torch.optim.Adam
+    # records of a run with the recipe are refused by a resume without it, and kept with it
+    records = [{"method": name, "spec": _jsonable(spec)} for name, spec in specs.items()]
+    _check_specs(records, l4l.resolve_methods(names, recipe=recipe))
+    with pytest.raises(ValueError, match="'CE' was recorded with .*wd_member_spread"):
+        _check_specs(records, l4l.resolve_methods(names))
+
+
+def test_recipe_option_takes_a_json_object_only():
+    script = load_script("like_for_like")
+    assert script.parse_args(["--recipe", '{"wd_member_spread": true}']).recipe == {
+        "wd_member_spread": True}
+    assert script.parse_args([]).recipe is None
+    for text in ("[1]", "{oops"):
+        with pytest.raises(SystemExit):
+            script.parse_args(["--recipe", text])
+
+
+def test_a_run_with_a_recipe_records_it_in_every_neural_spec_and_in_its_config(tmp_path):
+    out = str(tmp_path)
+    args = ["--quick", "--splits", "1", "--settings", "synthetic:10", "--jobs", "1",
+            "--methods", "CLIMD (default)", "CLIMD, no decay spread", "--out", out,
+            "--no-progress", "--recipe", '{"wd_member_spread": true}']
+    summary = load_script("like_for_like").main(args)
+    records = [json.loads(line) for line in open(tmp_path / "like_for_like.records.jsonl")]
+    specs = {r["method"]: r["spec"]["overrides"] for r in records}
+    assert specs == {"CLIMD (default)": {"wd_member_spread": True},
+                     "CLIMD, no decay spread": {"wd_member_spread": False}}
+    config = json.load(open(tmp_path / "like_for_like.json"))["config"]
+    assert config["recipe"] == {"wd_member_spread": True}
+    assert summary["overall"]
+    # resuming without the recipe is refused: the stored specs say what ran
+    with pytest.raises(ValueError, match="'CLIMD \\(default\\)' was recorded with"):
+        load_script("like_for_like").main(args[:-2])
+
+
 def test_member_spread_adam_steps_each_member_as_its_own_adam():
     from climd_sklearn.benchmark._decay_spread import MemberSpreadAdam
 
@@ -685,7 +738,9 @@ def test_committed_records_match_the_registry_that_would_resume_them(run):
             else os.path.join(folder, run, "like_for_like.records.jsonl"))
     records = [json.loads(line) for line in open(path)]
     assert records
+    with open(os.path.join(os.path.dirname(path), "like_for_like.json")) as fh:
+        recipe = json.load(fh)["config"].get("recipe")  # a decision round's rerun (round 46)
     # the check a resumed run makes; it raises on the first record whose spec differs
-    specs = l4l.resolve_methods(sorted({r["method"] for r in records}))
+    specs = l4l.resolve_methods(sorted({r["method"] for r in records}), recipe=recipe)
     _check_specs(records, specs)
     l4l._check_variant_params(records, specs)  # the records that store their preset

@@ -252,6 +252,7 @@ def run_like_for_like(
     out_dir: str,
     *,
     candidates: Mapping[str, Mapping[str, Any]] | None = None,
+    recipe: Mapping[str, Any] | None = None,
     n_splits: int | None = None,
     first_split: int = 0,
     n_jobs: int = 2,
@@ -277,6 +278,9 @@ def run_like_for_like(
         Folder of the records file (created).
     candidates : mapping or None, default=None
         Extra candidate methods (name -> overrides).
+    recipe : mapping or None, default=None
+        Overrides for every neural method (:func:`resolve_methods`); a resumed run must
+        pass the same, or the stored specs will not match.
     n_splits : int or None, default=None
         At most this many splits per setting; None: :data:`DEFAULT_SPLITS`.
     first_split : int, default=0
@@ -303,7 +307,7 @@ def run_like_for_like(
         raise ValueError(f"n_splits must be >= 1, got {n_splits}")
     if first_split < 0:
         raise ValueError(f"first_split must be >= 0, got {first_split}")
-    specs = resolve_methods(methods, candidates)
+    specs = resolve_methods(methods, candidates, recipe)
     protocol = "quick" if quick else "full"
     os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, RECORDS_FILE)

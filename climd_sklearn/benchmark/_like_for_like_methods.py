@@ -167,6 +167,10 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # round 45: each ensemble member its own weight decay, evenly spaced in log from half the
     # default's to twice it (a hyperparameter ensemble; a screen)
     "CLIMD, decay spread over members": {"wd_member_spread": True},
+    # round 46's control: today's default, which keeps one decay for every member when the
+    # rerun's recipe (--recipe '{"wd_member_spread": true}') gives every other neural method
+    # the spread
+    "CLIMD, no decay spread": {"wd_member_spread": False},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -174,7 +178,8 @@ DEFAULT_METHODS: tuple[str, ...] = (
     *NEURAL_METHODS, *(name for name in LIKE_FOR_LIKE_ANCHORS if name not in OPTIONAL_ANCHORS))
 
 def resolve_methods(
-    names: Sequence[str], candidates: Mapping[str, Mapping[str, Any]] | None = None
+    names: Sequence[str], candidates: Mapping[str, Mapping[str, Any]] | None = None,
+    recipe: Mapping[str, Any] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """The specification of each named method.
 
@@ -184,6 +189,11 @@ def resolve_methods(
         Names from :data:`NEURAL_METHODS`, the anchors, :data:`CANDIDATES` or ``candidates``.
     candidates : mapping or None, default=None
         Extra candidates (name -> overrides); they win over :data:`CANDIDATES`.
+    recipe : mapping or None, default=None
+        Overrides given to every neural method, a change of the shared training recipe that
+        keeps the comparison like for like (a decision round's rerun); a key a method sets
+        itself wins, so a control can opt out (``{"wd_member_spread": False}``). Anchors are
+        left alone.
 
     Returns
     -------
@@ -195,7 +205,7 @@ def resolve_methods(
     specs: dict[str, dict[str, Any]] = {}
     for name in names:
         if name in pool:
-            specs[name] = {"kind": "neural", "overrides": dict(pool[name])}
+            specs[name] = {"kind": "neural", "overrides": {**(recipe or {}), **pool[name]}}
         elif name in LIKE_FOR_LIKE_ANCHORS:
             estimator = repr(like_for_like_anchor(name, 0).estimator)
             estimator = re.sub(r" at 0x[0-9a-f]+", "", estimator)  # function addresses
