@@ -724,9 +724,8 @@ def test_recipe_effect_pairs_the_same_method_and_split_and_holms_per_column():
 #: have since changed, and say so in their own summaries.
 LIVE_RECORDS = ("like_for_like", "round31", "round32", "round33", "round34", "round35", "round36",
                 "round37", "round38", "round39", "round40", "round41_screen", "round41",
-                "round42", "round43", "round44", "round45", "round35_wide", "round44_wide",
-                "round45_wide", "wide",
-                "external")
+                "round42", "round43", "round44", "round45", "round46", "round35_wide",
+                "round44_wide", "round45_wide", "wide", "external")
 
 
 @pytest.mark.parametrize("run", LIVE_RECORDS)
