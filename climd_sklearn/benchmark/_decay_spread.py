@@ -12,12 +12,14 @@ default's. Benchmark code only, until a round keeps it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 import torch
 from torch.optim import Adam
+
+from ._fan_in_decay import reject_group_options
 
 __all__ = ["OCTAVES", "MemberSpreadAdam", "member_decay_factors"]
 
@@ -81,11 +83,7 @@ class MemberSpreadAdam(Adam):
     def __init__(self, params: Iterable[Any], lr: float = 1e-3, weight_decay: float = 0.0,
                  octaves: float = OCTAVES, **kwargs: Any) -> None:
         groups = list(params)
-        options = sorted({key for group in groups if isinstance(group, Mapping)
-                          for key in group if key != "params"})
-        if options:
-            raise ValueError(f"MemberSpreadAdam sets the decay itself; parameter groups with "
-                             f"their own options ({options}) are not supported.")
+        reject_group_options(groups, "MemberSpreadAdam sets the decay itself")
         super().__init__(groups, lr=lr, weight_decay=0.0, **kwargs)
         tensors = [p for group in self.param_groups for p in group["params"]]
         members = {p.shape[0] if p.ndim >= 2 else None for p in tensors}
@@ -95,6 +93,16 @@ class MemberSpreadAdam(Adam):
                 f"axis (n_members, ...); got shapes {[tuple(p.shape) for p in tensors]}.")
         self.member_weight_decay = float(weight_decay)
         self.member_factors = member_decay_factors(members.pop(), octaves)
+        self._decays: dict[tuple[torch.dtype, torch.device], torch.Tensor] = {}
+
+    def _member_decays(self, param: torch.Tensor) -> torch.Tensor:
+        # the members' decays as a column on the parameter's dtype and device, made once
+        key = (param.dtype, param.device)
+        if key not in self._decays:
+            self._decays[key] = torch.as_tensor(
+                self.member_weight_decay * self.member_factors, dtype=param.dtype,
+                device=param.device)
+        return self._decays[key]
 
     @torch.no_grad()
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -118,8 +126,7 @@ class MemberSpreadAdam(Adam):
             for param in group["params"]:
                 if param.grad is None:
                     continue
-                decay = torch.as_tensor(self.member_weight_decay * self.member_factors,
-                                        dtype=param.dtype, device=param.device)
-                param.grad.add_(param * decay.view(-1, *([1] * (param.ndim - 1))))
+                decay = self._member_decays(param).view(-1, *([1] * (param.ndim - 1)))
+                param.grad.add_(param * decay)
         super().step()
         return loss

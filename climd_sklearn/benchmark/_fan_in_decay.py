@@ -19,10 +19,32 @@ from typing import Any
 import torch
 from torch.optim import Adam
 
-__all__ = ["REFERENCE_FAN_IN", "fan_in_adam", "fan_in_param_groups"]
+__all__ = ["REFERENCE_FAN_IN", "fan_in_adam", "fan_in_param_groups", "reject_group_options"]
 
 #: The fan-in whose weight matrices keep the given decay: the default ``hidden_dims=(256,)``.
 REFERENCE_FAN_IN = 256
+
+
+def reject_group_options(groups: Iterable[Any], owner: str) -> None:
+    """Refuse parameter groups with options of their own, which an optimizer here would drop.
+
+    Parameters
+    ----------
+    groups : iterable
+        Parameter groups (mappings) or tensors; tensors carry no options.
+    owner : str
+        Who sets the options instead, the start of the error message.
+
+    Raises
+    ------
+    ValueError
+        If a group has a key other than ``"params"``.
+    """
+    options = sorted({key for group in groups if isinstance(group, Mapping)
+                      for key in group if key != "params"})
+    if options:
+        raise ValueError(f"{owner}; parameter groups with their own options ({options}) are "
+                         "not supported.")
 
 
 def fan_in_param_groups(
@@ -49,10 +71,7 @@ def fan_in_param_groups(
         ``{"params": [tensor], "weight_decay": ...}`` for every tensor, in order.
     """
     groups = list(groups)
-    options = sorted({key for group in groups for key in group if key != "params"})
-    if options:
-        raise ValueError(f"fan_in_param_groups sets each tensor's own group; parameter groups "
-                         f"with their own options ({options}) are not supported.")
+    reject_group_options(groups, "fan_in_param_groups sets each tensor's own group")
     tensors = [p for group in groups for p in group["params"]]
     if len(tensors) % 2:
         raise ValueError(f"Expected (weight, bias) pairs of member-wise linear maps, got "
