@@ -96,7 +96,7 @@ class MemberSpreadAdam(Adam):
         self._decays: dict[tuple[torch.dtype, torch.device], torch.Tensor] = {}
 
     def _member_decays(self, param: torch.Tensor) -> torch.Tensor:
-        # the members' decays as a column on the parameter's dtype and device, made once
+        # the members' decays, one per member, on the parameter's dtype and device; made once
         key = (param.dtype, param.device)
         if key not in self._decays:
             self._decays[key] = torch.as_tensor(
