@@ -7,7 +7,9 @@ cost (a hyperparameter ensemble; Wenzel et al., 2020): the members differ in mor
 initialization and their quota draws, and the ensemble does not bet on one strength. Member
 ``k`` of ``M`` gets the decay ``weight_decay * 2 ** (OCTAVES * (2k / (M - 1) - 1))``: from
 half the default's decay to twice it, evenly spaced in log, so their geometric mean is the
-default's. Benchmark code only, until a round keeps it.
+default's. Benchmark code only: it passed round 45's screen, and round 46's like-for-like
+decision rejected it as a default (the default ranked behind its control without it); it
+stays as the recipe of those rounds' records.
 """
 
 from __future__ import annotations

@@ -169,7 +169,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, decay spread over members": {"wd_member_spread": True},
     # round 46's control: today's default, which keeps one decay for every member when the
     # rerun's recipe (--recipe '{"wd_member_spread": true}') gives every other neural method
-    # the spread
+    # the spread; it ranked ahead of the default with the spread, so the spread was rejected
     "CLIMD, no decay spread": {"wd_member_spread": False},
 }
 
