@@ -93,6 +93,11 @@ and budget-matched curricula, the self-taught order, ...), are in
 `benchmarks/results/like_for_like_round28.md`, and round 15's, on the single-network default of
 that round, in `benchmarks/results/like_for_like_round15.md`. All fits ran on the same kind of
 2-core machine, in several sessions, so fit times of different rounds do not compare.
+A rerun that changes what every neural method shares (a decision round's `--recipe`) copies
+the records the change cannot reach, the anchors' above all, with
+`--carry-over FROM --carry METHOD ...`: each copy is marked `copied_from`, and a record fitted
+under another spec than the one the rerun gives its method (a neural method the recipe reaches)
+is refused. Until round 46 those copies were made by hand.
 **Non-neural anchors**, each tuned by
 `GridSearchCV` (inner `StratifiedKFold(3, shuffle=True)`, macro F1) on the training fold only:
 *LogReg (balanced)* (C ∈ {1e-3, 1e-2, 0.1, 1, 10}), *HGB (balanced)*

@@ -8,6 +8,9 @@ imbalance treatments, and against tuned non-neural anchors, on paired splits.
     python benchmarks/like_for_like.py --swap-in /tmp/refits  # refits replace their records
     python benchmarks/like_for_like.py --rescore --out /tmp/refits --figures /tmp/refits
                                        # new evaluations from the stored predictions
+    python benchmarks/like_for_like.py --out /tmp/rerun --recipe '{"wd_member_spread": true}'
+        --carry-over benchmarks/results --carry BRF 'RUS + MLP'   # (one command) a rerun
+                                       # that copies the records the recipe cannot reach
 
 Every (setting, split, method) result is appended to ``<out>/like_for_like.records.jsonl``
 as soon as it is done; rerunning the same command skips what is recorded. To add a lever,
@@ -41,7 +44,9 @@ from climd_sklearn.benchmark import (
     swap_in_refits,
     write_like_for_like,
 )
+from climd_sklearn.benchmark._carry_over import carry_over_records, split_keys
 from climd_sklearn.benchmark._like_for_like import (
+    resolve_methods,
     resolve_settings,
     setting_name,
     settings_splits,
@@ -160,8 +165,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         "to the records of <out> from their stored predictions (after checking "
                         "that those give back the stored scores), then summarize as "
                         "--summarize does")
+    parser.add_argument("--carry-over", metavar="FROM", default=None,
+                        help="before anything else, copy the records of the --carry methods on "
+                        "this run's splits from the results folder (or records file) FROM, "
+                        "each marked copied_from; refused unless each was fitted under the "
+                        "spec this run gives it")
+    parser.add_argument("--carry", nargs="+", default=[], metavar="METHOD",
+                        help="the methods --carry-over copies (they join the run's methods)")
     parser.add_argument("--no-progress", action="store_true")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if bool(args.carry_over) != bool(args.carry):
+        parser.error("--carry-over FROM and --carry METHOD ... go together")
+    if args.carry_over and (args.swap_in or args.rescore):
+        parser.error("--carry-over does not go with --swap-in or --rescore: carry first, "
+                     "in its own command")
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
@@ -192,10 +210,15 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         figures = args.figures or "docs/figures"
     settings = args.settings or default_settings
     methods = list(dict.fromkeys([*(args.methods or LIKE_FOR_LIKE_METHODS), *args.candidates,
-                                  *(name for name, _ in args.candidate)]))
+                                  *(name for name, _ in args.candidate), *args.carry]))
     command = "python benchmarks/like_for_like.py " + shlex.join(argv)
     start = time.perf_counter()
     records_path = os.path.join(out, "like_for_like.records.jsonl")
+    if args.carry_over:
+        n = carry_over_records(
+            out, args.carry_over, resolve_methods(args.carry, candidates, args.recipe),
+            split_keys(settings, splits, args.first_split), "quick" if args.quick else "full")
+        print(f"{n} records carried over from {args.carry_over}", file=sys.stderr)
     if args.swap_in:
         n = swap_in_refits(records_path, os.path.join(args.swap_in, "like_for_like.records.jsonl"))
         print(f"{n} records replaced by their refits", file=sys.stderr)
