@@ -259,3 +259,106 @@ def test_wide_threshold_quick(tmp_path):
         assert r["oracle_untouched"] >= r["scores"]["untouched"]
         assert 0.4 < r["rare_true"] < 0.6  # the untouched fold of ROSMAP is about balanced
     assert "rosmap_wide:5, splits 50-50" in (tmp_path / "wide_threshold.md").read_text()
+
+
+def _late_split():
+    from climd_sklearn.benchmark._like_for_like import like_for_like_setting, settings_splits
+
+    setting = like_for_like_setting("synthetic:10")
+    return setting, next(split for _, split in settings_splits([(setting, 1)], 0))
+
+
+def test_late_averaging_readouts_are_the_plain_and_the_weight_averaged_fits():
+    import torch
+    from sklearn.base import clone
+
+    from climd_sklearn.benchmark._like_for_like_methods import build_method, resolve_methods
+
+    script = load_script("late_averaging")
+    setting, split = _late_split()
+    records = {r["method"]: r for r in script.split_records("synthetic:10", setting, split,
+                                                           0.5, quick=True)}
+    assert list(records) == list(script.READOUTS)
+    spec = resolve_methods([script.DEFAULT])[script.DEFAULT]
+
+    def refit(**params):  # the same method, seed and epochs, without the snapshots
+        pipe = clone(build_method(script.DEFAULT, spec, setting.layout, split.index,
+                                  len(split.y_train)))
+        pipe.steps[-1][1].set_params(max_epochs=4, **params)
+        torch.manual_seed(split.index)
+        pipe.fit(split.X_train, split.y_train)
+        return {ev: pipe.predict(X).tolist() for ev, (X, _) in split.evals.items()}
+
+    # keeping snapshots leaves the training alone, and their mean of weights is what
+    # weight_averaging=0.5 computes (epochs 3 and 4 of 4)
+    assert records[script.DEFAULT]["predictions"] == refit()
+    assert records[script.WEIGHTS]["predictions"] == refit(weight_averaging=0.5)
+    assert records[script.WEIGHTS]["predictions"] != records[script.DEFAULT]["predictions"]
+    # the snapshot readout by its definition: the mean of the kept networks' probabilities
+    pipe = clone(build_method(script.DEFAULT, spec, setting.layout, split.index,
+                              len(split.y_train)))
+    pipe.steps[-1][1].set_params(max_epochs=4,
+                                 callbacks=[("snapshots", script.LateSnapshots(0.5))])
+    torch.manual_seed(split.index)
+    pipe.fit(split.X_train, split.y_train)
+    net = pipe.steps[-1][1].net_
+    X_bal = split.evals["balanced"][0]
+    proba = []
+    for state in dict(net.callbacks_)["snapshots"].snapshots_:
+        net.module_.load_state_dict(state)
+        proba.append(pipe.predict_proba(X_bal))
+    assert len(proba) == 2
+    expected = pipe.steps[-1][1].classes_[np.mean(proba, axis=0).argmax(axis=1)]
+    assert records[script.SNAPSHOTS]["predictions"]["balanced"] == expected.tolist()
+    assert records[script.SNAPSHOTS]["predictions"] != records[script.DEFAULT]["predictions"]
+    # one kept epoch, the last: every readout is the plain fit
+    one = script.split_records("synthetic:10", setting, split, 0.75, quick=True)
+    assert all(r["predictions"] == records[script.DEFAULT]["predictions"] for r in one)
+
+
+def test_late_snapshots_keep_the_epochs_weight_averaging_averages():
+    from climd_sklearn import CLIMDClassifier
+
+    script = load_script("late_averaging")
+    rng = np.random.RandomState(0)
+    X, y = rng.standard_normal((60, 4)), np.repeat([0, 1], [45, 15])
+    clf = CLIMDClassifier(max_epochs=7, random_state=0,
+                          callbacks=[("snapshots", script.LateSnapshots(0.6))]).fit(X, y)
+    kept = dict(clf.net_.callbacks_)["snapshots"].snapshots_
+    assert len(kept) == 7 - math.floor(0.6 * 7)  # epochs 5, 6 and 7
+    last = clf.net_.module_.state_dict()
+    assert all(kept[-1][k].equal(last[k]) for k in last)
+    assert not all(kept[0][k].equal(last[k]) for k in last)
+
+
+def test_tail_false_positives_hand_example():
+    script = load_script("late_averaging")
+    counts = [50, 3, 20, 1, 2]  # rarest three: labels 3, 4, 1
+    y_true = [0, 0, 1, 2, 3, 4, 0, 2]
+    y_pred = [1, 3, 1, 2, 4, 4, 0, 1]  # wrong into the tail: 1 (0->1), 3 (0->3), 4 (3->4), 1
+    assert script.tail_false_positives(counts, y_pred, y_true) == 4
+    assert script.tail_false_positives(counts, y_pred, y_true, n_tail=1) == 1  # label 3 only
+
+
+def test_late_averaging_summary_hand_made():
+    script = load_script("late_averaging")
+    default, weights, snaps = script.READOUTS
+    f1 = {default: [0.50, 0.60, 0.70], weights: [0.55, 0.65, 0.60], snaps: [0.50, 0.70, 0.80]}
+    records = [{"setting": "S", "split": s, "method": m,
+                "scores": {"e": {"f1_macro": f1[m][s]}},
+                "tail_false_positives": {"balanced": {default: 4, weights: 2, snaps: 5}[m] + s
+                                         - (m == snaps and s == 0)}}  # a tie on split 0
+               for m in script.READOUTS for s in range(3)]
+    records.append({**records[0], "split": 9})  # a split without the other readouts
+    text = script.summarize(records, [("S", "e")])
+    # weights - default: +5, +5, -10 points; snapshots: 0, +10, +10. Ranks of three per
+    # split: (2.5, 1, 2.5), (3, 2, 1), (2, 3, 1) -> 2.5, 2, 1.5; against the default alone:
+    # weights (1, 1, 2) -> 1.333, snapshots (1.5, 1, 1) -> 1.167
+    assert "| S e (n = 3) |" in text
+    assert f"| {default} | 60.0 | 2.500 | — |" in text
+    assert f"| {weights} | 60.0 (+0.0, 2/1) | 2.000 | 1.333 |" in text
+    assert f"| {snaps} | 66.7 (+6.7, 2/0) | 1.500 | 1.167 |" in text
+    assert "N = 3 blocks" in text
+    line = script.tail_summary([r for r in records if r["split"] != 9], "S")
+    assert f"{default} 5.00; {weights} 3.00 (fewer on 3, more on 0 of 3 splits); " in line
+    assert f"{snaps} 5.67 (fewer on 0, more on 2 of 3 splits)" in line
