@@ -14,7 +14,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._like_for_like import DEFAULT_SPLITS, setting_name
+from ._like_for_like import setting_name, splits_of
 from ._like_for_like_methods import _check_variant_params
 from ._records import RECORDS_FILE, _append_line, _jsonable, _key, load_records
 
@@ -39,11 +39,8 @@ def split_keys(settings: Sequence[str], n_splits: int | None = None,
     keys : list of (str, int)
         In the order of the settings, then of the splits.
     """
-    keys = []
-    for spec in settings:
-        n = min(DEFAULT_SPLITS[spec.partition(":")[0]], n_splits or 10**6)
-        keys += [(setting_name(spec), i) for i in range(first_split, first_split + n)]
-    return keys
+    return [(setting_name(spec), i) for spec in settings
+            for i in range(first_split, first_split + splits_of(spec, n_splits))]
 
 
 def _without_provenance(rec: Mapping[str, Any]) -> dict[str, Any]:

@@ -51,6 +51,7 @@ __all__ = [
     "run_split",
     "setting_name",
     "settings_splits",
+    "splits_of",
     "variant_params",
 ]
 
@@ -145,8 +146,25 @@ def resolve_settings(
     -------
     settings : list of (Setting, int)
     """
-    return [(like_for_like_setting(spec, rosmap_path),
-             min(DEFAULT_SPLITS[spec.partition(":")[0]], n_splits or 10**6)) for spec in specs]
+    return [(like_for_like_setting(spec, rosmap_path), splits_of(spec, n_splits))
+            for spec in specs]
+
+
+def splits_of(spec: str, n_splits: int | None = None) -> int:
+    """How many splits of a setting a run covers: its kind's default, capped at ``n_splits``.
+
+    Parameters
+    ----------
+    spec : str
+        A setting spec.
+    n_splits : int or None, default=None
+        The cap; None: :data:`DEFAULT_SPLITS` of the spec's kind.
+
+    Returns
+    -------
+    n : int
+    """
+    return min(DEFAULT_SPLITS[spec.partition(":")[0]], n_splits or 10**6)
 
 
 def settings_splits(
