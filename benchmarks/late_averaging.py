@@ -334,7 +334,11 @@ def main(argv: Sequence[str] | None = None) -> str:
                             _append_line(path, rec)
                         print(f"{spec} #{split.index}", flush=True)
     records = load_records(path, protocol)
-    parts = [f"# Averaging the default's late epochs (research round 47)\n\nRan on: "
+    command = ("python benchmarks/late_averaging.py --quick" if args.quick else
+               "python benchmarks/late_averaging.py --rosmap ../shared/data/ROSMAP --only "
+               "main  # and --only wide, in a second process sharing --out")
+    parts = [f"# Averaging the default's late epochs (research round 47)\n\nCommand: "
+             f"`{command}`. A rerun fits only the splits missing from the records. Ran on: "
              f"{json.dumps(machine_info())}.\n"]
     long_tailed = ("balanced", "long-tailed, expected")
     evaluations = {"rosmap:1": ("untouched",), "synthetic:10": long_tailed,

@@ -362,3 +362,16 @@ def test_late_averaging_summary_hand_made():
     line = script.tail_summary([r for r in records if r["split"] != 9], "S")
     assert f"{default} 5.00; {weights} 3.00 (fewer on 3, more on 0 of 3 splits); " in line
     assert f"{snaps} 5.67 (fewer on 0, more on 2 of 3 splits)" in line
+
+
+def test_late_averaging_quick_writes_records_and_tables(tmp_path):
+    script = load_script("late_averaging")
+    text = script.main(["--quick", "--out", str(tmp_path)])
+    records = [json.loads(line) for line in open(tmp_path / "records.jsonl")]
+    assert [r["method"] for r in records] == list(script.READOUTS)
+    assert {r["protocol"] for r in records} == {"quick"}
+    assert "`python benchmarks/late_averaging.py --quick`" in text
+    assert "| synthetic:10 balanced (n = 1) |" in text
+    assert (tmp_path / "late_averaging.md").read_text() == text
+    script.main(["--quick", "--out", str(tmp_path)])  # a rerun fits nothing more
+    assert len(open(tmp_path / "records.jsonl").readlines()) == 3
