@@ -57,6 +57,9 @@ BLOCKS: dict[str, tuple[tuple[str, int, int], ...]] = {
     "wide": (("rosmap_wide:5", 119, 25), ("rosmap_wide:10", 119, 25)),
 }
 
+#: The smoke test's one block set (``--quick``).
+QUICK_BLOCKS: dict[str, tuple[tuple[str, int, int], ...]] = {"quick": (("synthetic:10", 0, 1),)}
+
 
 class LateSnapshots(Callback):
     """Keep a copy of the module's weights at the end of every epoch after ``start``.
@@ -320,8 +323,9 @@ def main(argv: Sequence[str] | None = None) -> str:
     os.makedirs(args.out, exist_ok=True)
     path = os.path.join(args.out, "records.jsonl")
     protocol = "quick" if args.quick else "full"
-    blocks = {"quick": (("synthetic:10", 0, 1),)} if args.quick else {
-        name: sets for name, sets in BLOCKS.items() if args.only in (None, name)}
+    tables = QUICK_BLOCKS if args.quick else BLOCKS
+    blocks = tables if args.quick else {
+        name: sets for name, sets in tables.items() if args.only in (None, name)}
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for sets in blocks.values():
@@ -343,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> str:
     long_tailed = ("balanced", "long-tailed, expected")
     evaluations = {"rosmap:1": ("untouched",), "synthetic:10": long_tailed,
                    "mfeat:10": long_tailed, "mfeat:100": long_tailed}
-    for name, sets in (BLOCKS if not args.quick else {"quick": (("synthetic:10", 0, 1),)}).items():
+    for name, sets in tables.items():
         columns = [(spec, ev) for spec, _, _ in sets
                    for ev in evaluations.get(spec, ("untouched", "matched, expected"))]
         parts += [f"## {name}\n", summarize(records, columns),
