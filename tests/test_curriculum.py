@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import ParameterGrid
 
+from climd_sklearn._docstring import Substitution
 from climd_sklearn.curriculum import (
     SCHEDULER_NAMES,
     BabyStepScheduler,
@@ -33,7 +34,6 @@ from climd_sklearn.curriculum import (
     make_scheduler,
     root_pacing,
 )
-from climd_sklearn.curriculum._docstrings import Substitution
 
 RULES = ["zipf", "eq6"]
 

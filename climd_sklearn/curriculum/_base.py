@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from ._docstrings import N_EPOCHS, Substitution
+from .._docstring import Substitution
+from ._docstrings import N_EPOCHS
 from ._validation import check_int, check_select_inputs
 
 

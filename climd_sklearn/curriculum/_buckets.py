@@ -7,8 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from .._docstring import Substitution
 from ._base import BaseScheduler
-from ._docstrings import BUCKET_SCHEDULER_PARAMETERS, BUCKET_STAGES, Substitution
+from ._docstrings import BUCKET_SCHEDULER_PARAMETERS, BUCKET_STAGES
 from ._validation import check_epoch_pair, check_int
 
 

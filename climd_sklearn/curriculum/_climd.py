@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
+from .._docstring import Substitution
 from ._base import BaseScheduler, _largest_remainder
-from ._docstrings import N_EPOCHS, Substitution
+from ._docstrings import N_EPOCHS
 from ._validation import (
     check_alpha,
     check_class_counts,

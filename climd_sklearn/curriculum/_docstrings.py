@@ -1,44 +1,14 @@
 """Docstring text shared by several public names of :mod:`climd_sklearn.curriculum`.
 
-:class:`Substitution` is a small copy of ``imblearn.utils._docstring.Substitution``: it fills
-the ``{name}`` fields of a docstring with ``str.format``, so a docstring decorated with it
-writes its literal braces doubled (``{{`` and ``}}``); the texts filled in are inserted
-verbatim. Each shared text starts at the column of a section header or parameter name and
-indents its continuation lines as a docstring body does, so it can replace a field standing
-alone on its line.
+The texts fill the ``{name}`` fields of docstrings decorated with
+:class:`climd_sklearn._docstring.Substitution` (which says how a shared text is written): each
+starts at the column of a section header or parameter name and indents its continuation lines
+as a docstring body does, so it can replace a field standing alone on its line.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-_T = TypeVar("_T")
-
-
-class Substitution:
-    """Decorator filling the ``{name}`` fields of a function's or class's docstring.
-
-    Robust to ``__doc__`` being None (``python -OO``).
-
-    Parameters
-    ----------
-    **params : dict
-        Texts keyed by field name.
-    """
-
-    def __init__(self, **params: str) -> None:
-        self.params = params
-
-    def __call__(self, obj: _T) -> _T:
-        doc = getattr(obj, "__doc__", None)
-        if doc:
-            obj.__doc__ = doc.format(**self.params)
-        return obj
-
-
-def _join(*blocks: str) -> str:
-    return "\n".join(block.rstrip() for block in blocks)
-
+from .._docstring import join_blocks
 
 #: ``n_epochs`` of every scheduler.
 N_EPOCHS = """n_epochs : int or None, default=None
@@ -53,7 +23,7 @@ MIN_SIZE = """min_size : int or None, default=None
         used on its own; ``CLIMDClassifier`` fills in its batch size."""
 
 #: The Parameters section of the Linear, Root and Geometric schedulers.
-PACING_SCHEDULER_PARAMETERS = _join(
+PACING_SCHEDULER_PARAMETERS = join_blocks(
     """Parameters
     ----------""",
     "    " + N_EPOCHS,
@@ -94,7 +64,7 @@ PACING_FUNCTION_SECTIONS = """Parameters
         If ``t < 0``, ``T_grow <= 0`` or ``initial_fraction`` is outside (0, 1]."""
 
 #: The Parameters section of the Baby Step and One-Pass schedulers.
-BUCKET_SCHEDULER_PARAMETERS = _join(
+BUCKET_SCHEDULER_PARAMETERS = join_blocks(
     """Parameters
     ----------""",
     "    " + N_EPOCHS,

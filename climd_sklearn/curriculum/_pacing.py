@@ -12,12 +12,12 @@ from typing import Any
 
 import numpy as np
 
+from .._docstring import Substitution
 from ._base import BaseScheduler
 from ._docstrings import (
     PACING_FUNCTION_SECTIONS,
     PACING_SCHEDULER_PARAMETERS,
     PACING_SCHEDULER_SUMMARY,
-    Substitution,
 )
 from ._validation import check_int, check_real
 
