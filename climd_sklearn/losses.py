@@ -6,7 +6,22 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._docstring import Substitution
+
 __all__ = ["BalancedSoftmaxLoss", "FocalLoss"]
+
+# The Parameters and Returns sections of every loss's ``forward`` (see climd_sklearn._docstring).
+_FORWARD_SECTIONS = """Parameters
+        ----------
+        logits : torch.Tensor of shape (n_samples, n_classes)
+            Unnormalised scores.
+        target : torch.Tensor of shape (n_samples,)
+            Integer class indices.
+
+        Returns
+        -------
+        loss : torch.Tensor
+            A scalar."""
 
 
 class FocalLoss(nn.Module):
@@ -32,20 +47,11 @@ class FocalLoss(nn.Module):
         self.gamma = float(gamma)
         self.register_buffer("weight", None if weight is None else torch.as_tensor(weight))
 
+    @Substitution(sections=_FORWARD_SECTIONS)
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Compute the loss.
 
-        Parameters
-        ----------
-        logits : torch.Tensor of shape (n_samples, n_classes)
-            Unnormalised scores.
-        target : torch.Tensor of shape (n_samples,)
-            Integer class indices.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            A scalar.
+        {sections}
         """
         log_p = F.log_softmax(logits, dim=1).gather(1, target[:, None]).squeeze(1)
         loss = -((1.0 - log_p.exp()) ** self.gamma) * log_p
@@ -83,20 +89,11 @@ class BalancedSoftmaxLoss(nn.Module):
         self.register_buffer("log_prior", torch.log(prior / prior.sum()))
         self.register_buffer("weight", None if weight is None else torch.as_tensor(weight))
 
+    @Substitution(sections=_FORWARD_SECTIONS)
     def forward(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
         """Compute the loss.
 
-        Parameters
-        ----------
-        logits : torch.Tensor of shape (n_samples, n_classes)
-            Unnormalised scores.
-        target : torch.Tensor of shape (n_samples,)
-            Integer class indices.
-
-        Returns
-        -------
-        loss : torch.Tensor
-            A scalar.
+        {sections}
         """
         shifted = logits + self.tau * self.log_prior.to(logits.dtype)
         return F.cross_entropy(shifted, target, weight=self.weight)

@@ -46,9 +46,34 @@ from collections.abc import Mapping, Sequence
 import torch
 from torch import nn
 
+from ._docstring import Substitution
+
 __all__ = ["EarlyFusionNet", "EnsembleFusionNet", "LateFusionNet", "MLPEncoder"]
 
 ModuleOutput = tuple[torch.Tensor, tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]
+
+# Docstring texts shared by the fusion nets (see climd_sklearn._docstring): parameters of their
+# classes, then the sections of the early- and late-fusion nets' ``forward``, whose ``{absent}``
+# (filled with str.format) ends the sentence on ``present``: what the net does without a modality.
+_PROTOCOL_PARAMETERS = """modality_dims : mapping of str to int
+        Ordered ``{modality name: number of features}``.
+    n_classes : int
+        Number of classes."""
+_HIDDEN_DIMS = """hidden_dims : sequence of int, default=(256,)
+        Hidden layer widths of each encoder."""
+_DROPOUT = """dropout : float, default=0.25
+        Dropout probability in the encoders and before the heads."""
+_FORWARD_SECTIONS = """Parameters
+        ----------
+        X : mapping of str to torch.Tensor
+            One ``(batch, n_features)`` tensor per modality.
+        present : torch.Tensor of shape (batch, n_modalities) or None, default=None
+            True where a modality is present{absent}
+
+        Returns
+        -------
+        output : tuple
+            ``(logits, modality_logits, embeddings)`` as the module protocol states."""
 
 
 def _mask_absent(embedding: torch.Tensor, present: torch.Tensor, m: int) -> torch.Tensor:
@@ -101,7 +126,10 @@ class MLPEncoder(nn.Sequential):
 
 
 class _PerModalityNet(nn.Module):
-    """Encoders and per-modality linear heads shared by the fusion nets."""
+    """Encoders and per-modality linear heads shared by the fusion nets.
+
+    A subclass adds its fusion layers in :meth:`_build_fusion`, which ``__init__`` calls last.
+    """
 
     def __init__(
         self,
@@ -124,6 +152,11 @@ class _PerModalityNet(nn.Module):
             nn.Linear(embedding_dim, n_classes) for _ in self.modality_names
         )
         self.dropout = nn.Dropout(dropout)
+        self._build_fusion(n_classes, embedding_dim)
+
+    def _build_fusion(self, n_classes: int, embedding_dim: int) -> None:
+        """Add the layers that fuse the modalities; the encoders and heads exist by then."""
+        raise NotImplementedError
 
     def encode(
         self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None
@@ -163,6 +196,7 @@ class _PerModalityNet(nn.Module):
         return tuple(head(self.dropout(e)) for head, e in zip(self.heads, embeddings))
 
 
+@Substitution(protocol=_PROTOCOL_PARAMETERS, hidden_dims=_HIDDEN_DIMS, dropout=_DROPOUT)
 class EarlyFusionNet(_PerModalityNet):
     """The paper's baseline: per-modality MLP encoders, concatenation, a linear classifier.
 
@@ -172,53 +206,33 @@ class EarlyFusionNet(_PerModalityNet):
 
     Parameters
     ----------
-    modality_dims : mapping of str to int
-        Ordered ``{modality name: number of features}``.
-    n_classes : int
-        Number of classes.
+    {protocol}
     embedding_dim : int, default=128
         Common embedding size of every modality, so embeddings are comparable.
-    hidden_dims : sequence of int, default=(256,)
-        Hidden layer widths of each encoder.
-    dropout : float, default=0.25
-        Dropout probability in the encoders and before the heads.
+    {hidden_dims}
+    {dropout}
     """
 
-    def __init__(
-        self,
-        modality_dims: Mapping[str, int],
-        n_classes: int,
-        embedding_dim: int = 128,
-        hidden_dims: Sequence[int] = (256,),
-        dropout: float = 0.25,
-    ) -> None:
-        super().__init__(modality_dims, n_classes, embedding_dim, hidden_dims, dropout)
+    def _build_fusion(self, n_classes: int, embedding_dim: int) -> None:
         self.classifier = nn.Linear(embedding_dim * len(self.modality_names), n_classes)
 
+    @Substitution(sections=_FORWARD_SECTIONS.format(
+        absent=""". Absent embeddings are zero and the
+            concatenation is rescaled by ``M / n_present`` so its scale does not depend on
+            how many modalities a sample has."""))
     def forward(
         self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None
     ) -> ModuleOutput:
         """Fused logits, per-modality logits and per-modality embeddings.
 
-        Parameters
-        ----------
-        X : mapping of str to torch.Tensor
-            One ``(batch, n_features)`` tensor per modality.
-        present : torch.Tensor of shape (batch, n_modalities) or None, default=None
-            True where a modality is present. Absent embeddings are zero and the
-            concatenation is rescaled by ``M / n_present`` so its scale does not depend on
-            how many modalities a sample has.
-
-        Returns
-        -------
-        output : tuple
-            ``(logits, modality_logits, embeddings)`` as the module protocol states.
+        {sections}
         """
         embeddings = self.encode(X, present)
         fused = self.dropout(_fuse(embeddings, present))
         return self.classifier(fused), self.modality_logits(embeddings), embeddings
 
 
+@Substitution(protocol=_PROTOCOL_PARAMETERS, hidden_dims=_HIDDEN_DIMS, dropout=_DROPOUT)
 class LateFusionNet(_PerModalityNet):
     """Late fusion: the fused logits are a learned convex mix of the modality heads' logits.
 
@@ -227,46 +241,25 @@ class LateFusionNet(_PerModalityNet):
 
     Parameters
     ----------
-    modality_dims : mapping of str to int
-        Ordered ``{modality name: number of features}``.
-    n_classes : int
-        Number of classes.
+    {protocol}
     embedding_dim : int, default=128
         Embedding size of every modality.
-    hidden_dims : sequence of int, default=(256,)
-        Hidden layer widths of each encoder.
-    dropout : float, default=0.25
-        Dropout probability in the encoders and before the heads.
+    {hidden_dims}
+    {dropout}
     """
 
-    def __init__(
-        self,
-        modality_dims: Mapping[str, int],
-        n_classes: int,
-        embedding_dim: int = 128,
-        hidden_dims: Sequence[int] = (256,),
-        dropout: float = 0.25,
-    ) -> None:
-        super().__init__(modality_dims, n_classes, embedding_dim, hidden_dims, dropout)
+    def _build_fusion(self, n_classes: int, embedding_dim: int) -> None:
         self.mix_logits = nn.Parameter(torch.zeros(len(self.modality_names)))
 
+    @Substitution(sections=_FORWARD_SECTIONS.format(
+        absent="""; the mixing weights are renormalised over the
+            present modalities of each sample."""))
     def forward(
         self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None
     ) -> ModuleOutput:
         """Fused logits, per-modality logits and per-modality embeddings.
 
-        Parameters
-        ----------
-        X : mapping of str to torch.Tensor
-            One ``(batch, n_features)`` tensor per modality.
-        present : torch.Tensor of shape (batch, n_modalities) or None, default=None
-            True where a modality is present; the mixing weights are renormalised over the
-            present modalities of each sample.
-
-        Returns
-        -------
-        output : tuple
-            ``(logits, modality_logits, embeddings)`` as the module protocol states.
+        {sections}
         """
         embeddings = self.encode(X, present)
         per_modality = self.modality_logits(embeddings)
@@ -309,6 +302,7 @@ def _log_mean_softmax(member_logits: torch.Tensor) -> torch.Tensor:
     return (torch.logsumexp(log_proba, dim=0) - math.log(n_members)).to(member_logits.dtype)
 
 
+@Substitution(protocol=_PROTOCOL_PARAMETERS, dropout=_DROPOUT)
 class EnsembleFusionNet(nn.Module):
     """An ensemble of independently trained :class:`EarlyFusionNet` members, run as one module.
 
@@ -323,16 +317,12 @@ class EnsembleFusionNet(nn.Module):
 
     Parameters
     ----------
-    modality_dims : mapping of str to int
-        Ordered ``{modality name: number of features}``.
-    n_classes : int
-        Number of classes.
+    {protocol}
     embedding_dim : int, default=128
         Embedding size of every modality, per member.
     hidden_dims : sequence of int, default=(256,)
         Hidden layer widths of each member's encoders.
-    dropout : float, default=0.25
-        Dropout probability in the encoders and before the heads.
+    {dropout}
     n_members : int, default=10
         Number of members (``docs/research.md``, round 28: 10 passed the round's rule against
         5, level in every setting; on the like-for-like rerun the two tie on mean rank, and
@@ -346,13 +336,8 @@ class EnsembleFusionNet(nn.Module):
     """
 
     def __init__(
-        self,
-        modality_dims: Mapping[str, int],
-        n_classes: int,
-        embedding_dim: int = 128,
-        hidden_dims: Sequence[int] = (256,),
-        dropout: float = 0.25,
-        n_members: int = 10,
+        self, modality_dims: Mapping[str, int], n_classes: int, embedding_dim: int = 128,
+        hidden_dims: Sequence[int] = (256,), dropout: float = 0.25, n_members: int = 10,
         linear_path: bool = False,
     ) -> None:
         super().__init__()
