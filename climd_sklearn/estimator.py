@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -11,20 +10,26 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._bias import fit_balanced_bias
 from ._difficulty import DifficultyMixin
+from ._docstring import Substitution
 from ._net_builder import DEFAULT_GAMMA, build_net, move_net_to, sync_verbosity
+from ._param_constraints import PARAMETER_CONSTRAINTS
 from ._pickle import VersionedPickleMixin
 from ._standardize import fit_modality_scalers, scale_modalities
 from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
-from ._variants import VARIANT_PARAMS, VARIANTS, resolve_variant
-from .curriculum import SCHEDULER_NAMES, BaseScheduler
-from .training._callbacks import ORDERS, POST_CURRICULUM
+from ._variants import VARIANT_PARAMS, resolve_variant
+from .curriculum import BaseScheduler
 
 __all__ = ["CLIMDClassifier"]
+
+# The parameters of the prediction methods (see climd_sklearn._docstring).
+_PREDICT_PARAMETERS = """X : dict of array-like, SliceDict, array-like or DataFrame
+            Data in the form used at fit; rows of NaN mark missing modalities.
+        present : dict, array-like of shape (n_samples, n_modalities) or None, default=None
+            Optional explicit missing-modality mask, as in :meth:`fit`."""
 
 
 class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, BaseEstimator):
@@ -252,46 +257,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     (60, 2)
     """
 
-    _parameter_constraints: dict = {
-        "module": [type, callable, None],
-        "module_kwargs": [dict, None],
-        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "hidden_dims": [tuple, list],
-        "variant": [StrOptions(set(VARIANTS))],
-        "dropout": [Interval(Real, 0, 1, closed="left"), None],
-        "lr": [Interval(Real, 0, None, closed="neither"), None],
-        "max_epochs": [Interval(Integral, 1, None, closed="left"), None],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
-        "optimizer": [type, callable],
-        "weight_decay": [Interval(Real, 0, None, closed="left"), StrOptions({"auto"}), None],
-        "curriculum": [StrOptions(set(SCHEDULER_NAMES)), BaseScheduler, None],
-        "measurer": [StrOptions({"both", "intra", "inter"})],
-        "order": [StrOptions(set(ORDERS)), None],
-        "gamma": [Interval(Real, 0, None, closed="neither")],
-        "alpha": [Interval(Real, 0, None, closed="neither"), None],
-        "curriculum_epochs": [Interval(Integral, 1, None, closed="left"), None],
-        "rescore_every": [Interval(Integral, 1, None, closed="left"), None],
-        "keep_scores": ["boolean"],
-        "post_curriculum": [StrOptions(set(POST_CURRICULUM))],
-        "aux_weight": [Interval(Real, 0, None, closed="left")],
-        "class_weight": [StrOptions({"balanced"}), dict, None],
-        "loss": [StrOptions({"ce", "focal", "balanced_softmax"}), None],
-        "focal_gamma": [Interval(Real, 0, None, closed="left")],
-        "logit_adjustment": [Interval(Real, 0, None, closed="left")],
-        "refit_bias": ["boolean"],
-        "standardize": ["boolean", None],
-        "member_subsets": ["boolean", None],
-        # False, not True: True would not say from which epoch to average
-        "weight_averaging": [Options(bool, {False}), Interval(Real, 0, 1, closed="left"), None],
-        "modalities": [dict, None],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
-        "device": [str],
-        "precision": [StrOptions({"float32", "bfloat16"})],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "callbacks": [list, None],
-        "warm_start": ["boolean"],
-    }
+    _parameter_constraints: dict = PARAMETER_CONSTRAINTS
 
     def __init__(
         self,
@@ -470,6 +436,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         return resolve_variant(self.variant, explicit, n_samples)
 
     # ------------------------------------------------------------- predict
+    @Substitution(parameters=_PREDICT_PARAMETERS)
     def predict_proba(self, X: Any, present: Any = None) -> np.ndarray:
         """Class probabilities: the softmax of the fused logits, computed in float64.
 
@@ -478,10 +445,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
 
         Parameters
         ----------
-        X : dict of array-like, SliceDict, array-like or DataFrame
-            Data in the form used at fit; rows of NaN mark missing modalities.
-        present : dict, array-like of shape (n_samples, n_modalities) or None, default=None
-            Optional explicit missing-modality mask, as in :meth:`fit`.
+        {parameters}
 
         Returns
         -------
@@ -495,15 +459,13 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         logits = self.net_.fused_logits(X_dict) + torch.as_tensor(shift, dtype=torch.float64)
         return torch.softmax(logits, dim=1).numpy()
 
+    @Substitution(parameters=_PREDICT_PARAMETERS)
     def predict(self, X: Any, present: Any = None) -> np.ndarray:
         """Predict class labels.
 
         Parameters
         ----------
-        X : dict of array-like, SliceDict, array-like or DataFrame
-            Data in the form used at fit; rows of NaN mark missing modalities.
-        present : dict, array-like of shape (n_samples, n_modalities) or None, default=None
-            Optional explicit missing-modality mask, as in :meth:`fit`.
+        {parameters}
 
         Returns
         -------
