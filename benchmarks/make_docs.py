@@ -7,9 +7,10 @@ Usage::
 Every number in the document comes from ``like_for_like.json`` (when it exists: the document
 then leads with it), ``comparison.json``, ``ablation.json``, ``plug_and_play.json``,
 ``speed.json`` and ``missing_modalities.json``; the prose around them is fixed text, here for
-Part 2 and in ``benchmarks/_docs_like_for_like.py`` for Part 1 (the like-for-like runs, one
-entry per results folder in its ``EXTRA_LIKE_FOR_LIKE``), and the "where CLIMD does not win"
-lists, the goal lines and the missing-modality summary are computed.
+Part 2 (its missing-modality section in ``benchmarks/_docs_missing.py``) and in
+``benchmarks/_docs_like_for_like.py`` for Part 1 (the like-for-like runs, one entry per results
+folder in its ``EXTRA_LIKE_FOR_LIKE``), and the "where CLIMD does not win" lists, the goal
+lines and the missing-modality summary are computed.
 """
 
 from __future__ import annotations
@@ -21,11 +22,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from climd_sklearn.benchmark import summary_markdown
-from climd_sklearn.benchmark._missing import (
-    missing_markdown,
-    missing_notes,
-    parse_missing_setting,
-)
 
 
 def _sibling(name: str) -> Any:
@@ -40,6 +36,8 @@ def _sibling(name: str) -> Any:
 #: Part 1 (the like-for-like runs): its prose and its sections.
 _PART1 = _sibling("_docs_like_for_like")
 _load, _machine = _PART1._load, _PART1._machine
+#: Part 2's section 5 (missing modalities): its prose and its summary.
+_MISSING = _sibling("_docs_missing")
 
 GENERIC = ["Linear", "Root", "Geometric", "Baby Step", "One-Pass"]
 REGIME_ORDER = {"paper": 0, "tuned": 1, "fast": 2, "quick": 3}
@@ -255,78 +253,6 @@ def runs_table(datasets: Mapping[str, Mapping[str, Any] | None]) -> str:
     return "\n".join(lines) + "\n"
 
 
-MISSING_TEXT = """\
-This section compares CLIMD's own handling of missing modalities (a row of NaN in a modality:
-the encoders and the measurer skip it) with the two usual workarounds. For each rate
-r, each (sample, modality) cell of the training data and, independently, of each evaluation
-set is removed with probability r (the modality's columns set to NaN for that row; the draw is
-seeded by split, rate and data part and is the same for every strategy). **A sample left with
-no modality gets one modality back, chosen uniformly at random**, since a sample without any
-modality can be neither trained on nor predicted. r = 0 is the reference with nothing removed.
-Every strategy is the same CLIMDClassifier (lr 1e-3, 30 epochs, batch 32, `curriculum="climd"`,
-the rest default) behind a `StandardScaler`, which ignores NaN when it is fitted and keeps it
-when it transforms. *native*: the classifier gets the NaN rows. *drop incomplete*: trained on
-the training samples with every modality present; the test samples still need predictions, so
-their missing modalities are filled with the means of those complete training samples; it is
-not fitted (and the table says so) in a split where a class has fewer than
-{min_complete} complete training samples. *mean imputation*: `SimpleImputer(strategy="mean")`
-fitted on the training data, before the classifier, at training and test time. Anchor for
-scale, not a neural net: *{anchor}* (C = 0.1).
-At r = 0 nothing is missing and the three strategies are the same model (same steps, data and
-seed, the imputer passing the data through; a one-off check gave identical probabilities on
-ROSMAP and the synthetic set), so it is fitted once per split and recorded under each name.
-Settings: ROSMAP IR 1 evaluated on its balanced test split, and mfeat LT rho 10 evaluated on
-the balanced and the long-tailed held-out fold; {n_splits} splits each. p is the two-sided
-Wilcoxon test against *native* over the splits on macro F1; "native wins/losses" counts the
-splits where native's macro F1 is higher / lower.
-"""
-
-
-def missing_section(data: Mapping[str, Any]) -> str:
-    """The missing-modality section: protocol, shares of missing data, winners, tables.
-
-    Parameters
-    ----------
-    data : mapping
-        The loaded ``missing_modalities.json``.
-
-    Returns
-    -------
-    text : str
-        Markdown.
-    """
-    config, rows = data["config"], data["summary"]
-    methods = config["methods"]
-    strategies, anchor = methods[:3], methods[3] if len(methods) > 3 else None
-    skipped = config.get("skipped", [])
-    text = [MISSING_TEXT.format(min_complete=config.get("min_complete_per_class", 2),
-                                anchor=anchor, n_splits=config["splits"])]
-    shares: dict[tuple[str, float], list[float]] = {}
-    for info in config.get("missingness", []):
-        parsed = parse_missing_setting(info["setting"])
-        if parsed is not None and parsed[1] > 0:
-            shares.setdefault(parsed, []).append(info["train_complete"])
-    if shares:
-        text.append("Share of training samples left complete (all modalities present), mean "
-                    "over splits: " + "; ".join(
-                        f"{base} at {100 * rate:g} %: {100 * sum(v) / len(v):.1f} %"
-                        for (base, rate), v in shares.items()) + ".\n")
-    if skipped:
-        by: dict[str, int] = {}
-        for s in skipped:
-            by[s["setting"]] = by.get(s["setting"], 0) + 1
-        text.append("*drop incomplete* could not be fitted (a class with fewer than "
-                    f"{config.get('min_complete_per_class', 2)} complete training samples) in: "
-                    + "; ".join(f"{k}, {v} of {config['splits']} splits"
-                                for k, v in sorted(by.items())) + ".\n")
-    text.append("**Which strategy wins where** (mean macro F1, %, over the splits; only "
-                "strategies fitted on every split compete; with "
-                f"{config['splits']} splits no p below 0.0625 is possible):\n")
-    text.append("\n".join(missing_notes(rows, strategies, anchor, skipped)) + "\n")
-    text.append(missing_markdown(rows, methods, skipped, config["splits"]))
-    return "\n".join(text)
-
-
 PART2_TITLE = """\
 ## Part 2: the paper-regime benchmarks (not like for like)
 
@@ -459,7 +385,7 @@ def build_paper_regime(results: str) -> str:
             parts.append(fh.read())
     if miss:
         parts.append("## 5. Missing modalities\n")
-        parts.append(missing_section(miss))
+        parts.append(_MISSING.missing_section(miss))
     parts.append(FIGURES)
     return "\n".join(parts)
 
