@@ -15,20 +15,8 @@ import re
 import pytest
 
 import climd_sklearn
-from climd_sklearn import CLIMDClassifier, estimator, losses, modules
+from climd_sklearn import CLIMDClassifier, curriculum, estimator, losses, modules
 from climd_sklearn._docstring import Substitution, join_blocks
-from climd_sklearn.curriculum import (
-    BabyStepScheduler,
-    BaseScheduler,
-    CLIMDScheduler,
-    GeometricScheduler,
-    LinearScheduler,
-    OnePassScheduler,
-    RootScheduler,
-    geometric_pacing,
-    linear_pacing,
-    root_pacing,
-)
 from climd_sklearn.curriculum import _docstrings as curriculum_docs
 
 # ------------------------------------------------------------------------------------------
@@ -83,6 +71,9 @@ def test_join_blocks_drops_trailing_white_space():
 # ------------------------------------------------------------------------------------------
 
 _FUSION_FORWARD_HEAD, _FUSION_FORWARD_TAIL = modules._FORWARD_SECTIONS.split("{absent}")
+_PACING_SCHEDULERS = [
+    curriculum.LinearScheduler, curriculum.RootScheduler, curriculum.GeometricScheduler]
+_BUCKET_SCHEDULERS = [curriculum.BabyStepScheduler, curriculum.OnePassScheduler]
 
 #: ``(shared text, the objects whose docstring must hold it exactly once)``.
 SHARED = {
@@ -101,16 +92,15 @@ SHARED = {
     "estimator predict": (estimator._PREDICT_PARAMETERS, [
         CLIMDClassifier.predict, CLIMDClassifier.predict_proba]),
     "curriculum n_epochs": (curriculum_docs.N_EPOCHS, [
-        BaseScheduler, CLIMDScheduler, LinearScheduler, RootScheduler, GeometricScheduler,
-        BabyStepScheduler, OnePassScheduler]),
-    "curriculum pacing parameters": (curriculum_docs.PACING_SCHEDULER_PARAMETERS, [
-        LinearScheduler, RootScheduler, GeometricScheduler]),
+        curriculum.BaseScheduler, curriculum.CLIMDScheduler, *_PACING_SCHEDULERS,
+        *_BUCKET_SCHEDULERS]),
+    "curriculum pacing parameters": (curriculum_docs.PACING_SCHEDULER_PARAMETERS,
+                                     _PACING_SCHEDULERS),
     "curriculum pacing sections": (curriculum_docs.PACING_FUNCTION_SECTIONS, [
-        linear_pacing, root_pacing, geometric_pacing]),
-    "curriculum bucket parameters": (curriculum_docs.BUCKET_SCHEDULER_PARAMETERS, [
-        BabyStepScheduler, OnePassScheduler]),
-    "curriculum bucket stages": (curriculum_docs.BUCKET_STAGES, [
-        BabyStepScheduler, OnePassScheduler]),
+        curriculum.linear_pacing, curriculum.root_pacing, curriculum.geometric_pacing]),
+    "curriculum bucket parameters": (curriculum_docs.BUCKET_SCHEDULER_PARAMETERS,
+                                     _BUCKET_SCHEDULERS),
+    "curriculum bucket stages": (curriculum_docs.BUCKET_STAGES, _BUCKET_SCHEDULERS),
 }
 
 
