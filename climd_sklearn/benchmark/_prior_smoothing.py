@@ -20,8 +20,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import torch
-from skorch.callbacks import Callback
+
+from ..training import EpochClassPrior
 
 __all__ = ["SmoothedClassPrior", "smoothed_log_prior"]
 
@@ -56,11 +56,12 @@ def smoothed_log_prior(counts: Any, alpha: float = 1.0) -> np.ndarray:
     return np.log(smoothed / smoothed.sum())
 
 
-class SmoothedClassPrior(Callback):
+class SmoothedClassPrior(EpochClassPrior):
     """Set the balanced softmax's prior to add-one smoothed class frequencies every epoch.
 
-    Runs after :class:`~climd_sklearn.training.EpochClassPrior` (a user callback comes after
-    the estimator's own) and overwrites what it set: at the start of every epoch the
+    :class:`~climd_sklearn.training.EpochClassPrior` with :func:`smoothed_log_prior` in place
+    of the plain frequencies. Added as a user callback, it runs after the estimator's own
+    ``EpochClassPrior`` and overwrites what that set: at the start of every epoch the
     criterion's ``log_prior`` becomes :func:`smoothed_log_prior` of the epoch's
     ``class_counts``, which :class:`~climd_sklearn.training.CurriculumScheduling` records in
     every epoch of a :class:`~climd_sklearn.CLIMDClassifier` fit (the whole training set's
@@ -98,18 +99,8 @@ class SmoothedClassPrior(Callback):
                 "SmoothedClassPrior smooths the balanced softmax's prior, but the criterion "
                 f"{type(criterion).__name__} has no log_prior; use loss='balanced_softmax'.")
 
-    def on_epoch_begin(self, net: Any, **kwargs: Any) -> None:
-        """Point the criterion's ``log_prior`` at this epoch's smoothed class frequencies.
+    def _log_prior(self, class_counts: list[int]) -> np.ndarray:
+        return smoothed_log_prior(class_counts, self.alpha)
 
-        Parameters
-        ----------
-        net : skorch.NeuralNet
-            The net being trained.
-        **kwargs : dict
-            Other skorch callback arguments, unused.
-        """
-        counts = net.history[-1, "class_counts"]
-        criterion = net.criterion_
-        criterion.log_prior = torch.as_tensor(
-            smoothed_log_prior(counts, self.alpha), dtype=criterion.log_prior.dtype,
-            device=criterion.log_prior.device)
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(alpha={self.alpha!r})"

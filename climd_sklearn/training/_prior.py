@@ -44,10 +44,14 @@ class EpochClassPrior(Callback):
         row = net.history[-1] if len(net.history) else {}
         if criterion is None or "class_counts" not in row or not hasattr(criterion, "log_prior"):
             return
-        counts = np.maximum(np.asarray(row["class_counts"], dtype=np.float64), 0.5)
-        log_prior = np.log(counts / counts.sum())
+        log_prior = self._log_prior(row["class_counts"])
         criterion.log_prior = torch.as_tensor(log_prior, dtype=criterion.log_prior.dtype,
                                               device=criterion.log_prior.device)
+
+    def _log_prior(self, class_counts: list[int]) -> np.ndarray:
+        """The log class frequencies of an epoch's counts, an absent class counted as 1/2."""
+        counts = np.maximum(np.asarray(class_counts, dtype=np.float64), 0.5)
+        return np.log(counts / counts.sum())
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
