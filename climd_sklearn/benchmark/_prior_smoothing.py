@@ -101,6 +101,3 @@ class SmoothedClassPrior(EpochClassPrior):
 
     def _log_prior(self, class_counts: list[int]) -> np.ndarray:
         return smoothed_log_prior(class_counts, self.alpha)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(alpha={self.alpha!r})"

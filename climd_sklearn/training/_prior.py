@@ -54,4 +54,5 @@ class EpochClassPrior(Callback):
         return np.log(counts / counts.sum())
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
+        params = ", ".join(f"{k}={v!r}" for k, v in sorted(self.get_params().items()))
+        return f"{type(self).__name__}({params})"
