@@ -60,13 +60,13 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     variant : {"improved", "paper"}, default="improved"
         The preset that fills the parameters left at None (``module``, ``lr``,
         ``max_epochs``, ``dropout``, ``weight_decay``, ``order``, ``rescore_every``, ``loss``,
-        ``standardize``, ``member_subsets``, ``weight_averaging``); an explicit value always
-        wins.
+        ``standardize``, ``member_subsets``, ``weight_averaging``, ``heads_in_prediction``); an
+        explicit value always wins.
         ``"paper"`` is the paper's configuration (lr 5e-5, 100 epochs, dropout 0.25, no
         weight decay, highest score first, rescored every epoch, cross-entropy, the inputs as
         given) for reproduction. ``"improved"`` (lr 1e-3, 30 epochs, dropout 0.5, weight
-        decay 5 / n_samples, quotas drawn weighted by hardness with each member scored on
-        its own every epoch, balanced-softmax loss, inputs standardized per modality) is
+        decay 5 / n_samples, each member filling the class quotas with its own random draw,
+        balanced-softmax loss, inputs standardized per modality) is
         the configuration that won our benchmarks on imbalanced data; ``docs/research.md``
         records each step from the paper to it.
     embedding_dim : int, default=128
@@ -185,6 +185,16 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         ``docs/research.md``, rounds 32-33: 0.75 raised every network trained without a
         curriculum, and cost the default up to a point on ROSMAP while gaining 0.8 on
         long-tailed mfeat).
+    heads_in_prediction : bool or None, default=None
+        ``predict_proba`` mixes the per-modality heads' probabilities with the fused
+        head's, weighted as the training loss weights them: ``(p_fused + aux_weight *
+        mean_m p_m) / (1 + aux_weight)``, the mean over the modalities present in each row
+        (each member's heads averaged as its fused head is). False predicts with the fused
+        head alone, as the paper does. It acts where the heads are trained
+        (``aux_weight > 0``) and the module returns them; there None takes the variant's
+        (both False) and elsewhere False, and an explicit True where it cannot act is an
+        error. ``refit_bias`` and ``logit_adjustment`` shift the mixture's log
+        probabilities.
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
@@ -291,6 +301,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         standardize: bool | None = None,
         member_subsets: bool | None = None,
         weight_averaging: float | bool | None = None,
+        heads_in_prediction: bool | None = None,
         modalities: dict | None = None,
         validation_fraction: float | None = None,
         device: str = "cpu",
@@ -329,6 +340,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         self.standardize = standardize
         self.member_subsets = member_subsets
         self.weight_averaging = weight_averaging
+        self.heads_in_prediction = heads_in_prediction
         self.modalities = modalities
         self.validation_fraction = validation_fraction
         self.device = device
@@ -373,12 +385,14 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
             )
         y_enc = self.label_encoder_.transform(y)
         self.variant_params_ = self._variant_params(len(y_enc))
+        self._resolve_heads()
         X_dict = self._with_presence(X_dict, present, fit_scalers=True)
         self.class_prior_ = np.bincount(y_enc, minlength=len(self.classes_)) / len(y_enc)
         rng = check_random_state(self.random_state)
         torch_seed, sampler_seed, order_seed, split_seed = rng.randint(0, 2**31 - 1, size=4)
         self.net_ = build_net(self, y_enc, int(sampler_seed), int(order_seed), int(split_seed))
         self._train(X_dict, y_enc, int(torch_seed), initialize=True)
+        self._check_heads(X_dict)
         self._fit_bias(X_dict, y_enc)
         return self
 
@@ -386,8 +400,38 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         """With ``refit_bias``, fit the balanced logit offsets on the training data."""
         self.logit_bias_ = np.zeros(len(self.classes_))
         if self.refit_bias:
-            log_proba = torch.log_softmax(self.net_.fused_logits(X_dict), dim=1).numpy()
+            log_proba = torch.log_softmax(self._decision_logits(X_dict), dim=1).numpy()
             self.logit_bias_ = fit_balanced_bias(log_proba, y_enc)
+
+    def _resolve_heads(self) -> None:
+        """``heads_in_prediction`` where it can act: heads trained by ``aux_weight > 0``."""
+        if self.variant_params_["heads_in_prediction"] and not self.aux_weight:
+            if self.heads_in_prediction:
+                raise ValueError(
+                    "heads_in_prediction=True mixes the per-modality heads into the "
+                    "prediction, but aux_weight=0 leaves them untrained. Set aux_weight > 0, "
+                    "or heads_in_prediction=False.")
+            self.variant_params_["heads_in_prediction"] = False  # what this fit does
+
+    def _check_heads(self, X_dict: dict) -> None:
+        """With ``heads_in_prediction``, check on one row that the module returns heads."""
+        if not self.variant_params_["heads_in_prediction"]:
+            return
+        first_row = {name: values[:1] for name, values in X_dict.items()}
+        if not self.net_._evaluation_outputs(first_row)[1]:
+            if self.heads_in_prediction:
+                raise ValueError(
+                    f"heads_in_prediction=True mixes the per-modality heads into the "
+                    f"prediction, but the module {type(self.net_.module_).__name__} returns "
+                    "none. Use a module with heads, or heads_in_prediction=False.")
+            self.variant_params_["heads_in_prediction"] = False
+
+    def _decision_logits(self, X_dict: dict) -> torch.Tensor:
+        """What ``predict_proba`` applies the softmax to: fused logits, or the heads' mixture."""
+        if not self.variant_params_["heads_in_prediction"]:
+            return self.net_.fused_logits(X_dict)
+        weight = float(self.aux_weight) / (1 + float(self.aux_weight))
+        return self.net_.heads_mixture_log_proba(X_dict, weight)
 
     def _with_presence(self, X_dict: dict, present: Any, fit_scalers: bool = False) -> dict:
         """Zero-fill absent modalities, standardize, and attach the presence mask if needed."""
@@ -456,7 +500,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         X_dict = self._with_presence(validate_predict_data(self, X), present)
         # in float64 and log space: the refitted offsets, then the post-hoc adjustment
         shift = self.logit_bias_ - float(self.logit_adjustment) * np.log(self.class_prior_)
-        logits = self.net_.fused_logits(X_dict) + torch.as_tensor(shift, dtype=torch.float64)
+        logits = self._decision_logits(X_dict) + torch.as_tensor(shift, dtype=torch.float64)
         return torch.softmax(logits, dim=1).numpy()
 
     @Substitution(parameters=_PREDICT_PARAMETERS)

@@ -177,6 +177,11 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # round 48: the balanced softmax's prior smoothed by one pseudo-count per class (Laplace),
     # which shrinks the prior of a class seen once by log 2 and of one seen 14 times by 0.07
     "CLIMD, smoothed prior": {"prior_smoothing": 1.0},
+    # round 49: the per-modality heads mixed into the prediction as the loss weights them,
+    # for the default and for its no-curriculum control (the other networks train no heads)
+    "CLIMD, heads in prediction": {"heads_in_prediction": True},
+    "Heads, no curriculum, heads in prediction": {"curriculum": None,
+                                                  "heads_in_prediction": True},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -344,6 +349,11 @@ def variant_params(
     return _jsonable(clf._variant_params(n_train))
 
 
+#: Preset parameters added after records were first stored, with the value that every fit
+#: before them ran (a record without the key ran that value).
+_PRESET_BEFORE: dict[str, Any] = {"heads_in_prediction": False}
+
+
 def _check_variant_params(done: Sequence[Mapping[str, Any]],
                           specs: Mapping[str, Mapping[str, Any]]) -> None:
     """Raise if a record's stored preset is not what its method's spec resolves to today.
@@ -359,8 +369,9 @@ def _check_variant_params(done: Sequence[Mapping[str, Any]],
         if key not in expected:
             expected[key] = variant_params(specs[rec["method"]], *key[1:])
         now, then = expected[key] or {}, rec["variant_params"] or {}
-        changed = {k: (then.get(k), now.get(k)) for k in sorted({*then, *now})
-                   if then.get(k) != now.get(k)}
+        changed = {k: (then.get(k, _PRESET_BEFORE.get(k)), now.get(k))
+                   for k in sorted({*then, *now})
+                   if then.get(k, _PRESET_BEFORE.get(k)) != now.get(k)}
         if changed:
             raise ValueError(
                 f"{rec['method']!r} was recorded under preset values that its spec no longer "

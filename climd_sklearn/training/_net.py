@@ -288,10 +288,57 @@ class CLIMDNet(NeuralNetClassifier):
         logits : torch.Tensor of shape (n_samples, n_classes)
             float64 logits.
         """
+        return self._evaluation_outputs(X)[0]
+
+    def heads_mixture_log_proba(self, X: Any, heads_weight: float) -> torch.Tensor:
+        """Log probabilities of the fused head mixed with the per-modality heads.
+
+        ``(1 - heads_weight) * p_fused + heads_weight * mean_m p_m``, the mean over the
+        modality heads present in each row (all of them without a presence mask); a row with
+        no head present keeps ``p_fused``. With ``heads_weight = aux_weight / (1 +
+        aux_weight)`` the heads count as much as they do in the training loss
+        (:meth:`get_loss`). Evaluation mode, no gradients, torch's global random state left
+        as it was (as :meth:`fused_logits`).
+
+        Parameters
+        ----------
+        X : dict
+            The validated modality dict (with the presence mask if any).
+        heads_weight : float
+            The heads' share of the mixture, in [0, 1].
+
+        Returns
+        -------
+        log_proba : torch.Tensor of shape (n_samples, n_classes)
+            float64 log probabilities.
+
+        Raises
+        ------
+        ValueError
+            If the module returns no per-modality heads.
+        """
+        fused, heads = self._evaluation_outputs(X)
+        if not heads:
+            raise ValueError(
+                f"Mixing the per-modality heads into the prediction needs a module that "
+                f"returns them; {type(self.module_).__name__} returned none.")
+        log_fused = torch.log_softmax(fused, dim=1)
+        head_proba = torch.softmax(torch.stack(heads), dim=2)  # (modalities, rows, classes)
+        present = X.get(PRESENT_KEY) if isinstance(X, Mapping) else None
+        present = (torch.ones(head_proba.shape[:2], dtype=torch.float64) if present is None
+                   else torch.as_tensor(present, dtype=torch.float64).T)
+        n_present = present.sum(0)
+        mean_heads = (present.unsqueeze(-1) * head_proba).sum(0) / n_present.clamp(min=1)[:, None]
+        weight = torch.where(n_present > 0, heads_weight, 0.0)[:, None].to(torch.float64)
+        mixture = (1 - weight) * log_fused.exp() + weight * mean_heads
+        return torch.log(mixture)
+
+    def _evaluation_outputs(self, X: Any) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """The fused logits and each modality head's logits, float64 on the CPU."""
         devices = [torch.device(self.device)] if str(self.device).startswith("cuda") else []
+        fused, heads = [], []
         with torch.random.fork_rng(devices=devices):
-            parts = [
-                out[0].detach().to("cpu", torch.float64)
-                for out in self.forward_iter(X, training=False, device=self.device)
-            ]
-        return torch.cat(parts)
+            for out in self.forward_iter(X, training=False, device=self.device):
+                fused.append(out[0].detach().to("cpu", torch.float64))
+                heads.append([h.detach().to("cpu", torch.float64) for h in out[1]])
+        return torch.cat(fused), [torch.cat(parts) for parts in zip(*heads)]
