@@ -182,6 +182,11 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, heads in prediction": {"heads_in_prediction": True},
     "Heads, no curriculum, heads in prediction": {"curriculum": None,
                                                   "heads_in_prediction": True},
+    # round 49's control (today's default, refitted on this machine) and its no-curriculum
+    # twin: the prediction by the fused head alone, pinned for when the default changes
+    "CLIMD, fused head only": {"heads_in_prediction": False},
+    "Heads, no curriculum, fused head only": {"curriculum": None,
+                                              "heads_in_prediction": False},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
