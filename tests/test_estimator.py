@@ -481,7 +481,8 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
     expected = {"lr": 1e-3, "max_epochs": 2, "dropout": 0.5, "weight_decay": 5.0 / len(y),
                 "order": "random", "rescore_every": 1, "loss": "balanced_softmax",
                 "standardize": True,
-                "member_subsets": True, "weight_averaging": False}
+                "member_subsets": True, "weight_averaging": False,
+                "heads_in_prediction": False}
     resolved = dict(clf.variant_params_)
     assert resolved.pop("module") is EnsembleFusionNet
     assert resolved == pytest.approx(expected)
