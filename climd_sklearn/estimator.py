@@ -428,7 +428,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
 
     def _decision_logits(self, X_dict: dict) -> torch.Tensor:
         """What ``predict_proba`` applies the softmax to: fused logits, or the heads' mixture."""
-        if not self.variant_params_["heads_in_prediction"]:
+        if not self.variant_params_.get("heads_in_prediction", False):
             return self.net_.fused_logits(X_dict)
         weight = float(self.aux_weight) / (1 + float(self.aux_weight))
         return self.net_.heads_mixture_log_proba(X_dict, weight)
@@ -484,7 +484,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     def predict_proba(self, X: Any, present: Any = None) -> np.ndarray:
         """Class probabilities: the softmax of the fused logits, computed in float64.
 
-        With ``refit_bias`` or ``logit_adjustment`` the logits are shifted first. Rows sum
+        With ``heads_in_prediction`` the fused head's probabilities are mixed with the
+        per-modality heads' first. With ``refit_bias`` or ``logit_adjustment`` the logits
+        (or the mixture's log probabilities) are shifted first. Rows sum
         to 1 to float64 precision, and torch's global random state is left untouched.
 
         Parameters

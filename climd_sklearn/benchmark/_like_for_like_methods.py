@@ -178,15 +178,10 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # which shrinks the prior of a class seen once by log 2 and of one seen 14 times by 0.07
     "CLIMD, smoothed prior": {"prior_smoothing": 1.0},
     # round 49: the per-modality heads mixed into the prediction as the loss weights them,
-    # for the default and for its no-curriculum control (the other networks train no heads)
+    # and its control (today's default, refitted on another machine than the main table's),
+    # the prediction by the fused head alone, pinned for when the default changes
     "CLIMD, heads in prediction": {"heads_in_prediction": True},
-    "Heads, no curriculum, heads in prediction": {"curriculum": None,
-                                                  "heads_in_prediction": True},
-    # round 49's control (today's default, refitted on this machine) and its no-curriculum
-    # twin: the prediction by the fused head alone, pinned for when the default changes
     "CLIMD, fused head only": {"heads_in_prediction": False},
-    "Heads, no curriculum, fused head only": {"curriculum": None,
-                                              "heads_in_prediction": False},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
