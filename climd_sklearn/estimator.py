@@ -418,7 +418,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         if not self.variant_params_["heads_in_prediction"]:
             return
         first_row = {name: values[:1] for name, values in X_dict.items()}
-        if not self.net_._evaluation_outputs(first_row)[1]:
+        if not self.net_._evaluation_outputs(first_row, with_heads=True)[1]:
             if self.heads_in_prediction:
                 raise ValueError(
                     f"heads_in_prediction=True mixes the per-modality heads into the "

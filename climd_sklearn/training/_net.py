@@ -288,7 +288,7 @@ class CLIMDNet(NeuralNetClassifier):
         logits : torch.Tensor of shape (n_samples, n_classes)
             float64 logits.
         """
-        return self._evaluation_outputs(X)[0]
+        return self._evaluation_outputs(X, with_heads=False)[0]
 
     def heads_mixture_log_proba(self, X: Any, heads_weight: float) -> torch.Tensor:
         """Log probabilities of the fused head mixed with the per-modality heads.
@@ -317,7 +317,7 @@ class CLIMDNet(NeuralNetClassifier):
         ValueError
             If the module returns no per-modality heads.
         """
-        fused, heads = self._evaluation_outputs(X)
+        fused, heads = self._evaluation_outputs(X, with_heads=True)
         if not heads:
             raise ValueError(
                 f"Mixing the per-modality heads into the prediction needs a module that "
@@ -333,12 +333,15 @@ class CLIMDNet(NeuralNetClassifier):
         mixture = (1 - weight) * log_fused.exp() + weight * mean_heads
         return torch.log(mixture)
 
-    def _evaluation_outputs(self, X: Any) -> tuple[torch.Tensor, list[torch.Tensor]]:
-        """The fused logits and each modality head's logits, float64 on the CPU."""
+    def _evaluation_outputs(
+        self, X: Any, with_heads: bool
+    ) -> tuple[torch.Tensor, list[torch.Tensor]]:
+        """The fused logits and (``with_heads``) each modality head's, float64 on the CPU."""
         devices = [torch.device(self.device)] if str(self.device).startswith("cuda") else []
         fused, heads = [], []
         with torch.random.fork_rng(devices=devices):
             for out in self.forward_iter(X, training=False, device=self.device):
                 fused.append(out[0].detach().to("cpu", torch.float64))
-                heads.append([h.detach().to("cpu", torch.float64) for h in out[1]])
+                heads.append([h.detach().to("cpu", torch.float64) for h in out[1]]
+                             if with_heads else [])
         return torch.cat(fused), [torch.cat(parts) for parts in zip(*heads)]
