@@ -368,10 +368,10 @@ def _check_variant_params(done: Sequence[Mapping[str, Any]],
         key = rec["method"], rec["n_train"], rec["protocol"] == "quick"
         if key not in expected:
             expected[key] = variant_params(specs[rec["method"]], *key[1:])
-        now, then = expected[key] or {}, rec["variant_params"] or {}
-        changed = {k: (then.get(k, _PRESET_BEFORE.get(k)), now.get(k))
-                   for k in sorted({*then, *now})
-                   if then.get(k, _PRESET_BEFORE.get(k)) != now.get(k)}
+        now = expected[key] or {}
+        then = {**_PRESET_BEFORE, **rec["variant_params"]} if rec["variant_params"] else {}
+        changed = {k: (then.get(k), now.get(k)) for k in sorted({*then, *now})
+                   if then.get(k) != now.get(k)}
         if changed:
             raise ValueError(
                 f"{rec['method']!r} was recorded under preset values that its spec no longer "
