@@ -37,7 +37,7 @@ from .training import (
 )
 
 __all__ = ["DEFAULT_GAMMA", "build_net", "make_curriculum", "move_net_to", "resolved_device",
-           "sync_verbosity"]
+           "sync_verbosity", "takes_argument"]
 
 _MODULE_SHARED_PARAMS = ("embedding_dim", "hidden_dims", "dropout")
 #: Rows per batch when predicting and validating (up to this many rows are predicted in one
@@ -55,20 +55,28 @@ def resolved_device(device: str) -> str:
     return device
 
 
+def takes_argument(module: Any, name: str) -> bool:
+    """Whether ``module(...)`` accepts the keyword ``name`` (or any keyword)."""
+    parameters = inspect.signature(module).parameters.values()
+    return any(p.name == name or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
 def module_params(est: Any, n_classes: int) -> dict[str, Any]:
     """The module's arguments as skorch's ``module__*`` parameters.
 
     ``embedding_dim``, ``hidden_dims`` and ``dropout`` (the variant's when left at None) go
-    to a module whose ``__init__`` takes them; ``module_kwargs`` last, so they win.
+    to a module whose ``__init__`` takes them, and ``linear_path=True`` where the fit resolved
+    it on; ``module_kwargs`` last, so they win.
     """
     params: dict[str, Any] = {"modality_dims": dict(est.modality_widths_)}
     params["n_classes"] = n_classes
-    signature = inspect.signature(est.variant_params_["module"])
-    takes_any = any(p.kind is p.VAR_KEYWORD for p in signature.parameters.values())
+    module = est.variant_params_["module"]
     for name in _MODULE_SHARED_PARAMS:
-        if takes_any or name in signature.parameters:
+        if takes_argument(module, name):
             value = est.variant_params_.get(name, getattr(est, name))
             params[name] = tuple(value) if name == "hidden_dims" else value
+    if est.variant_params_.get("linear_path"):  # resolved: only where the module takes it
+        params["linear_path"] = True
     params.update(est.module_kwargs or {})
     return {f"module__{k}": v for k, v in params.items()}
 

@@ -46,7 +46,8 @@ PARAMETER_CONSTRAINTS: dict = {
     "member_subsets": ["boolean", None],
     # False, not True: True would not say from which epoch to average
     "weight_averaging": [Options(bool, {False}), Interval(Real, 0, 1, closed="left"), None],
-    "heads_in_prediction": ["boolean", None],
+    "heads_in_prediction": ["boolean", StrOptions({"auto"}), None],
+    "linear_path": ["boolean", StrOptions({"auto"}), None],
     "modalities": [dict, None],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
     "device": [str],

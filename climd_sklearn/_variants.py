@@ -1,6 +1,6 @@
 """The two presets of ``CLIMDClassifier(variant=...)``: the paper's settings and ours.
 
-Twelve parameters of :class:`~climd_sklearn.CLIMDClassifier` default to None, meaning "the
+Thirteen parameters of :class:`~climd_sklearn.CLIMDClassifier` default to None, meaning "the
 variant's value". An explicit value always wins, so ``variant="paper", lr=1e-3`` is the
 paper's configuration with another learning rate. The path from the paper's values to the
 improved ones, experiment by experiment, is ``docs/research.md``.
@@ -8,12 +8,14 @@ improved ones, experiment by experiment, is ``docs/research.md``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from .modules import EarlyFusionNet, EnsembleFusionNet
 
 __all__ = [
     "AUTO_WEIGHT_DECAY",
+    "WIDTH_SWITCHED",
     "VARIANTS",
     "VARIANT_EXPONENT_RULE",
     "VARIANT_PARAMS",
@@ -24,6 +26,13 @@ __all__ = [
 #: training loss is a Gaussian prior whose MAP weight shrinks as 1 / n, so small sets (which
 #: a network memorises) are regularised more and large ones less.
 AUTO_WEIGHT_DECAY = 5.0
+
+#: The preset parameters whose ``"auto"`` switches them on where the widest modality has more
+#: features than the training set has samples (``max_m p_m > n``): there a linear model on
+#: that modality alone can fit every training label, the regime where the balanced linear
+#: model wins (``docs/research.md``, rounds 22-23 and 35) and the per-modality heads help the
+#: fused head (round 49).
+WIDTH_SWITCHED: tuple[str, ...] = ("linear_path", "heads_in_prediction")
 
 #: variant -> the values of the parameters that are left at None.
 VARIANT_PARAMS: dict[str, dict[str, Any]] = {
@@ -43,6 +52,7 @@ VARIANT_PARAMS: dict[str, dict[str, Any]] = {
         "member_subsets": False,
         "weight_averaging": False,
         "heads_in_prediction": False,
+        "linear_path": False,
     },
     # docs/research.md: a 10-member ensemble (round 28) of regularised nets (dropout 0.5, weight
     # decay 5 / n) trained at a learning rate that fits small multimodal sets within 30 epochs, a
@@ -70,6 +80,7 @@ VARIANT_PARAMS: dict[str, dict[str, Any]] = {
         # cost the curriculum on ROSMAP
         "weight_averaging": False,
         "heads_in_prediction": False,
+        "linear_path": False,
     },
 }
 
@@ -82,11 +93,16 @@ VARIANT_EXPONENT_RULE: dict[str, str] = {"paper": "eq6", "improved": "zipf"}
 VARIANTS: tuple[str, ...] = tuple(VARIANT_PARAMS)
 
 
-def resolve_variant(variant: str, explicit: dict[str, Any], n_samples: int) -> dict[str, Any]:
+def resolve_variant(
+    variant: str, explicit: dict[str, Any], n_samples: int,
+    widths: Sequence[int] | None = None,
+) -> dict[str, Any]:
     """The variant's parameter values, overridden by the ones set explicitly.
 
     ``weight_decay="auto"`` (the improved variant's, or set explicitly) becomes
-    ``AUTO_WEIGHT_DECAY / n_samples``.
+    ``AUTO_WEIGHT_DECAY / n_samples``. With ``widths``, ``"auto"`` in a parameter of
+    :data:`WIDTH_SWITCHED` becomes ``max(widths) > n_samples``; without, it stays ``"auto"``
+    (the preset before the data are seen).
 
     Parameters
     ----------
@@ -96,6 +112,8 @@ def resolve_variant(variant: str, explicit: dict[str, Any], n_samples: int) -> d
         The estimator's values of the preset's parameters; None means "not set".
     n_samples : int
         Number of training samples.
+    widths : sequence of int or None, default=None
+        Number of features of each modality.
 
     Returns
     -------
@@ -113,4 +131,7 @@ def resolve_variant(variant: str, explicit: dict[str, Any], n_samples: int) -> d
     params = {k: preset[k] if explicit.get(k) is None else explicit[k] for k in preset}
     if params["weight_decay"] == "auto":
         params["weight_decay"] = AUTO_WEIGHT_DECAY / n_samples
+    if widths is not None:
+        wide = max(widths) > n_samples
+        params.update({k: wide for k in WIDTH_SWITCHED if params[k] == "auto"})
     return params

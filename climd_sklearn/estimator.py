@@ -15,7 +15,13 @@ from sklearn.utils.validation import check_is_fitted
 from ._bias import fit_balanced_bias
 from ._difficulty import DifficultyMixin
 from ._docstring import Substitution
-from ._net_builder import DEFAULT_GAMMA, build_net, move_net_to, sync_verbosity
+from ._net_builder import (
+    DEFAULT_GAMMA,
+    build_net,
+    move_net_to,
+    sync_verbosity,
+    takes_argument,
+)
 from ._param_constraints import PARAMETER_CONSTRAINTS
 from ._pickle import VersionedPickleMixin
 from ._standardize import fit_modality_scalers, scale_modalities
@@ -60,7 +66,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     variant : {"improved", "paper"}, default="improved"
         The preset that fills the parameters left at None (``module``, ``lr``,
         ``max_epochs``, ``dropout``, ``weight_decay``, ``order``, ``rescore_every``, ``loss``,
-        ``standardize``, ``member_subsets``, ``weight_averaging``, ``heads_in_prediction``); an
+        ``standardize``, ``member_subsets``, ``weight_averaging``, ``heads_in_prediction``,
+        ``linear_path``); an
         explicit value always wins.
         ``"paper"`` is the paper's configuration (lr 5e-5, 100 epochs, dropout 0.25, no
         weight decay, highest score first, rescored every epoch, cross-entropy, the inputs as
@@ -185,7 +192,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         ``docs/research.md``, rounds 32-33: 0.75 raised every network trained without a
         curriculum, and cost the default up to a point on ROSMAP while gaining 0.8 on
         long-tailed mfeat).
-    heads_in_prediction : bool or None, default=None
+    heads_in_prediction : bool, "auto" or None, default=None
         ``predict_proba`` mixes the per-modality heads' probabilities with the fused
         head's, weighted as the training loss weights them: ``(p_fused + aux_weight *
         mean_m p_m) / (1 + aux_weight)``, the mean over the modalities present in each row
@@ -193,8 +200,20 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         head alone, as the paper does. It acts where the heads are trained
         (``aux_weight > 0``) and the module returns them; there None takes the variant's
         (both False) and elsewhere False, and an explicit True where it cannot act is an
-        error. ``refit_bias`` and ``logit_adjustment`` shift the mixture's log
-        probabilities.
+        error. ``"auto"``: True where the widest modality has more features than the
+        training set has samples, False elsewhere (``docs/research.md``, round 49: the heads
+        gained up to 2.7 points on 2,200-feature modalities and tied elsewhere).
+        ``refit_bias`` and ``logit_adjustment`` shift the mixture's log probabilities.
+    linear_path : bool, "auto" or None, default=None
+        Give the module a linear map from all the (standardized) inputs to the classes,
+        added to its fused logits (``module_kwargs={"linear_path": True}`` of
+        :class:`~climd_sklearn.modules.EnsembleFusionNet`): a balanced linear model trained
+        inside the network, the model that wins where features far outnumber patients
+        (``docs/research.md``, rounds 22-23). ``"auto"``: True where the widest modality has
+        more features than the training set has samples (round 35), False elsewhere. None
+        takes the variant's (both False). An explicit True, or an ``"auto"`` that resolves
+        to True, with a module that takes no ``linear_path`` argument is an error; so is a
+        ``linear_path`` in ``module_kwargs`` that differs from an explicit value here.
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
@@ -301,7 +320,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         standardize: bool | None = None,
         member_subsets: bool | None = None,
         weight_averaging: float | bool | None = None,
-        heads_in_prediction: bool | None = None,
+        heads_in_prediction: bool | str | None = None,
+        linear_path: bool | str | None = None,
         modalities: dict | None = None,
         validation_fraction: float | None = None,
         device: str = "cpu",
@@ -341,6 +361,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         self.member_subsets = member_subsets
         self.weight_averaging = weight_averaging
         self.heads_in_prediction = heads_in_prediction
+        self.linear_path = linear_path
         self.modalities = modalities
         self.validation_fraction = validation_fraction
         self.device = device
@@ -384,8 +405,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
                 f"the data contains only one class: {self.classes_.tolist()[0]!r}."
             )
         y_enc = self.label_encoder_.transform(y)
-        self.variant_params_ = self._variant_params(len(y_enc))
+        self.variant_params_ = self._variant_params(len(y_enc), self.modality_widths_)
         self._resolve_heads()
+        self._resolve_linear_path()
         X_dict = self._with_presence(X_dict, present, fit_scalers=True)
         self.class_prior_ = np.bincount(y_enc, minlength=len(self.classes_)) / len(y_enc)
         rng = check_random_state(self.random_state)
@@ -408,10 +430,32 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         if self.variant_params_["heads_in_prediction"] and not self.aux_weight:
             if self.heads_in_prediction:
                 raise ValueError(
-                    "heads_in_prediction=True mixes the per-modality heads into the "
-                    "prediction, but aux_weight=0 leaves them untrained. Set aux_weight > 0, "
-                    "or heads_in_prediction=False.")
+                    f"heads_in_prediction={self.heads_in_prediction!r} mixes the per-modality "
+                    "heads into the prediction (here), but aux_weight=0 leaves them untrained. "
+                    "Set aux_weight > 0, or heads_in_prediction=False.")
             self.variant_params_["heads_in_prediction"] = False  # what this fit does
+
+    def _resolve_linear_path(self) -> None:
+        """``linear_path`` as this fit builds it: one value, for a module that takes it."""
+        module = self.variant_params_["module"]
+        given = (self.module_kwargs or {}).get("linear_path")
+        if given is not None and self.linear_path is not None:
+            if given != self.variant_params_["linear_path"]:
+                raise ValueError(
+                    f"linear_path={self.linear_path!r} resolves to "
+                    f"{self.variant_params_['linear_path']} for these data, but module_kwargs "
+                    f"sets linear_path={given!r}. Set it in one place.")
+        if given is not None:
+            self.variant_params_["linear_path"] = bool(given)
+            return
+        takes = takes_argument(module, "linear_path")
+        if self.variant_params_["linear_path"] and not takes:
+            if self.linear_path:
+                raise ValueError(
+                    f"linear_path={self.linear_path!r} adds a linear path (here), but the "
+                    f"module {getattr(module, '__name__', module)!r} takes no linear_path "
+                    "argument. Use EnsembleFusionNet, or linear_path=False.")
+            self.variant_params_["linear_path"] = False  # what this fit does
 
     def _check_heads(self, X_dict: dict) -> None:
         """With ``heads_in_prediction``, check on one row that the module returns heads."""
@@ -421,9 +465,10 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         if not self.net_._evaluation_outputs(first_row, with_heads=True)[1]:
             if self.heads_in_prediction:
                 raise ValueError(
-                    f"heads_in_prediction=True mixes the per-modality heads into the "
-                    f"prediction, but the module {type(self.net_.module_).__name__} returns "
-                    "none. Use a module with heads, or heads_in_prediction=False.")
+                    f"heads_in_prediction={self.heads_in_prediction!r} mixes the per-modality "
+                    "heads into the prediction (here), but the module "
+                    f"{type(self.net_.module_).__name__} returns none. Use a module with heads, "
+                    "or heads_in_prediction=False.")
             self.variant_params_["heads_in_prediction"] = False
 
     def _decision_logits(self, X_dict: dict) -> torch.Tensor:
@@ -475,9 +520,11 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
                 epochs = self._variant_params(len(y_enc))["max_epochs"]
                 self.net_.partial_fit(X_dict, y_enc, epochs=epochs)
 
-    def _variant_params(self, n_samples: int) -> dict[str, Any]:
+    def _variant_params(self, n_samples: int,
+                        widths: dict[str, int] | None = None) -> dict[str, Any]:
         explicit = {k: getattr(self, k) for k in VARIANT_PARAMS[self.variant]}
-        return resolve_variant(self.variant, explicit, n_samples)
+        return resolve_variant(self.variant, explicit, n_samples,
+                               None if widths is None else list(widths.values()))
 
     # ------------------------------------------------------------- predict
     @Substitution(parameters=_PREDICT_PARAMETERS)

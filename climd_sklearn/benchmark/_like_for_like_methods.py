@@ -182,6 +182,12 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # the prediction by the fused head alone, pinned for when the default changes
     "CLIMD, heads in prediction": {"heads_in_prediction": True},
     "CLIMD, fused head only": {"heads_in_prediction": False},
+    # round 50: the linear path and the heads in the prediction, both on only where the
+    # widest modality has more features than the training fold has samples, and its control
+    # (the default of rounds 43-49), pinned for when the default changes
+    "CLIMD, linear path and heads where p > n": {"linear_path": "auto",
+                                                 "heads_in_prediction": "auto"},
+    "CLIMD, no width switch": {"linear_path": False, "heads_in_prediction": False},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
