@@ -350,14 +350,15 @@ def variant_params(
     """
     if spec["kind"] != "neural":
         return None
-    # the preset does not depend on the modalities' widths, so any layout will do here
+    # the preset does not depend on the modalities' widths (a width-switched parameter's
+    # "auto" stays "auto" until the fit sees the data), so any layout will do here
     clf = _predicting_classifier(build_method("", spec, {"modality": 1}, 0, n_train, quick))
     return _jsonable(clf._variant_params(n_train))
 
 
 #: Preset parameters added after records were first stored, with the value that every fit
 #: before them ran (a record without the key ran that value).
-_PRESET_BEFORE: dict[str, Any] = {"heads_in_prediction": False}
+_PRESET_BEFORE: dict[str, Any] = {"heads_in_prediction": False, "linear_path": False}
 
 
 def _check_variant_params(done: Sequence[Mapping[str, Any]],
