@@ -5,6 +5,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import clone
 
 from climd_sklearn.datasets import make_multimodal_classification
 
@@ -33,10 +34,15 @@ def test_wide_data_recipes_run():
     for block in blocks:
         exec(compile(block, "wide_data.rst", "exec"), namespace)
     scores = namespace["scores"]
-    assert set(scores) == {"default", "linear path", "balanced LR"}
+    assert set(scores) == {"default", "linear path and heads", "balanced LR"}
     for name, values in scores.items():
         assert values.shape == (5,) and np.all((values >= 0) & (values <= 1)), name
-    assert namespace["linear_path"].module_kwargs == {"linear_path": True}
+    wide_options = namespace["wide_options"]
+    assert wide_options.linear_path == "auto" == wide_options.heads_in_prediction
+    # the page's case is wide (120 features, 64 training rows per fold), so both act
+    fitted = clone(wide_options).set_params(max_epochs=2).fit(X, y)
+    assert fitted.variant_params_["linear_path"] is True
+    assert fitted.variant_params_["heads_in_prediction"] is True
     tuned = namespace["tuned"]
     assert 0 < tuned.best_threshold_ < 1
     assert tuned.estimator_.net_.module_.linear is None  # the default network, refitted
