@@ -1,0 +1,64 @@
+"""What a fit resolves ``heads_in_prediction`` and ``linear_path`` to, and where they can act.
+
+Each may be True, False, ``"auto"`` (on where the widest modality has more features than the
+training set has samples; ``_variants.resolve_variant``) or None (the variant's). These
+functions take the fitted values in ``est.variant_params_`` to what the fit can do: an
+explicit value where it cannot act is an error, the variant's is switched off there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._net_builder import takes_argument
+
+__all__ = ["check_heads", "resolve_heads", "resolve_linear_path"]
+
+
+def resolve_heads(est: Any) -> None:
+    """``heads_in_prediction`` where it can act: heads trained by ``aux_weight > 0``."""
+    if est.variant_params_["heads_in_prediction"] and not est.aux_weight:
+        if est.heads_in_prediction:
+            raise ValueError(
+                f"heads_in_prediction={est.heads_in_prediction!r} mixes the per-modality "
+                "heads into the prediction (here), but aux_weight=0 leaves them untrained. "
+                "Set aux_weight > 0, or heads_in_prediction=False.")
+        est.variant_params_["heads_in_prediction"] = False  # what this fit does
+
+
+def resolve_linear_path(est: Any) -> None:
+    """``linear_path`` as this fit builds it: one value, for a module that takes it."""
+    module = est.variant_params_["module"]
+    given = (est.module_kwargs or {}).get("linear_path")
+    if given is not None and est.linear_path is not None:
+        if given != est.variant_params_["linear_path"]:
+            raise ValueError(
+                f"linear_path={est.linear_path!r} resolves to "
+                f"{est.variant_params_['linear_path']} for these data, but module_kwargs "
+                f"sets linear_path={given!r}. Set it in one place.")
+    if given is not None:
+        est.variant_params_["linear_path"] = bool(given)
+        return
+    takes = takes_argument(module, "linear_path")
+    if est.variant_params_["linear_path"] and not takes:
+        if est.linear_path:
+            raise ValueError(
+                f"linear_path={est.linear_path!r} adds a linear path (here), but the "
+                f"module {getattr(module, '__name__', module)!r} takes no linear_path "
+                "argument. Use EnsembleFusionNet, or linear_path=False.")
+        est.variant_params_["linear_path"] = False  # what this fit does
+
+
+def check_heads(est: Any, X_dict: dict) -> None:
+    """With ``heads_in_prediction``, check on one row that the module returns heads."""
+    if not est.variant_params_["heads_in_prediction"]:
+        return
+    first_row = {name: values[:1] for name, values in X_dict.items()}
+    if not est.net_._evaluation_outputs(first_row, with_heads=True)[1]:
+        if est.heads_in_prediction:
+            raise ValueError(
+                f"heads_in_prediction={est.heads_in_prediction!r} mixes the per-modality "
+                "heads into the prediction (here), but the module "
+                f"{type(est.net_.module_).__name__} returns none. Use a module with heads, "
+                "or heads_in_prediction=False.")
+        est.variant_params_["heads_in_prediction"] = False
