@@ -39,8 +39,7 @@ def resolve_linear_path(est: Any) -> None:
     if given is not None:
         est.variant_params_["linear_path"] = bool(given)
         return
-    takes = takes_argument(module, "linear_path")
-    if est.variant_params_["linear_path"] and not takes:
+    if est.variant_params_["linear_path"] and not takes_argument(module, "linear_path"):
         if est.linear_path:
             raise ValueError(
                 f"linear_path={est.linear_path!r} adds a linear path (here), but the "

@@ -39,7 +39,7 @@ def test_wide_data_recipes_run():
         assert values.shape == (5,) and np.all((values >= 0) & (values <= 1)), name
     wide_options = namespace["wide_options"]
     assert wide_options.linear_path == "auto" == wide_options.heads_in_prediction
-    # the page's case is wide (120 features, 64 training rows per fold), so both act
+    # the page's case is wide (120 features for 80 patients, 64 per training fold), so both act
     fitted = clone(wide_options).set_params(max_epochs=2).fit(X, y)
     assert fitted.variant_params_["linear_path"] is True
     assert fitted.variant_params_["heads_in_prediction"] is True
