@@ -28,18 +28,17 @@ def resolve_heads(est: Any) -> None:
 
 def resolve_linear_path(est: Any) -> None:
     """``linear_path`` as this fit builds it: one value, for a module that takes it."""
-    module = est.variant_params_["module"]
+    resolved = est.variant_params_["linear_path"]
     given = (est.module_kwargs or {}).get("linear_path")
-    if given is not None and est.linear_path is not None:
-        if given != est.variant_params_["linear_path"]:
+    if given is not None:  # module_kwargs builds the module; the fit records what it says
+        if est.linear_path is not None and given != resolved:
             raise ValueError(
-                f"linear_path={est.linear_path!r} resolves to "
-                f"{est.variant_params_['linear_path']} for these data, but module_kwargs "
-                f"sets linear_path={given!r}. Set it in one place.")
-    if given is not None:
+                f"linear_path={est.linear_path!r} resolves to {resolved} for these data, "
+                f"but module_kwargs sets linear_path={given!r}. Set it in one place.")
         est.variant_params_["linear_path"] = bool(given)
         return
-    if est.variant_params_["linear_path"] and not takes_argument(module, "linear_path"):
+    module = est.variant_params_["module"]
+    if resolved and not takes_argument(module, "linear_path"):
         if est.linear_path:
             raise ValueError(
                 f"linear_path={est.linear_path!r} adds a linear path (here), but the "
