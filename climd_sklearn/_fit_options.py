@@ -1,9 +1,10 @@
-"""What a fit resolves ``heads_in_prediction`` and ``linear_path`` to, and where they can act.
+"""What a fit resolves ``heads_in_prediction``, ``linear_path`` and ``modality_dropout`` to.
 
-Each may be True, False, ``"auto"`` (on where the widest modality has more features than the
-training set has samples; ``_variants.resolve_variant``) or None (the variant's). These
-functions take the fitted values in ``est.variant_params_`` to what the fit can do: an
-explicit value where it cannot act is an error, the variant's is switched off there.
+The first two may be True, False, ``"auto"`` (on where the widest modality has more features
+than the training set has samples; ``_variants.resolve_variant``) or None (the variant's);
+``modality_dropout`` a probability or None. These functions take the fitted values in
+``est.variant_params_`` to what the fit can do: an explicit value where it cannot act is an
+error, the variant's is switched off there.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from ._net_builder import takes_argument
 
-__all__ = ["check_heads", "resolve_heads", "resolve_linear_path"]
+__all__ = ["check_heads", "resolve_heads", "resolve_linear_path", "resolve_modality_dropout"]
 
 
 def resolve_heads(est: Any) -> None:
@@ -45,6 +46,35 @@ def resolve_linear_path(est: Any) -> None:
                 f"module {getattr(module, '__name__', module)!r} takes no linear_path "
                 "argument. Use EnsembleFusionNet, or linear_path=False.")
         est.variant_params_["linear_path"] = False  # what this fit does
+
+
+def resolve_modality_dropout(est: Any) -> None:
+    """``modality_dropout`` as this fit trains it: one value, where modalities can be dropped."""
+    resolved = est.variant_params_["modality_dropout"]
+    given = (est.module_kwargs or {}).get("modality_dropout")
+    if given is not None:  # module_kwargs builds the module; the fit records what it says
+        if est.modality_dropout is not None and given != resolved:
+            raise ValueError(
+                f"modality_dropout={est.modality_dropout!r}, but module_kwargs sets "
+                f"modality_dropout={given!r}. Set it in one place.")
+        est.variant_params_["modality_dropout"] = float(given)
+        return
+    if not resolved:
+        return
+    module = est.variant_params_["module"]
+    if len(est.modality_widths_) < 2:
+        reason = (f"X has one modality ({next(iter(est.modality_widths_))!r}), so none can "
+                  "be dropped. Set modality_dropout=0.")
+    elif not takes_argument(module, "modality_dropout"):
+        reason = (f"the module {getattr(module, '__name__', module)!r} takes no "
+                  "modality_dropout argument. Use EnsembleFusionNet, or modality_dropout=0.")
+    else:
+        return
+    if est.modality_dropout:
+        raise ValueError(
+            f"modality_dropout={est.modality_dropout!r} drops modalities from the fused "
+            f"input in training, but {reason}")
+    est.variant_params_["modality_dropout"] = 0.0  # what this fit does
 
 
 def check_heads(est: Any, X_dict: dict) -> None:

@@ -65,8 +65,8 @@ def module_params(est: Any, n_classes: int) -> dict[str, Any]:
     """The module's arguments as skorch's ``module__*`` parameters.
 
     ``embedding_dim``, ``hidden_dims`` and ``dropout`` (the variant's when left at None) go
-    to a module whose ``__init__`` takes them, and ``linear_path=True`` where the fit resolved
-    it on; ``module_kwargs`` last, so they win.
+    to a module whose ``__init__`` takes them, ``linear_path=True`` and ``modality_dropout``
+    where the fit resolved them on; ``module_kwargs`` last, so they win.
     """
     params: dict[str, Any] = {"modality_dims": dict(est.modality_widths_)}
     params["n_classes"] = n_classes
@@ -77,6 +77,8 @@ def module_params(est: Any, n_classes: int) -> dict[str, Any]:
             params[name] = tuple(value) if name == "hidden_dims" else value
     if est.variant_params_.get("linear_path"):  # resolved: only where the module takes it
         params["linear_path"] = True
+    if est.variant_params_.get("modality_dropout"):  # resolved, as linear_path
+        params["modality_dropout"] = est.variant_params_["modality_dropout"]
     params.update(est.module_kwargs or {})
     return {f"module__{k}": v for k, v in params.items()}
 

@@ -48,6 +48,7 @@ PARAMETER_CONSTRAINTS: dict = {
     "weight_averaging": [Options(bool, {False}), Interval(Real, 0, 1, closed="left"), None],
     "heads_in_prediction": ["boolean", StrOptions({"auto"}), None],
     "linear_path": ["boolean", StrOptions({"auto"}), None],
+    "modality_dropout": [Interval(Real, 0, 1, closed="left"), None],
     "modalities": [dict, None],
     "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
     "device": [str],

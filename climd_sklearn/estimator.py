@@ -15,7 +15,12 @@ from sklearn.utils.validation import check_is_fitted
 from ._bias import fit_balanced_bias
 from ._difficulty import DifficultyMixin
 from ._docstring import Substitution
-from ._fit_options import check_heads, resolve_heads, resolve_linear_path
+from ._fit_options import (
+    check_heads,
+    resolve_heads,
+    resolve_linear_path,
+    resolve_modality_dropout,
+)
 from ._net_builder import DEFAULT_GAMMA, build_net, move_net_to, sync_verbosity
 from ._param_constraints import PARAMETER_CONSTRAINTS
 from ._pickle import VersionedPickleMixin
@@ -62,7 +67,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         The preset that fills the parameters left at None (``module``, ``lr``,
         ``max_epochs``, ``dropout``, ``weight_decay``, ``order``, ``rescore_every``, ``loss``,
         ``standardize``, ``member_subsets``, ``weight_averaging``, ``heads_in_prediction``,
-        ``linear_path``); an explicit value always wins.
+        ``linear_path``, ``modality_dropout``); an explicit value always wins.
         ``"paper"`` is the paper's configuration (lr 5e-5, 100 epochs, dropout 0.25, no
         weight decay, highest score first, rescored every epoch, cross-entropy, the inputs as
         given) for reproduction. ``"improved"`` (lr 1e-3, 30 epochs, dropout 0.5, weight
@@ -213,6 +218,15 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         False). An explicit True, or an ``"auto"`` that resolves
         to True, with a module that takes no ``linear_path`` argument is an error; so is a
         ``linear_path`` in ``module_kwargs`` that differs from an explicit value here.
+    modality_dropout : float or None, default=None
+        In training, each modality's embedding is dropped from the fused classifier's input
+        with this probability, per sample and ensemble member, keeping at least one
+        (ModDrop, Neverova et al. 2016; ``modality_dropout`` of
+        :class:`~climd_sklearn.modules.EnsembleFusionNet`); the per-modality heads still
+        see every modality, and prediction fuses all of them. None takes the variant's
+        (both 0.0). An explicit value above 0 with one modality, or with a module that
+        takes no ``modality_dropout`` argument, is an error; so is a ``modality_dropout``
+        in ``module_kwargs`` that differs from an explicit value here.
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
@@ -321,6 +335,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         weight_averaging: float | bool | None = None,
         heads_in_prediction: bool | str | None = None,
         linear_path: bool | str | None = None,
+        modality_dropout: float | None = None,
         modalities: dict | None = None,
         validation_fraction: float | None = None,
         device: str = "cpu",
@@ -361,6 +376,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         self.weight_averaging = weight_averaging
         self.heads_in_prediction = heads_in_prediction
         self.linear_path = linear_path
+        self.modality_dropout = modality_dropout
         self.modalities = modalities
         self.validation_fraction = validation_fraction
         self.device = device
@@ -407,6 +423,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         self.variant_params_ = self._variant_params(len(y_enc), self.modality_widths_)
         resolve_heads(self)
         resolve_linear_path(self)
+        resolve_modality_dropout(self)
         X_dict = self._with_presence(X_dict, present, fit_scalers=True)
         self.class_prior_ = np.bincount(y_enc, minlength=len(self.classes_)) / len(y_enc)
         rng = check_random_state(self.random_state)

@@ -94,6 +94,25 @@ def _fuse(embeddings: Sequence[torch.Tensor], present: torch.Tensor | None) -> t
     return fused * (len(embeddings) / n_present)[..., None]
 
 
+def _drop_modalities(
+    present: torch.Tensor | None, shape: tuple[int, ...], rate: float, device: torch.device,
+) -> torch.Tensor:
+    """A presence mask of ``shape`` (``(..., batch, n_modalities)``) for modality dropout.
+
+    Each present modality is dropped with probability ``rate``, independently per row (and
+    per member), and every row keeps at least one of its present modalities: where all of
+    them would be dropped, the one with the largest draw (a uniform choice among them) stays.
+    ``present`` (None: all present) broadcasts to ``shape``.
+    """
+    draws = torch.rand(shape, device=device)
+    present = (torch.ones(shape, dtype=torch.bool, device=device) if present is None
+               else present.to(device=device, dtype=torch.bool).expand(shape))
+    keep = (draws >= rate) & present
+    fallback = torch.nn.functional.one_hot(
+        draws.masked_fill(~present, -1.0).argmax(dim=-1), shape[-1]).bool() & present
+    return torch.where(keep.any(dim=-1, keepdim=True), keep, fallback)
+
+
 class MLPEncoder(nn.Sequential):
     """Map one modality to an embedding: ``[Linear, ReLU, Dropout] * k, Linear, ReLU``.
 
@@ -333,18 +352,29 @@ class EnsembleFusionNet(nn.Module):
         deep", Cheng et al. 2016), the model that wins on few samples with many features
         (``docs/research.md``, round 22). Absent modalities are zero-filled inputs and add
         nothing to it.
+    modality_dropout : float, default=0.0
+        In training, drop each modality's embedding from each member's fused input with this
+        probability, independently per sample and member, keeping at least one modality per
+        sample; the concatenation is rescaled by ``M / n_kept`` as for a missing modality
+        (ModDrop, Neverova et al. 2016). The per-modality heads and the linear path still
+        see every modality; evaluation fuses all of them. It trains the classifier to use
+        each modality, not only the one that fits the training set first. Nothing is
+        dropped with one modality.
     """
 
     def __init__(
         self, modality_dims: Mapping[str, int], n_classes: int, embedding_dim: int = 128,
         hidden_dims: Sequence[int] = (256,), dropout: float = 0.25, n_members: int = 10,
-        linear_path: bool = False,
+        linear_path: bool = False, modality_dropout: float = 0.0,
     ) -> None:
         super().__init__()
         if not modality_dims:
             raise ValueError("modality_dims must name at least one modality.")
         if isinstance(n_members, bool) or not isinstance(n_members, int) or n_members < 1:
             raise ValueError(f"n_members must be an int >= 1, got {n_members!r}.")
+        if not 0.0 <= modality_dropout < 1.0:
+            raise ValueError(f"modality_dropout must be in [0, 1), got {modality_dropout!r}.")
+        self.modality_dropout = float(modality_dropout)
         self.modality_names = list(modality_dims)
         self.n_members = n_members
         self.encoders = nn.ModuleList()
@@ -410,7 +440,14 @@ class EnsembleFusionNet(nn.Module):
             emb = encoder(x)
             inputs.append(x)
             embeddings.append(emb if present is None else _mask_absent(emb, present, m))
-        logits = self.classifier(self.dropout(_fuse(embeddings, present)))
+        fused_embeddings, fused_present = embeddings, present
+        if self.training and self.modality_dropout > 0 and len(embeddings) > 1:
+            shape = (*embeddings[0].shape[:-1], len(embeddings))
+            fused_present = _drop_modalities(present, shape, self.modality_dropout,
+                                             embeddings[0].device)
+            fused_embeddings = [_mask_absent(e, fused_present, m)
+                                for m, e in enumerate(embeddings)]
+        logits = self.classifier(self.dropout(_fuse(fused_embeddings, fused_present)))
         if self.linear is not None:
             logits = logits + self.linear(torch.cat(inputs, dim=-1))
         per_modality = tuple(head(self.dropout(e)) for head, e in zip(self.heads, embeddings))

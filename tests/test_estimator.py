@@ -482,7 +482,8 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
                 "order": "random", "rescore_every": 1, "loss": "balanced_softmax",
                 "standardize": True,
                 "member_subsets": True, "weight_averaging": False,
-                "heads_in_prediction": False, "linear_path": False}
+                "heads_in_prediction": False, "linear_path": False,
+                "modality_dropout": 0.0}
     resolved = dict(clf.variant_params_)
     assert resolved.pop("module") is EnsembleFusionNet
     assert resolved == pytest.approx(expected)

@@ -188,6 +188,11 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, linear path and heads where p > n": {"linear_path": "auto",
                                                  "heads_in_prediction": "auto"},
     "CLIMD, no width switch": {"linear_path": False, "heads_in_prediction": False},
+    # round 51: each modality dropped from each member's fused input with probability 0.4 in
+    # training (ModDrop), and its control (the default of rounds 43-50), pinned for when the
+    # default changes
+    "CLIMD, modality dropout": {"modality_dropout": 0.4},
+    "CLIMD, no modality dropout": {"modality_dropout": 0.0},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -358,7 +363,8 @@ def variant_params(
 
 #: Preset parameters added after records were first stored, with the value that every fit
 #: before them ran (a record without the key ran that value).
-_PRESET_BEFORE: dict[str, Any] = {"heads_in_prediction": False, "linear_path": False}
+_PRESET_BEFORE: dict[str, Any] = {"heads_in_prediction": False, "linear_path": False,
+                                   "modality_dropout": 0.0}
 
 
 def _check_variant_params(done: Sequence[Mapping[str, Any]],
