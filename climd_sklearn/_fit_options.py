@@ -27,17 +27,29 @@ def resolve_heads(est: Any) -> None:
         est.variant_params_["heads_in_prediction"] = False  # what this fit does
 
 
+def _set_by_module_kwargs(est: Any, name: str, convert: Any) -> bool:
+    """Whether ``module_kwargs`` sets the module argument ``name``; if so, record its value.
+
+    ``module_kwargs`` builds the module, so the fit records what it says; an explicit
+    estimator parameter that resolves to another value is an error.
+    """
+    given = (est.module_kwargs or {}).get(name)
+    if given is None:
+        return False
+    explicit, resolved = getattr(est, name), est.variant_params_[name]
+    if explicit is not None and given != resolved:
+        raise ValueError(
+            f"{name}={explicit!r} resolves to {resolved} for these data, but module_kwargs "
+            f"sets {name}={given!r}. Set it in one place.")
+    est.variant_params_[name] = convert(given)
+    return True
+
+
 def resolve_linear_path(est: Any) -> None:
     """``linear_path`` as this fit builds it: one value, for a module that takes it."""
-    resolved = est.variant_params_["linear_path"]
-    given = (est.module_kwargs or {}).get("linear_path")
-    if given is not None:  # module_kwargs builds the module; the fit records what it says
-        if est.linear_path is not None and given != resolved:
-            raise ValueError(
-                f"linear_path={est.linear_path!r} resolves to {resolved} for these data, "
-                f"but module_kwargs sets linear_path={given!r}. Set it in one place.")
-        est.variant_params_["linear_path"] = bool(given)
+    if _set_by_module_kwargs(est, "linear_path", bool):
         return
+    resolved = est.variant_params_["linear_path"]
     module = est.variant_params_["module"]
     if resolved and not takes_argument(module, "linear_path"):
         if est.linear_path:
@@ -50,16 +62,9 @@ def resolve_linear_path(est: Any) -> None:
 
 def resolve_modality_dropout(est: Any) -> None:
     """``modality_dropout`` as this fit trains it: one value, where modalities can be dropped."""
-    resolved = est.variant_params_["modality_dropout"]
-    given = (est.module_kwargs or {}).get("modality_dropout")
-    if given is not None:  # module_kwargs builds the module; the fit records what it says
-        if est.modality_dropout is not None and given != resolved:
-            raise ValueError(
-                f"modality_dropout={est.modality_dropout!r}, but module_kwargs sets "
-                f"modality_dropout={given!r}. Set it in one place.")
-        est.variant_params_["modality_dropout"] = float(given)
+    if _set_by_module_kwargs(est, "modality_dropout", float):
         return
-    if not resolved:
+    if not est.variant_params_["modality_dropout"]:
         return
     module = est.variant_params_["module"]
     if len(est.modality_widths_) < 2:
