@@ -10,7 +10,8 @@ on its line.
 
 The texts live beside the names that use them: :mod:`climd_sklearn.curriculum._docstrings` for
 the schedulers and pacing functions, the top of :mod:`climd_sklearn.modules`,
-:mod:`climd_sklearn.losses` and :mod:`climd_sklearn.estimator` for theirs.
+:mod:`climd_sklearn.losses` and :mod:`climd_sklearn.estimator` for theirs, and
+:mod:`climd_sklearn._fit_options` for the estimator parameters it resolves.
 """
 
 from __future__ import annotations

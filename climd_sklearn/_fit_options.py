@@ -13,7 +13,52 @@ from typing import Any
 
 from ._net_builder import takes_argument
 
-__all__ = ["check_heads", "resolve_heads", "resolve_linear_path", "resolve_modality_dropout"]
+__all__ = [
+    "FIT_OPTION_PARAMETERS",
+    "check_heads",
+    "resolve_heads",
+    "resolve_linear_path",
+    "resolve_modality_dropout",
+]
+
+#: The docs of the three parameters of :class:`~climd_sklearn.CLIMDClassifier` resolved here,
+#: filled into its docstring (``{fit_options}``; see :mod:`climd_sklearn._docstring`).
+FIT_OPTION_PARAMETERS = """heads_in_prediction : bool, "auto" or None, default=None
+        ``predict_proba`` mixes the per-modality heads' probabilities with the fused
+        head's, weighted as the training loss weights them: ``(p_fused + aux_weight *
+        mean_m p_m) / (1 + aux_weight)``, the mean over the modalities present in each row
+        (each member's heads averaged as its fused head is). False predicts with the fused
+        head alone, as the paper does. It acts where the heads are trained
+        (``aux_weight > 0``) and the module returns them; there None takes the variant's
+        (both False) and elsewhere False, and an explicit True where it cannot act is an
+        error. ``"auto"``: True where the widest modality has more features than the
+        training set has samples, False elsewhere (``docs/research.md``, round 49: the heads
+        gained up to 2.7 points on 2,200-feature modalities and tied elsewhere; round 50:
+        with ``linear_path="auto"`` beside them, 12.9).
+        ``refit_bias`` and ``logit_adjustment`` shift the mixture's log probabilities.
+    linear_path : bool, "auto" or None, default=None
+        Give the module a linear map from all the (standardized) inputs to the classes,
+        added to its fused logits (``module_kwargs={"linear_path": True}`` of
+        :class:`~climd_sklearn.modules.EnsembleFusionNet`): a balanced linear model trained
+        inside the network, the model that wins where features far outnumber patients
+        (``docs/research.md``, rounds 22-23). ``"auto"``: True where the widest modality has
+        more features than the training set has samples (round 35), False elsewhere. With
+        ``heads_in_prediction="auto"`` (round 50) it gained 12.9 and 6.2 macro-F1 points on
+        2,200-feature modalities' untouched folds and lost 4.0 on ROSMAP IR 10's folds that
+        keep the training ratio, whose 200-feature modalities are only a little wider than
+        its 150 training samples; so it is not the default. None takes the variant's (both
+        False). An explicit True, or an ``"auto"`` that resolves
+        to True, with a module that takes no ``linear_path`` argument is an error; so is a
+        ``linear_path`` in ``module_kwargs`` that differs from an explicit value here.
+    modality_dropout : float or None, default=None
+        In training, each modality's embedding is dropped from the fused classifier's input
+        with this probability, per sample and ensemble member, keeping at least one
+        (ModDrop, Neverova et al. 2016; ``modality_dropout`` of
+        :class:`~climd_sklearn.modules.EnsembleFusionNet`); the per-modality heads still
+        see every modality, and prediction fuses all of them. None takes the variant's
+        (both 0.0). An explicit value above 0 with one modality, or with a module that
+        takes no ``modality_dropout`` argument, is an error; so is a ``modality_dropout``
+        in ``module_kwargs`` that differs from an explicit value here."""
 
 
 def resolve_heads(est: Any) -> None:

@@ -16,6 +16,7 @@ from ._bias import fit_balanced_bias
 from ._difficulty import DifficultyMixin
 from ._docstring import Substitution
 from ._fit_options import (
+    FIT_OPTION_PARAMETERS,
     check_heads,
     resolve_heads,
     resolve_linear_path,
@@ -38,6 +39,7 @@ _PREDICT_PARAMETERS = """X : dict of array-like, SliceDict, array-like or DataFr
             Optional explicit missing-modality mask, as in :meth:`fit`."""
 
 
+@Substitution(fit_options=FIT_OPTION_PARAMETERS)
 class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, BaseEstimator):
     """CLIMD: curriculum learning for class-imbalanced multimodal classification.
 
@@ -63,7 +65,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         as one module and averaged), paper :class:`~climd_sklearn.modules.EarlyFusionNet`.
     module_kwargs : dict or None, default=None
         Extra keyword arguments for ``module``.
-    variant : {"improved", "paper"}, default="improved"
+    variant : {{"improved", "paper"}}, default="improved"
         The preset that fills the parameters left at None (``module``, ``lr``,
         ``max_epochs``, ``dropout``, ``weight_decay``, ``order``, ``rescore_every``, ``loss``,
         ``standardize``, ``member_subsets``, ``weight_averaging``, ``heads_in_prediction``,
@@ -104,11 +106,11 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         and ``alpha``; leave those unset on the instance. ``"climd"`` uses the variant's
         rule for the power-law exponent (improved ``"zipf"``, paper ``"eq6"``; see
         :class:`~climd_sklearn.curriculum.CLIMDScheduler`).
-    measurer : {"both", "intra", "inter"}, default="both"
+    measurer : {{"both", "intra", "inter"}}, default="both"
         Which parts of the score Eq. 4 uses (measurer ablation); another value than
         ``"both"`` needs a score order (``order="asc"``, ``"desc"`` or ``"weighted"``) and a
         curriculum.
-    order : {"desc", "asc", "random", "weighted"} or None, default=None
+    order : {{"desc", "asc", "random", "weighted"}} or None, default=None
         Within-class ranking: highest score first, lowest first, a seeded random ranking
         (the control), or a seeded random draw weighted by each sample's hardness rank in
         its class (the scores as sampling weights; research round 39); None takes the
@@ -136,7 +138,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     keep_scores : bool, default=False
         Keep each rescoring's scores of the training rows in ``net_.history`` as
         ``train_scores`` (float32, length n_train; :ref:`difficulty`). Needs a score order.
-    post_curriculum : {"all", "balanced"}, default="all"
+    post_curriculum : {{"all", "balanced"}}, default="all"
         The samples of each epoch after the curriculum (of every epoch with
         ``curriculum=None``): every sample once (the paper), or a class-balanced draw of as
         many samples, an equal share per class, without replacement where a class has enough
@@ -147,7 +149,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         Weight lambda of the per-modality heads' auxiliary loss.
     class_weight : dict, "balanced" or None, default=None
         Class weights of the loss, as in scikit-learn.
-    loss : {"ce", "focal", "balanced_softmax"} or None, default=None
+    loss : {{"ce", "focal", "balanced_softmax"}} or None, default=None
         Cross-entropy, focal loss, or balanced-softmax cross-entropy (the logits are shifted
         by the log class frequencies of the samples each epoch trains on, so predictions
         target the balanced error; Ren et al. 2020, Menon et al. 2021; ``EpochClassPrior``);
@@ -191,44 +193,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         ``docs/research.md``, rounds 32-33: 0.75 raised every network trained without a
         curriculum, and cost the default up to a point on ROSMAP while gaining 0.8 on
         long-tailed mfeat).
-    heads_in_prediction : bool, "auto" or None, default=None
-        ``predict_proba`` mixes the per-modality heads' probabilities with the fused
-        head's, weighted as the training loss weights them: ``(p_fused + aux_weight *
-        mean_m p_m) / (1 + aux_weight)``, the mean over the modalities present in each row
-        (each member's heads averaged as its fused head is). False predicts with the fused
-        head alone, as the paper does. It acts where the heads are trained
-        (``aux_weight > 0``) and the module returns them; there None takes the variant's
-        (both False) and elsewhere False, and an explicit True where it cannot act is an
-        error. ``"auto"``: True where the widest modality has more features than the
-        training set has samples, False elsewhere (``docs/research.md``, round 49: the heads
-        gained up to 2.7 points on 2,200-feature modalities and tied elsewhere; round 50:
-        with ``linear_path="auto"`` beside them, 12.9).
-        ``refit_bias`` and ``logit_adjustment`` shift the mixture's log probabilities.
-    linear_path : bool, "auto" or None, default=None
-        Give the module a linear map from all the (standardized) inputs to the classes,
-        added to its fused logits (``module_kwargs={"linear_path": True}`` of
-        :class:`~climd_sklearn.modules.EnsembleFusionNet`): a balanced linear model trained
-        inside the network, the model that wins where features far outnumber patients
-        (``docs/research.md``, rounds 22-23). ``"auto"``: True where the widest modality has
-        more features than the training set has samples (round 35), False elsewhere. With
-        ``heads_in_prediction="auto"`` (round 50) it gained 12.9 and 6.2 macro-F1 points on
-        2,200-feature modalities' untouched folds and lost 4.0 on ROSMAP IR 10's folds that
-        keep the training ratio, whose 200-feature modalities are only a little wider than
-        its 150 training samples; so it is not the default. None takes the variant's (both
-        False). An explicit True, or an ``"auto"`` that resolves
-        to True, with a module that takes no ``linear_path`` argument is an error; so is a
-        ``linear_path`` in ``module_kwargs`` that differs from an explicit value here.
-    modality_dropout : float or None, default=None
-        In training, each modality's embedding is dropped from the fused classifier's input
-        with this probability, per sample and ensemble member, keeping at least one
-        (ModDrop, Neverova et al. 2016; ``modality_dropout`` of
-        :class:`~climd_sklearn.modules.EnsembleFusionNet`); the per-modality heads still
-        see every modality, and prediction fuses all of them. None takes the variant's
-        (both 0.0). An explicit value above 0 with one modality, or with a module that
-        takes no ``modality_dropout`` argument, is an error; so is a ``modality_dropout``
-        in ``module_kwargs`` that differs from an explicit value here.
+    {fit_options}
     modalities : dict or None, default=None
-        For a single 2-D array or DataFrame X: ``{name: columns}`` where columns is a list of
+        For a single 2-D array or DataFrame X: ``{{name: columns}}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
         column must belong to a modality. None with array input means one modality.
     validation_fraction : float or None, default=None
@@ -238,7 +205,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         ``"cpu"``, ``"cuda"`` (or ``"cuda:N"``) or ``"auto"`` (CUDA when available). A
         model fitted on a GPU predicts on a CPU-only machine as it is; to continue training
         it there, ``set_params(device="cpu")`` before the warm-start fit.
-    precision : {"float32", "bfloat16"}, default="float32"
+    precision : {{"float32", "bfloat16"}}, default="float32"
         ``"bfloat16"`` runs the forward pass under ``torch.autocast`` in bfloat16 (CPU or a
         bfloat16 GPU); loss, scores and probabilities stay float32 (docs/scale_out.rst).
     random_state : int, RandomState instance or None, default=None
@@ -292,7 +259,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     >>> import numpy as np
     >>> from climd_sklearn import CLIMDClassifier
     >>> rng = np.random.RandomState(0)
-    >>> X = {"a": rng.randn(60, 5), "b": rng.randn(60, 3)}
+    >>> X = {{"a": rng.randn(60, 5), "b": rng.randn(60, 3)}}
     >>> y = np.r_[np.zeros(45), np.ones(15)]
     >>> clf = CLIMDClassifier(max_epochs=3, lr=1e-3, random_state=0).fit(X, y)
     >>> clf.predict_proba(X).shape
