@@ -63,15 +63,19 @@ two ways. Until round 30 the tables scored one seeded draw of the long-tailed su
 (*long-tailed*); it too is listed apart, not ranked.
 **Neural methods**: the default `CLIMDClassifier()` behind a `StandardScaler` (the network is
 `EnsembleFusionNet`, ten early-fusion members trained as one module and averaged; lr 1e-3, 30
-epochs, batch 32, dropout 0.5, weight decay 5 / n_train, Adam), differing only in the imbalance
+epochs, batch 32, dropout 0.5, weight decay 5 / n_train, Adam, and since round 51 modality
+dropout 0.4: in training each modality's embedding is dropped from each member's fused input
+with probability 0.4, at least one kept), differing only in the imbalance
 treatment: *CE*, *Weighted CE* (`class_weight="balanced"`), *Focal* and *Balanced softmax*
 (loss only, no curriculum, no heads: `aux_weight=0`); *SMOTE*, *RUS*, *ROS* (an imblearn
 sampler in front, cross-entropy); *Heads, no curriculum* (the default without the curriculum:
 balanced softmax and the per-modality heads); *CLIMD (default)*, `CLIMDClassifier()` (class
 quotas of Eq. 5-7, each ensemble member filling them with its own seeded random draw, no
 scoring pass, and the balanced softmax's prior set each epoch to the classes it trains on;
-rounds 21, 26-28 and 43 of `docs/research.md`; its records are those of *CLIMD, random
-order*, the measurer's control until round 43, renamed); *CLIMD, weighted draw*
+rounds 21, 26-28, 43 and 51 of `docs/research.md`; its records are those of round 51's
+candidate, *CLIMD, modality dropout*, renamed); *CLIMD, no modality dropout*
+(`modality_dropout=0.0`: the default of rounds 43-50, whose records are round 49's and round
+51's control); *CLIMD, weighted draw*
 (`order="weighted", rescore_every=1`: the test of the measurer, each member scored by its own
 outputs with Eq. 1-4 every epoch and drawing its quotas at random, each sample weighted by
 its hardness rank in its class; the default of round 42, whose records were renamed in round
@@ -93,6 +97,15 @@ and budget-matched curricula, the self-taught order, ...), are in
 `benchmarks/results/like_for_like_round28.md`, and round 15's, on the single-network default of
 that round, in `benchmarks/results/like_for_like_round15.md`. All fits ran on the same kind of
 2-core machine, in several sessions, so fit times of different rounds do not compare.
+**Round 51** adopted modality dropout, which every neural method shares, so every neural
+method was refitted with it (`--recipe '{"modality_dropout": 0.4}'`: each record's spec names
+it, so a run that resumes these records or carries them over passes the same recipe); the
+anchors were carried over. Its fits ran on two processor families: round 51's session
+fitted on an Intel Xeon (the default's records on every setting, and every other neural
+method on ROSMAP, the synthetic set and part of mfeat ρ 100), the next session on an AMD
+EPYC (the rest), the processor of the records before; the same fit on the two can differ in
+a prediction or two. The table before round 51, every neural method without modality dropout, is in
+`benchmarks/results/like_for_like_round51.md`.
 A rerun that changes what every neural method shares (a decision round's `--recipe`) copies
 the records the change cannot reach, the anchors' above all, with
 `--carry-over FROM --carry METHOD ...`: each copy is marked `copied_from`, and a record fitted
@@ -292,7 +305,12 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "and the old one renamed *CLIMD, lowest score first*, and in round 42 the new default "
      "(rescored every epoch) fitted and the old one renamed *CLIMD, rescored every 5 "
      "epochs*, and in round 43 the random order's records renamed *CLIMD (default)* and the "
-     "weighted draw's *CLIMD, weighted draw*; the five-member section below has the others.")),
+     "weighted draw's *CLIMD, weighted draw*. **Every network here ran before round 51, "
+     "without modality dropout** (the run's recipe pins `modality_dropout=0.0`), so *CLIMD "
+     "(default)* is the default before round 51; today's default is *CLIMD, modality "
+     "dropout*, round 51's candidate records on the same splits, copied in. The other "
+     "networks were not refitted with it, so that row is not like for like in that one "
+     "recipe. The five-member section below has the others.")),
     ("external", "real cohorts no round was tuned on (research rounds 24-25, 28, 39, 42, 43)",
      _EXTERNAL_TEXT + " Rerun on the ten-member network in round 28: GSE7390 and WDBC at IR 5 "
      "(the neural methods; the anchors carried over from the five-member runs, marked "
@@ -302,7 +320,12 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "score first*, in round 42 the new default (rescored every epoch) was fitted and "
      "the old one renamed *CLIMD, rescored every 5 epochs*, and in round 43 the random "
      "order's records were renamed *CLIMD (default)* and the weighted draw's *CLIMD, "
-     "weighted draw*."),
+     "weighted draw*. **This table predates round 51**: its *CLIMD (default)* is the default "
+     "without modality dropout (the run's recipe pins `modality_dropout=0.0`). Today's "
+     "default was fitted on WDBC IR 5 only (GSE7390's "
+     "file is not on the machine that ran round 51): it lost 0.3 points on the untouched "
+     "folds and 0.6 on the matched ones to the default here (Holm p 0.056 over the two; "
+     "`benchmarks/results/round51_external/`)."),
     ("wide_round28", "thousands of features per modality, five-member network "
      "(research rounds 22-27)", _WIDE_TEXT + _FIVE_MEMBERS),
     ("external_round28", "real cohorts no round was tuned on, five-member network "

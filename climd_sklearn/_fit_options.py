@@ -56,9 +56,11 @@ FIT_OPTION_PARAMETERS = """heads_in_prediction : bool, "auto" or None, default=N
         (ModDrop, Neverova et al. 2016; ``modality_dropout`` of
         :class:`~climd_sklearn.modules.EnsembleFusionNet`); the per-modality heads still
         see every modality, and prediction fuses all of them. None takes the variant's
-        (both 0.0). An explicit value above 0 with one modality, or with a module that
-        takes no ``modality_dropout`` argument, is an error; so is a ``modality_dropout``
-        in ``module_kwargs`` that differs from an explicit value here."""
+        (0.4 in ``"improved"``, 0.0 in ``"paper"``), which resolves to 0 where no modality
+        can be dropped (one modality, or a module that takes no ``modality_dropout``
+        argument). An explicit value above 0 there is an error; so is a
+        ``modality_dropout`` in ``module_kwargs`` that differs from an explicit value
+        here."""
 
 
 def resolve_heads(est: Any) -> None:

@@ -89,7 +89,7 @@ def test_estimator_passes_the_rate_to_the_module_and_fits_reproducibly(data):
     kw = {"max_epochs": 3, "random_state": 0}
     first = CLIMDClassifier(modality_dropout=0.4, **kw).fit(X, y)
     again = CLIMDClassifier(modality_dropout=0.4, **kw).fit(X, y)
-    plain = CLIMDClassifier(**kw).fit(X, y)
+    plain = CLIMDClassifier(modality_dropout=0.0, **kw).fit(X, y)
     assert first.net_.module_.modality_dropout == 0.4
     assert first.variant_params_["modality_dropout"] == 0.4
     assert plain.net_.module_.modality_dropout == 0.0
@@ -117,3 +117,19 @@ def test_an_explicit_rate_that_cannot_act_is_an_error(data):
         CLIMDClassifier(modality_dropout=1.0).fit(X, y)
     # an explicit 0 is allowed anywhere
     CLIMDClassifier(EarlyFusionNet, max_epochs=1, modality_dropout=0.0).fit(X, y)
+
+
+def test_the_default_drops_at_0_4_where_it_can_and_resolves_to_0_where_it_cannot(data):
+    # round 51: the improved preset drops at 0.4; left at None, it is not an error where
+    # no modality can be dropped, and the fit records what it did
+    X, y = data
+    default = CLIMDClassifier(max_epochs=1).fit(X, y)
+    assert default.variant_params_["modality_dropout"] == 0.4
+    assert default.net_.module_.modality_dropout == 0.4
+    single = CLIMDClassifier(max_epochs=1).fit({"a": X["a"]}, y)
+    assert single.variant_params_["modality_dropout"] == 0.0
+    assert single.net_.module_.modality_dropout == 0.0
+    early = CLIMDClassifier(EarlyFusionNet, max_epochs=1).fit(X, y)
+    assert early.variant_params_["modality_dropout"] == 0.0
+    assert CLIMDClassifier(variant="paper", max_epochs=1).fit(
+        X, y).variant_params_["modality_dropout"] == 0.0

@@ -1,11 +1,12 @@
 """The like-for-like protocol: one network and one training recipe, many imbalance treatments.
 
 Every neural method is the default ``CLIMDClassifier()`` (the 10-member ensemble network,
-lr 1e-3, 30 epochs, dropout 0.5, weight decay 5 / n) behind a ``StandardScaler``; the methods
-differ only in how they treat the imbalance (loss, class weights, a sampler, the heads, the
-curriculum and its order; :mod:`~climd_sklearn.benchmark._like_for_like_methods` registers
-them). Five non-neural anchors are tuned by inner cross-validation on the training fold. Every
-method sees the same splits, so the results are paired; ``benchmarks/like_for_like.py`` is
+lr 1e-3, 30 epochs, dropout 0.5, weight decay 5 / n, modality dropout 0.4) behind a
+``StandardScaler``; the methods differ only in how they treat the imbalance (loss, class
+weights, a sampler, the heads, the curriculum and its order;
+:mod:`~climd_sklearn.benchmark._like_for_like_methods` registers them). Five non-neural
+anchors are tuned by inner cross-validation on the training fold. Every method sees the
+same splits, so the results are paired; ``benchmarks/like_for_like.py`` is
 the command line.
 """
 
