@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._net_builder import takes_argument
+from ._net_builder import names_argument
 
 __all__ = [
     "FIT_OPTION_PARAMETERS",
@@ -48,7 +48,8 @@ FIT_OPTION_PARAMETERS = """heads_in_prediction : bool, "auto" or None, default=N
         keep the training ratio, whose 200-feature modalities are only a little wider than
         its 150 training samples; so it is not the default. None takes the variant's (both
         False). An explicit True, or an ``"auto"`` that resolves
-        to True, with a module that takes no ``linear_path`` argument is an error; so is a
+        to True, with a module whose signature names no ``linear_path`` (a bare
+        ``**kwargs`` does not count: it might ignore it) is an error; so is a
         ``linear_path`` in ``module_kwargs`` that differs from an explicit value here.
     modality_dropout : float or None, default=None
         In training, each modality's embedding is dropped from the fused classifier's input
@@ -57,8 +58,9 @@ FIT_OPTION_PARAMETERS = """heads_in_prediction : bool, "auto" or None, default=N
         :class:`~climd_sklearn.modules.EnsembleFusionNet`); the per-modality heads still
         see every modality, and prediction fuses all of them. None takes the variant's
         (0.4 in ``"improved"``, 0.0 in ``"paper"``), which resolves to 0 where no modality
-        can be dropped (one modality, or a module that takes no ``modality_dropout``
-        argument). An explicit value above 0 there is an error; so is a
+        can be dropped (one modality, or a module whose signature names no
+        ``modality_dropout``; a bare ``**kwargs`` does not count, since it might ignore
+        it). An explicit value above 0 there is an error; so is a
         ``modality_dropout`` in ``module_kwargs`` that differs from an explicit value
         here."""
 
@@ -92,18 +94,24 @@ def _set_by_module_kwargs(est: Any, name: str, convert: Any) -> bool:
     return True
 
 
+#: Told where a module must name a lever: ``**kwargs`` would take it and might ignore it.
+_KWARGS_HINT = (" (a bare **kwargs is not enough: a module that implements {name} names it, "
+                "or gets it through module_kwargs).")
+
+
 def resolve_linear_path(est: Any) -> None:
     """``linear_path`` as this fit builds it: one value, for a module that takes it."""
     if _set_by_module_kwargs(est, "linear_path", bool):
         return
     resolved = est.variant_params_["linear_path"]
     module = est.variant_params_["module"]
-    if resolved and not takes_argument(module, "linear_path"):
+    if resolved and not names_argument(module, "linear_path"):
         if est.linear_path:
             raise ValueError(
                 f"linear_path={est.linear_path!r} adds a linear path (here), but the "
-                f"module {getattr(module, '__name__', module)!r} takes no linear_path "
-                "argument. Use EnsembleFusionNet, or linear_path=False.")
+                f"module {getattr(module, '__name__', module)!r} names no linear_path "
+                f"argument{_KWARGS_HINT.format(name='linear_path')} Use EnsembleFusionNet, "
+                "or linear_path=False.")
         est.variant_params_["linear_path"] = False  # what this fit does
 
 
@@ -117,9 +125,10 @@ def resolve_modality_dropout(est: Any) -> None:
     if len(est.modality_widths_) < 2:
         reason = (f"X has one modality ({next(iter(est.modality_widths_))!r}), so none can "
                   "be dropped. Set modality_dropout=0.")
-    elif not takes_argument(module, "modality_dropout"):
-        reason = (f"the module {getattr(module, '__name__', module)!r} takes no "
-                  "modality_dropout argument. Use EnsembleFusionNet, or modality_dropout=0.")
+    elif not names_argument(module, "modality_dropout"):
+        reason = (f"the module {getattr(module, '__name__', module)!r} names no "
+                  f"modality_dropout argument{_KWARGS_HINT.format(name='modality_dropout')} "
+                  "Use EnsembleFusionNet, or modality_dropout=0.")
     else:
         return
     if est.modality_dropout:

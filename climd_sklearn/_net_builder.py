@@ -37,7 +37,7 @@ from .training import (
 )
 
 __all__ = ["DEFAULT_GAMMA", "build_net", "make_curriculum", "move_net_to", "resolved_device",
-           "sync_verbosity", "takes_argument"]
+           "names_argument", "sync_verbosity", "takes_argument"]
 
 _MODULE_SHARED_PARAMS = ("embedding_dim", "hidden_dims", "dropout")
 #: Rows per batch when predicting and validating (up to this many rows are predicted in one
@@ -59,6 +59,24 @@ def takes_argument(module: Any, name: str) -> bool:
     """Whether ``module(...)`` accepts the keyword ``name`` (or any keyword)."""
     parameters = inspect.signature(module).parameters.values()
     return any(p.name == name or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
+def names_argument(module: Any, name: str) -> bool:
+    """Whether ``module``'s signature names the keyword ``name``, itself or through a base.
+
+    For a lever the module must implement, such as ``modality_dropout``, a bare ``**kwargs``
+    is not enough: it would take the value and might ignore it. A class whose ``__init__``
+    passes ``**kwargs`` on counts when a base class's ``__init__`` names ``name`` (a
+    subclass of :class:`~climd_sklearn.modules.EnsembleFusionNet`, say).
+    """
+    parameters = inspect.signature(module).parameters
+    if name in parameters:
+        return True
+    if not inspect.isclass(module) or not any(
+            p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        return False
+    return any(name in inspect.signature(base.__init__).parameters
+               for base in module.__mro__[1:] if "__init__" in vars(base))
 
 
 def module_params(est: Any, n_classes: int) -> dict[str, Any]:

@@ -111,7 +111,7 @@ def test_an_explicit_rate_that_cannot_act_is_an_error(data):
     X, y = data
     with pytest.raises(ValueError, match="X has one modality \\('a'\\), so none can be"):
         CLIMDClassifier(max_epochs=2, modality_dropout=0.4).fit({"a": X["a"]}, y)
-    with pytest.raises(ValueError, match="'EarlyFusionNet' takes no modality_dropout"):
+    with pytest.raises(ValueError, match="'EarlyFusionNet' names no modality_dropout"):
         CLIMDClassifier(EarlyFusionNet, max_epochs=2, modality_dropout=0.4).fit(X, y)
     with pytest.raises(ValueError, match="modality_dropout"):
         CLIMDClassifier(modality_dropout=1.0).fit(X, y)
@@ -133,3 +133,42 @@ def test_the_default_drops_at_0_4_where_it_can_and_resolves_to_0_where_it_cannot
     assert early.variant_params_["modality_dropout"] == 0.0
     assert CLIMDClassifier(variant="paper", max_epochs=1).fit(
         X, y).variant_params_["modality_dropout"] == 0.0
+
+
+class _KwargsNet(EarlyFusionNet):
+    """A module that takes any keyword and implements no modality dropout."""
+
+    def __init__(self, modality_dims, n_classes, **kwargs):
+        self.received = dict(kwargs)
+        super().__init__(modality_dims, n_classes, dropout=kwargs.get("dropout", 0.25))
+
+
+class _ForwardingNet(EnsembleFusionNet):
+    """A subclass that passes every keyword on to the ensemble, which does implement it."""
+
+    def __init__(self, modality_dims, n_classes, **kwargs):
+        super().__init__(modality_dims, n_classes, **kwargs)
+
+
+def test_a_bare_kwargs_is_not_taken_for_modality_dropout(data):
+    # a module with **kwargs would take the preset's 0.4 and might ignore it, so the fit
+    # would report a rate it did not train; only a named argument (or a base class that
+    # names it) gets it
+    X, y = data
+    clf = CLIMDClassifier(_KwargsNet, max_epochs=1).fit(X, y)
+    assert clf.variant_params_["modality_dropout"] == 0.0
+    assert "modality_dropout" not in clf.net_.module_.received
+    assert clf.net_.module_.received["dropout"] == 0.5  # the shared names still go through
+    with pytest.raises(ValueError, match=(
+            r"'_KwargsNet' names no modality_dropout argument \(a bare \*\*kwargs is not "
+            "enough")):
+        CLIMDClassifier(_KwargsNet, max_epochs=1, modality_dropout=0.3).fit(X, y)
+    with pytest.raises(ValueError, match=r"'_KwargsNet' names no linear_path argument"):
+        CLIMDClassifier(_KwargsNet, max_epochs=1, linear_path=True).fit(X, y)
+    # module_kwargs is the way to hand it to such a module
+    given = CLIMDClassifier(_KwargsNet, max_epochs=1,
+                            module_kwargs={"modality_dropout": 0.3}).fit(X, y)
+    assert given.net_.module_.received["modality_dropout"] == 0.3
+    forwarding = CLIMDClassifier(_ForwardingNet, max_epochs=1).fit(X, y)
+    assert forwarding.variant_params_["modality_dropout"] == 0.4
+    assert forwarding.net_.module_.modality_dropout == 0.4

@@ -52,7 +52,7 @@ def test_a_module_without_a_linear_path():
     for value in (True, "auto"):
         with pytest.raises(ValueError, match=(
                 rf"linear_path={value!r} adds a linear path \(here\), but the module "
-                "'EarlyFusionNet' takes no linear_path argument")):
+                "'EarlyFusionNet' names no linear_path argument")):
             CLIMDClassifier(module=EarlyFusionNet, linear_path=value, **FAST).fit(X, y)
 
 
