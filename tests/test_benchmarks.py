@@ -83,12 +83,14 @@ def test_speed_quick(tmp_path):
 
     controls = set(DEFAULT_ORDERS) - {"default"}
     assert controls == {"weighted_draw", "every_5_epochs", "lowest_first", "one_draw",
-                        "no_curriculum", "five_members"}
+                        "no_curriculum", "five_members", "no_modality_dropout"}
     for name in controls:
         assert default[f"default_over_{name}"] == pytest.approx(
             default["default_s"] / default[f"{name}_s"])
-    assert "| ROSMAP (train split) | 245 | 2 |" in open(result["md"]).read().split(
-        "### The default's curriculum")[1]
+    curriculum_table = open(result["md"]).read().split("### The default's curriculum")[1]
+    assert "| ROSMAP (train split) | 245 | 2 |" in curriculum_table
+    assert "| no modality dropout s |" in curriculum_table
+    assert "| default / no modality dropout |" in curriculum_table
     assert {r["scheduler"] for r in data["scheduler"]} == {"climd", "linear", "baby_step"}
     assert all(r["seconds"] >= 0 for r in data["measurer"])
     assert os.path.exists(result["md"])
