@@ -728,7 +728,7 @@ LIVE_RECORDS = ("like_for_like", "round31", "round32", "round33", "round34", "ro
                 "round42", "round43", "round44", "round45", "round46", "round35_wide",
                 "round44_wide", "round45_wide", "wide", "external", "round48", "round48_wide",
                 "round49", "round49_wide", "round50", "round50_wide", "round51", "round51_wide",
-                "round51_external", "round52", "processors")
+                "round51_external", "round52", "processors", "wide_round51")
 
 
 @pytest.mark.parametrize("run", LIVE_RECORDS)
