@@ -729,7 +729,8 @@ LIVE_RECORDS = ("like_for_like", "round31", "round32", "round33", "round34", "ro
                 "round42", "round43", "round44", "round45", "round46", "round35_wide",
                 "round44_wide", "round45_wide", "wide", "external", "round48", "round48_wide",
                 "round49", "round49_wide", "round50", "round50_wide", "round51", "round51_wide",
-                "round51_external", "round52", "processors", "wide_round51")
+                "round51_external", "round52", "processors", "wide_round51",
+                "external_wdbc")
 
 
 @pytest.mark.parametrize("run", LIVE_RECORDS)
@@ -769,6 +770,23 @@ def test_the_defaults_refits_on_another_processor_give_back_the_main_tables_pred
     assert all(default[key] == main[key] for key in default)
     drawn, main_drawn = (predictions(p, "CLIMD, weighted draw") for p in (refits, stored))
     assert sum(drawn[key] != main_drawn[key] for key in drawn) == 5
+
+
+def test_the_wdbc_refit_of_the_default_gives_back_round_51s_predictions_on_another_processor():
+    # external_wdbc's note: the default refitted there (an AMD EPYC) is prediction for
+    # prediction round 51's candidate (the same spec, splits and seeds, an Intel Xeon), so the
+    # refit table's default row is the same fits the decision round reported
+    folder = os.path.join(ROOT, "benchmarks", "results")
+
+    def predictions(run, method):
+        with open(os.path.join(folder, run, "like_for_like.records.jsonl")) as fh:
+            records = [json.loads(line) for line in fh]
+        return {r["split"]: r["predictions"] for r in records if r["method"] == method}
+
+    refits = predictions("external_wdbc", "CLIMD (default)")
+    decided = predictions("round51_external", "CLIMD, modality dropout")
+    assert len(refits) == len(decided) == 25
+    assert all(refits[split] == decided[split] for split in refits)
 
 
 # --- carrying records over from another run -------------------------------------------------
