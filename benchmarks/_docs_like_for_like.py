@@ -303,10 +303,12 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "without a curriculum, the balanced softmax and the score-weighted draw refitted on "
      "an AMD EPYC; *CLIMD (default)* is round 51's candidate on the same splits (fitted on "
      "an Intel Xeon) and *CLIMD, no modality dropout* the default before it, both copied "
-     "in and marked `copied_from`; the logistic regressions carried over. The older score "
-     "orders (lowest scores first, the weighted draw rescored every 5 epochs) were not "
-     "refitted; the table before this one, with them and every network without modality "
-     "dropout, is the next section.")),
+     "in and marked `copied_from`; the logistic regressions carried over. In the next "
+     "session the three CLIMD configurations left out were fitted with the same recipe on "
+     "the same splits: the linear path and heads where p > n (round 50's option) and the "
+     "two older score orders (lowest scores first, the weighted draw rescored every 5 "
+     "epochs). The table before this one, every network without modality dropout, is the "
+     "next section.")),
     ("wide_round51", "thousands of features per modality, ten-member network, before the "
      "networks had modality dropout (research rounds 22-23, 29, 39, 42, 43, 51)", _WIDE_TEXT + (
      " Rerun on the ten-member network in round 29, with the matched folds scored as the "
