@@ -750,25 +750,27 @@ def test_committed_records_match_the_registry_that_would_resume_them(run):
     l4l._check_variant_params(records, specs)  # the records that store their preset
 
 
+def _stored_predictions(run, method):
+    """``{(setting, split): predictions}`` of one method in a committed run (None: the main
+    table's records)."""
+    folder = os.path.join(ROOT, "benchmarks", "results")
+    path = os.path.join(folder, *([run] if run else []), "like_for_like.records.jsonl")
+    with open(path) as fh:
+        records = [json.loads(line) for line in fh]
+    return {(r["setting"], r["split"]): r["predictions"] for r in records
+            if r["method"] == method}
+
+
 def test_the_defaults_refits_on_another_processor_give_back_the_main_tables_predictions():
     # the README's reproducibility claim: the default (random order, no scoring pass) refitted
     # on an AMD EPYC gave every prediction of its records fitted on an Intel Xeon; the
     # weighted draw, whose scores weight its draw, did not everywhere
-    folder = os.path.join(ROOT, "benchmarks", "results")
-
-    def predictions(path, method):
-        with open(path) as fh:
-            records = [json.loads(line) for line in fh]
-        return {(r["setting"], r["split"]): r["predictions"] for r in records
-                if r["method"] == method}
-
-    refits = os.path.join(folder, "processors", "like_for_like.records.jsonl")
-    stored = os.path.join(folder, "like_for_like.records.jsonl")
-    default = predictions(refits, "CLIMD (default)")
+    default = _stored_predictions("processors", "CLIMD (default)")
     assert len(default) == 50
-    main = predictions(stored, "CLIMD (default)")
+    main = _stored_predictions(None, "CLIMD (default)")
     assert all(default[key] == main[key] for key in default)
-    drawn, main_drawn = (predictions(p, "CLIMD, weighted draw") for p in (refits, stored))
+    drawn, main_drawn = (_stored_predictions(run, "CLIMD, weighted draw")
+                         for run in ("processors", None))
     assert sum(drawn[key] != main_drawn[key] for key in drawn) == 5
 
 
@@ -776,17 +778,10 @@ def test_the_wdbc_refit_of_the_default_gives_back_round_51s_predictions_on_anoth
     # external_wdbc's note: the default refitted there (an AMD EPYC) is prediction for
     # prediction round 51's candidate (the same spec, splits and seeds, an Intel Xeon), so the
     # refit table's default row is the same fits the decision round reported
-    folder = os.path.join(ROOT, "benchmarks", "results")
-
-    def predictions(run, method):
-        with open(os.path.join(folder, run, "like_for_like.records.jsonl")) as fh:
-            records = [json.loads(line) for line in fh]
-        return {r["split"]: r["predictions"] for r in records if r["method"] == method}
-
-    refits = predictions("external_wdbc", "CLIMD (default)")
-    decided = predictions("round51_external", "CLIMD, modality dropout")
+    refits = _stored_predictions("external_wdbc", "CLIMD (default)")
+    decided = _stored_predictions("round51_external", "CLIMD, modality dropout")
     assert len(refits) == len(decided) == 25
-    assert all(refits[split] == decided[split] for split in refits)
+    assert all(refits[key] == decided[key] for key in refits)
 
 
 # --- carrying records over from another run -------------------------------------------------
