@@ -733,13 +733,18 @@ LIVE_RECORDS = ("like_for_like", "round31", "round32", "round33", "round34", "ro
                 "external_wdbc")
 
 
+def _records_path(run):
+    """The records file of a committed run (``"like_for_like"``: the main table's)."""
+    folder = os.path.join(ROOT, "benchmarks", "results")
+    return os.path.join(folder, *([] if run == "like_for_like" else [run]),
+                        "like_for_like.records.jsonl")
+
+
 @pytest.mark.parametrize("run", LIVE_RECORDS)
 def test_committed_records_match_the_registry_that_would_resume_them(run):
     # a registry entry edited after its records were committed would make the run's own
     # command refuse to resume (or silently mean something else); catch it here instead
-    folder = os.path.join(ROOT, "benchmarks", "results")
-    path = (os.path.join(folder, "like_for_like.records.jsonl") if run == "like_for_like"
-            else os.path.join(folder, run, "like_for_like.records.jsonl"))
+    path = _records_path(run)
     records = [json.loads(line) for line in open(path)]
     assert records
     with open(os.path.join(os.path.dirname(path), "like_for_like.json")) as fh:
@@ -751,11 +756,8 @@ def test_committed_records_match_the_registry_that_would_resume_them(run):
 
 
 def _stored_predictions(run, method):
-    """``{(setting, split): predictions}`` of one method in a committed run (None: the main
-    table's records)."""
-    folder = os.path.join(ROOT, "benchmarks", "results")
-    path = os.path.join(folder, *([run] if run else []), "like_for_like.records.jsonl")
-    with open(path) as fh:
+    """``{(setting, split): predictions}`` of one method in a committed run."""
+    with open(_records_path(run)) as fh:
         records = [json.loads(line) for line in fh]
     return {(r["setting"], r["split"]): r["predictions"] for r in records
             if r["method"] == method}
@@ -767,10 +769,10 @@ def test_the_defaults_refits_on_another_processor_give_back_the_main_tables_pred
     # weighted draw, whose scores weight its draw, did not everywhere
     default = _stored_predictions("processors", "CLIMD (default)")
     assert len(default) == 50
-    main = _stored_predictions(None, "CLIMD (default)")
+    main = _stored_predictions("like_for_like", "CLIMD (default)")
     assert all(default[key] == main[key] for key in default)
     drawn, main_drawn = (_stored_predictions(run, "CLIMD, weighted draw")
-                         for run in ("processors", None))
+                         for run in ("processors", "like_for_like"))
     assert sum(drawn[key] != main_drawn[key] for key in drawn) == 5
 
 
