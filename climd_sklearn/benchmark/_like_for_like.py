@@ -21,7 +21,13 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 
-from ._cohorts import DEFAULT_GSE7390, gse7390_setting, wdbc_setting
+from ._cohorts import (
+    DEFAULT_BRCA,
+    DEFAULT_GSE7390,
+    gse7390_setting,
+    tcga_brca_setting,
+    wdbc_setting,
+)
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
 from ._like_for_like_methods import (
     CANDIDATES,
@@ -63,7 +69,7 @@ DEFAULT_SETTINGS: tuple[str, ...] = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat
 
 #: Splits per setting kind (the part of the spec before the colon).
 DEFAULT_SPLITS: dict[str, int] = {"rosmap": 25, "rosmap_wide": 25, "mfeat": 15, "synthetic": 15,
-                                  "gse7390": 25, "wdbc": 25}
+                                  "gse7390": 25, "wdbc": 25, "tcga_brca": 25}
 
 #: Noise features added to each ROSMAP modality by the ``"rosmap_wide:<IR>"`` settings: 2,200
 #: features per modality, the top of the 10 to 2,500 that issue 11 names, 200 of them signal.
@@ -80,8 +86,8 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         features added to each modality),
         ``"mfeat:<rho>"`` or ``"synthetic:<rho>"`` (as in
         :func:`~climd_sklearn.benchmark.make_setting`), or ``"gse7390"`` /
-        ``"gse7390:<path>"`` and ``"wdbc:<IR>"`` (real cohorts no round was tuned on,
-        :mod:`~climd_sklearn.benchmark._cohorts`).
+        ``"gse7390:<path>"``, ``"wdbc:<IR>"`` and ``"tcga_brca"`` / ``"tcga_brca:<folder>"``
+        (real cohorts no round was tuned on, :mod:`~climd_sklearn.benchmark._cohorts`).
     rosmap_path : str
         Where ROSMAP lives.
 
@@ -101,8 +107,10 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         return gse7390_setting(arg or DEFAULT_GSE7390)
     if kind == "wdbc":
         return wdbc_setting(float(arg or 1))
+    if kind == "tcga_brca":
+        return tcga_brca_setting(arg or DEFAULT_BRCA)
     raise ValueError(f"Unknown setting {spec!r}; use rosmap:, rosmap_wide:, mfeat:, "
-                     "synthetic:, gse7390 or wdbc:")
+                     "synthetic:, gse7390, wdbc: or tcga_brca")
 
 
 def setting_name(spec: str) -> str:
@@ -121,6 +129,8 @@ def setting_name(spec: str) -> str:
     kind, _, arg = spec.partition(":")
     if kind == "gse7390":
         return "GSE7390 metastasis"
+    if kind == "tcga_brca":
+        return "TCGA BRCA PAM50"
     labels = {"rosmap": "ROSMAP IR", "rosmap_wide": "ROSMAP wide IR", "mfeat": "mfeat LT rho",
               "synthetic": "Synthetic LT rho", "wdbc": "WDBC IR"}
     return f"{labels[kind]} {float(arg or (1 if kind == 'wdbc' else 10)):g}"
