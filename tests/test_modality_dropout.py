@@ -119,13 +119,13 @@ def test_an_explicit_rate_that_cannot_act_is_an_error(data):
     CLIMDClassifier(EarlyFusionNet, max_epochs=1, modality_dropout=0.0).fit(X, y)
 
 
-def test_the_default_drops_at_0_4_where_it_can_and_resolves_to_0_where_it_cannot(data):
-    # round 51: the improved preset drops at 0.4; left at None, it is not an error where
-    # no modality can be dropped, and the fit records what it did
+def test_the_default_does_not_drop_modalities_and_an_explicit_rate_does(data):
+    # round 53 returned the improved preset to 0 (it was 0.4 in rounds 51-52); left at
+    # None it resolves to 0 in both variants, and the fit records what it did
     X, y = data
     default = CLIMDClassifier(max_epochs=1).fit(X, y)
-    assert default.variant_params_["modality_dropout"] == 0.4
-    assert default.net_.module_.modality_dropout == 0.4
+    assert default.variant_params_["modality_dropout"] == 0.0
+    assert default.net_.module_.modality_dropout == 0.0
     single = CLIMDClassifier(max_epochs=1).fit({"a": X["a"]}, y)
     assert single.variant_params_["modality_dropout"] == 0.0
     assert single.net_.module_.modality_dropout == 0.0
@@ -133,6 +133,9 @@ def test_the_default_drops_at_0_4_where_it_can_and_resolves_to_0_where_it_cannot
     assert early.variant_params_["modality_dropout"] == 0.0
     assert CLIMDClassifier(variant="paper", max_epochs=1).fit(
         X, y).variant_params_["modality_dropout"] == 0.0
+    dropping = CLIMDClassifier(max_epochs=1, modality_dropout=0.4).fit(X, y)
+    assert dropping.variant_params_["modality_dropout"] == 0.4
+    assert dropping.net_.module_.modality_dropout == 0.4
 
 
 class _KwargsNet(EarlyFusionNet):
@@ -151,7 +154,7 @@ class _ForwardingNet(EnsembleFusionNet):
 
 
 def test_a_bare_kwargs_is_not_taken_for_modality_dropout(data):
-    # a module with **kwargs would take the preset's 0.4 and might ignore it, so the fit
+    # a module with **kwargs would take a preset's rate and might ignore it, so the fit
     # would report a rate it did not train; only a named argument (or a base class that
     # names it) gets it
     X, y = data
@@ -169,6 +172,6 @@ def test_a_bare_kwargs_is_not_taken_for_modality_dropout(data):
     given = CLIMDClassifier(_KwargsNet, max_epochs=1,
                             module_kwargs={"modality_dropout": 0.3}).fit(X, y)
     assert given.net_.module_.received["modality_dropout"] == 0.3
-    forwarding = CLIMDClassifier(_ForwardingNet, max_epochs=1).fit(X, y)
+    forwarding = CLIMDClassifier(_ForwardingNet, max_epochs=1, modality_dropout=0.4).fit(X, y)
     assert forwarding.variant_params_["modality_dropout"] == 0.4
     assert forwarding.net_.module_.modality_dropout == 0.4
