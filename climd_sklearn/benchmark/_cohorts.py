@@ -162,13 +162,20 @@ def gse7390_setting(path: str = DEFAULT_GSE7390, n_folds: int = 5) -> Setting:
         (:func:`~climd_sklearn.benchmark._data.pooled_cv_splits`) without a subsampling.
     """
     Xd, y = load_gse7390(path)
+    return _cohort_as_it_comes(
+        "GSE7390 metastasis", Xd, y, n_folds,
+        f"GSE7390 ({y.size} patients, {int(y.sum())} metastases; clinical "
+        f"{Xd['clinical'].shape[1]} + expression {Xd['expression'].shape[1]} features)")
+
+
+def _cohort_as_it_comes(
+    name: str, Xd: dict[str, np.ndarray], y: np.ndarray, n_folds: int, description: str
+) -> Setting:
+    """A cohort at its own class ratios in ROSMAP's pooled splits, without a subsampling."""
     X = np.hstack(list(Xd.values()))
     layout = {k: int(v.shape[1]) for k, v in Xd.items()}
-    return Setting("GSE7390 metastasis", layout,
-                   lambda n: pooled_cv_splits(X, y, 1.0, n, n_folds),
-                   f"GSE7390 ({y.size} patients, {int(y.sum())} metastases; clinical "
-                   f"{layout['clinical']} + expression {layout['expression']} features), "
-                   f"repeated stratified {n_folds}-fold CV, natural imbalance")
+    return Setting(name, layout, lambda n: pooled_cv_splits(X, y, 1.0, n, n_folds),
+                   f"{description}, repeated stratified {n_folds}-fold CV, natural imbalance")
 
 
 def _read_patient_table(path: str, sha256: str | None) -> tuple[np.ndarray, np.ndarray]:
@@ -261,14 +268,11 @@ def tcga_brca_setting(path: str = DEFAULT_BRCA, n_folds: int = 5) -> Setting:
         the cohort's own class ratios, 419 LumA to 34 Normal-like), as GSE7390's.
     """
     Xd, y = load_tcga_brca(path)
-    X = np.hstack(list(Xd.values()))
-    layout = {k: int(v.shape[1]) for k, v in Xd.items()}
-    return Setting("TCGA BRCA PAM50", layout,
-                   lambda n: pooled_cv_splits(X, y, 1.0, n, n_folds),
-                   f"TCGA BRCA ({y.size} patients, PAM50 subtypes "
-                   + ", ".join(f"{c} {int(np.sum(y == i))}" for i, c in enumerate(BRCA_CLASSES))
-                   + "; " + ", ".join(f"{k} {w}" for k, w in layout.items())
-                   + f" features), repeated stratified {n_folds}-fold CV, natural imbalance")
+    return _cohort_as_it_comes(
+        "TCGA BRCA PAM50", Xd, y, n_folds,
+        f"TCGA BRCA ({y.size} patients, PAM50 subtypes "
+        + ", ".join(f"{c} {int(np.sum(y == i))}" for i, c in enumerate(BRCA_CLASSES))
+        + "; " + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
 
 
 def load_wdbc() -> tuple[dict[str, np.ndarray], np.ndarray]:
