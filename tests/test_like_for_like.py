@@ -739,7 +739,7 @@ def _records_path(run):
     """The records file of a committed run (``"like_for_like"``: the main table's;
     ``"like_for_like_round<N>"``: the main table before round N, beside it)."""
     folder = os.path.join(ROOT, "benchmarks", "results")
-    if run == "like_for_like" or run.startswith("like_for_like_"):
+    if run.startswith("like_for_like"):
         return os.path.join(folder, f"{run}.records.jsonl")
     return os.path.join(folder, run, "like_for_like.records.jsonl")
 
