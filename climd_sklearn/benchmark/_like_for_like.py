@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 
+from ._ad_cohort import DEFAULT_AD, ad_biomarkers_setting
 from ._cohorts import (
     DEFAULT_BRCA,
     DEFAULT_GSE7390,
@@ -69,7 +70,8 @@ DEFAULT_SETTINGS: tuple[str, ...] = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat
 
 #: Splits per setting kind (the part of the spec before the colon).
 DEFAULT_SPLITS: dict[str, int] = {"rosmap": 25, "rosmap_wide": 25, "mfeat": 15, "synthetic": 15,
-                                  "gse7390": 25, "wdbc": 25, "tcga_brca": 25}
+                                  "gse7390": 25, "wdbc": 25, "tcga_brca": 25,
+                                  "ad_biomarkers": 25}
 
 #: Noise features added to each ROSMAP modality by the ``"rosmap_wide:<IR>"`` settings: 2,200
 #: features per modality, the top of the 10 to 2,500 that issue 11 names, 200 of them signal.
@@ -86,8 +88,10 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         features added to each modality),
         ``"mfeat:<rho>"`` or ``"synthetic:<rho>"`` (as in
         :func:`~climd_sklearn.benchmark.make_setting`), or ``"gse7390"`` /
-        ``"gse7390:<path>"``, ``"wdbc:<IR>"`` and ``"tcga_brca"`` / ``"tcga_brca:<folder>"``
-        (real cohorts no round was tuned on, :mod:`~climd_sklearn.benchmark._cohorts`).
+        ``"gse7390:<path>"``, ``"wdbc:<IR>"``, ``"tcga_brca"`` / ``"tcga_brca:<folder>"``
+        (real cohorts no round was tuned on, :mod:`~climd_sklearn.benchmark._cohorts`) and
+        ``"ad_biomarkers"`` / ``"ad_biomarkers:<path>"`` (the Knight ADRC cohort,
+        :mod:`~climd_sklearn.benchmark._ad_cohort`).
     rosmap_path : str
         Where ROSMAP lives.
 
@@ -109,8 +113,10 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         return wdbc_setting(float(arg or 1))
     if kind == "tcga_brca":
         return tcga_brca_setting(arg or DEFAULT_BRCA)
+    if kind == "ad_biomarkers":
+        return ad_biomarkers_setting(arg or DEFAULT_AD)
     raise ValueError(f"Unknown setting {spec!r}; use rosmap:, rosmap_wide:, mfeat:, "
-                     "synthetic:, gse7390, wdbc: or tcga_brca")
+                     "synthetic:, gse7390, wdbc:, tcga_brca or ad_biomarkers")
 
 
 def setting_name(spec: str) -> str:
@@ -131,6 +137,8 @@ def setting_name(spec: str) -> str:
         return "GSE7390 metastasis"
     if kind == "tcga_brca":
         return "TCGA BRCA PAM50"
+    if kind == "ad_biomarkers":
+        return "AD biomarkers impairment"
     labels = {"rosmap": "ROSMAP IR", "rosmap_wide": "ROSMAP wide IR", "mfeat": "mfeat LT rho",
               "synthetic": "Synthetic LT rho", "wdbc": "WDBC IR"}
     return f"{labels[kind]} {float(arg or (1 if kind == 'wdbc' else 10)):g}"
