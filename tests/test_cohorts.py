@@ -63,7 +63,8 @@ def test_reads_clinical_and_expression_and_drops_the_outcome_time(tmp_path):
 
 def test_checksum_missing_file_and_missing_attribute_are_errors(tmp_path):
     path = _write(tmp_path / "c.arff")
-    digest = hashlib.sha256(open(path, "rb").read()).hexdigest()
+    with open(path, "rb") as fh:
+        digest = hashlib.sha256(fh.read()).hexdigest()
     _cohorts.load_gse7390(path, sha256=digest)  # the right digest passes
     with pytest.raises(ValueError, match=r"c\.arff' has SHA-256 [0-9a-f]{64}, expected 0+"):
         _cohorts.load_gse7390(path, sha256="0" * 64)
