@@ -324,6 +324,29 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "default before round 51 and again since round 53 (research round 53); *CLIMD, "
      "modality dropout* is round 51's candidate, the default of rounds 51-52, which the "
      "section above compares like for like.")),
+    ("external_ad", "a fourth real cohort no round was tuned on, the Knight ADRC CSF "
+     "biomarkers (after round 53)", (
+     "The Knight ADRC cohort (Craig-Schapiro et al., PLoS ONE 2011) as the MIT-licensed R "
+     "package modeldata 1.1.0 ships it (`ad_data`, values already transformed by its "
+     "authors): 333 participants, 91 cognitively impaired, with three modalities: the CSF "
+     "levels of the 124 analytes of a multiplexed immunoassay panel, the established CSF "
+     "markers tau, p-tau and Aβ42, and age, sex and APOE genotype (8 columns); 5 x 5 "
+     "repeated stratified CV at the cohort's own imbalance, evaluated on the held-out fold. "
+     "The file (Debian's `r-cran-modeldata_1.1.0-1_all.deb`) is checksum-pinned and not "
+     "bundled (`climd_sklearn/benchmark/_ad_cohort.py` says how to fetch it). Every method "
+     "of the protocol, today's recipe; the prediction was written in `docs/research.md` "
+     "before any fit on the cohort, and nothing was chosen on it.")),
+    ("external_brca", "TCGA BRCA like for like under today's recipe (after round 53)", (
+     "TCGA BRCA as in round 53's section below (769 patients, mRNA, DNA methylation and "
+     "miRNA, five PAM50 subtypes at their own imbalance; 5 x 5 repeated stratified CV, "
+     "evaluated on the held-out fold as it comes), refitted on the same splits and seeds "
+     "with today's recipe (no modality dropout in any network), with the balanced softmax, "
+     "focal loss, SMOTE and the balanced random forest that round 53 left out. Balanced "
+     "logistic regression is carried over from round 53 (no network, the recipe could not "
+     "reach it; marked `copied_from`). The default's 25 fits reproduce round 53's *CLIMD, "
+     "no modality dropout* exactly (the same predictions on every split, fitted three days "
+     "apart on two AMD EPYC sessions). The prediction was written in `docs/research.md` "
+     "before any fit.")),
     ("external_wdbc", "a real cohort no round was tuned on, every network with modality "
      "dropout (WDBC IR 5; research rounds 24-25, 28, 51)", _EXTERNAL_TEXT + (
      " Refitted after round 51 so that every network here has the default's recipe with "
