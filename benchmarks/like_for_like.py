@@ -46,6 +46,7 @@ from climd_sklearn.benchmark import (
 )
 from climd_sklearn.benchmark._carry_over import carry_over_records, split_keys
 from climd_sklearn.benchmark._like_for_like import (
+    SETTING_KINDS,
     resolve_methods,
     resolve_settings,
     setting_name,
@@ -102,6 +103,14 @@ def _recipe(text: str) -> dict[str, Any]:
     return recipe
 
 
+def _setting(spec: str) -> str:
+    try:
+        setting_name(spec)  # checks the kind and the ratio without loading any data
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return spec
+
+
 def _candidate(text: str) -> tuple[str, dict[str, Any]]:
     name, sep, spec = text.partition("=")
     if not sep:
@@ -123,8 +132,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """
     parser = argparse.ArgumentParser(prog="benchmarks/like_for_like.py",
                                      description=__doc__.split("\n\n")[0])
-    parser.add_argument("--settings", nargs="+", default=None,
-                        help=f"setting specs (default: {' '.join(LIKE_FOR_LIKE_SETTINGS)})")
+    parser.add_argument("--settings", nargs="+", default=None, type=_setting,
+                        help=f"setting specs KIND[:ARG], KIND one of {', '.join(SETTING_KINDS)} "
+                        f"(default: {' '.join(LIKE_FOR_LIKE_SETTINGS)})")
     parser.add_argument("--methods", nargs="+", default=None,
                         help="methods (default: the 10 neural methods and the 5 anchors)")
     parser.add_argument("--candidates", nargs="+", default=[],

@@ -45,7 +45,7 @@ def _write(path, n=40, drop=None):
 
 def test_reads_clinical_and_expression_and_drops_the_outcome_time(tmp_path):
     path = _write(tmp_path / "c.arff")
-    X, y = _cohorts.load_gse7390(path, sha256=None)
+    X, y = _cohorts.load_gse7390(path, checksum=False)
     assert list(X) == ["clinical", "expression"]
     clinical, expression = X["clinical"], X["expression"]
     assert clinical.shape == (40, 7) and expression.shape == (40, 3)
@@ -61,23 +61,27 @@ def test_reads_clinical_and_expression_and_drops_the_outcome_time(tmp_path):
     np.testing.assert_array_equal(y, np.arange(40) % 4 == 0)
 
 
-def test_checksum_missing_file_and_missing_attribute_are_errors(tmp_path):
+def test_checksum_missing_file_and_missing_attribute_are_errors(tmp_path, monkeypatch):
     path = _write(tmp_path / "c.arff")
     with open(path, "rb") as fh:
         digest = hashlib.sha256(fh.read()).hexdigest()
-    _cohorts.load_gse7390(path, sha256=digest)  # the right digest passes
-    with pytest.raises(ValueError, match=r"c\.arff' has SHA-256 [0-9a-f]{64}, expected 0+"):
-        _cohorts.load_gse7390(path, sha256="0" * 64)
+    monkeypatch.setattr(_cohorts, "GSE7390_SHA256", digest)
+    _cohorts.load_gse7390(path)  # the right digest passes
+    monkeypatch.setattr(_cohorts, "GSE7390_SHA256", "0" * 64)
+    with pytest.raises(ValueError, match=r"c\.arff' has SHA-256 [0-9a-f]{64}, expected 0+ "
+                                         r"\(scikit-survival 0\.28\.0's "):
+        _cohorts.load_gse7390(path)
+    _cohorts.load_gse7390(path, checksum=False)  # the switch skips it
     with pytest.raises(FileNotFoundError, match="pip download scikit-survival==0.28.0"):
         _cohorts.load_gse7390(str(tmp_path / "absent.arff"))
     with pytest.raises(ValueError, match=r"lacks the attribute\(s\) \['er'\]"):
-        _cohorts.load_gse7390(_write(tmp_path / "no_er.arff", drop="er"), sha256=None)
+        _cohorts.load_gse7390(_write(tmp_path / "no_er.arff", drop="er"), checksum=False)
 
 
 def test_setting_is_repeated_stratified_cv_on_the_untouched_cohort(tmp_path, monkeypatch):
     path = _write(tmp_path / "c.arff")
     real = _cohorts.load_gse7390
-    monkeypatch.setattr(_cohorts, "load_gse7390", lambda p: real(p, sha256=None))
+    monkeypatch.setattr(_cohorts, "load_gse7390", lambda p: real(p, checksum=False))
     setting = l4l.like_for_like_setting(f"gse7390:{path}")
     assert setting.name == l4l.setting_name(f"gse7390:{path}") == "GSE7390 metastasis"
     assert setting.layout == {"clinical": 7, "expression": 3}
@@ -164,12 +168,12 @@ def _write_brca(folder, n=50, patients=None, nan_at=None, labels=None):
 
 def test_brca_reads_three_omics_keeps_the_widest_features_and_the_subtype(tmp_path):
     folder = _write_brca(tmp_path / "brca")
-    X, y = _cohorts.load_tcga_brca(folder, n_features=None, checksums=False)
+    X, y = _cohorts.load_tcga_brca(folder, n_features=None, checksum=False)
     assert list(X) == ["mrna", "methylation", "mirna"]
     assert [v.shape for v in X.values()] == [(50, 6), (50, 5), (50, 3)]
     np.testing.assert_array_equal(y, np.arange(50) % 5)
     full = X
-    X, _ = _cohorts.load_tcga_brca(folder, n_features=3, checksums=False)
+    X, _ = _cohorts.load_tcga_brca(folder, n_features=3, checksum=False)
     # mRNA: columns 2 and 5 tie for the largest variance, then 4; kept in file order
     np.testing.assert_array_equal(X["mrna"], full["mrna"][:, [2, 4, 5]])
     np.testing.assert_array_equal(X["methylation"], full["methylation"][:, [2, 3, 4]])
@@ -186,20 +190,20 @@ def test_brca_bad_files_are_errors_that_name_the_file(tmp_path):
     swapped = [f"TCGA-{i:04d}" for i in (1, 0, *range(2, 50))]
     folder = _write_brca(tmp_path / "swapped", patients={"meth.csv": swapped})
     with pytest.raises(ValueError, match="Modality 'methylation': its patients"):
-        _cohorts.load_tcga_brca(folder, checksums=False)
+        _cohorts.load_tcga_brca(folder, checksum=False)
     folder = _write_brca(tmp_path / "nan", nan_at=("mirna.csv", 7, 1))
     with pytest.raises(ValueError, match="missing value \\(patient 'TCGA-0007', column "
                                          "'mirna_1'\\)"):
-        _cohorts.load_tcga_brca(folder, checksums=False)
+        _cohorts.load_tcga_brca(folder, checksum=False)
     folder = _write_brca(tmp_path / "codes", labels=[i % 6 for i in range(50)])
     with pytest.raises(ValueError, match="PAM50 codes must be integers 0 to 4"):
-        _cohorts.load_tcga_brca(folder, checksums=False)
+        _cohorts.load_tcga_brca(folder, checksum=False)
 
 
 def test_brca_setting_is_repeated_stratified_cv_on_the_untouched_cohort(tmp_path, monkeypatch):
     folder = _write_brca(tmp_path / "brca")
     real = _cohorts.load_tcga_brca
-    monkeypatch.setattr(_cohorts, "load_tcga_brca", lambda p: real(p, checksums=False))
+    monkeypatch.setattr(_cohorts, "load_tcga_brca", lambda p: real(p, checksum=False))
     setting = l4l.like_for_like_setting(f"tcga_brca:{folder}")
     assert setting.name == l4l.setting_name("tcga_brca") == "TCGA BRCA PAM50"
     assert setting.layout == {"mrna": 6, "methylation": 5, "mirna": 3}

@@ -166,6 +166,22 @@ def test_rosmap_wide_is_the_same_splits_with_noise_columns_per_modality():
     assert not np.array_equal(wide.X_train[:, 200:2200], wide.X_train[:, 2400:4400])
 
 
+def test_every_setting_kind_names_what_it_builds_and_bad_specs_are_errors():
+    for spec in ("synthetic", "synthetic:100", "mfeat:10", "wdbc", "wdbc:5"):
+        assert l4l.like_for_like_setting(spec).name == l4l.setting_name(spec)
+    assert l4l.setting_name("rosmap") == "ROSMAP IR 10"  # a ratio left out is 10 ...
+    assert l4l.setting_name("wdbc") == "WDBC IR 1"  # ... but WDBC's own is 1
+    assert l4l.setting_name("tcga_brca:/any/folder") == "TCGA BRCA PAM50"
+    assert l4l.splits_of("mfeat:100") == 15 and l4l.splits_of("tcga_brca", 10) == 10
+    for call in (l4l.like_for_like_setting, l4l.setting_name, l4l.splits_of):
+        with pytest.raises(ValueError, match=r"Unknown setting 'brca:5'; its kind must be one "
+                                             r"of rosmap, rosmap_wide, mfeat, .*ad_biomarkers"):
+            call("brca:5")
+    for call in (l4l.like_for_like_setting, l4l.setting_name):
+        with pytest.raises(ValueError, match="imbalance ratio must be a number, got 'five'"):
+            call("wdbc:five")
+
+
 # --- the matched fold's expected score (round 29) ----------------------------------------
 
 
@@ -493,6 +509,15 @@ def test_recipe_option_takes_a_json_object_only():
     for text in ("[1]", "{oops"):
         with pytest.raises(SystemExit):
             script.parse_args(["--recipe", text])
+
+
+def test_settings_option_rejects_an_unknown_kind_before_any_fit(capsys):
+    script = load_script("like_for_like")
+    assert script.parse_args(["--settings", "wdbc:5", "tcga_brca"]).settings == [
+        "wdbc:5", "tcga_brca"]
+    with pytest.raises(SystemExit):
+        script.parse_args(["--settings", "rosmap:5", "brca"])
+    assert "Unknown setting 'brca'; its kind must be one of rosmap" in capsys.readouterr().err
 
 
 def test_a_run_with_a_recipe_records_it_in_every_neural_spec_and_in_its_config(tmp_path):

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from ._cohorts import _cohort_as_it_comes, _sha256
+from ._cohorts import _check_sha256, _cohort_as_it_comes
 from ._data import _REPO_ROOT, Setting
 
 __all__ = ["AD_CLASSES", "AD_HOWTO", "AD_SHA256", "DEFAULT_AD", "ad_biomarkers_setting",
@@ -263,9 +263,8 @@ def load_ad_biomarkers(
         raise FileNotFoundError(
             f"The AD cohort's package not found at {path!r}; from the repository root run: "
             f"{AD_HOWTO}")
-    if checksum and (actual := _sha256(path)) != AD_SHA256:
-        raise ValueError(f"{path!r} has SHA-256 {actual}, expected {AD_SHA256} (Debian's "
-                         f"{AD_FILE}).")
+    if checksum:
+        _check_sha256(path, AD_SHA256, f"Debian's {AD_FILE}")
     rdx, rdb = AD_DATABASE + ".rdx", AD_DATABASE + ".rdb"
     files = _deb_files(path, (rdx, rdb))
     frame = _lazy_load_object(files[rdx], files[rdb], AD_OBJECT)

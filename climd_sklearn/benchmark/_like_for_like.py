@@ -1,7 +1,7 @@
 """The like-for-like protocol: one network and one training recipe, many imbalance treatments.
 
 Every neural method is the default ``CLIMDClassifier()`` (the 10-member ensemble network,
-lr 1e-3, 30 epochs, dropout 0.5, weight decay 5 / n, modality dropout 0.4) behind a
+lr 1e-3, 30 epochs, dropout 0.5, weight decay 5 / n) behind a
 ``StandardScaler``; the methods differ only in how they treat the imbalance (loss, class
 weights, a sampler, the heads, the curriculum and its order;
 :mod:`~climd_sklearn.benchmark._like_for_like_methods` registers them). Five non-neural
@@ -16,6 +16,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,14 @@ from ._cohorts import (
     tcga_brca_setting,
     wdbc_setting,
 )
-from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting, rosmap_pooled_setting
+from ._data import (
+    DEFAULT_ROSMAP,
+    Setting,
+    Split,
+    mfeat_setting,
+    rosmap_pooled_setting,
+    synthetic_setting,
+)
 from ._like_for_like_methods import (
     CANDIDATES,
     DEFAULT_METHODS,
@@ -51,6 +59,8 @@ __all__ = [
     "DEFAULT_SPLITS",
     "NEURAL_METHODS",
     "REFERENCE",
+    "SETTING_KINDS",
+    "SettingKind",
     "build_method",
     "like_for_like_setting",
     "resolve_methods",
@@ -68,14 +78,85 @@ __all__ = [
 DEFAULT_SETTINGS: tuple[str, ...] = ("rosmap:1", "rosmap:5", "rosmap:10", "mfeat:10",
                                      "mfeat:100", "synthetic:10")
 
-#: Splits per setting kind (the part of the spec before the colon).
-DEFAULT_SPLITS: dict[str, int] = {"rosmap": 25, "rosmap_wide": 25, "mfeat": 15, "synthetic": 15,
-                                  "gse7390": 25, "wdbc": 25, "tcga_brca": 25,
-                                  "ad_biomarkers": 25}
-
 #: Noise features added to each ROSMAP modality by the ``"rosmap_wide:<IR>"`` settings: 2,200
 #: features per modality, the top of the 10 to 2,500 that issue 11 names, 200 of them signal.
 WIDE_NOISE_FEATURES = 2000
+
+
+@dataclass(frozen=True)
+class SettingKind:
+    """One kind of like-for-like setting: how to build it, how to name it, how many splits.
+
+    A spec is ``"<kind>"`` or ``"<kind>:<arg>"``; ``arg`` is the imbalance ratio (or ρ) of the
+    ratio kinds and a path for the real cohorts. A new kind is one entry of
+    :data:`SETTING_KINDS`.
+
+    Parameters
+    ----------
+    build : callable
+        ``build(arg, rosmap_path) -> Setting``; ``arg`` is ``""`` when the spec has none.
+    name : callable
+        ``name(arg) -> str``, the display name of the setting ``build`` returns, computed
+        without loading any data.
+    n_splits : int
+        Splits a run covers by default.
+    """
+
+    build: Callable[[str, str], Setting]
+    name: Callable[[str], str]
+    n_splits: int
+
+
+def _ratio(arg: str, default: float) -> float:
+    """The imbalance ratio (or ρ) of a spec's argument; ``default`` where it has none."""
+    try:
+        return float(arg) if arg else default
+    except ValueError:
+        raise ValueError(f"A setting's imbalance ratio must be a number, got {arg!r}.") from None
+
+
+def _ratio_kind(label: str, default: float, build: Callable[[float, str], Setting],
+                n_splits: int) -> SettingKind:
+    """A kind whose argument is a ratio and whose name is ``"<label> <ratio>"``."""
+    return SettingKind(lambda arg, rosmap: build(_ratio(arg, default), rosmap),
+                       lambda arg: f"{label} {_ratio(arg, default):g}", n_splits)
+
+
+def _cohort_kind(name: str, build: Callable[[str], Setting], default_path: str) -> SettingKind:
+    """A real cohort at its own ratio: the argument is the path to its data, the name fixed."""
+    return SettingKind(lambda arg, rosmap: build(arg or default_path), lambda arg: name, 25)
+
+
+#: Every kind of setting the protocol runs, by the part of the spec before the colon.
+SETTING_KINDS: dict[str, SettingKind] = {
+    "rosmap": _ratio_kind("ROSMAP IR", 10, rosmap_pooled_setting, 25),
+    "rosmap_wide": _ratio_kind(
+        "ROSMAP wide IR", 10,
+        lambda ratio, rosmap: rosmap_pooled_setting(ratio, rosmap,
+                                                    noise_features=WIDE_NOISE_FEATURES),
+        25),
+    "mfeat": _ratio_kind("mfeat LT rho", 10, lambda rho, rosmap: mfeat_setting(rho), 15),
+    "synthetic": _ratio_kind("Synthetic LT rho", 10,
+                             lambda rho, rosmap: synthetic_setting(rho), 15),
+    "gse7390": _cohort_kind("GSE7390 metastasis", gse7390_setting, DEFAULT_GSE7390),
+    "wdbc": _ratio_kind("WDBC IR", 1, lambda ratio, rosmap: wdbc_setting(ratio), 25),
+    "tcga_brca": _cohort_kind("TCGA BRCA PAM50", tcga_brca_setting, DEFAULT_BRCA),
+    "ad_biomarkers": _cohort_kind("AD biomarkers impairment", ad_biomarkers_setting,
+                                  DEFAULT_AD),
+}
+
+#: Splits per setting kind (the part of the spec before the colon).
+DEFAULT_SPLITS: dict[str, int] = {kind: k.n_splits for kind, k in SETTING_KINDS.items()}
+
+
+def _kind(spec: str) -> tuple[SettingKind, str]:
+    """The kind of a spec and its argument; a clear error for a kind nobody registered."""
+    kind, _, arg = spec.partition(":")
+    if kind not in SETTING_KINDS:
+        raise ValueError(f"Unknown setting {spec!r}; its kind must be one of "
+                         f"{', '.join(SETTING_KINDS)}.")
+    return SETTING_KINDS[kind], arg
+
 
 def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setting:
     """The setting of a spec: ROSMAP pooled and cross-validated, the others as elsewhere.
@@ -91,32 +172,22 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         ``"gse7390:<path>"``, ``"wdbc:<IR>"``, ``"tcga_brca"`` / ``"tcga_brca:<folder>"``
         (real cohorts no round was tuned on, :mod:`~climd_sklearn.benchmark._cohorts`) and
         ``"ad_biomarkers"`` / ``"ad_biomarkers:<path>"`` (the Knight ADRC cohort,
-        :mod:`~climd_sklearn.benchmark._ad_cohort`).
+        :mod:`~climd_sklearn.benchmark._ad_cohort`). A ratio left out is 10 (1 for WDBC);
+        :data:`SETTING_KINDS` holds them all.
     rosmap_path : str
         Where ROSMAP lives.
 
     Returns
     -------
     setting : Setting
+
+    Raises
+    ------
+    ValueError
+        If the kind is not in :data:`SETTING_KINDS` or a ratio is not a number.
     """
-    kind, _, arg = spec.partition(":")
-    if kind == "rosmap":
-        return rosmap_pooled_setting(float(arg), rosmap_path)
-    if kind == "rosmap_wide":
-        return rosmap_pooled_setting(float(arg), rosmap_path,
-                                     noise_features=WIDE_NOISE_FEATURES)
-    if kind in ("mfeat", "synthetic"):
-        return make_setting(spec)
-    if kind == "gse7390":
-        return gse7390_setting(arg or DEFAULT_GSE7390)
-    if kind == "wdbc":
-        return wdbc_setting(float(arg or 1))
-    if kind == "tcga_brca":
-        return tcga_brca_setting(arg or DEFAULT_BRCA)
-    if kind == "ad_biomarkers":
-        return ad_biomarkers_setting(arg or DEFAULT_AD)
-    raise ValueError(f"Unknown setting {spec!r}; use rosmap:, rosmap_wide:, mfeat:, "
-                     "synthetic:, gse7390, wdbc:, tcga_brca or ad_biomarkers")
+    kind, arg = _kind(spec)
+    return kind.build(arg, rosmap_path)
 
 
 def setting_name(spec: str) -> str:
@@ -131,17 +202,14 @@ def setting_name(spec: str) -> str:
     -------
     name : str
         As :func:`like_for_like_setting` names it, e.g. ``"ROSMAP IR 5"``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`like_for_like_setting`.
     """
-    kind, _, arg = spec.partition(":")
-    if kind == "gse7390":
-        return "GSE7390 metastasis"
-    if kind == "tcga_brca":
-        return "TCGA BRCA PAM50"
-    if kind == "ad_biomarkers":
-        return "AD biomarkers impairment"
-    labels = {"rosmap": "ROSMAP IR", "rosmap_wide": "ROSMAP wide IR", "mfeat": "mfeat LT rho",
-              "synthetic": "Synthetic LT rho", "wdbc": "WDBC IR"}
-    return f"{labels[kind]} {float(arg or (1 if kind == 'wdbc' else 10)):g}"
+    kind, arg = _kind(spec)
+    return kind.name(arg)
 
 
 def resolve_settings(
@@ -183,7 +251,7 @@ def splits_of(spec: str, n_splits: int | None = None) -> int:
     -------
     n : int
     """
-    return min(DEFAULT_SPLITS[spec.partition(":")[0]], n_splits or 10**6)
+    return min(_kind(spec)[0].n_splits, n_splits or 10**6)
 
 
 def settings_splits(
