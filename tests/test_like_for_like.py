@@ -333,6 +333,40 @@ def test_records_store_the_preset_their_fit_resolved(tmp_path):
             "variant_params")
 
 
+def test_tuned_threshold_predicts_the_default_refit_at_the_threshold_its_inner_cv_chose(
+        tmp_path):
+    from sklearn.model_selection import TunedThresholdClassifierCV
+
+    setting = rosmap_like_setting()
+    split = list(setting.splits(2))[1]  # split 1: the inner CV is seeded by the split number
+    specs = l4l.resolve_methods(["CLIMD, tuned threshold", "CLIMD (default)"])
+    tuned, default = l4l.run_split(setting.name, split, setting.layout, specs,
+                                   str(tmp_path / "r.jsonl"), "quick", True)
+    # the preset is the default's: the wrapper changes the decision, not the network
+    assert tuned["variant_params"] == default["variant_params"]
+    assert 0 < tuned["threshold"] < 1 and "threshold" not in default
+    est = l4l.build_method("CLIMD, tuned threshold", specs["CLIMD, tuned threshold"],
+                           setting.layout, split.index, len(split.y_train), quick=True)
+    assert isinstance(est, TunedThresholdClassifierCV) and est.scoring == "f1_macro"
+    assert est.cv.n_splits == 5 and est.cv.random_state == split.index
+    # its refit on the whole fold is the default's own fit (same seed, same data) ...
+    torch.manual_seed(split.index)
+    est.fit(split.X_train, split.y_train)
+    X_te = split.evals["untouched"][0]
+    np.testing.assert_array_equal(est.estimator_.predict(X_te), default["predictions"][
+        "untouched"])
+    # ... and it predicts the rare class where that fit's probability reaches the threshold
+    proba = est.estimator_.predict_proba(X_te)[:, 1]
+    np.testing.assert_array_equal(tuned["predictions"]["untouched"],
+                                  (proba >= tuned["threshold"]).astype(int))
+    multiclass = l4l.like_for_like_setting("synthetic:10")
+    split = next(iter(multiclass.splits(1)))
+    with pytest.raises(ValueError, match="Only binary classification is supported"):
+        l4l.build_method("CLIMD, tuned threshold", specs["CLIMD, tuned threshold"],
+                         multiclass.layout, 0, len(split.y_train), quick=True).fit(
+                             split.X_train, split.y_train)
+
+
 def test_a_changed_default_is_caught_where_the_spec_did_not_pin_it(tmp_path, monkeypatch):
     from climd_sklearn.benchmark import swap_in_refits
 

@@ -315,7 +315,8 @@ def run_split(
         ``split.expected`` included), ``predictions`` ({eval: predicted labels}, so that
         other evaluations of the same fits can be computed later), ``fit_time`` (s),
         ``n_train``, the ``spec``, ``variant_params`` (:func:`variant_params`; not for an
-        anchor) and, for a search, ``best_params`` and ``inner_failures``.
+        anchor), for a search ``best_params`` and ``inner_failures``, and for a tuned
+        threshold (``TunedThresholdClassifierCV``) the ``threshold`` it chose.
     """
     import torch
     from threadpoolctl import threadpool_limits
@@ -343,6 +344,8 @@ def run_split(
                 "predictions": {ev: np.asarray(pred).tolist() for ev, pred in predictions.items()}}
             if preset is not None:
                 rec["variant_params"] = preset
+            if hasattr(est, "best_threshold_"):
+                rec["threshold"] = float(est.best_threshold_)
             if hasattr(est, "best_params_"):
                 rec["best_params"] = _jsonable(est.best_params_)
                 rec["inner_failures"] = int(np.isnan(est.cv_results_["mean_test_score"]).sum())

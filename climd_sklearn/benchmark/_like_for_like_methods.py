@@ -19,6 +19,7 @@ from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
+from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.preprocessing import StandardScaler
 from torch.optim import SGD
 
@@ -71,6 +72,10 @@ _WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
 #: own decay, from half the default's to twice it (research round 45). ``"prior_smoothing": a``
 #: adds :class:`~climd_sklearn.benchmark._prior_smoothing.SmoothedClassPrior` ``(alpha=a)``:
 #: the balanced softmax's prior estimated as ``(n_c + a) / (N + K a)`` (research round 48).
+#: ``"tuned_threshold": scoring`` wraps the pipeline in scikit-learn's
+#: ``TunedThresholdClassifierCV`` (an inner stratified 5-fold CV on the training fold picks
+#: the decision threshold on the predicted probability that maximizes ``scoring``; binary
+#: targets only; research, after round 53).
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "CE": dict(_PLAIN),
     "Weighted CE": {**_PLAIN, "class_weight": "balanced"},
@@ -193,6 +198,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # default changes
     "CLIMD, modality dropout": {"modality_dropout": 0.4},
     "CLIMD, no modality dropout": {"modality_dropout": 0.0},
+    # after round 53: today's default with its decision threshold chosen by an inner CV for
+    # macro F1 on the training fold (scikit-learn's TunedThresholdClassifierCV; binary only)
+    "CLIMD, tuned threshold": {"tuned_threshold": "f1_macro"},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -263,13 +271,15 @@ def build_method(
     -------
     estimator : estimator
         A pipeline starting with a ``StandardScaler`` (HGB, BRF and ``input_as_given``:
-        without), or a search.
+        without), a ``TunedThresholdClassifierCV`` around one (``tuned_threshold``), or a
+        search.
     """
     if spec["kind"] == "anchor":
         return like_for_like_anchor(name, seed, quick)
     params = dict(spec["overrides"])
     sampler = params.pop("sampler", None)
     self_taught = bool(params.pop("self_taught", False))
+    tuned_threshold = params.pop("tuned_threshold", None)
     as_given = bool(params.pop("input_as_given", False))
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
@@ -310,15 +320,23 @@ def build_method(
         steps.append(("sample", cls(random_state=seed)))
     elif sampler is not None:
         raise ValueError(f"Unknown sampler {sampler!r} of {name!r}; use smote, rus or ros")
-    return Pipeline([*steps, ("clf", clf)])
+    pipeline = Pipeline([*steps, ("clf", clf)])
+    if tuned_threshold is None:
+        return pipeline
+    return TunedThresholdClassifierCV(
+        pipeline, scoring=tuned_threshold,
+        cv=StratifiedKFold(5, shuffle=True, random_state=seed))
 
 
-def _predicting_classifier(pipeline: Pipeline) -> CLIMDClassifier:
+def _predicting_classifier(pipeline: Pipeline | TunedThresholdClassifierCV) -> CLIMDClassifier:
     """The unfitted CLIMDClassifier whose fit makes a neural method's predictions.
 
-    The pipeline's last step (:func:`build_method`), or for a :class:`SelfTaughtOrder` its
-    final curriculum fit: the wrapped estimator with what the wrapper sets on it.
+    The pipeline's last step (:func:`build_method`; inside a ``TunedThresholdClassifierCV``,
+    its estimator's), or for a :class:`SelfTaughtOrder` its final curriculum fit: the
+    wrapped estimator with what the wrapper sets on it.
     """
+    if isinstance(pipeline, TunedThresholdClassifierCV):
+        pipeline = pipeline.estimator
     clf = pipeline.steps[-1][1]
     if isinstance(clf, SelfTaughtOrder):
         base = CLIMDClassifier() if clf.estimator is None else clf.estimator
