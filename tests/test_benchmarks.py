@@ -8,6 +8,7 @@ import os
 
 import numpy as np
 import pytest
+import torch
 from conftest import load_script, needs_rosmap
 
 from climd_sklearn.benchmark import aggregate, paired_wilcoxon, score
@@ -382,3 +383,24 @@ def test_late_averaging_quick_writes_records_and_tables(tmp_path):
     assert (tmp_path / "late_averaging.md").read_text() == text
     script.main(["--quick", "--out", str(tmp_path)])  # a rerun fits nothing more
     assert len(open(tmp_path / "records.jsonl").readlines()) == 3
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the refusal on a CPU machine")
+def test_gpu_check_refuses_a_machine_without_cuda(tmp_path):
+    """A CPU machine cannot pass for a GPU run: exit status 2 and ``{"cuda": false}``."""
+    out = tmp_path / "gpu_check.json"
+    assert load_script("gpu_check").main(["--out", str(out)]) == 2
+    with open(out) as fh:
+        result = json.load(fh)
+    assert result["cuda"] is False
+    assert "checks" not in result
+
+
+def test_gpu_check_bfloat16_references_on_the_cpu():
+    """The bfloat16 check's verdict is its 0.05 line; a same-seed float32 refit is exact."""
+    result = load_script("gpu_check")._bfloat16_check("cpu", n_samples=300, large_batch=128)
+    assert result["ok"] == (result["max_abs_proba_diff"] < 0.05)
+    assert result["float32_same_seed_max_abs_diff"] == 0.0
+    assert result["float32_other_seed_max_abs_diff"] > 0.0
+    assert 0.0 <= result["label_agreement"] <= 1.0
+    assert result["large_batch"] == 128
