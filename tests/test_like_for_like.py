@@ -5,12 +5,15 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 
 import numpy as np
 import pytest
 import torch
 from conftest import ROOT, load_script, needs_rosmap
 from scipy import stats
+from sklearn.base import clone
+from sklearn.preprocessing import QuantileTransformer
 
 from climd_sklearn._variants import AUTO_WEIGHT_DECAY, VARIANT_PARAMS
 from climd_sklearn.benchmark import _like_for_like as l4l
@@ -422,6 +425,39 @@ def test_candidate_overrides_and_wd_per_n():
     assert specs["BRF"]["kind"] == "anchor"
     with pytest.raises(KeyError):
         l4l.resolve_methods(["no such method"])
+
+
+def test_quantile_inputs_replace_the_scaler_and_keep_the_rest_of_the_default():
+    spec = l4l.resolve_methods(["CLIMD, quantile inputs"])["CLIMD, quantile inputs"]
+    small = l4l.build_method("q", spec, {"a": 2}, 3, 10)
+    assert list(small.named_steps) == ["scale", "clf"]
+    scaler = small.named_steps["scale"]
+    assert isinstance(scaler, QuantileTransformer)
+    assert (scaler.output_distribution, scaler.n_quantiles, scaler.random_state) == (
+        "normal", 10, 3)
+    assert l4l.build_method("q", spec, {"a": 2}, 3, 5000).named_steps["scale"].n_quantiles == 1000
+    default = l4l.build_method("d", l4l.resolve_methods(["CLIMD (default)"])["CLIMD (default)"],
+                               {"a": 2}, 3, 10)
+    assert small.named_steps["clf"].get_params() == default.named_steps["clf"].get_params()
+    # the transform is fitted on the training rows: a skewed feature comes out with the
+    # normal's median and no extreme value beyond what n_quantiles rows allow
+    rng = np.random.default_rng(0)
+    X = rng.lognormal(sigma=2.0, size=(200, 2))
+    Z = clone(scaler).set_params(n_quantiles=200).fit_transform(X)
+    assert np.allclose(np.median(Z, axis=0), 0.0, atol=0.02)
+    assert np.abs(Z).max() < 6
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"input_transform": "minmax"}, "input_transform must be 'standard' or 'quantile', got "
+                                    "'minmax'"),
+    ({"input_transform": "quantile", "input_as_given": True},
+     "input_as_given drops the input transform"),
+])
+def test_an_input_transform_that_cannot_work_is_an_error(overrides, message):
+    spec = l4l.resolve_methods(["x"], {"x": overrides})["x"]
+    with pytest.raises(ValueError, match=re.escape(message)):
+        l4l.build_method("x", spec, {"a": 2}, 0, 10)
 
 
 def test_linear_path_only_where_the_widest_modality_outnumbers_the_training_fold():

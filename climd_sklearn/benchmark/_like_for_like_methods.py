@@ -20,7 +20,7 @@ from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import QuantileTransformer, StandardScaler
 from torch.optim import SGD
 
 from ..estimator import CLIMDClassifier
@@ -75,7 +75,10 @@ _WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
 #: ``"tuned_threshold": scoring`` wraps the pipeline in scikit-learn's
 #: ``TunedThresholdClassifierCV`` (an inner stratified 5-fold CV on the training fold picks
 #: the decision threshold on the predicted probability that maximizes ``scoring``; binary
-#: targets only; research, after round 53).
+#: targets only; research, after round 53). ``"input_transform": "quantile"`` puts
+#: scikit-learn's ``QuantileTransformer(output_distribution="normal")`` in the
+#: ``StandardScaler``'s place (``n_quantiles`` at most the training fold's size; research, a
+#: pilot after round 54).
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "CE": dict(_PLAIN),
     "Weighted CE": {**_PLAIN, "class_weight": "balanced"},
@@ -201,6 +204,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # after round 53: today's default with its decision threshold chosen by an inner CV for
     # macro F1 on the training fold (scikit-learn's TunedThresholdClassifierCV; binary only)
     "CLIMD, tuned threshold": {"tuned_threshold": "f1_macro"},
+    # a pilot after round 54: each feature mapped through its training-fold quantiles to a
+    # standard normal instead of standardized (Gorishniy et al. 2021)
+    "CLIMD, quantile inputs": {"input_transform": "quantile"},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -270,9 +276,9 @@ def build_method(
     Returns
     -------
     estimator : estimator
-        A pipeline starting with a ``StandardScaler`` (HGB, BRF and ``input_as_given``:
-        without), a ``TunedThresholdClassifierCV`` around one (``tuned_threshold``), or a
-        search.
+        A pipeline starting with a ``StandardScaler`` (``input_transform="quantile"``: a
+        ``QuantileTransformer``; HGB, BRF and ``input_as_given``: without), a
+        ``TunedThresholdClassifierCV`` around one (``tuned_threshold``), or a search.
     """
     if spec["kind"] == "anchor":
         return like_for_like_anchor(name, seed, quick)
@@ -281,6 +287,13 @@ def build_method(
     self_taught = bool(params.pop("self_taught", False))
     tuned_threshold = params.pop("tuned_threshold", None)
     as_given = bool(params.pop("input_as_given", False))
+    input_transform = params.pop("input_transform", "standard")
+    if input_transform not in ("standard", "quantile"):
+        raise ValueError(f"{name!r}: input_transform must be 'standard' or 'quantile', "
+                         f"got {input_transform!r}")
+    if as_given and input_transform != "standard":
+        raise ValueError(f"{name!r}: input_as_given drops the input transform; it cannot be "
+                         f"combined with input_transform={input_transform!r}")
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
     adam_keys = [key for key in ("wd_fan_in", "wd_member_spread") if params.get(key)]
@@ -311,7 +324,10 @@ def build_method(
     clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed, **params)
     if self_taught:
         clf = SelfTaughtOrder(clf)
-    steps: list[tuple[str, Any]] = [] if as_given else [("scale", StandardScaler())]
+    scaler = (QuantileTransformer(output_distribution="normal",
+                                  n_quantiles=min(1000, n_train), random_state=seed)
+              if input_transform == "quantile" else StandardScaler())
+    steps: list[tuple[str, Any]] = [] if as_given else [("scale", scaler)]
     if sampler == "smote":
         steps.append(("sample", FunctionSampler(func=_adaptive_smote,
                                                 kw_args={"random_state": seed})))
