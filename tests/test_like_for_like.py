@@ -13,7 +13,7 @@ import torch
 from conftest import ROOT, load_script, needs_rosmap
 from scipy import stats
 from sklearn.base import clone
-from sklearn.preprocessing import QuantileTransformer
+from sklearn.preprocessing import PowerTransformer, QuantileTransformer
 
 from climd_sklearn._variants import AUTO_WEIGHT_DECAY, VARIANT_PARAMS
 from climd_sklearn.benchmark import _like_for_like as l4l
@@ -448,9 +448,23 @@ def test_quantile_inputs_replace_the_scaler_and_keep_the_rest_of_the_default():
     assert np.abs(Z).max() < 6
 
 
+def test_power_inputs_take_the_skew_out_and_keep_the_order():
+    spec = l4l.resolve_methods(["CLIMD, power inputs"])["CLIMD, power inputs"]
+    pipeline = l4l.build_method("p", spec, {"a": 2}, 3, 10)
+    scaler = pipeline.named_steps["scale"]
+    assert isinstance(scaler, PowerTransformer)
+    assert (scaler.method, scaler.standardize) == ("yeo-johnson", True)
+    rng = np.random.default_rng(0)
+    X = rng.lognormal(sigma=1.0, size=(500, 1))
+    Z = clone(scaler).fit_transform(X)[:, 0]
+    assert abs(stats.skew(Z)) < stats.skew(X[:, 0]) / 10
+    assert np.array_equal(np.argsort(Z), np.argsort(X[:, 0]))
+    assert np.isclose(Z.mean(), 0.0, atol=1e-6) and np.isclose(Z.std(), 1.0, atol=1e-6)
+
+
 @pytest.mark.parametrize(("overrides", "message"), [
-    ({"input_transform": "minmax"}, "input_transform must be 'standard' or 'quantile', got "
-                                    "'minmax'"),
+    ({"input_transform": "minmax"}, "input_transform must be 'standard', 'quantile' or "
+                                    "'power', got 'minmax'"),
     ({"input_transform": "quantile", "input_as_given": True},
      "input_as_given drops the input transform"),
 ])
