@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from imblearn import FunctionSampler
@@ -80,6 +80,13 @@ _WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
 #: ``StandardScaler``'s place (``n_quantiles`` at most the training fold's size; research, a
 #: pilot after round 54), and ``"power"`` its ``PowerTransformer(method="yeo-johnson")``
 #: (standardized after the transform; the second pilot after round 54).
+_INPUT_TRANSFORMS: dict[str, Callable[[int, int], Any]] = {
+    "standard": lambda n_train, seed: StandardScaler(),
+    "quantile": lambda n_train, seed: QuantileTransformer(
+        output_distribution="normal", n_quantiles=min(1000, n_train), random_state=seed),
+    "power": lambda n_train, seed: PowerTransformer(method="yeo-johnson"),
+}
+
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
     "CE": dict(_PLAIN),
     "Weighted CE": {**_PLAIN, "class_weight": "balanced"},
@@ -292,9 +299,10 @@ def build_method(
     tuned_threshold = params.pop("tuned_threshold", None)
     as_given = bool(params.pop("input_as_given", False))
     input_transform = params.pop("input_transform", "standard")
-    if input_transform not in ("standard", "quantile", "power"):
-        raise ValueError(f"{name!r}: input_transform must be 'standard', 'quantile' or "
-                         f"'power', got {input_transform!r}")
+    if input_transform not in _INPUT_TRANSFORMS:
+        *others, last = (repr(key) for key in _INPUT_TRANSFORMS)
+        raise ValueError(f"{name!r}: input_transform must be {', '.join(others)} or {last}, "
+                         f"got {input_transform!r}")
     if as_given and input_transform != "standard":
         raise ValueError(f"{name!r}: input_as_given drops the input transform; it cannot be "
                          f"combined with input_transform={input_transform!r}")
@@ -328,12 +336,8 @@ def build_method(
     clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed, **params)
     if self_taught:
         clf = SelfTaughtOrder(clf)
-    scaler = {"standard": StandardScaler,
-              "quantile": lambda: QuantileTransformer(
-                  output_distribution="normal", n_quantiles=min(1000, n_train),
-                  random_state=seed),
-              "power": lambda: PowerTransformer(method="yeo-johnson")}[input_transform]()
-    steps: list[tuple[str, Any]] = [] if as_given else [("scale", scaler)]
+    steps: list[tuple[str, Any]] = (
+        [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed))])
     if sampler == "smote":
         steps.append(("sample", FunctionSampler(func=_adaptive_smote,
                                                 kw_args={"random_state": seed})))
