@@ -27,6 +27,7 @@ from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
 from ._decay_spread import MemberSpreadAdam
 from ._fan_in_decay import fan_in_adam
+from ._logit_pool import LogitMeanEnsemble
 from ._methods import (
     LIKE_FOR_LIKE_ANCHORS,
     OPTIONAL_ANCHORS,
@@ -217,6 +218,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, quantile inputs": {"input_transform": "quantile"},
     # the second: each feature's skew taken out by a Yeo-Johnson power, then standardized
     "CLIMD, power inputs": {"input_transform": "power"},
+    # the third: the members pooled by their mean logits (a geometric mean of their
+    # probabilities) instead of their mean probabilities; training unchanged
+    "CLIMD, logits averaged": {"module": LogitMeanEnsemble},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
