@@ -404,3 +404,41 @@ def test_gpu_check_bfloat16_references_on_the_cpu():
     assert result["float32_other_seed_max_abs_diff"] > 0.0
     assert 0.0 <= result["label_agreement"] <= 1.0
     assert result["large_batch"] == 128
+
+
+def test_member_agreement_counts_hand_made():
+    script = load_script("member_agreement")
+    # three members, five rows, three classes; class 2 is the tail
+    member_logits = np.array([
+        [[5, 0, 0], [0, 5, 0], [0, 0, 5], [0, 0, 5], [0, 0, 5]],
+        [[5, 0, 0], [0, 5, 0], [0, 0, 5], [0, 5, 0], [0, 0, 5]],
+        [[0, 0, 5], [0, 5, 0], [0, 0, 5], [0, 5, 0], [0, 0, 5]],
+    ], dtype=float)
+    y = np.array([0, 1, 1, 1, 2])
+    stats = script.agreement(member_logits, y, tail=[2])
+    # rows predicted by the members: (0, 1, 2, 2, 2), (0, 1, 2, 1, 2), (2, 1, 2, 1, 2)
+    assert stats["pairwise_disagreement"] == pytest.approx((1 / 5 + 2 / 5 + 1 / 5) / 3)
+    # the ensemble predicts (0, 1, 2, 1, 2): row 2 is a tail false positive that all three
+    # made, row 4 a true tail prediction
+    assert stats["ensemble_accuracy"] == 0.8
+    assert stats["member_accuracy"] == pytest.approx((3 / 5 + 4 / 5 + 3 / 5) / 3)
+    assert stats["member_vs_ensemble"] == pytest.approx(2 / 15)
+    assert (stats["ensemble_tail_fp"], stats["votes_for_tail_fp"]) == (1, [3])
+    assert stats["member_tail_fp"] == [2, 1, 2]
+    assert stats["pools_differ"] == 0
+    # two lukewarm members for class 0, one confident against it: the mean probability
+    # keeps class 0 (0.59), the mean logits give class 1 (4/3 against 3)
+    split = np.array([[[2.0, 0.0]], [[2.0, 0.0]], [[0.0, 9.0]]])
+    assert script.agreement(split, np.array([0]), tail=[1])["pools_differ"] == 1
+
+
+def test_member_agreement_quick(tmp_path):
+    script = load_script("member_agreement")
+    result = script.main(["--quick", "--out", str(tmp_path)])
+    (row,) = result["rows"]
+    assert (row["setting"], row["split"], row["eval"]) == ("mfeat LT rho 100", 460, "balanced")
+    assert row["tail_train_counts"] == sorted(row["tail_train_counts"])
+    assert row["tail_train_counts"][-1] <= 4
+    assert len(row["member_tail_fp"]) == 10
+    assert row["ensemble_tail_fp"] == len(row["votes_for_tail_fp"])
+    assert "| mfeat LT rho 100 | 1 |" in (tmp_path / "member_agreement.md").read_text()
