@@ -35,6 +35,7 @@ import numpy as np
 import torch
 from sklearn.base import clone
 
+from climd_sklearn._validation import validate_predict_data
 from climd_sklearn.benchmark._like_for_like import like_for_like_setting, settings_splits
 from climd_sklearn.benchmark._like_for_like_methods import build_method, resolve_methods
 from climd_sklearn.benchmark._runner import machine_info
@@ -95,16 +96,16 @@ def agreement(member_logits: np.ndarray, y: np.ndarray, tail: Sequence[int]) -> 
     }
 
 
-def member_logits_of(pipeline: Any, X: np.ndarray, layout: dict[str, int]) -> np.ndarray:
-    """Every member's logits for the rows ``X`` of a fitted like-for-like pipeline."""
+def member_logits_of(pipeline: Any, X: np.ndarray) -> np.ndarray:
+    """Every member's logits for the rows ``X`` of a fitted like-for-like pipeline.
+
+    The rows take the estimator's own way to its network (the pipeline's scaler, the split
+    into modalities, the estimator's scaling), and the net's ``member_step`` runs the module
+    with ``members=True``.
+    """
     clf = pipeline.named_steps["clf"]
-    Xs = pipeline.named_steps["scale"].transform(X)
-    bounds = np.cumsum([0, *layout.values()])
-    tensors = {name: torch.as_tensor(Xs[:, a:b], dtype=torch.float32)
-               for name, a, b in zip(layout, bounds[:-1], bounds[1:])}
-    module = clf.net_.module_.eval()
-    with torch.no_grad():
-        return module(tensors, members=True)[0].double().numpy()
+    X_dict = clf._with_presence(validate_predict_data(clf, pipeline[:-1].transform(X)), None)
+    return clf.net_.member_step((X_dict, None))[0].double().cpu().numpy()
 
 
 def run(settings: Sequence[tuple[str, int, int, int]], quick: bool = False) -> list[dict]:
@@ -140,7 +141,7 @@ def run(settings: Sequence[tuple[str, int, int, int]], quick: bool = False) -> l
             counts = np.bincount(np.searchsorted(classes, split.y_train),
                                  minlength=len(classes))
             tail = np.argsort(counts, kind="stable")[:tail_size].tolist()
-            stats = agreement(member_logits_of(est, X, setting.layout),
+            stats = agreement(member_logits_of(est, X),
                               np.searchsorted(classes, y), tail)
             rows.append({"setting": setting.name, "split": split.index, "eval": name,
                          "tail_train_counts": [int(counts[c]) for c in tail], **stats})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from climd_sklearn._validation import validate_predict_data
 from climd_sklearn.benchmark import _like_for_like as l4l
 from climd_sklearn.benchmark._logit_pool import LogitMeanEnsemble, log_softmax_of_mean_logits
 from climd_sklearn.modules import EnsembleFusionNet
@@ -38,11 +39,10 @@ def test_the_candidate_trains_the_default_s_members_and_pools_their_logits():
     for (key, a), b in zip(default.net_.module_.state_dict().items(),
                            candidate.net_.module_.state_dict().values()):
         assert torch.equal(a, b), key
-    Xs = fits["CLIMD (default)"].named_steps["scale"].transform(X)
-    tensors = {"a": torch.as_tensor(Xs[:, :4], dtype=torch.float32),
-               "b": torch.as_tensor(Xs[:, 4:], dtype=torch.float32)}
-    with torch.no_grad():
-        member_logits = candidate.net_.module_.eval()(tensors, members=True)[0]
+    pipeline = fits["CLIMD, logits averaged"]
+    X_dict = candidate._with_presence(
+        validate_predict_data(candidate, pipeline[:-1].transform(X)), None)
+    member_logits = candidate.net_.member_step((X_dict, None))[0]
     expected = torch.softmax(member_logits.double().mean(dim=0), dim=-1).numpy()
     np.testing.assert_allclose(fits["CLIMD, logits averaged"].predict_proba(X), expected,
                                rtol=1e-5, atol=1e-6)
