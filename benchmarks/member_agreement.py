@@ -9,8 +9,9 @@ every member's own prediction on the held-out fold, and reports
 
 - how often two members disagree, and how often a member disagrees with the ensemble;
 - the members' and the ensemble's accuracy;
-- the ensemble's false positives into the rarest classes (the ``--tail`` classes with the
-  fewest training samples), and for each of them how many members predicted the same class;
+- the ensemble's false positives into the rarest classes (the classes with the fewest
+  training samples, as many as :data:`SETTINGS` names), and for each of them how many
+  members predicted the same class;
 - each member's own false positives into those classes;
 - how many predictions the two pools (mean probabilities, mean logits) name differently.
 
@@ -109,7 +110,9 @@ def member_logits_of(pipeline: Any, X: np.ndarray) -> np.ndarray:
 
 
 def run(settings: Sequence[tuple[str, int, int, int]], quick: bool = False) -> list[dict]:
-    """Refit the default on each split and compute :func:`agreement` on its balanced fold.
+    """Refit the default on each split and compute :func:`agreement` on its first evaluation.
+
+    The first evaluation set is mfeat's balanced held-out fold and ROSMAP's untouched one.
 
     Parameters
     ----------
@@ -153,8 +156,8 @@ def run(settings: Sequence[tuple[str, int, int, int]], quick: bool = False) -> l
 def summarize(rows: Sequence[dict]) -> str:
     """A markdown table per setting of the quantities :func:`agreement` returns."""
     lines = ["| setting | splits | pairwise disagreement % | member vs ensemble % | "
-             "ensemble / member accuracy % | ensemble tail FPs | of them voted by ≥ 8 of 10 "
-             "members | member tail FPs (mean) | pools differ |",
+             "ensemble / member accuracy % | ensemble tail FPs | of them predicted by ≥ 80 % "
+             "of the members | member tail FPs (mean) | pools differ |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for name in dict.fromkeys(row["setting"] for row in rows):
         part = [row for row in rows if row["setting"] == name]

@@ -6,9 +6,12 @@ carry a sample into it against the others. Averaging the members' logits instead
 normalized geometric mean of their probabilities, a logarithmic opinion pool (a product of
 experts, Hinton 2002): a member confident against a class can veto it, so a sample reaches a
 class only where the members agree. docs/research.md puts the default's gap on mfeat rho 100's
-long tail in false positives into the classes with one to four training samples, where the
-members disagree most. Training is unchanged: each member still learns on its own loss, and
-only the prediction pools them differently. Benchmark code only, until a round keeps it.
+long tail in false positives into the classes with one to four training samples; the pilot
+asked whether a few confident members carry them. Training is unchanged: each member still
+learns on its own loss, and only the prediction pools them differently. The pilot failed its
+rule: the two pools named different classes for 3 of 8,000 mfeat predictions, because the
+members make those false positives together (``benchmarks/member_agreement.py``). Benchmark
+code only.
 """
 
 from __future__ import annotations
