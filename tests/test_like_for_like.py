@@ -463,8 +463,8 @@ def test_power_inputs_take_the_skew_out_and_keep_the_order():
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
-    ({"input_transform": "minmax"}, "input_transform must be 'standard', 'quantile' or "
-                                    "'power', got 'minmax'"),
+    ({"input_transform": "minmax"}, "input_transform must be 'standard', 'quantile', "
+                                    "'power' or 'skewed_quantile', got 'minmax'"),
     ({"input_transform": "quantile", "input_as_given": True},
      "input_as_given drops the input transform"),
 ])
