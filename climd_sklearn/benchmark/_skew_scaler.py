@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from scipy import stats
-from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.preprocessing import QuantileTransformer, StandardScaler
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -77,7 +77,7 @@ class SkewedQuantileScaler(TransformerMixin, BaseEstimator):
                 output_distribution="normal", n_quantiles=min(self.n_quantiles, len(X)),
                 random_state=self.random_state).fit(X[:, self.skewed_])
         if not self.skewed_.all():
-            self.standard_ = clone(StandardScaler()).fit(X[:, ~self.skewed_])
+            self.standard_ = StandardScaler().fit(X[:, ~self.skewed_])
         return self
 
     def transform(self, X: Any) -> np.ndarray:
