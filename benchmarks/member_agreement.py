@@ -34,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from scipy.special import softmax
 from sklearn.base import clone
 
 from climd_sklearn._validation import validate_predict_data
@@ -75,9 +76,7 @@ def agreement(member_logits: np.ndarray, y: np.ndarray, tail: Sequence[int]) -> 
     """
     logits = np.asarray(member_logits, dtype=np.float64)
     y = np.asarray(y)
-    shifted = logits - logits.max(axis=-1, keepdims=True)
-    proba = np.exp(shifted) / np.exp(shifted).sum(axis=-1, keepdims=True)
-    ensemble = proba.mean(axis=0).argmax(axis=-1)
+    ensemble = softmax(logits, axis=-1).mean(axis=0).argmax(axis=-1)
     logit_pool = logits.mean(axis=0).argmax(axis=-1)
     members = logits.argmax(axis=-1)
     k = len(members)

@@ -362,6 +362,10 @@ class EnsembleFusionNet(nn.Module):
         dropped with one modality.
     """
 
+    #: How evaluation mode pools the members' ``(n_members, batch, n_classes)`` logits into
+    #: the ensemble's log probabilities: the log of their mean probabilities.
+    _pool = staticmethod(_log_mean_softmax)
+
     def __init__(
         self, modality_dims: Mapping[str, int], n_classes: int, embedding_dim: int = 128,
         hidden_dims: Sequence[int] = (256,), dropout: float = 0.25, n_members: int = 10,
@@ -454,5 +458,5 @@ class EnsembleFusionNet(nn.Module):
         if self.training or members:
             return logits, per_modality, tuple(embeddings)
         side_by_side = tuple(e.permute(1, 0, 2).reshape(e.shape[1], -1) for e in embeddings)
-        return (_log_mean_softmax(logits),
-                tuple(_log_mean_softmax(lg) for lg in per_modality), side_by_side)
+        return (self._pool(logits), tuple(self._pool(lg) for lg in per_modality),
+                side_by_side)

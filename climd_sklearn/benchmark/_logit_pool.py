@@ -16,8 +16,6 @@ code only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import torch
 
 from ..modules import EnsembleFusionNet
@@ -55,29 +53,4 @@ class LogitMeanEnsemble(EnsembleFusionNet):
     members' side by side, as in the parent.
     """
 
-    def forward(
-        self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None,
-        members: bool = False,
-    ) -> tuple[torch.Tensor, tuple[torch.Tensor, ...], tuple[torch.Tensor, ...]]:
-        """Member outputs in training mode (or with ``members``), else the logit pool's.
-
-        Parameters
-        ----------
-        X : mapping of str to torch.Tensor
-            As in :meth:`EnsembleFusionNet.forward`.
-        present : torch.Tensor or None, default=None
-            As in :meth:`EnsembleFusionNet.forward`.
-        members : bool, default=False
-            As in :meth:`EnsembleFusionNet.forward`.
-
-        Returns
-        -------
-        output : tuple
-            ``(logits, modality_logits, embeddings)``, shaped as the parent's.
-        """
-        if self.training or members:
-            return super().forward(X, present=present, members=members)
-        logits, per_modality, embeddings = super().forward(X, present=present, members=True)
-        side_by_side = tuple(e.permute(1, 0, 2).reshape(e.shape[1], -1) for e in embeddings)
-        return (log_softmax_of_mean_logits(logits),
-                tuple(log_softmax_of_mean_logits(lg) for lg in per_modality), side_by_side)
+    _pool = staticmethod(log_softmax_of_mean_logits)
