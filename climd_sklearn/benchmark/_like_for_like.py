@@ -51,6 +51,7 @@ from ._like_for_like_methods import (
 from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, _key, load_records
 from ._runner import ProgressLine, score
 from ._subsample import expected_scores
+from ._tcga_cohorts import DEFAULT_TCGA, TCGA_NAMES, tcga_cohort_setting
 
 __all__ = [
     "CANDIDATES",
@@ -143,6 +144,9 @@ SETTING_KINDS: dict[str, SettingKind] = {
     "tcga_brca": _cohort_kind("TCGA BRCA PAM50", tcga_brca_setting, DEFAULT_BRCA),
     "ad_biomarkers": _cohort_kind("AD biomarkers impairment", ad_biomarkers_setting,
                                   DEFAULT_AD),
+    **{f"tcga_{cohort}": _cohort_kind(
+        TCGA_NAMES[cohort], lambda path, cohort=cohort: tcga_cohort_setting(cohort, path),
+        DEFAULT_TCGA[cohort]) for cohort in TCGA_NAMES},
 }
 
 #: Splits per setting kind (the part of the spec before the colon).
@@ -172,8 +176,9 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         ``"gse7390:<path>"``, ``"wdbc:<IR>"``, ``"tcga_brca"`` / ``"tcga_brca:<folder>"``
         (real cohorts no round was tuned on, :mod:`~climd_sklearn.benchmark._cohorts`) and
         ``"ad_biomarkers"`` / ``"ad_biomarkers:<path>"`` (the Knight ADRC cohort,
-        :mod:`~climd_sklearn.benchmark._ad_cohort`). A ratio left out is 10 (1 for WDBC);
-        :data:`SETTING_KINDS` holds them all.
+        :mod:`~climd_sklearn.benchmark._ad_cohort`), ``"tcga_kipan"`` and ``"tcga_lgg"``
+        (``":<folder>"`` optional; :mod:`~climd_sklearn.benchmark._tcga_cohorts`). A ratio
+        left out is 10 (1 for WDBC); :data:`SETTING_KINDS` holds them all.
     rosmap_path : str
         Where ROSMAP lives.
 

