@@ -489,6 +489,20 @@ def test_linear_path_only_where_the_widest_modality_outnumbers_the_training_fold
     assert lever["overrides"]["module_kwargs"] == {"n_members": 3}  # the spec is not mutated
 
 
+def test_width_switch_ratio_turns_both_options_on_from_r_times_the_training_fold():
+    name = "CLIMD, linear path and heads where p >= 2n"
+    spec = l4l.resolve_methods([name])[name]
+
+    def options(layout, n_train):
+        clf = l4l.build_method(name, spec, layout, 0, n_train).named_steps["clf"]
+        return clf.linear_path, clf.heads_in_prediction
+
+    assert options({"a": 5, "b": 20}, 10) == (True, True)  # p = 2n: on
+    assert options({"a": 5, "b": 19}, 10) == (False, False)  # 1.9 n, past round 50's p > n
+    assert options({"a": 41, "b": 3}, 20) == (True, True)  # the widest modality decides
+    assert spec["overrides"] == {"width_switch_ratio": 2.0}  # the spec is not mutated
+
+
 def test_sgd_key_trains_with_momentum_sgd_at_the_specs_lr():
     spec = l4l.resolve_methods(["CLIMD, SGD"])["CLIMD, SGD"]
     clf = l4l.build_method("CLIMD, SGD", spec, {"a": 2}, 0, 10).named_steps["clf"]

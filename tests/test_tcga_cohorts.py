@@ -12,7 +12,7 @@ import pytest
 from climd_sklearn.benchmark import _like_for_like as l4l
 from climd_sklearn.benchmark import _tcga_cohorts as tcga
 
-_WIDTHS = {"rna.csv": 7, "meth.csv": 4, "mirna.csv": 2}
+_WIDTHS = {"rna.csv": 7, "meth.csv": 4, "mirna.csv": 2, "cnv.csv": 3}
 
 
 def _write(folder, n_classes, n=60, patients=None, nan_at=None, labels=None,
@@ -22,7 +22,7 @@ def _write(folder, n_classes, n=60, patients=None, nan_at=None, labels=None,
     the label ``i % n_classes``."""
     folder.mkdir(exist_ok=True)
     ids = [f"TCGA-{i:04d}" for i in range(n)]
-    for name, width in _WIDTHS.items():
+    for name, width in _WIDTHS.items():  # every cohort's modalities; each reads its own
         values = np.arange(n)[:, None] + np.arange(width)[None, :] / 10
         if nan_at is not None and name == nan_at[0]:
             values[nan_at[1], nan_at[2]] = np.nan
@@ -37,12 +37,13 @@ def _write(folder, n_classes, n=60, patients=None, nan_at=None, labels=None,
     return str(folder)
 
 
-@pytest.mark.parametrize("cohort", ["kipan", "lgg"])
-def test_reads_three_omics_every_feature_and_the_label(tmp_path, cohort):
+@pytest.mark.parametrize("cohort, third", [("kipan", "mirna"), ("lgg", "mirna"),
+                                           ("paad", "cnv")])
+def test_reads_three_omics_every_feature_and_the_label(tmp_path, cohort, third):
     n_classes = len(tcga.TCGA_CLASSES[cohort])
     X, y = tcga.load_tcga_cohort(cohort, _write(tmp_path / cohort, n_classes), checksum=False)
-    assert list(X) == ["mrna", "methylation", "mirna"]
-    assert [v.shape for v in X.values()] == [(60, 7), (60, 4), (60, 2)]
+    assert list(X) == ["mrna", "methylation", third]
+    assert [v.shape for v in X.values()] == [(60, 7), (60, 4), (60, 2 if third == "mirna" else 3)]
     np.testing.assert_allclose(X["methylation"][5, 3], 5.3)  # row 5 is patient 5, in order
     np.testing.assert_array_equal(y, np.arange(60) % n_classes)
 
@@ -72,9 +73,9 @@ def test_bad_files_are_errors_that_name_the_file(tmp_path):
     folder = _write(tmp_path / "wide", 2, label_columns=2)
     with pytest.raises(ValueError, match="one column of integers"):
         tcga.load_tcga_cohort("lgg", folder, checksum=False)
-    for call in (lambda: tcga.load_tcga_cohort("brca", folder), lambda: tcga.tcga_howto("paad"),
+    for call in (lambda: tcga.load_tcga_cohort("brca", folder), lambda: tcga.tcga_howto("luad"),
                  lambda: tcga.tcga_cohort_setting("luad", folder)):
-        with pytest.raises(ValueError, match="Unknown TCGA cohort .*'kipan', 'lgg'"):
+        with pytest.raises(ValueError, match="Unknown TCGA cohort .*'kipan', 'lgg', 'paad'"):
             call()
 
 
@@ -100,11 +101,37 @@ def test_setting_is_repeated_stratified_cv_on_the_untouched_cohort(
                                       [per_class - per_class // 5] * n_classes)
 
 
+def test_paad_setting_makes_the_dead_rarer_on_training_folds_only(tmp_path, monkeypatch):
+    folder = _write(tmp_path / "paad", 2, n=100)  # 50 alive (code 0), 50 dead (code 1)
+    real = tcga.load_tcga_cohort
+    monkeypatch.setattr(tcga, "load_tcga_cohort",
+                        lambda c, p=None: real(c, folder, checksum=False))
+    setting = l4l.like_for_like_setting("tcga_paad:5")
+    assert setting.name == l4l.setting_name("tcga_paad:5") == "TCGA PAAD vital status IR 5"
+    assert setting.layout == {"mrna": 7, "methylation": 4, "cnv": 3}
+    assert l4l.DEFAULT_SPLITS["tcga_paad"] == 25
+    for split in setting.splits(5):
+        assert list(split.evals) == ["untouched", "matched"]
+        np.testing.assert_array_equal(np.bincount(split.y_train), [40, 8])  # 40 / 5 dead
+        np.testing.assert_array_equal(np.bincount(split.evals["untouched"][1]), [10, 10])
+        np.testing.assert_array_equal(np.bincount(split.evals["matched"][1]), [10, 2])
+    as_it_comes = l4l.like_for_like_setting("tcga_paad")
+    assert as_it_comes.name == "TCGA PAAD vital status IR 1"
+    split = next(iter(as_it_comes.splits(1)))
+    assert list(split.evals) == ["untouched"]
+    np.testing.assert_array_equal(np.bincount(split.y_train), [40, 40])
+    for cohort, ratio in (("kipan", 5), ("paad", 0.5)):
+        with pytest.raises(ValueError, match=f"TCGA {cohort.upper()}: imbalance_ratio must be"):
+            tcga.tcga_cohort_setting(cohort, folder, imbalance_ratio=ratio)
+
+
 @pytest.mark.parametrize("cohort, shapes, counts", [
     ("kipan", {"mrna": (658, 2284), "methylation": (658, 2102), "mirna": (658, 472)},
      [318, 274, 66]),
     ("lgg", {"mrna": (511, 2127), "methylation": (511, 1823), "mirna": (511, 548)},
      [386, 125]),
+    ("paad", {"mrna": (177, 1910), "methylation": (177, 1152), "cnv": (177, 1035)},
+     [84, 93]),
 ])
 def test_the_real_files_match_their_description(cohort, shapes, counts):
     if not os.path.isdir(tcga.DEFAULT_TCGA[cohort]):

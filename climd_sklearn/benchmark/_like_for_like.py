@@ -146,7 +146,10 @@ SETTING_KINDS: dict[str, SettingKind] = {
                                   DEFAULT_AD),
     **{f"tcga_{cohort}": _cohort_kind(
         TCGA_NAMES[cohort], lambda path, cohort=cohort: tcga_cohort_setting(cohort, path),
-        DEFAULT_TCGA[cohort]) for cohort in TCGA_NAMES},
+        DEFAULT_TCGA[cohort]) for cohort in ("kipan", "lgg")},
+    "tcga_paad": _ratio_kind(
+        TCGA_NAMES["paad"] + " IR", 1,
+        lambda ratio, rosmap: tcga_cohort_setting("paad", imbalance_ratio=ratio), 25),
 }
 
 #: Splits per setting kind (the part of the spec before the colon).
@@ -177,8 +180,9 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         (real cohorts no round was tuned on, :mod:`~climd_sklearn.benchmark._cohorts`) and
         ``"ad_biomarkers"`` / ``"ad_biomarkers:<path>"`` (the Knight ADRC cohort,
         :mod:`~climd_sklearn.benchmark._ad_cohort`), ``"tcga_kipan"`` and ``"tcga_lgg"``
-        (``":<folder>"`` optional; :mod:`~climd_sklearn.benchmark._tcga_cohorts`). A ratio
-        left out is 10 (1 for WDBC); :data:`SETTING_KINDS` holds them all.
+        (``":<folder>"`` optional) and ``"tcga_paad:<IR>"``
+        (:mod:`~climd_sklearn.benchmark._tcga_cohorts`). A ratio left out is 10 (1 for WDBC
+        and PAAD); :data:`SETTING_KINDS` holds them all.
     rosmap_path : str
         Where ROSMAP lives.
 

@@ -83,7 +83,9 @@ _WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
 #: pilot after round 54), and ``"power"`` its ``PowerTransformer(method="yeo-johnson")``
 #: (standardized after the transform; the second pilot after round 54); ``"skewed_quantile"``
 #: maps only the features with ``|skewness| > 1`` through their quantiles and standardizes the
-#: rest (:class:`SkewedQuantileScaler`, the fourth).
+#: rest (:class:`SkewedQuantileScaler`, the fourth). ``"width_switch_ratio": r`` sets
+#: ``linear_path`` and ``heads_in_prediction`` both to whether the widest modality has at
+#: least ``r`` times as many features as the training fold has samples (research round 55).
 _INPUT_TRANSFORMS: dict[str, Callable[[int, int], Any]] = {
     "standard": lambda n_train, seed: StandardScaler(),
     "quantile": lambda n_train, seed: QuantileTransformer(
@@ -227,6 +229,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "CLIMD, logits averaged": {"module": LogitMeanEnsemble},
     # the fourth: the quantile map of the first only for the features with |skewness| > 1
     "CLIMD, quantile inputs where skewed": {"input_transform": "skewed_quantile"},
+    # round 55: round 50's linear path and heads, switched on only where the widest modality
+    # has at least twice as many features as the training fold has samples
+    "CLIMD, linear path and heads where p >= 2n": {"width_switch_ratio": 2.0},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -289,7 +294,8 @@ def build_method(
     seed : int
         ``random_state`` of the model, its sampler and its inner CV (the split number).
     n_train : int
-        Training-fold size (for ``wd_per_n`` and ``linear_path_if_wide``).
+        Training-fold size (for ``wd_per_n``, ``linear_path_if_wide`` and
+        ``width_switch_ratio``).
     quick : bool, default=False
         ``max_epochs=2`` for the neural methods, tiny grids for the anchors.
 
@@ -329,6 +335,9 @@ def build_method(
         params["optimizer"] = MemberSpreadAdam
     if "sgd_momentum" in params:
         params["optimizer"] = functools.partial(SGD, momentum=float(params.pop("sgd_momentum")))
+    if "width_switch_ratio" in params:
+        wide = max(layout.values()) >= float(params.pop("width_switch_ratio")) * n_train
+        params.update(linear_path=wide, heads_in_prediction=wide)
     if params.pop("linear_path_if_wide", False):
         params["module_kwargs"] = {**(params.get("module_kwargs") or {}),
                                    "linear_path": max(layout.values()) > n_train}

