@@ -857,7 +857,7 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "round51_external", "round52", "processors", "wide_round51",
                 "external_wdbc", "external_gse7390", "round53", "external_ad",
                 "external_brca", "tuned_threshold", "round54", "pilot_quantile",
-                "pilot_power", "pilot_logit_pool", "pilot_skewed_quantile")
+                "pilot_power", "pilot_logit_pool", "pilot_skewed_quantile", "round55")
 
 
 def _records_path(run):
