@@ -173,14 +173,24 @@ def gse7390_setting(path: str = DEFAULT_GSE7390, n_folds: int = 5) -> Setting:
         f"{Xd['clinical'].shape[1]} + expression {Xd['expression'].shape[1]} features)")
 
 
+def _pooled_cohort(
+    name: str, Xd: dict[str, np.ndarray], y: np.ndarray, imbalance_ratio: float,
+    n_folds: int, description: str,
+) -> Setting:
+    """A cohort in ROSMAP's pooled splits, class 1 subsampled on training folds to the ratio."""
+    X = np.hstack(list(Xd.values()))
+    layout = {k: int(v.shape[1]) for k, v in Xd.items()}
+    return Setting(name, layout,
+                   lambda n: pooled_cv_splits(X, y, imbalance_ratio, n, n_folds), description)
+
+
 def _cohort_as_it_comes(
     name: str, Xd: dict[str, np.ndarray], y: np.ndarray, n_folds: int, description: str
 ) -> Setting:
     """A cohort at its own class ratios in ROSMAP's pooled splits, without a subsampling."""
-    X = np.hstack(list(Xd.values()))
-    layout = {k: int(v.shape[1]) for k, v in Xd.items()}
-    return Setting(name, layout, lambda n: pooled_cv_splits(X, y, 1.0, n, n_folds),
-                   f"{description}, repeated stratified {n_folds}-fold CV, natural imbalance")
+    return _pooled_cohort(
+        name, Xd, y, 1.0, n_folds,
+        f"{description}, repeated stratified {n_folds}-fold CV, natural imbalance")
 
 
 def _read_patient_table(path: str) -> tuple[np.ndarray, np.ndarray]:
@@ -345,10 +355,8 @@ def wdbc_setting(imbalance_ratio: float = 1.0, n_folds: int = 5) -> Setting:
     if imbalance_ratio < 1:
         raise ValueError(f"imbalance_ratio must be >= 1, got {imbalance_ratio}")
     Xd, y = load_wdbc()
-    X = np.hstack(list(Xd.values()))
-    layout = {k: int(v.shape[1]) for k, v in Xd.items()}
-    return Setting(f"WDBC IR {imbalance_ratio:g}", layout,
-                   lambda n: pooled_cv_splits(X, y, imbalance_ratio, n, n_folds),
-                   f"WDBC ({y.size} patients, {int(y.sum())} malignant; views of 10 features), "
-                   f"repeated stratified {n_folds}-fold CV, training malignant subsampled to "
-                   f"benign:malignant = {imbalance_ratio:g}")
+    return _pooled_cohort(
+        f"WDBC IR {imbalance_ratio:g}", Xd, y, imbalance_ratio, n_folds,
+        f"WDBC ({y.size} patients, {int(y.sum())} malignant; views of 10 features), "
+        f"repeated stratified {n_folds}-fold CV, training malignant subsampled to "
+        f"benign:malignant = {imbalance_ratio:g}")

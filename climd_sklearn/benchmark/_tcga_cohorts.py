@@ -27,8 +27,8 @@ import os
 
 import numpy as np
 
-from ._cohorts import _cohort_as_it_comes, _read_omics_cohort
-from ._data import _REPO_ROOT, Setting, pooled_cv_splits
+from ._cohorts import _cohort_as_it_comes, _pooled_cohort, _read_omics_cohort
+from ._data import _REPO_ROOT, Setting
 
 __all__ = ["BNN_VERSION", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_NAMES", "TCGA_SHA256",
            "load_tcga_cohort", "tcga_cohort_setting", "tcga_howto"]
@@ -201,9 +201,7 @@ def tcga_cohort_setting(cohort: str, path: str | None = None, n_folds: int = 5,
         + "; " + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
     if imbalance_ratio is None:
         return _cohort_as_it_comes(TCGA_NAMES[cohort], Xd, y, n_folds, description)
-    X = np.hstack(list(Xd.values()))
-    return Setting(f"{TCGA_NAMES[cohort]} IR {imbalance_ratio:g}",
-                   {k: int(v.shape[1]) for k, v in Xd.items()},
-                   lambda n: pooled_cv_splits(X, y, imbalance_ratio, n, n_folds),
-                   f"{description}, repeated stratified {n_folds}-fold CV, training "
-                   f"{classes[1]} subsampled to {classes[0]}:{classes[1]} = {imbalance_ratio:g}")
+    return _pooled_cohort(
+        f"{TCGA_NAMES[cohort]} IR {imbalance_ratio:g}", Xd, y, imbalance_ratio, n_folds,
+        f"{description}, repeated stratified {n_folds}-fold CV, training {classes[1]} "
+        f"subsampled to {classes[0]}:{classes[1]} = {imbalance_ratio:g}")
