@@ -144,9 +144,11 @@ SETTING_KINDS: dict[str, SettingKind] = {
     "tcga_brca": _cohort_kind("TCGA BRCA PAM50", tcga_brca_setting, DEFAULT_BRCA),
     "ad_biomarkers": _cohort_kind("AD biomarkers impairment", ad_biomarkers_setting,
                                   DEFAULT_AD),
-    **{f"tcga_{cohort}": _cohort_kind(
-        TCGA_NAMES[cohort], lambda path, cohort=cohort: tcga_cohort_setting(cohort, path),
-        DEFAULT_TCGA[cohort]) for cohort in ("kipan", "lgg")},
+    "tcga_kipan": _cohort_kind(TCGA_NAMES["kipan"],
+                               lambda path: tcga_cohort_setting("kipan", path),
+                               DEFAULT_TCGA["kipan"]),
+    "tcga_lgg": _cohort_kind(TCGA_NAMES["lgg"], lambda path: tcga_cohort_setting("lgg", path),
+                             DEFAULT_TCGA["lgg"]),
     "tcga_paad": _ratio_kind(
         TCGA_NAMES["paad"] + " IR", 1,
         lambda ratio, rosmap: tcga_cohort_setting("paad", imbalance_ratio=ratio), 25),
