@@ -464,7 +464,7 @@ def test_power_inputs_take_the_skew_out_and_keep_the_order():
 
 @pytest.mark.parametrize(("overrides", "message"), [
     ({"input_transform": "minmax"}, "input_transform must be 'standard', 'quantile', "
-                                    "'power' or 'skewed_quantile', got 'minmax'"),
+                                    "'power', 'skewed_quantile' or 'span_projected', got 'minmax'"),
     ({"input_transform": "quantile", "input_as_given": True},
      "input_as_given drops the input transform"),
 ])

@@ -39,6 +39,7 @@ from ._prior_smoothing import SmoothedClassPrior
 from ._records import _jsonable
 from ._self_taught import SelfTaughtOrder
 from ._skew_scaler import SkewedQuantileScaler
+from ._span_projection import SpanProjectedScaler
 
 __all__ = [
     "CANDIDATES",
@@ -86,12 +87,17 @@ _WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
 #: rest (:class:`SkewedQuantileScaler`, the fourth). ``"width_switch_ratio": r`` sets
 #: ``linear_path`` and ``heads_in_prediction`` both to whether the widest modality has at
 #: least ``r`` times as many features as the training fold has samples (research round 55).
-_INPUT_TRANSFORMS: dict[str, Callable[[int, int], Any]] = {
-    "standard": lambda n_train, seed: StandardScaler(),
-    "quantile": lambda n_train, seed: QuantileTransformer(
+#: ``"input_transform": "span_projected"`` standardizes and projects each modality of a
+#: predicted row onto the span of its standardized training rows where that block is rank
+#: deficient (:class:`SpanProjectedScaler`; the first pilot after round 55).
+_INPUT_TRANSFORMS: dict[str, Callable[[int, int, Mapping[str, int]], Any]] = {
+    "standard": lambda n_train, seed, layout: StandardScaler(),
+    "quantile": lambda n_train, seed, layout: QuantileTransformer(
         output_distribution="normal", n_quantiles=min(1000, n_train), random_state=seed),
-    "power": lambda n_train, seed: PowerTransformer(method="yeo-johnson"),
-    "skewed_quantile": lambda n_train, seed: SkewedQuantileScaler(random_state=seed),
+    "power": lambda n_train, seed, layout: PowerTransformer(method="yeo-johnson"),
+    "skewed_quantile": lambda n_train, seed, layout: SkewedQuantileScaler(random_state=seed),
+    "span_projected": lambda n_train, seed, layout: SpanProjectedScaler(
+        modality_columns(layout)),
 }
 
 NEURAL_METHODS: dict[str, dict[str, Any]] = {
@@ -232,6 +238,10 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # round 55: round 50's linear path and heads, switched on only where the widest modality
     # has at least twice as many features as the training fold has samples
     "CLIMD, linear path and heads where p >= 2n": {"width_switch_ratio": 2.0},
+    # the first pilot after round 55: training unchanged; at prediction, each modality of a
+    # row projected onto the span of its standardized training rows where those do not have
+    # full column rank (the directions no gradient saw)
+    "CLIMD, projected to the training span": {"input_transform": "span_projected"},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -303,8 +313,9 @@ def build_method(
     -------
     estimator : estimator
         A pipeline starting with a ``StandardScaler`` (``input_transform="quantile"``,
-        ``"power"`` or ``"skewed_quantile"``: a ``QuantileTransformer``, a
-        ``PowerTransformer`` or a :class:`SkewedQuantileScaler`; HGB, BRF and
+        ``"power"``, ``"skewed_quantile"`` or ``"span_projected"``: a
+        ``QuantileTransformer``, a ``PowerTransformer``, a :class:`SkewedQuantileScaler` or
+        a :class:`SpanProjectedScaler`; HGB, BRF and
         ``input_as_given``: without), a ``TunedThresholdClassifierCV`` around one
         (``tuned_threshold``), or a search.
     """
@@ -357,7 +368,7 @@ def build_method(
     if self_taught:
         clf = SelfTaughtOrder(clf)
     steps: list[tuple[str, Any]] = (
-        [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed))])
+        [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed, layout))])
     if sampler == "smote":
         steps.append(("sample", FunctionSampler(func=_adaptive_smote,
                                                 kw_args={"random_state": seed})))
