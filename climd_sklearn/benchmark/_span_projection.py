@@ -93,14 +93,7 @@ class SpanProjectedScaler(TransformerMixin, BaseEstimator):
     def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> np.ndarray:
         """Fit, and return the training rows standardized (they lie in their own span).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Training rows.
-        y : None
-            Ignored.
-        **fit_params : dict
-            Ignored.
+        ``X`` and ``y`` as in :meth:`fit`; ``fit_params`` are ignored.
 
         Returns
         -------
