@@ -357,7 +357,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "to fetch them). Today's recipe; *CLIMD, linear path and heads where p > n* is round "
      "50's option for modalities wider than the cohort, on for every split here. The plan "
      "and prediction were written in `docs/research.md` before any fit on either cohort, "
-     "and nothing was chosen on them.")),
+     "and nothing was chosen on them. Tuned HGB joined the table in a later session, with "
+     "its own plan and prediction written before its fits; SMOTE is left out for time.")),
     ("external_ad", "a fourth real cohort no round was tuned on, the Knight ADRC CSF "
      "biomarkers (after round 53)", (
      "The Knight ADRC cohort (Craig-Schapiro et al., PLoS ONE 2011) as the MIT-licensed R "
