@@ -79,3 +79,10 @@ def test_the_candidate_puts_the_span_projection_in_the_scaler_s_place():
     default = l4l.build_method("d", l4l.resolve_methods(["CLIMD (default)"])["CLIMD (default)"],
                                {"a": 2, "b": 3}, 3, 10)
     assert pipeline.named_steps["clf"].get_params() == default.named_steps["clf"].get_params()
+
+
+def test_a_block_constant_in_training_projects_every_new_row_to_zero():
+    X = np.tile([1.0, 2.0, 3.0], (6, 1))
+    scaler = SpanProjectedScaler({"m": range(3)}).fit(X)
+    assert scaler.bases_["m"].shape == (3, 0)
+    np.testing.assert_array_equal(scaler.transform(np.arange(6.0).reshape(2, 3)), 0)

@@ -13,7 +13,9 @@ orthogonal projection onto the span of that block's standardized training rows. 
 training rows lie in that span already, so :meth:`~SpanProjectedScaler.fit_transform`
 returns them exactly as ``StandardScaler`` does and the network trains on the same
 numbers as without the projection; a modality of full column rank is left as it is.
-Benchmark code only (the first pilot after round 55), until a round keeps it.
+Benchmark code only (the first pilot after round 55). The pilot found no gain: the
+default's weight decay already shrinks the first layer's weights outside the span tenfold
+during training, so the network reads almost nothing there (``docs/research.md``).
 """
 
 from __future__ import annotations
@@ -36,8 +38,7 @@ def _span_basis(block: np.ndarray) -> np.ndarray | None:
     ``s_max * max(block.shape) * eps``.
     """
     _, singular, right = np.linalg.svd(block, full_matrices=False)
-    if singular.size == 0 or singular[0] == 0:
-        return np.zeros((block.shape[1], 0))
+    # an all-zero block (every column constant in training) has tol 0 and rank 0
     tol = singular[0] * max(block.shape) * np.finfo(block.dtype).eps
     rank = int(np.count_nonzero(singular > tol))
     if rank == block.shape[1]:
