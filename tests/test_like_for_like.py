@@ -546,6 +546,43 @@ def test_fan_in_key_scales_each_weight_matrix_decay_by_its_fan_in():
         l4l.build_method("x", both, layout, 0, 40)
 
 
+def test_adamw_key_sets_the_decoupled_decay_from_its_timescale():
+    name = "CLIMD, AdamW, decay timescale 30 epochs"
+    spec = l4l.resolve_methods([name])[name]
+    layout = {"a": 6, "b": 3}
+    clf = l4l.build_method("x", spec, layout, 0, 40).named_steps["clf"]
+    assert clf.optimizer is torch.optim.AdamW
+    # a timescale of 30 passes of 40 / 32 steps at lr 1e-3: 1 / (1e-3 * wd) = 30 * 40 / 32
+    assert clf.weight_decay == pytest.approx(32 / (1e-3 * 40 * 30))
+    assert spec["overrides"] == {"adamw_tau_epochs": 30.0}  # the spec is not mutated
+    short = l4l.resolve_methods(["CLIMD, AdamW, decay timescale sqrt 30 epochs"])
+    wd = l4l.build_method("x", [*short.values()][0], layout, 0, 40).named_steps["clf"]
+    assert wd.weight_decay == pytest.approx(clf.weight_decay * 30 ** 0.5)
+    own = {"kind": "neural", "overrides": {"adamw_tau_epochs": 2.0, "lr": 0.01,
+                                           "batch_size": 8}}
+    assert l4l.build_method("x", own, layout, 0, 40).named_steps["clf"].weight_decay == (
+        pytest.approx(8 / (0.01 * 40 * 2.0)))
+    rng = np.random.default_rng(0)
+    clf.set_params(max_epochs=1, module_kwargs={"n_members": 2})
+    clf.fit(rng.normal(size=(40, 9)), np.arange(40) % 3 == 0)
+    optimizer = clf.net_.optimizer_
+    assert isinstance(optimizer, torch.optim.AdamW)
+    assert all(g["weight_decay"] == pytest.approx(32 / (1e-3 * 40 * 30))
+               for g in optimizer.param_groups)
+    for key, value in (("wd_fan_in", True), ("sgd_momentum", 0.9)):
+        both = {"kind": "neural", "overrides": {"adamw_tau_epochs": 30.0, key: value}}
+        with pytest.raises(ValueError, match="cannot be combined"):
+            l4l.build_method("x", both, layout, 0, 40)
+    for key in ("weight_decay", "wd_per_n"):
+        both = {"kind": "neural", "overrides": {"adamw_tau_epochs": 30.0, key: 1.0}}
+        with pytest.raises(ValueError, match="'adamw_tau_epochs' sets the weight decay"):
+            l4l.build_method("x", both, layout, 0, 40)
+    for tau in (0.0, -1.0, float("inf")):
+        bad = {"kind": "neural", "overrides": {"adamw_tau_epochs": tau}}
+        with pytest.raises(ValueError, match="adamw_tau_epochs must be a positive number"):
+            l4l.build_method("x", bad, layout, 0, 40)
+
+
 def test_member_spread_key_gives_each_member_its_own_decay():
     from climd_sklearn.benchmark._decay_spread import MemberSpreadAdam, member_decay_factors
 

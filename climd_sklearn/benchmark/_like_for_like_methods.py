@@ -10,6 +10,7 @@ change of the default cannot silently change what a registered name fits.
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -21,8 +22,9 @@ from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
 from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
-from torch.optim import SGD
+from torch.optim import SGD, AdamW
 
+from .._variants import VARIANT_PARAMS
 from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet
 from ._decay_spread import MemberSpreadAdam
@@ -90,6 +92,10 @@ _WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
 #: ``"input_transform": "span_projected"`` standardizes and projects each modality of a
 #: predicted row onto the span of its standardized training rows where that block is rank
 #: deficient (:class:`SpanProjectedScaler`; the first pilot after round 55).
+#: ``"adamw_tau_epochs": tau`` trains with ``torch.optim.AdamW`` (decoupled weight decay,
+#: Loshchilov & Hutter 2019) instead of Adam's coupled L2, its decay set so that the weights
+#: forget at an EMA timescale of ``tau`` passes over the training fold (Wang & Aitchison
+#: 2025): ``weight_decay = batch_size / (lr * n * tau)`` (the second pilot after round 55).
 _INPUT_TRANSFORMS: dict[str, Callable[[int, int, Mapping[str, int]], Any]] = {
     "standard": lambda n_train, seed, layout: StandardScaler(),
     "quantile": lambda n_train, seed, layout: QuantileTransformer(
@@ -242,6 +248,11 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # row projected onto the span of its standardized training rows where those do not have
     # full column rank (the directions no gradient saw)
     "CLIMD, projected to the training span": {"input_transform": "span_projected"},
+    # the second pilot after round 55: AdamW's decoupled decay instead of Adam's coupled L2,
+    # at the two ends of the EMA timescale's range that Wang & Aitchison (2025) give on a log
+    # scale, the whole run (30 epochs) and its geometric mean with one epoch (sqrt 30)
+    "CLIMD, AdamW, decay timescale 30 epochs": {"adamw_tau_epochs": 30.0},
+    "CLIMD, AdamW, decay timescale sqrt 30 epochs": {"adamw_tau_epochs": math.sqrt(30.0)},
 }
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
@@ -336,7 +347,14 @@ def build_method(
                          f"combined with input_transform={input_transform!r}")
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
-    adam_keys = [key for key in ("wd_fan_in", "wd_member_spread") if params.get(key)]
+    if "adamw_tau_epochs" in params:
+        if "weight_decay" in params:
+            raise ValueError(f"{name!r}: 'adamw_tau_epochs' sets the weight decay; it cannot be "
+                             "combined with 'weight_decay' or 'wd_per_n'")
+        params["weight_decay"] = _adamw_decay(params, float(params["adamw_tau_epochs"]),
+                                              n_train)
+    adam_keys = [key for key in ("wd_fan_in", "wd_member_spread", "adamw_tau_epochs")
+                 if params.get(key)]
     if len(adam_keys) > 1 or (adam_keys and "sgd_momentum" in params):
         raise ValueError(f"{name!r}: {adam_keys} each set their own optimizer; they cannot be "
                          "combined with each other or with 'sgd_momentum'")
@@ -344,6 +362,8 @@ def build_method(
         params["optimizer"] = fan_in_adam
     if params.pop("wd_member_spread", False):
         params["optimizer"] = MemberSpreadAdam
+    if params.pop("adamw_tau_epochs", None) is not None:
+        params["optimizer"] = AdamW
     if "sgd_momentum" in params:
         params["optimizer"] = functools.partial(SGD, momentum=float(params.pop("sgd_momentum")))
     if "width_switch_ratio" in params:
@@ -383,6 +403,23 @@ def build_method(
     return TunedThresholdClassifierCV(
         pipeline, scoring=tuned_threshold,
         cv=StratifiedKFold(5, shuffle=True, random_state=seed))
+
+
+def _adamw_decay(params: Mapping[str, Any], tau_epochs: float, n_train: int) -> float:
+    """AdamW's decay for an EMA timescale of ``tau_epochs`` passes over ``n_train`` rows.
+
+    AdamW multiplies every weight by ``1 - lr * weight_decay`` each step, so the weights are
+    an exponential moving average of the updates with a timescale of ``1 / (lr *
+    weight_decay)`` steps (Wang & Aitchison 2025); one pass over the training fold is
+    ``n_train / batch_size`` steps. ``lr`` and ``batch_size`` are the method's own or, unset,
+    its preset's and the estimator's.
+    """
+    if not (math.isfinite(tau_epochs) and tau_epochs > 0):
+        raise ValueError(f"adamw_tau_epochs must be a positive number, got {tau_epochs!r}")
+    variant = params.get("variant") or "improved"
+    lr = params.get("lr") or VARIANT_PARAMS[variant]["lr"]
+    batch_size = params.get("batch_size") or CLIMDClassifier().batch_size
+    return float(batch_size / (lr * n_train * tau_epochs))
 
 
 def _predicting_classifier(pipeline: Pipeline | TunedThresholdClassifierCV) -> CLIMDClassifier:
