@@ -94,7 +94,10 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     weight_decay : float, "auto" or None, default=None
         The optimizer's weight decay; ``"auto"`` is ``5 / n_samples`` (an L2 prior whose
         weight shrinks with the training set); None takes the variant's (improved
-        ``"auto"``, paper 0).
+        ``"auto"``, paper 0). ``"auto"`` was chosen for Adam, which adds the decay to the
+        gradient; an optimizer with decoupled decay (``torch.optim.AdamW``) multiplies
+        every weight by ``1 - lr * weight_decay`` each step, so the same value decays far
+        less there (docs/research.md, the second pilot after round 55).
     curriculum : str, BaseScheduler or None, default="climd"
         The training-subset scheduler: a name (``"climd"``, ``"linear"``, ``"root"``,
         ``"geometric"``, ``"baby_step"``, ``"one_pass"``), a scheduler instance from
