@@ -26,10 +26,9 @@ from torch.optim import SGD, AdamW
 
 from .._variants import VARIANT_PARAMS
 from ..estimator import CLIMDClassifier
-from ..modules import EarlyFusionNet
+from ._candidates import CANDIDATES
 from ._decay_spread import MemberSpreadAdam
 from ._fan_in_decay import fan_in_adam
-from ._logit_pool import LogitMeanEnsemble
 from ._methods import (
     LIKE_FOR_LIKE_ANCHORS,
     OPTIONAL_ANCHORS,
@@ -54,10 +53,6 @@ __all__ = [
 ]
 
 _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
-
-#: The default's score order of rounds 27-38 and of rounds 39-41 (see :data:`CANDIDATES`).
-_ASC_EVERY_5 = {"order": "asc", "rescore_every": 5}
-_WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
 
 #: name -> CLIMDClassifier overrides on top of the default ``CLIMDClassifier()``; the extra key
 #: ``"sampler"`` (``"smote"``, ``"rus"`` or ``"ros"``) puts an imblearn sampler in front,
@@ -124,136 +119,6 @@ NEURAL_METHODS: dict[str, dict[str, Any]] = {
 
 #: The method every other one is tested against.
 REFERENCE = "CLIMD (default)"
-
-#: Candidate levers, in the same form as :data:`NEURAL_METHODS`; run only when named
-#: (``--methods`` / ``--candidates``). The script adds its own and ``--candidate NAME=JSON``.
-#: The records of the candidates before round 28 ran on the 5-member ensemble of that time;
-#: they are in ``benchmarks/results/like_for_like_round28.records.jsonl``. The candidates of
-#: rounds 28-41 ran under the default's score order of their time, rescored every 5 epochs:
-#: the lowest scores first until round 39, the weighted draw after. Their specs name both
-#: (:data:`_ASC_EVERY_5`, :data:`_WEIGHTED_EVERY_5`), so that they still mean what their records
-#: ran when the default changes (the records' specs got the same keys in rounds 41 and 42).
-CANDIDATES: dict[str, dict[str, Any]] = {
-    # round 15's small-n recipe; its records (like_for_like_round15) ran on the default of that
-    # round, so this name now means today's default with these two overrides
-    "CLIMD, wd 20/n + refit": {"wd_per_n": 20.0, "refit_bias": True},
-    # the network of rounds 1-15 (one early-fusion net) in score order, on today's recipe
-    "CLIMD, single network, score order": {"module": EarlyFusionNet, "order": "asc",
-                                           "rescore_every": 1},
-    # round 18: the quotas filled in the order of a trained no-curriculum model's scores
-    "CLIMD, self-taught order": {"self_taught": True},
-    # round 19: a full-data phase after the curriculum (run before rounds 21 and 26, so with
-    # one random draw of the quotas for all members), and the no-curriculum net at its budget
-    "CLIMD, half-length curriculum": {"curriculum_epochs": 15, "order": "random",
-                                      "member_subsets": False},
-    "CLIMD, budget-matched curriculum": {"max_epochs": 45, "curriculum_epochs": 30,
-                                         "order": "random", "member_subsets": False},
-    "Heads, no curriculum, 16 epochs": {"curriculum": None, "max_epochs": 16},
-    # round 21's control: the default before it, every member trained on the same draw
-    "CLIMD, one draw for all members": {"order": "random", "member_subsets": False},
-    # round 26's control: one score order, from the averaged ensemble, for all members,
-    # rescored every epoch (as before round 27)
-    "CLIMD, one score order for all members": {"order": "asc", "member_subsets": False,
-                                               "rescore_every": 1},
-    # round 27's control: the default of round 26, every member rescored every epoch
-    "CLIMD, rescored every epoch": {"order": "asc", "rescore_every": 1},
-    # round 28's control, the default of rounds 16-27, and its weight-averaged candidate
-    "CLIMD, 5 members": {**_ASC_EVERY_5, "module_kwargs": {"n_members": 5}},
-    "CLIMD, 5 members, weight averaging": {**_ASC_EVERY_5, "weight_averaging": 0.75,
-                                           "module_kwargs": {"n_members": 5}},
-    # round 32's candidate: the ten-member default with weight averaging
-    "CLIMD, weight averaging": {**_ASC_EVERY_5, "weight_averaging": 0.75},
-    # round 33's control: the default of rounds 28-32, without weight averaging
-    "CLIMD, no weight averaging": {**_ASC_EVERY_5, "weight_averaging": False},
-    # round 34: the curriculum over epochs 1-22, then epochs 23-30 on every sample, averaged
-    # (its random-order twin was registered for a stage 2 that the screen stopped)
-    "CLIMD, curriculum then weight averaging": {**_ASC_EVERY_5, "curriculum_epochs": 22,
-                                                "weight_averaging": 0.75},
-    # round 35: round 23's linear path, on only where a modality has more features than the
-    # training fold has samples
-    "CLIMD, linear path where p > n": {**_ASC_EVERY_5, "linear_path_if_wide": True},
-    # round 36's control: the default without the switch, for runs that switch every method
-    "CLIMD, no linear path": {**_ASC_EVERY_5, "linear_path_if_wide": False},
-    # round 37's control: the ten-member default, for runs that give every neural method five
-    "CLIMD, 10 members": {**_ASC_EVERY_5, "module_kwargs": {"n_members": 10}},
-    # round 38: plain SGD with momentum instead of Adam (Wilson et al. 2017), a screen
-    "CLIMD, SGD": {**_ASC_EVERY_5, "sgd_momentum": 0.9, "lr": 0.01},
-    # round 39: the scores as sampling weights, each quota a draw weighted by hardness rank
-    # (the default of rounds 39-41; the name of its records in rounds 39 and 40)
-    "CLIMD, score-weighted draw": dict(_WEIGHTED_EVERY_5),
-    # round 39's control: the default of rounds 26-38, the hardest samples of each class first
-    "CLIMD, lowest score first": dict(_ASC_EVERY_5),
-    # round 41: weight averaging on the score-weighted draw (the order named, so the records
-    # keep their meaning if the default's order changes), and its control for a run where
-    # every neural method averages its weights
-    "CLIMD, weighted draw, weight averaging": {**_WEIGHTED_EVERY_5, "weight_averaging": 0.75},
-    "CLIMD, weighted draw, no weight averaging": {**_WEIGHTED_EVERY_5,
-                                                  "weight_averaging": False},
-    # round 42: the score-weighted draw with every member rescored every epoch (round 27's
-    # question, asked again under the new order)
-    "CLIMD, weighted draw, rescored every epoch": {"order": "weighted", "rescore_every": 1},
-    # round 42's control, the default of rounds 39-41 (the weighted draw, rescored every 5
-    # epochs), renamed in the tables it was carried into
-    "CLIMD, rescored every 5 epochs": dict(_WEIGHTED_EVERY_5),
-    # the measurer's control of rounds 16-42: the same quotas, a random draw per member (the
-    # default of rounds 16-25 and, by round 43's rule, again since; its records before round
-    # 43 hold this name)
-    "CLIMD, random order": {"order": "random"},
-    # round 44: the weight decay of every weight matrix scaled by its fan-in over 256, so
-    # that every layer's prior over its pre-activations has the same variance (a screen)
-    "CLIMD, decay by fan-in": {"wd_fan_in": True},
-    # round 45: each ensemble member its own weight decay, evenly spaced in log from half the
-    # default's to twice it (a hyperparameter ensemble; a screen)
-    "CLIMD, decay spread over members": {"wd_member_spread": True},
-    # round 46's control: today's default, which keeps one decay for every member when the
-    # rerun's recipe (--recipe '{"wd_member_spread": true}') gives every other neural method
-    # the spread; it ranked ahead of the default with the spread, so the spread was rejected
-    "CLIMD, no decay spread": {"wd_member_spread": False},
-    # round 48: the balanced softmax's prior smoothed by one pseudo-count per class (Laplace),
-    # which shrinks the prior of a class seen once by log 2 and of one seen 14 times by 0.07
-    "CLIMD, smoothed prior": {"prior_smoothing": 1.0},
-    # round 49: the per-modality heads mixed into the prediction as the loss weights them,
-    # and its control (today's default, refitted on another machine than the main table's),
-    # the prediction by the fused head alone, pinned for when the default changes
-    "CLIMD, heads in prediction": {"heads_in_prediction": True},
-    "CLIMD, fused head only": {"heads_in_prediction": False},
-    # round 50: the linear path and the heads in the prediction, both on only where the
-    # widest modality has more features than the training fold has samples, and its control
-    # (the default of rounds 43-49), pinned for when the default changes
-    "CLIMD, linear path and heads where p > n": {"linear_path": "auto",
-                                                 "heads_in_prediction": "auto"},
-    "CLIMD, no width switch": {"linear_path": False, "heads_in_prediction": False},
-    # round 51: each modality dropped from each member's fused input with probability 0.4 in
-    # training (ModDrop), and its control (the default of rounds 43-50), pinned for when the
-    # default changes
-    "CLIMD, modality dropout": {"modality_dropout": 0.4},
-    "CLIMD, no modality dropout": {"modality_dropout": 0.0},
-    # after round 53: today's default with its decision threshold chosen by an inner CV for
-    # macro F1 on the training fold (scikit-learn's TunedThresholdClassifierCV; binary only)
-    "CLIMD, tuned threshold": {"tuned_threshold": "f1_macro"},
-    # a pilot after round 54: each feature mapped through its training-fold quantiles to a
-    # standard normal instead of standardized (Gorishniy et al. 2021)
-    "CLIMD, quantile inputs": {"input_transform": "quantile"},
-    # the second: each feature's skew taken out by a Yeo-Johnson power, then standardized
-    "CLIMD, power inputs": {"input_transform": "power"},
-    # the third: the members pooled by their mean logits (a geometric mean of their
-    # probabilities) instead of their mean probabilities; training unchanged
-    "CLIMD, logits averaged": {"module": LogitMeanEnsemble},
-    # the fourth: the quantile map of the first only for the features with |skewness| > 1
-    "CLIMD, quantile inputs where skewed": {"input_transform": "skewed_quantile"},
-    # round 55: round 50's linear path and heads, switched on only where the widest modality
-    # has at least twice as many features as the training fold has samples
-    "CLIMD, linear path and heads where p >= 2n": {"width_switch_ratio": 2.0},
-    # the first pilot after round 55: training unchanged; at prediction, each modality of a
-    # row projected onto the span of its standardized training rows where those do not have
-    # full column rank (the directions no gradient saw)
-    "CLIMD, projected to the training span": {"input_transform": "span_projected"},
-    # the second pilot after round 55: AdamW's decoupled decay instead of Adam's coupled L2,
-    # at the two ends of the EMA timescale's range that Wang & Aitchison (2025) give on a log
-    # scale, the whole run (30 epochs) and its geometric mean with one epoch (sqrt 30)
-    "CLIMD, AdamW, decay timescale 30 epochs": {"adamw_tau_epochs": 30.0},
-    "CLIMD, AdamW, decay timescale sqrt 30 epochs": {"adamw_tau_epochs": math.sqrt(30.0)},
-}
 
 #: The methods run by default: the neural ones, then the non-neural anchors.
 DEFAULT_METHODS: tuple[str, ...] = (
