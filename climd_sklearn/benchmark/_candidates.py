@@ -148,4 +148,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # scale, the whole run (30 epochs) and its geometric mean with one epoch (sqrt 30)
     "CLIMD, AdamW, decay timescale 30 epochs": {"adamw_tau_epochs": 30.0},
     "CLIMD, AdamW, decay timescale sqrt 30 epochs": {"adamw_tau_epochs": math.sqrt(30.0)},
+    # the third: sure independence screening (Fan & Lv 2008) of each modality wider than the
+    # training fold, to its two recommended sizes, d = n - 1 and d = n / log n
+    "CLIMD, screened to n - 1 features": {"screen": "n-1"},
+    "CLIMD, screened to n / log n features": {"screen": "n/log n"},
 }

@@ -38,6 +38,7 @@ from ._methods import (
 )
 from ._prior_smoothing import SmoothedClassPrior
 from ._records import _jsonable
+from ._screening import ModalityScreen, screened_layout
 from ._self_taught import SelfTaughtOrder
 from ._skew_scaler import SkewedQuantileScaler
 from ._span_projection import SpanProjectedScaler
@@ -91,6 +92,10 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: Loshchilov & Hutter 2019) instead of Adam's coupled L2, its decay set so that the weights
 #: forget at an EMA timescale of ``tau`` passes over the training fold (Wang & Aitchison
 #: 2025): ``weight_decay = batch_size / (lr * n * tau)`` (the second pilot after round 55).
+#: ``"screen": size`` keeps, of each modality wider than the training fold, the ``d``
+#: features with the largest ANOVA F on the training labels (sure independence screening,
+#: Fan & Lv 2008; ``size`` ``"n-1"`` or ``"n/log n"``; :class:`ModalityScreen`, the third
+#: pilot after round 55).
 _INPUT_TRANSFORMS: dict[str, Callable[[int, int, Mapping[str, int]], Any]] = {
     "standard": lambda n_train, seed, layout: StandardScaler(),
     "quantile": lambda n_train, seed, layout: QuantileTransformer(
@@ -180,8 +185,8 @@ def build_method(
     seed : int
         ``random_state`` of the model, its sampler and its inner CV (the split number).
     n_train : int
-        Training-fold size (for ``wd_per_n``, ``linear_path_if_wide`` and
-        ``width_switch_ratio``).
+        Training-fold size (for ``wd_per_n``, ``adamw_tau_epochs``, ``screen``,
+        ``linear_path_if_wide`` and ``width_switch_ratio``).
     quick : bool, default=False
         ``max_epochs=2`` for the neural methods, tiny grids for the anchors.
 
@@ -192,7 +197,8 @@ def build_method(
         ``"power"``, ``"skewed_quantile"`` or ``"span_projected"``: a
         ``QuantileTransformer``, a ``PowerTransformer``, a :class:`SkewedQuantileScaler` or
         a :class:`SpanProjectedScaler`; HGB, BRF and
-        ``input_as_given``: without), a ``TunedThresholdClassifierCV`` around one
+        ``input_as_given``: without; ``screen``: a :class:`ModalityScreen` after it), a
+        ``TunedThresholdClassifierCV`` around one
         (``tuned_threshold``), or a search.
     """
     if spec["kind"] == "anchor":
@@ -249,11 +255,18 @@ def build_method(
         # the pipeline's StandardScaler standardizes (as the records were made), so the
         # estimator's own per-modality scaling would only add rounding
         params.setdefault("standardize", False)
-    clf = CLIMDClassifier(modalities=modality_columns(layout), random_state=seed, **params)
+    screen = params.pop("screen", None)
+    if screen is not None and as_given:
+        raise ValueError(f"{name!r}: 'screen' follows the input transform; it cannot be "
+                         "combined with input_as_given")
+    kept = layout if screen is None else screened_layout(layout, n_train, screen)
+    clf = CLIMDClassifier(modalities=modality_columns(kept), random_state=seed, **params)
     if self_taught:
         clf = SelfTaughtOrder(clf)
     steps: list[tuple[str, Any]] = (
         [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed, layout))])
+    if screen is not None:
+        steps.append(("screen", ModalityScreen(modality_columns(layout), kept)))
     if sampler == "smote":
         steps.append(("sample", FunctionSampler(func=_adaptive_smote,
                                                 kw_args={"random_state": seed})))
