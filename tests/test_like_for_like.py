@@ -895,7 +895,8 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "external_wdbc", "external_gse7390", "round53", "external_ad",
                 "external_brca", "tuned_threshold", "round54", "pilot_quantile",
                 "pilot_power", "pilot_logit_pool", "pilot_skewed_quantile", "round55",
-                "external_paad", "external_tcga", "pilot_span_projection", "pilot_adamw")
+                "external_paad", "external_tcga", "pilot_span_projection", "pilot_adamw",
+                "pilot_screening")
 
 
 def _records_path(run):
