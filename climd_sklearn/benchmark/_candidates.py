@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from ..modules import EarlyFusionNet
+from ._input_dropout import InputDropoutEnsemble
 from ._logit_pool import LogitMeanEnsemble
 
 __all__ = ["CANDIDATES"]
@@ -152,4 +153,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # training fold, to its two recommended sizes, d = n - 1 and d = n / log n
     "CLIMD, screened to n - 1 features": {"screen": "n-1"},
     "CLIMD, screened to n / log n features": {"screen": "n/log n"},
+    # the fourth: each input feature dropped with probability 0.2 in training, per sample
+    # and member (Srivastava et al. 2014's input rate; an adaptive ridge, Wager et al. 2013)
+    "CLIMD, input dropout 0.2": {"module": InputDropoutEnsemble,
+                                 "module_kwargs": {"input_dropout": 0.2}},
 }
