@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_selection import f_classif
+from sklearn.feature_selection import SelectKBest, f_classif
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["SCREEN_SIZES", "ModalityScreen", "screened_layout"]
@@ -88,7 +88,8 @@ class ModalityScreen(TransformerMixin, BaseEstimator):
     def fit(self, X: Any, y: Any) -> ModalityScreen:
         """Rank each modality's features by their ANOVA F with ``y`` and keep the top ones.
 
-        A constant feature (F undefined) ranks last; ties keep the earlier column.
+        Per modality, scikit-learn's ``SelectKBest(f_classif)``: a constant feature (F
+        undefined) ranks last.
 
         Parameters
         ----------
@@ -116,10 +117,8 @@ class ModalityScreen(TransformerMixin, BaseEstimator):
                 continue
             with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
                 warnings.simplefilter("ignore", UserWarning)  # constant features
-                f_stat, _ = f_classif(X[:, cols], y)
-            f_stat = np.where(np.isfinite(f_stat), f_stat, -np.inf)
-            top = np.argsort(-f_stat, kind="stable")[:kept]
-            support.append(cols[np.sort(top)])
+                selector = SelectKBest(f_classif, k=kept).fit(X[:, cols], y)
+            support.append(cols[selector.get_support()])
         self.support_ = np.concatenate(support)
         return self
 
