@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_consistent_length, column_or_1d, vali
 __all__ = [
     "PRESENT_KEY",
     "SINGLE_MODALITY_NAME",
+    "check_every_modality_seen",
     "split_missing",
     "validate_fit_data",
     "validate_predict_data",
@@ -451,3 +452,35 @@ def split_missing(
         values[~mask[:, m]] = 0.0
         filled[name] = values
     return filled, mask
+
+
+def check_every_modality_seen(arrays: dict[str, np.ndarray], mask: np.ndarray | None) -> None:
+    """Refuse training data in which a modality is absent from every sample.
+
+    Such a modality's encoder, and the fused classifier's weights for its embedding, would
+    never receive a gradient; wherever the modality is present at prediction their
+    untrained output would still enter the decision.
+
+    Parameters
+    ----------
+    arrays : dict of str to numpy.ndarray
+        The training modalities, in the order of ``mask``'s columns.
+    mask : numpy.ndarray of shape (n_samples, n_modalities) or None
+        True where a modality is present (:func:`split_missing`); None when all are.
+
+    Raises
+    ------
+    ValueError
+        Naming each modality that no training sample has.
+    """
+    if mask is None:
+        return
+    never = [name for name, seen in zip(arrays, mask.any(axis=0)) if not seen]
+    if never:
+        raise ValueError(
+            f"Modalities {never} are absent (a row of NaN, or marked absent in `present`) "
+            f"in every one of the {mask.shape[0]} training samples, so the network cannot "
+            "learn them, and their untrained encoders would still enter every prediction "
+            "where they are present. Drop them from X, or train on samples that have them."
+        )
+

@@ -26,7 +26,13 @@ from ._net_builder import DEFAULT_GAMMA, build_net, move_net_to, sync_verbosity
 from ._param_constraints import PARAMETER_CONSTRAINTS
 from ._pickle import VersionedPickleMixin
 from ._standardize import fit_modality_scalers, scale_modalities
-from ._validation import PRESENT_KEY, split_missing, validate_fit_data, validate_predict_data
+from ._validation import (
+    PRESENT_KEY,
+    check_every_modality_seen,
+    split_missing,
+    validate_fit_data,
+    validate_predict_data,
+)
 from ._variants import VARIANT_PARAMS, resolve_variant
 from .curriculum import BaseScheduler
 
@@ -422,6 +428,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         """Zero-fill absent modalities, standardize, and attach the presence mask if needed."""
         X_dict, mask = split_missing(X_dict, present)
         if fit_scalers:
+            check_every_modality_seen(X_dict, mask)
             self.modality_scalers_ = (fit_modality_scalers(X_dict, mask)
                                       if self.variant_params_["standardize"] else {})
         X_dict = scale_modalities(X_dict, self.modality_scalers_, mask)

@@ -97,6 +97,19 @@ def test_missing_modality_errors(data):
         CLIMDClassifier(**FAST).fit(X, y, present={"zz": np.ones(len(y), dtype=bool)})
 
 
+def test_a_modality_no_training_sample_has_is_refused_only_at_the_first_fit(data):
+    X, y = data
+    clf = CLIMDClassifier(warm_start=True, **dict(FAST, max_epochs=1))
+    lacking = {"m0": X["m0"], "m1": np.full_like(X["m1"], np.nan)}
+    with pytest.raises(ValueError, match=r"Modalities \['m1'\] are absent .* every one of"):
+        clf.fit(lacking, y)
+    assert not hasattr(clf, "net_")
+    clf.fit(X, y)  # the first fit sees both, so a later one may lack m1
+    epochs = len(clf.net_.history)
+    clf.fit(lacking, y)
+    assert len(clf.net_.history) == 2 * epochs
+
+
 class NoMask(nn.Module):
     def __init__(self, modality_dims, n_classes):
         super().__init__()
@@ -277,6 +290,12 @@ def _fault(name, X, y, k, i, rng):
         X["a"][i] = np.nan
         X["b"][i] = np.nan
         return X, y, {}, {}, ValueError, [re.escape(f"Samples [{i}]"), "no modality present"]
+    if name == "modality_absent_everywhere":
+        X[k][:] = np.nan
+        return X, y, {}, {}, ValueError, [q, "absent", "every one of the"]
+    if name == "modality_marked_absent_everywhere":
+        present = {k: np.zeros(n, dtype=bool)}
+        return X, y, {}, {"present": present}, ValueError, [q, "absent", "every one of the"]
     if name == "mismatched_rows":
         X[k] = X[k][:-1]
         return X, y, {}, {}, ValueError, ["same number of rows", q]
@@ -324,6 +343,7 @@ def _fault(name, X, y, k, i, rng):
 
 
 FAULTS = ("partial_nan", "inf", "too_large_for_float32", "no_modality_present",
+          "modality_absent_everywhere", "modality_marked_absent_everywhere",
           "mismatched_rows", "zero_width", "three_d", "string_value", "string_column",
           "string_in_single_array", "empty_dict", "non_string_name", "one_class", "y_length",
           "continuous_y", "nan_in_y", "present_shape", "curriculum_longer_than_training")
