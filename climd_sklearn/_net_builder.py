@@ -49,9 +49,27 @@ DEFAULT_GAMMA = 0.3
 
 
 def resolved_device(device: str) -> str:
-    """``"auto"`` as ``"cuda"`` when CUDA is available, else ``"cpu"``; others unchanged."""
+    """``"auto"`` as ``"cuda"`` when CUDA is available, else ``"cpu"``; others unchanged.
+
+    A string torch cannot parse, or a CUDA device this machine lacks, is a ``ValueError``
+    that names the value, before any training starts.
+    """
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
+    try:
+        parsed = torch.device(device)
+    except RuntimeError:
+        raise ValueError(
+            f"device={device!r} is not a torch device; use 'cpu', 'cuda', 'cuda:N' or 'auto'."
+        ) from None
+    if parsed.type == "cuda":
+        available = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        if (parsed.index or 0) >= available:
+            raise ValueError(
+                f"device={device!r}, but this machine has {available} CUDA device(s) that "
+                "torch can use; use device='cpu', or 'auto' to take a GPU only where there "
+                "is one."
+            )
     return device
 
 
@@ -361,16 +379,16 @@ def move_net_to(est: Any) -> None:
     A model fitted on a GPU and loaded without CUDA predicts as it is, but continuing its
     training there needs ``device="cpu"``; otherwise a ``ValueError`` says so.
     """
-    net, device = est.net_, resolved_device(est.device)
-    if str(net.device) == device:
-        return
-    if device.startswith("cuda") and not torch.cuda.is_available():
+    if str(est.device).startswith("cuda") and not torch.cuda.is_available():
         raise ValueError(
             f"This {type(est).__name__} has device={est.device!r}, but CUDA is not "
             "available here (a model fitted on a GPU and loaded on a CPU-only machine "
             "predicts as it is). To continue training on the CPU, call "
             "set_params(device='cpu') before the warm-start fit."
         )
+    net, device = est.net_, resolved_device(est.device)
+    if str(net.device) == device:
+        return
     net.device = device
     for name in ("module_", "criterion_"):
         getattr(net, name).to(device)

@@ -22,7 +22,7 @@ from ._fit_options import (
     resolve_linear_path,
     resolve_modality_dropout,
 )
-from ._net_builder import DEFAULT_GAMMA, build_net, move_net_to, sync_verbosity
+from ._net_builder import DEFAULT_GAMMA, build_net, move_net_to, resolved_device, sync_verbosity
 from ._param_constraints import PARAMETER_CONSTRAINTS
 from ._pickle import VersionedPickleMixin
 from ._standardize import fit_modality_scalers, scale_modalities
@@ -212,8 +212,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         history; None trains on everything.
     device : str, default="cpu"
         ``"cpu"``, ``"cuda"`` (or ``"cuda:N"``) or ``"auto"`` (CUDA when available). A
-        model fitted on a GPU predicts on a CPU-only machine as it is; to continue training
-        it there, ``set_params(device="cpu")`` before the warm-start fit.
+        string torch cannot parse, or a CUDA device this machine lacks, is a ``ValueError``
+        at ``fit``. A model fitted on a GPU predicts on a CPU-only machine as it is; to
+        continue training it there, ``set_params(device="cpu")`` before the warm-start fit.
     precision : {{"float32", "bfloat16"}}, default="float32"
         ``"bfloat16"`` runs the forward pass under ``torch.autocast`` in bfloat16 (CPU or a
         bfloat16 GPU); loss, scores and probabilities stay float32 (docs/scale_out.rst).
@@ -387,6 +388,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         self._validate_params()
         if self.warm_start and hasattr(self, "net_"):
             return self._continue_fit(X, y, present)
+        resolved_device(self.device)  # a device this machine lacks fails before any work
         X_dict, y = validate_fit_data(self, X, y)
         self.label_encoder_ = LabelEncoder().fit(y)
         self.classes_ = self.label_encoder_.classes_

@@ -171,6 +171,28 @@ def test_model_saved_for_cuda_loads_on_cpu(data):
     np.testing.assert_array_equal(loaded.predict_proba(X), expected)
 
 
+def test_a_device_torch_cannot_use_is_refused_before_any_work(data):
+    X, y = data
+    beyond = f"cuda:{torch.cuda.device_count() if torch.cuda.is_available() else 0}"
+    for device, pattern in [("tpu", r"device='tpu' is not a torch device"),
+                            (beyond, re.escape(f"device={beyond!r}, but this machine has"))]:
+        clf = CLIMDClassifier(device=device, **FAST)
+        with pytest.raises(ValueError, match=pattern):
+            clf.fit(X, y)
+        assert not hasattr(clf, "classes_")  # refused before the data were even read
+
+
+def test_warm_start_on_a_machine_without_cuda_says_how_to_continue(data):
+    if torch.cuda.is_available():
+        pytest.skip("needs a machine without CUDA")
+    X, y = data
+    clf = CLIMDClassifier(warm_start=True, **dict(FAST, max_epochs=1)).fit(X, y)
+    clf.set_params(device="cuda")
+    pattern = r"CUDA is not available here .*set_params\(device='cpu'\)"
+    with pytest.raises(ValueError, match=pattern):
+        clf.fit(X, y)
+
+
 def test_checkpoint_resume_continues_the_schedule(data, tmp_path):
     X, y = data
     counts = np.bincount(y)
