@@ -219,7 +219,8 @@ TINY = dict(batch_size=4, hidden_dims=(4,), embedding_dim=4, random_state=0)
 
 @st.composite
 def valid_fit_input(draw, form, missing):
-    """Input of one supported form; missing modalities only as whole NaN rows, >= 1 per sample.
+    """Input of one supported form; missing modalities only as whole NaN rows, >= 1 per sample,
+    and each modality present in >= 1 sample.
 
     ``form``: a dict of arrays or of DataFrames, or one array or DataFrame split by
     ``modalities``. With ``missing``, a float dtype and at least 2 modalities.
@@ -234,10 +235,14 @@ def valid_fit_input(draw, form, missing):
     blocks = [rng.randn(n, w) * 3 for w in widths]
     if dtype == "int64":
         blocks = [np.round(b) for b in blocks]
-    if missing:  # whole rows of NaN, at least one modality left per sample
-        drop = rng.rand(n, len(widths)) < 0.4
-        drop[rng.randint(n), rng.randint(len(widths))] = True
-        drop[drop.all(axis=1), rng.randint(len(widths))] = False
+    if missing:  # whole rows of NaN, at least one modality left per sample and per modality
+        n_modalities = len(widths)
+        drop = rng.rand(n, n_modalities) < 0.4
+        keepers = rng.randint(n, size=n_modalities)  # the row that keeps each modality
+        drop[keepers, np.arange(n_modalities)] = False
+        column = rng.randint(n_modalities)  # one absent row for sure (n >= 2 rows)
+        drop[rng.choice(np.setdiff1d(np.arange(n), [keepers[column]])), column] = True
+        drop[drop.all(axis=1), (column + 1) % n_modalities] = False
         for m, block in enumerate(blocks):
             block[drop[:, m]] = np.nan
     blocks = [b.astype(dtype) for b in blocks]
