@@ -145,8 +145,10 @@ def make_curriculum(est: Any, n_train: int) -> BaseScheduler | None:
     """The scheduler of this fit: built from a name or a copy of the user's instance.
 
     The estimator owns T (``curriculum_epochs``) and CLIMD's ``gamma`` and ``alpha``;
-    a pacing or bucket scheduler without ``min_size`` gets one batch.
+    a pacing or bucket scheduler without ``min_size`` gets one batch. A parameter of the
+    curriculum set where it cannot act is a ``ValueError`` (:func:`_check_unused_schedule`).
     """
+    _check_unused_schedule(est)
     if est.curriculum is None:
         return None
     max_epochs = est.variant_params_["max_epochs"]
@@ -203,6 +205,33 @@ def make_curriculum(est: Any, n_train: int) -> BaseScheduler | None:
         params["min_size"] = min(est.batch_size, n_train)
     return scheduler.set_params(**params)
 
+def _check_unused_schedule(est: Any) -> None:
+    """``order``, ``curriculum_epochs``, ``gamma`` and ``alpha`` set where no schedule uses
+    them: an error, not a silent no-op.
+
+    ``curriculum=None`` trains on every sample in every epoch, so nothing is ranked or paced;
+    the generic schedulers (linear, root, geometric, baby step, one pass) have no class
+    quotas, so CLIMD's ``gamma`` and ``alpha`` (Eq. 6-7) do not reach them.
+    """
+    climd = est.curriculum == "climd" or isinstance(est.curriculum, CLIMDScheduler)
+    if est.curriculum is None:
+        reason, unused = ("curriculum=None, which trains on every sample in every epoch",
+                          ("order", "curriculum_epochs", "gamma", "alpha"))
+    elif not climd:
+        reason, unused = (f"curriculum={est.curriculum!r}, which has no class quotas "
+                          "(Eq. 6-7 are CLIMD's)", ("gamma", "alpha"))
+    else:
+        return
+    unset = {"order": None, "curriculum_epochs": None, "gamma": DEFAULT_GAMMA, "alpha": None}
+    for name in unused:
+        value = getattr(est, name)
+        if value != unset[name]:
+            raise ValueError(
+                f"{name}={value!r} has no effect with {reason}. Leave {name} at its "
+                f"default ({unset[name]!r}), or use curriculum='climd'."
+            )
+
+
 def _check_scoring_params(est: Any) -> None:
     """``measurer``, ``keep_scores`` and ``rescore_every`` act on the scoring pass: an error
     without one."""
@@ -210,15 +239,17 @@ def _check_scoring_params(est: Any) -> None:
     if est.curriculum is not None and order != "random":
         return
     reason = "curriculum=None" if est.curriculum is None else f"order={order!r}"
+    remedy = "Set order='weighted', 'asc' or 'desc'"
+    if est.curriculum is None:
+        remedy = "Use a curriculum (such as 'climd') with order='weighted', 'asc' or 'desc'"
     for name, value, default in (("measurer", est.measurer, "both"),
                                  ("keep_scores", est.keep_scores, False),
                                  ("rescore_every", est.rescore_every, None)):
         if value != default:
             raise ValueError(
                 f"{name}={value!r} has no effect with {reason}: the training set is never "
-                "scored. Set order='weighted', 'asc' or 'desc' to fill the class quotas in "
-                "score order (Eq. 1-4), or compute the scores of a fitted model with "
-                "clf.difficulty(X, y)."
+                f"scored. {remedy} to fill the class quotas in score order (Eq. 1-4), or "
+                "compute the scores of a fitted model with clf.difficulty(X, y)."
             )
 
 

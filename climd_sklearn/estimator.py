@@ -125,16 +125,19 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         its class (the scores as sampling weights; research round 39); None takes the
         variant's (improved ``"random"``, research round 43; paper ``"desc"``).
         ``"random"`` skips the scoring pass of Eq. 1-4; ``measurer``, ``keep_scores`` and
-        ``rescore_every`` then raise an error.
+        ``rescore_every`` then raise an error. With ``curriculum=None`` nothing is ranked,
+        so setting ``order`` is an error.
     gamma : float, default=0.3
         The power-law smoothing hyperparameter of Eq. 6-7. Under the improved variant's
         Zipf rule it cancels out unless ``alpha`` is set, so another value without
-        ``alpha`` is an error there.
+        ``alpha`` is an error there, as it is with any other scheduler or none.
     alpha : float or None, default=None
         The power-law exponent alpha(T) of the last curriculum epoch; None fits it to the
-        class counts by the paper's Eq. 6.
+        class counts by the paper's Eq. 6. CLIMD's scheduler's alone: set with another
+        scheduler or none, it is an error.
     curriculum_epochs : int or None, default=None
-        T, the number of curriculum epochs; None means ``max_epochs``. A T larger than
+        T, the number of curriculum epochs; None means ``max_epochs``. Set with
+        ``curriculum=None``, it is an error (there is no schedule). A T larger than
         ``max_epochs`` is an error (the schedule could not finish and the last epochs would
         train on a fraction of the data), except with ``warm_start=True``, where the
         curriculum may finish over several fits (a warning is raised instead).

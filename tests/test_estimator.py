@@ -163,7 +163,8 @@ def test_curriculum_order_changes_which_samples_are_taken(data):
 )
 def test_every_curriculum_fits(data, curriculum):
     X, y = data
-    clf = CLIMDClassifier(curriculum=curriculum, curriculum_epochs=5, random_state=0, **FAST)
+    schedule = {} if curriculum is None else {"curriculum_epochs": 5}  # T needs a schedule
+    clf = CLIMDClassifier(curriculum=curriculum, **schedule, random_state=0, **FAST)
     sizes = clf.fit(X, y).net_.history[:, "subset_size"]
     assert all(1 <= s <= len(y) for s in sizes)
     assert sizes[-1] == len(y)  # epoch 6 > T: all data
@@ -196,12 +197,13 @@ def test_slicedict_in_cross_val_score_and_grid_search(data):
     assert scores.shape == (3,) and np.all(scores > 0.5)
     grid = GridSearchCV(
         CLIMDClassifier(random_state=0, **FAST),
-        {"curriculum": ["climd", None], "order": ["asc", "desc"]},
+        # order means nothing without a curriculum, so the grid is a list (the user guide's)
+        [{"curriculum": ["climd"], "order": ["asc", "desc"]}, {"curriculum": [None]}],
         cv=cv,
         scoring="f1_macro",
         error_score="raise",  # a failed fit must fail the test, not score NaN
     ).fit(Xs, y)
-    assert len(grid.cv_results_["params"]) == 4
+    assert len(grid.cv_results_["params"]) == 3
     assert np.all(np.isfinite(grid.cv_results_["mean_test_score"]))
     assert grid.best_estimator_.predict(Xs).shape == (len(y),)
 

@@ -26,10 +26,23 @@ def test_a_curriculum_longer_than_the_fit_is_an_error(data):
         CLIMDClassifier(curriculum_epochs=31).fit(X, y)
 
 
-def test_no_curriculum_ignores_curriculum_epochs(data):
+def test_no_curriculum_trains_on_every_sample_every_epoch(data):
     X, y = data
-    clf = CLIMDClassifier(**dict(FAST, max_epochs=2), curriculum=None, curriculum_epochs=9)
+    clf = CLIMDClassifier(**dict(FAST, max_epochs=2), curriculum=None)
     assert clf.fit(X, y).net_.history[:, "subset_size"] == [len(y)] * 2
+
+
+@pytest.mark.parametrize("curriculum, name, value", [
+    (None, "order", "asc"), (None, "curriculum_epochs", 9), (None, "gamma", 0.5),
+    (None, "alpha", 0.4), ("root", "gamma", 0.5), ("linear", "alpha", 0.4),
+])
+def test_a_schedule_parameter_no_schedule_uses_is_an_error(data, curriculum, name, value):
+    X, y = data
+    clf = CLIMDClassifier(**dict(FAST, max_epochs=2), curriculum=curriculum, **{name: value})
+    with pytest.raises(ValueError, match=rf"{name}={value!r} has no effect with "
+                                         rf"curriculum={curriculum!r}"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "net_")
 
 
 def test_with_warm_start_the_curriculum_finishes_over_several_fits(data):
