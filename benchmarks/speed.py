@@ -47,7 +47,7 @@ SYNTHETIC_N, SYNTHETIC_EPOCHS, SYNTHETIC_REPEATS = 100_000, 3, 3
 _CONTROL_LABELS = {"weighted_draw": "weighted draw", "every_5_epochs": "every 5 epochs",
                    "lowest_first": "lowest first", "one_draw": "one draw",
                    "no_curriculum": "no curriculum", "five_members": "5 members",
-                   "no_modality_dropout": "no modality dropout"}
+                   "modality_dropout": "modality dropout 0.4"}
 
 
 def _scaled(X: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -66,15 +66,15 @@ def _markdown(result: dict[str, Any]) -> str:
                      f"{r['climd_over_plain']:.2f} | {r['plain_over_torch']:.2f} |")
     lines += ["", "### The default's curriculum (median over repeats, one torch thread)", "",
               "`CLIMDClassifier()`: 10 members, each filling CLIMD's class quotas with its own "
-              "random draw, no scoring pass (research round 43), modality dropout 0.4 (round "
-              "51), against the same estimator: with each member's quotas a draw weighted by "
+              "random draw, no scoring pass (research round 43), no modality dropout (round "
+              "53), against the same estimator: with each member's quotas a draw weighted by "
               "its own scores, rescored every epoch (`order=\"weighted\"`, the default of "
               "round 42) or every 5 epochs (the default of rounds 39-41); taking the lowest "
               "scores first, rescored every 5 epochs (`order=\"asc\", rescore_every=5`, "
               "rounds 26-38); with one random draw for all members (`member_subsets=False`, "
               "rounds 16-20); without a curriculum; with 5 members (the default before round "
-              "28); and without modality dropout (`modality_dropout=0`, the default before "
-              "round 51's rerun).", ""]
+              "28); and with modality dropout (`modality_dropout=0.4`, the default of rounds "
+              "51-52).", ""]
     header = ["Data", "N", "epochs", "default s",
               *(f"{label} s" for label in _CONTROL_LABELS.values()),
               *(f"default / {label}" for label in _CONTROL_LABELS.values())]

@@ -84,17 +84,35 @@ def test_speed_quick(tmp_path):
 
     controls = set(DEFAULT_ORDERS) - {"default"}
     assert controls == {"weighted_draw", "every_5_epochs", "lowest_first", "one_draw",
-                        "no_curriculum", "five_members", "no_modality_dropout"}
+                        "no_curriculum", "five_members", "modality_dropout"}
     for name in controls:
         assert default[f"default_over_{name}"] == pytest.approx(
             default["default_s"] / default[f"{name}_s"])
     curriculum_table = open(result["md"]).read().split("### The default's curriculum")[1]
     assert "| ROSMAP (train split) | 245 | 2 |" in curriculum_table
-    assert "| no modality dropout s |" in curriculum_table
-    assert "| default / no modality dropout |" in curriculum_table
+    assert "| modality dropout 0.4 s |" in curriculum_table
+    assert "| default / modality dropout 0.4 |" in curriculum_table
     assert {r["scheduler"] for r in data["scheduler"]} == {"climd", "linear", "baby_step"}
     assert all(r["seconds"] >= 0 for r in data["measurer"])
     assert os.path.exists(result["md"])
+
+
+def test_every_speed_control_differs_from_todays_default():
+    # a control that a change of the preset has made the default itself times nothing (after
+    # round 53, "no modality dropout" was the default, and the table still called it a control)
+    from climd_sklearn import CLIMDClassifier
+    from climd_sklearn.benchmark._speed import DEFAULT_ORDERS
+
+    def fitted_as(overrides):
+        clf = CLIMDClassifier(**overrides)
+        return {**clf._variant_params(200, {"a": 20, "b": 20}),
+                **{k: clf.get_params()[k] for k in ("curriculum", "module_kwargs")}}
+
+    default = fitted_as(DEFAULT_ORDERS["default"])
+    assert DEFAULT_ORDERS["default"] == {}
+    for name, overrides in DEFAULT_ORDERS.items():
+        if name != "default":
+            assert fitted_as(overrides) != default, name
 
 
 def test_figures_quick(tmp_path):

@@ -140,8 +140,8 @@ def fit_time_ratios(
 #: ``CLIMDClassifier()`` (research rounds 21, 26-28 and 39-43). ``weighted_draw`` is the
 #: default of round 42, ``every_5_epochs`` that of rounds 39-41, ``lowest_first`` that of
 #: rounds 26-38, ``one_draw`` (one random draw for all members) that of rounds 16-20 and
-#: ``five_members`` the ensemble size before round 28; ``no_modality_dropout`` is the default
-#: before round 51's rerun.
+#: ``five_members`` the ensemble size before round 28; ``modality_dropout`` is the default of
+#: rounds 51-52 (round 53 returned the preset to 0).
 DEFAULT_ORDERS: dict[str, dict[str, Any]] = {
     "default": {},
     "weighted_draw": {"order": "weighted", "rescore_every": 1},
@@ -150,7 +150,7 @@ DEFAULT_ORDERS: dict[str, dict[str, Any]] = {
     "one_draw": {"member_subsets": False},
     "no_curriculum": {"curriculum": None},
     "five_members": {"module_kwargs": {"n_members": 5}},
-    "no_modality_dropout": {"modality_dropout": 0.0},
+    "modality_dropout": {"modality_dropout": 0.4},
 }
 
 
@@ -168,8 +168,8 @@ def default_fit_ratios(
     each member's own scores, rescored every epoch (the default of round 42) or every 5
     epochs (rounds 39-41); taking the lowest scores first, rescored every 5 epochs (rounds
     26-38); with one random draw for all members (rounds 16-20); without a curriculum;
-    with 5 members instead of 10 (rounds 16-27); and without modality dropout (before round
-    51's rerun) (:data:`DEFAULT_ORDERS`).
+    with 5 members instead of 10 (rounds 16-27); and with modality dropout 0.4 (the default of
+    rounds 51-52) (:data:`DEFAULT_ORDERS`).
     The fits are interleaved within each repeat so that machine load affects them alike.
 
     Parameters
