@@ -205,6 +205,7 @@ def make_curriculum(est: Any, n_train: int) -> BaseScheduler | None:
         params["min_size"] = min(est.batch_size, n_train)
     return scheduler.set_params(**params)
 
+
 def _check_unused_schedule(est: Any) -> None:
     """``order``, ``curriculum_epochs``, ``gamma`` and ``alpha`` set where no schedule uses
     them: an error, not a silent no-op.

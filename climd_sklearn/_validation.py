@@ -483,4 +483,3 @@ def check_every_modality_seen(arrays: dict[str, np.ndarray], mask: np.ndarray | 
             "learn them, and their untrained encoders would still enter every prediction "
             "where they are present. Drop them from X, or train on samples that have them."
         )
-
