@@ -427,6 +427,21 @@ def test_candidate_overrides_and_wd_per_n():
         l4l.resolve_methods(["no such method"])
 
 
+def test_aux_per_head_weighs_each_head_as_the_fused_head():
+    name = "CLIMD, each head weighted as the fused head"
+    spec = l4l.resolve_methods([name])[name]
+
+    def aux_weight(layout):
+        return l4l.build_method(name, spec, layout, 0, 10).named_steps["clf"].aux_weight
+
+    assert aux_weight({"a": 2, "b": 3, "c": 4}) == 3.0
+    assert aux_weight({"a": 2}) == 1.0
+    assert spec["overrides"] == {"aux_per_head": True}  # the spec is not mutated
+    both = l4l.resolve_methods(["x"], {"x": {"aux_per_head": True, "aux_weight": 2.0}})["x"]
+    with pytest.raises(ValueError, match="'aux_per_head' sets aux_weight"):
+        l4l.build_method("x", both, {"a": 2}, 0, 10)
+
+
 def test_quantile_inputs_replace_the_scaler_and_keep_the_rest_of_the_default():
     spec = l4l.resolve_methods(["CLIMD, quantile inputs"])["CLIMD, quantile inputs"]
     small = l4l.build_method("q", spec, {"a": 2}, 3, 10)

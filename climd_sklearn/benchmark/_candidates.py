@@ -160,4 +160,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # a fifth: twenty members instead of ten, the variance of the members' mean halved
     # (Lakshminarayanan et al. 2017; Krogh & Vedelsby 1995)
     "CLIMD, 20 members": {"module_kwargs": {"n_members": 20}},
+    # a sixth: each per-modality head's auxiliary loss weighted as the fused head's (aux_weight
+    # = the number of modalities; Wang et al. 2020, Du et al. 2023), and the heads untrained
+    # (aux_weight = 0), which brackets the default's weight of 1 from both sides
+    "CLIMD, each head weighted as the fused head": {"aux_per_head": True},
+    "CLIMD, no auxiliary heads' loss": {"aux_weight": 0.0},
 }

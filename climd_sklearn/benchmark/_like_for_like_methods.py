@@ -95,7 +95,9 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: ``"screen": size`` keeps, of each modality wider than the training fold, the ``d``
 #: features with the largest ANOVA F on the training labels (sure independence screening,
 #: Fan & Lv 2008; ``size`` ``"n-1"`` or ``"n/log n"``; :class:`ModalityScreen`, the third
-#: pilot after round 55).
+#: pilot after round 55). ``"aux_per_head": True`` sets ``aux_weight`` to the number of
+#: modalities, so that each per-modality head's loss weighs as much as the fused head's
+#: (the loss is ``CE(fused) + aux_weight * mean_m CE(head_m)``; a sixth pilot after round 55).
 _INPUT_TRANSFORMS: dict[str, Callable[[int, int, Mapping[str, int]], Any]] = {
     "standard": lambda n_train, seed, layout: StandardScaler(),
     "quantile": lambda n_train, seed, layout: QuantileTransformer(
@@ -218,6 +220,11 @@ def build_method(
                          f"combined with input_transform={input_transform!r}")
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
+    if params.pop("aux_per_head", False):
+        if "aux_weight" in params:
+            raise ValueError(f"{name!r}: 'aux_per_head' sets aux_weight; it cannot be combined "
+                             "with 'aux_weight'")
+        params["aux_weight"] = float(len(layout))
     if "adamw_tau_epochs" in params:
         if "weight_decay" in params:
             raise ValueError(f"{name!r}: 'adamw_tau_epochs' sets the weight decay; it cannot be "
