@@ -440,6 +440,16 @@ def test_aux_per_head_weighs_each_head_as_the_fused_head():
     both = l4l.resolve_methods(["x"], {"x": {"aux_per_head": True, "aux_weight": 2.0}})["x"]
     with pytest.raises(ValueError, match="'aux_per_head' sets aux_weight"):
         l4l.build_method("x", both, {"a": 2}, 0, 10)
+    held = "CLIMD, each head weighted as the fused head, encoder weight held"
+    clf = l4l.build_method(held, l4l.resolve_methods([held])[held], {"a": 2, "b": 3, "c": 4},
+                           0, 150).named_steps["clf"]
+    # M = 3: the decay 5 / n times 2 M / (M + 1) = 1.5
+    assert clf.aux_weight == 3.0 and clf.weight_decay == pytest.approx(7.5 / 150)
+    for overrides, message in [({"aux_per_head": "hold", "wd_per_n": 5.0}, "sets the weight decay"),
+                               ({"aux_per_head": "yes"}, "must be True, False or 'hold'")]:
+        spec = l4l.resolve_methods(["x"], {"x": overrides})["x"]
+        with pytest.raises(ValueError, match=message):
+            l4l.build_method("x", spec, {"a": 2}, 0, 10)
 
 
 def test_quantile_inputs_replace_the_scaler_and_keep_the_rest_of_the_default():

@@ -165,4 +165,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # (aux_weight = 0), which brackets the default's weight of 1 from both sides
     "CLIMD, each head weighted as the fused head": {"aux_per_head": True},
     "CLIMD, no auxiliary heads' loss": {"aux_weight": 0.0},
+    # a seventh: the heads weighted as the fused head with each encoder's total loss weight
+    # held at the default's 1 + 1 / M (the loss scaled by (M + 1) / (2 M), under Adam the
+    # decay 5 / n multiplied by 2 M / (M + 1)), to tell better features from a weaker decay
+    "CLIMD, each head weighted as the fused head, encoder weight held": {"aux_per_head": "hold"},
 }

@@ -24,6 +24,7 @@ from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
 from torch.optim import SGD, AdamW
 
+from .._variants import AUTO_WEIGHT_DECAY as VARIANT_AUTO_DECAY
 from .._variants import VARIANT_PARAMS
 from ..estimator import CLIMDClassifier
 from ._candidates import CANDIDATES
@@ -97,7 +98,10 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: Fan & Lv 2008; ``size`` ``"n-1"`` or ``"n/log n"``; :class:`ModalityScreen`, the third
 #: pilot after round 55). ``"aux_per_head": True`` sets ``aux_weight`` to the number of
 #: modalities, so that each per-modality head's loss weighs as much as the fused head's
-#: (the loss is ``CE(fused) + aux_weight * mean_m CE(head_m)``; a sixth pilot after round 55).
+#: (the loss is ``CE(fused) + aux_weight * mean_m CE(head_m)``; a sixth pilot after round 55);
+#: ``"hold"`` does the same and multiplies the default's decay ``5 / n`` by ``2 M / (M + 1)``,
+#: which under Adam is the loss scaled by ``(M + 1) / (2 M)``: each encoder's loss then
+#: weighs ``1 + 1 / M`` in all, as in the default (a seventh pilot after round 55).
 _INPUT_TRANSFORMS: dict[str, Callable[[int, int, Mapping[str, int]], Any]] = {
     "standard": lambda n_train, seed, layout: StandardScaler(),
     "quantile": lambda n_train, seed, layout: QuantileTransformer(
@@ -220,11 +224,25 @@ def build_method(
                          f"combined with input_transform={input_transform!r}")
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
-    if params.pop("aux_per_head", False):
+    aux_per_head = params.pop("aux_per_head", False)
+    if aux_per_head not in (False, True, "hold"):
+        raise ValueError(f"{name!r}: aux_per_head must be True, False or 'hold', got "
+                         f"{aux_per_head!r}")
+    if aux_per_head:
         if "aux_weight" in params:
             raise ValueError(f"{name!r}: 'aux_per_head' sets aux_weight; it cannot be combined "
                              "with 'aux_weight'")
-        params["aux_weight"] = float(len(layout))
+        n_modalities = len(layout)
+        params["aux_weight"] = float(n_modalities)
+    if aux_per_head == "hold":
+        if "weight_decay" in params:
+            raise ValueError(f"{name!r}: aux_per_head='hold' sets the weight decay; it cannot "
+                             "be combined with 'weight_decay' or 'wd_per_n'")
+        # the loss (M + 1) / (2 M) * (CE(fused) + sum_m CE(head_m)) gives each encoder the
+        # default's total weight 1 + 1 / M; Adam is blind to the loss's scale, so it trains
+        # as the unscaled loss with the decay divided by that factor
+        params["weight_decay"] = (VARIANT_AUTO_DECAY * 2 * n_modalities
+                                  / (n_modalities + 1) / n_train)
     if "adamw_tau_epochs" in params:
         if "weight_decay" in params:
             raise ValueError(f"{name!r}: 'adamw_tau_epochs' sets the weight decay; it cannot be "
