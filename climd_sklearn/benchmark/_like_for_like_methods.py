@@ -24,8 +24,7 @@ from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
 from torch.optim import SGD, AdamW
 
-from .._variants import AUTO_WEIGHT_DECAY as VARIANT_AUTO_DECAY
-from .._variants import VARIANT_PARAMS
+from .._variants import AUTO_WEIGHT_DECAY, VARIANT_PARAMS
 from ..estimator import CLIMDClassifier
 from ._candidates import CANDIDATES
 from ._decay_spread import MemberSpreadAdam
@@ -241,7 +240,7 @@ def build_method(
         # the loss (M + 1) / (2 M) * (CE(fused) + sum_m CE(head_m)) gives each encoder the
         # default's total weight 1 + 1 / M; Adam is blind to the loss's scale, so it trains
         # as the unscaled loss with the decay divided by that factor
-        params["weight_decay"] = (VARIANT_AUTO_DECAY * 2 * n_modalities
+        params["weight_decay"] = (AUTO_WEIGHT_DECAY * 2 * n_modalities
                                   / (n_modalities + 1) / n_train)
     if "adamw_tau_epochs" in params:
         if "weight_decay" in params:
