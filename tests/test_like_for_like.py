@@ -370,6 +370,30 @@ def test_tuned_threshold_predicts_the_default_refit_at_the_threshold_its_inner_c
                              split.X_train, split.y_train)
 
 
+def test_a_record_stores_the_preset_its_layout_set_and_the_check_leaves_it_out(tmp_path):
+    # the toy set has two modalities of width 3 and fewer than 300 training rows
+    setting = rosmap_like_setting()
+    split = next(iter(setting.splits(1)))
+    held = "CLIMD, each head weighted as the fused head, encoder weight held"
+    switch = "x"
+    specs = {**l4l.resolve_methods([held]),
+             **l4l.resolve_methods([switch], {switch: {"width_switch_ratio": 0.01}})}
+    records = {r["method"]: r for r in l4l.run_split(
+        setting.name, split, setting.layout, specs, str(tmp_path / "r.jsonl"), "quick", True)}
+    n = len(split.y_train)
+    # M = 2: the decay 5 / n times 2 M / (M + 1) = 4 / 3, as the fit ran it
+    assert records[held]["variant_params"]["weight_decay"] == pytest.approx(
+        AUTO_WEIGHT_DECAY * 4 / 3 / n)
+    # width 3 >= 0.01 * n: switched on, as the fit ran it
+    assert 3 >= 0.01 * n
+    assert records[switch]["variant_params"]["linear_path"] is True
+    l4l._check_variant_params(list(records.values()), specs)  # no layout, not compared
+    changed = {**records[switch], "variant_params": {**records[switch]["variant_params"],
+                                                     "lr": 0.5}}
+    with pytest.raises(ValueError, match=r"'lr': \(0.5, 0.001\)"):
+        l4l._check_variant_params([changed], specs)  # the rest still is
+
+
 def test_a_changed_default_is_caught_where_the_spec_did_not_pin_it(tmp_path, monkeypatch):
     from climd_sklearn.benchmark import swap_in_refits
 

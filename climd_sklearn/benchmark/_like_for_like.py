@@ -339,7 +339,7 @@ def run_split(
         for name, spec in specs.items():
             est = clone(build_method(name, spec, layout, split.index, len(split.y_train),
                                      quick))
-            preset = variant_params(spec, len(split.y_train), quick)
+            preset = variant_params(spec, len(split.y_train), quick, layout)
             torch.manual_seed(split.index)
             start = time.perf_counter()
             est.fit(split.X_train, split.y_train)

@@ -341,7 +341,8 @@ def _predicting_classifier(pipeline: Pipeline | TunedThresholdClassifierCV) -> C
 
 
 def variant_params(
-    spec: Mapping[str, Any], n_train: int, quick: bool = False
+    spec: Mapping[str, Any], n_train: int, quick: bool = False,
+    layout: Mapping[str, int] | None = None,
 ) -> dict[str, Any] | None:
     """The preset values a method's fit runs under, as its records store them.
 
@@ -358,6 +359,11 @@ def variant_params(
         Training-fold size (``weight_decay="auto"`` resolves to ``5 / n_train``).
     quick : bool, default=False
         See :func:`build_method`.
+    layout : mapping of str to int or None, default=None
+        The modality widths of the fit. The preset itself does not depend on them (a
+        width-switched parameter's ``"auto"`` stays ``"auto"`` until the fit sees the data),
+        but the spec keys of ``_LAYOUT_SET_PRESET`` set preset values from them. None
+        stands for one modality of width 1, which resolves every other key the same.
 
     Returns
     -------
@@ -369,10 +375,18 @@ def variant_params(
     """
     if spec["kind"] != "neural":
         return None
-    # the preset does not depend on the modalities' widths (a width-switched parameter's
-    # "auto" stays "auto" until the fit sees the data), so any layout will do here
-    clf = _predicting_classifier(build_method("", spec, {"modality": 1}, 0, n_train, quick))
+    layout = {"modality": 1} if layout is None else layout
+    clf = _predicting_classifier(build_method("", spec, layout, 0, n_train, quick))
     return _jsonable(clf._variant_params(n_train))
+
+
+#: Spec keys that set preset values from the modality widths, and the values they set. A
+#: record stores them as its fit resolved them; :func:`_check_variant_params`, which knows
+#: no layout, leaves them out of its comparison.
+_LAYOUT_SET_PRESET: dict[str, tuple[str, ...]] = {
+    "width_switch_ratio": ("linear_path", "heads_in_prediction"),
+    "aux_per_head": ("weight_decay",),
+}
 
 
 #: Preset parameters added after records were first stored, with the value that every fit
@@ -386,7 +400,8 @@ def _check_variant_params(done: Sequence[Mapping[str, Any]],
     """Raise if a record's stored preset is not what its method's spec resolves to today.
 
     Records written before round 43 store no preset and are not checked here (their specs
-    pin the values that changed since: :data:`CANDIDATES`).
+    pin the values that changed since: :data:`CANDIDATES`). Values that a spec key sets from
+    the modality widths (``_LAYOUT_SET_PRESET``) are left out: the records hold no layout.
     """
     expected: dict[tuple[str, int, bool], dict[str, Any] | None] = {}
     for rec in done:
@@ -397,7 +412,10 @@ def _check_variant_params(done: Sequence[Mapping[str, Any]],
             expected[key] = variant_params(specs[rec["method"]], *key[1:])
         now = expected[key] or {}
         then = {**_PRESET_BEFORE, **rec["variant_params"]} if rec["variant_params"] else {}
-        changed = {k: (then.get(k), now.get(k)) for k in sorted({*then, *now})
+        from_layout = {value for spec_key, values in _LAYOUT_SET_PRESET.items()
+                       if spec_key in specs[rec["method"]].get("overrides", {})
+                       for value in values}
+        changed = {k: (then.get(k), now.get(k)) for k in sorted({*then, *now} - from_layout)
                    if then.get(k) != now.get(k)}
         if changed:
             raise ValueError(
