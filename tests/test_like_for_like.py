@@ -370,6 +370,39 @@ def test_tuned_threshold_predicts_the_default_refit_at_the_threshold_its_inner_c
                              split.X_train, split.y_train)
 
 
+def test_decay_per_bit_of_label_divides_the_default_decay_by_log2_of_the_classes():
+    name = "CLIMD, decay per bit of label"
+    spec = l4l.resolve_methods([name])[name]
+
+    def decay(n_classes):
+        return l4l.build_method(name, spec, {"a": 2}, 0, 100, n_classes=n_classes).named_steps[
+            "clf"].weight_decay
+
+    assert decay(2) == pytest.approx(AUTO_WEIGHT_DECAY / 100)  # binary: the default's
+    assert decay(None) == decay(2)
+    assert decay(8) == pytest.approx(AUTO_WEIGHT_DECAY / 300)  # three bits
+    assert l4l.variant_params(spec, 100, n_classes=4)["weight_decay"] == pytest.approx(
+        AUTO_WEIGHT_DECAY / 200)
+    for overrides, n_classes, message in [
+            ({"wd_per_log2_classes": True, "wd_per_n": 5.0}, 3, "sets the weight decay"),
+            ({"wd_per_log2_classes": True}, 1, "needs n_classes >= 2, got 1")]:
+        bad = l4l.resolve_methods(["x"], {"x": overrides})["x"]
+        with pytest.raises(ValueError, match=message):
+            l4l.build_method("x", bad, {"a": 2}, 0, 10, n_classes=n_classes)
+
+
+def test_a_multiclass_fit_runs_and_stores_the_decay_of_its_classes(tmp_path):
+    setting = l4l.like_for_like_setting("synthetic:10")  # five classes
+    split = next(iter(setting.splits(1)))
+    name = "CLIMD, decay per bit of label"
+    specs = l4l.resolve_methods([name])
+    (record,) = l4l.run_split(setting.name, split, setting.layout, specs,
+                              str(tmp_path / "r.jsonl"), "quick", True)
+    expected = AUTO_WEIGHT_DECAY / (len(split.y_train) * np.log2(5))
+    assert record["variant_params"]["weight_decay"] == pytest.approx(expected)
+    l4l._check_variant_params([record], specs)
+
+
 def test_a_record_stores_the_preset_its_layout_set_and_the_check_leaves_it_out(tmp_path):
     # the toy set has two modalities of width 3 and fewer than 300 training rows
     setting = rosmap_like_setting()

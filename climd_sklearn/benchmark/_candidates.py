@@ -169,4 +169,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # held at the default's 1 + 1 / M (the loss scaled by (M + 1) / (2 M), under Adam the
     # decay 5 / n multiplied by 2 M / (M + 1)), to tell better features from a weaker decay
     "CLIMD, each head weighted as the fused head, encoder weight held": {"aux_per_head": "hold"},
+    # an eighth: the decay 5 / n divided by log2 of the number of classes, the bits a label
+    # can carry (the default's where C = 2), because a weaker decay gained both folds of
+    # every multi-class set in the pilots after rounds 48 and 55
+    "CLIMD, decay per bit of label": {"wd_per_log2_classes": True},
 }

@@ -337,9 +337,10 @@ def run_split(
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for name, spec in specs.items():
+            n_classes = len(np.unique(split.y_train))
             est = clone(build_method(name, spec, layout, split.index, len(split.y_train),
-                                     quick))
-            preset = variant_params(spec, len(split.y_train), quick, layout)
+                                     quick, n_classes))
+            preset = variant_params(spec, len(split.y_train), quick, layout, n_classes)
             torch.manual_seed(split.index)
             start = time.perf_counter()
             est.fit(split.X_train, split.y_train)

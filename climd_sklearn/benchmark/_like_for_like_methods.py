@@ -101,6 +101,8 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: ``"hold"`` does the same and multiplies the default's decay ``5 / n`` by ``2 M / (M + 1)``,
 #: which under Adam is the loss scaled by ``(M + 1) / (2 M)``: each encoder's loss then
 #: weighs ``1 + 1 / M`` in all, as in the default (a seventh pilot after round 55).
+#: ``"wd_per_log2_classes": True`` sets ``weight_decay = 5 / (n log2 C)`` for the training
+#: fold's ``C`` classes: the default's decay where ``C = 2`` (an eighth pilot after round 55).
 _INPUT_TRANSFORMS: dict[str, Callable[[int, int, Mapping[str, int]], Any]] = {
     "standard": lambda n_train, seed, layout: StandardScaler(),
     "quantile": lambda n_train, seed, layout: QuantileTransformer(
@@ -175,7 +177,7 @@ def resolve_methods(
 
 def build_method(
     name: str, spec: Mapping[str, Any], layout: Mapping[str, int], seed: int, n_train: int,
-    quick: bool = False,
+    quick: bool = False, n_classes: int | None = None,
 ) -> Any:
     """An unfitted estimator of one method for one split.
 
@@ -194,6 +196,9 @@ def build_method(
         ``linear_path_if_wide`` and ``width_switch_ratio``).
     quick : bool, default=False
         ``max_epochs=2`` for the neural methods, tiny grids for the anchors.
+    n_classes : int or None, default=None
+        Number of classes in the training fold (for ``wd_per_log2_classes``); None counts
+        as two.
 
     Returns
     -------
@@ -223,6 +228,15 @@ def build_method(
                          f"combined with input_transform={input_transform!r}")
     if "wd_per_n" in params:
         params["weight_decay"] = float(params.pop("wd_per_n")) / n_train
+    if params.pop("wd_per_log2_classes", False):
+        if "weight_decay" in params:
+            raise ValueError(f"{name!r}: 'wd_per_log2_classes' sets the weight decay; it "
+                             "cannot be combined with 'weight_decay' or 'wd_per_n'")
+        n_labels = 2 if n_classes is None else int(n_classes)
+        if n_labels < 2:
+            raise ValueError(f"{name!r}: 'wd_per_log2_classes' needs n_classes >= 2, got "
+                             f"{n_classes!r}")
+        params["weight_decay"] = AUTO_WEIGHT_DECAY / (n_train * math.log2(n_labels))
     aux_per_head = params.pop("aux_per_head", False)
     if aux_per_head not in (False, True, "hold"):
         raise ValueError(f"{name!r}: aux_per_head must be True, False or 'hold', got "
@@ -342,7 +356,7 @@ def _predicting_classifier(pipeline: Pipeline | TunedThresholdClassifierCV) -> C
 
 def variant_params(
     spec: Mapping[str, Any], n_train: int, quick: bool = False,
-    layout: Mapping[str, int] | None = None,
+    layout: Mapping[str, int] | None = None, n_classes: int | None = None,
 ) -> dict[str, Any] | None:
     """The preset values a method's fit runs under, as its records store them.
 
@@ -362,8 +376,10 @@ def variant_params(
     layout : mapping of str to int or None, default=None
         The modality widths of the fit. The preset itself does not depend on them (a
         width-switched parameter's ``"auto"`` stays ``"auto"`` until the fit sees the data),
-        but the spec keys of ``_LAYOUT_SET_PRESET`` set preset values from them. None
+        but the spec keys of ``_DATA_SET_PRESET`` set preset values from them. None
         stands for one modality of width 1, which resolves every other key the same.
+    n_classes : int or None, default=None
+        The training fold's number of classes, for the same keys; None counts as two.
 
     Returns
     -------
@@ -376,16 +392,18 @@ def variant_params(
     if spec["kind"] != "neural":
         return None
     layout = {"modality": 1} if layout is None else layout
-    clf = _predicting_classifier(build_method("", spec, layout, 0, n_train, quick))
+    clf = _predicting_classifier(build_method("", spec, layout, 0, n_train, quick,
+                                              n_classes))
     return _jsonable(clf._variant_params(n_train))
 
 
-#: Spec keys that set preset values from the modality widths, and the values they set. A
-#: record stores them as its fit resolved them; :func:`_check_variant_params`, which knows
-#: no layout, leaves them out of its comparison.
-_LAYOUT_SET_PRESET: dict[str, tuple[str, ...]] = {
+#: Spec keys that set preset values from the data (the modality widths or the number of
+#: classes), and the values they set. A record stores them as its fit resolved them;
+#: :func:`_check_variant_params`, which knows neither, leaves them out of its comparison.
+_DATA_SET_PRESET: dict[str, tuple[str, ...]] = {
     "width_switch_ratio": ("linear_path", "heads_in_prediction"),
     "aux_per_head": ("weight_decay",),
+    "wd_per_log2_classes": ("weight_decay",),
 }
 
 
@@ -401,7 +419,7 @@ def _check_variant_params(done: Sequence[Mapping[str, Any]],
 
     Records written before round 43 store no preset and are not checked here (their specs
     pin the values that changed since: :data:`CANDIDATES`). Values that a spec key sets from
-    the modality widths (``_LAYOUT_SET_PRESET``) are left out: the records hold no layout.
+    the data (``_DATA_SET_PRESET``) are left out: the records hold no layout.
     """
     expected: dict[tuple[str, int, bool], dict[str, Any] | None] = {}
     for rec in done:
@@ -412,10 +430,10 @@ def _check_variant_params(done: Sequence[Mapping[str, Any]],
             expected[key] = variant_params(specs[rec["method"]], *key[1:])
         now = expected[key] or {}
         then = {**_PRESET_BEFORE, **rec["variant_params"]} if rec["variant_params"] else {}
-        from_layout = {value for spec_key, values in _LAYOUT_SET_PRESET.items()
+        from_data = {value for spec_key, values in _DATA_SET_PRESET.items()
                        if spec_key in specs[rec["method"]].get("overrides", {})
                        for value in values}
-        changed = {k: (then.get(k), now.get(k)) for k in sorted({*then, *now} - from_layout)
+        changed = {k: (then.get(k), now.get(k)) for k in sorted({*then, *now} - from_data)
                    if then.get(k) != now.get(k)}
         if changed:
             raise ValueError(
