@@ -419,7 +419,8 @@ def _check_variant_params(done: Sequence[Mapping[str, Any]],
 
     Records written before round 43 store no preset and are not checked here (their specs
     pin the values that changed since: :data:`CANDIDATES`). Values that a spec key sets from
-    the data (``_DATA_SET_PRESET``) are left out: the records hold no layout.
+    the data (``_DATA_SET_PRESET``) are left out: the records hold neither the modality
+    widths nor the number of classes.
     """
     expected: dict[tuple[str, int, bool], dict[str, Any] | None] = {}
     for rec in done:
@@ -431,8 +432,8 @@ def _check_variant_params(done: Sequence[Mapping[str, Any]],
         now = expected[key] or {}
         then = {**_PRESET_BEFORE, **rec["variant_params"]} if rec["variant_params"] else {}
         from_data = {value for spec_key, values in _DATA_SET_PRESET.items()
-                       if spec_key in specs[rec["method"]].get("overrides", {})
-                       for value in values}
+                     if spec_key in specs[rec["method"]].get("overrides", {})
+                     for value in values}
         changed = {k: (then.get(k), now.get(k)) for k in sorted({*then, *now} - from_data)
                    if then.get(k) != now.get(k)}
         if changed:
