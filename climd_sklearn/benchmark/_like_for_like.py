@@ -336,8 +336,8 @@ def run_split(
     out = []
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        n_classes = len(np.unique(split.y_train))
         for name, spec in specs.items():
-            n_classes = len(np.unique(split.y_train))
             est = clone(build_method(name, spec, layout, split.index, len(split.y_train),
                                      quick, n_classes))
             preset = variant_params(spec, len(split.y_train), quick, layout, n_classes)
