@@ -464,9 +464,9 @@ def paired_markdown(summary: Mapping[str, Any], figure: str | None = None,
         if figure:
             out.append(f"![critical-difference diagram]({figure})\n")
         shares = overall.get("first_shares")  # absent from summaries made before it
-        out.append("| Rank | Method | mean rank | Δ to best rank |"
-                   + (" first in resamples |\n| --- | --- | --- | --- | --- |" if shares
-                      else "\n| --- | --- | --- | --- |"))
+        columns = ["Rank", "Method", "mean rank", "Δ to best rank",
+                   *(["first in resamples"] if shares else [])]
+        out.append("| " + " | ".join(columns) + " |\n|" + " --- |" * len(columns))
         ranks = sorted(overall["mean_ranks"].items(), key=lambda kv: kv[1])
         for i, (m, r) in enumerate(ranks, 1):
             name = f"**{m}**" if m == ref else m
