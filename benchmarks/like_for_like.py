@@ -250,9 +250,13 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             log=lambda line: print(line, file=sys.stderr, flush=True))
     previous = os.path.join(out, "like_for_like.json")
     commands: list[str] = []
+    machine, wall_s = None, time.perf_counter() - start  # this run's, where it fitted
     if os.path.exists(previous):
         with open(previous) as fh:
-            commands = json.load(fh)["config"].get("commands", [])
+            payload = json.load(fh)
+        commands = payload["config"].get("commands", [])
+        if args.summarize or args.swap_in or args.rescore:  # no fit: keep the fits' run's
+            machine, wall_s = payload.get("machine"), payload["config"].get("wall_s")
     config = {"commands": list(dict.fromkeys([*commands, command])), "command": command,
               "settings": settings,
               "methods": list(dict.fromkeys([*methods, *(r["method"] for r in records)])),
@@ -260,8 +264,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
               "recipe": args.recipe,
               "splits_cap": splits, "first_split": args.first_split, "jobs": args.jobs,
               "quick": args.quick,
-              "wall_s": time.perf_counter() - start}
-    summary = write_like_for_like(out, records, config, figures)
+              "wall_s": wall_s}
+    summary = write_like_for_like(out, records, config, figures, machine=machine)
     print(summary["paths"]["md"])
     return summary
 

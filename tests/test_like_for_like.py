@@ -855,6 +855,15 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     data = json.loads((out / "like_for_like.json").read_text())
     assert {r["method"] for r in data["records"]} == set(l4l.DEFAULT_METHODS)
     assert "CLIMD, wd 20/n + refit" in (out / "like_for_like.records.jsonl").read_text()
+    # a summary fits nothing, so it keeps the machine and wall time of the run that fitted
+    data["machine"], data["config"]["wall_s"] = {"cpu": "the fitting machine"}, 1234.5
+    (out / "like_for_like.json").write_text(json.dumps(data))
+    load_script("like_for_like").main(
+        ["--quick", "--out", str(out), "--summarize", "--no-progress"])
+    data = json.loads((out / "like_for_like.json").read_text())
+    assert data["machine"] == {"cpu": "the fitting machine"}
+    assert data["config"]["wall_s"] == 1234.5
+    assert "Ran on: cpu the fitting machine.\n" in (out / "like_for_like.md").read_text()
 
 
 def test_summaries_keep_only_the_splits_every_method_finished(capsys):

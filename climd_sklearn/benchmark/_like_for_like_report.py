@@ -112,6 +112,7 @@ def write_like_for_like(
     config: Mapping[str, Any],
     figures_dir: str | None = "docs/figures",
     reference: str = REFERENCE,
+    machine: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Summarize the records and write ``like_for_like.json``, ``.md`` and the CD figure.
 
@@ -131,6 +132,10 @@ def write_like_for_like(
         Where ``critical_difference.png`` goes; None draws no figure.
     reference : str, default=REFERENCE
         The method tested against.
+    machine : mapping or None, default=None
+        The machine the records' fits ran on, written under ``"machine"`` and as the
+        markdown's *Ran on* line; None: this one (:func:`~climd_sklearn.benchmark.machine_info`).
+        A summary that fits nothing passes the machine of the run that did.
 
     Returns
     -------
@@ -157,7 +162,7 @@ def write_like_for_like(
             figure = os.path.relpath(fig_path, out_dir)
     summary["figure"] = figure
     json_path = os.path.join(out_dir, "like_for_like.json")
-    machine = machine_info()
+    machine = machine_info() if machine is None else dict(machine)
     payload = {"name": "like_for_like", "config": _jsonable(dict(config)),
                "machine": machine,
                # the predictions stay in the records file; this file summarizes
