@@ -336,7 +336,7 @@ def tcga_clinical_setting(cohort: str, label: str, path: str | None = None,
 
     Raises
     ------
-    ValueError
+    FileNotFoundError, ValueError
         As :func:`load_tcga_clinical_label`.
     """
     column, classes, name = _check_clinical_label(cohort, label)
