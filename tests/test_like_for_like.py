@@ -866,6 +866,12 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     assert "Ran on: cpu the fitting machine.\n" in (out / "like_for_like.md").read_text()
 
 
+def test_extra_sections_are_lettered_past_z():
+    part_letters = load_script("_docs_like_for_like").part_letters
+    assert [part_letters(i) for i in (0, 1, 24, 25, 26, 50, 51)] == [
+        "b", "c", "z", "aa", "ab", "az", "ba"]
+
+
 def test_summaries_keep_only_the_splits_every_method_finished(capsys):
     complete_splits = load_script("like_for_like").complete_splits
     records = [{"setting": "S", "split": 0, "method": "a"}, {"setting": "S", "split": 0,
@@ -990,7 +996,7 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "pilot_screening", "pilot_input_dropout",
                 "pilot_input_dropout_real", "pilot_twenty_members", "pilot_aux_weight",
                 "pilot_aux_weight_held", "pilot_decay_per_bit",
-                "pilot_decay_per_bit_real")
+                "pilot_decay_per_bit_real", "external_tcga_multiclass")
 
 
 def _records_path(run):
