@@ -337,6 +337,22 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "preset if it ranks ahead of the default over the 75 blocks and is significantly worse "
      "in none (Holm over the 3 columns). It ranked behind (1.60 against 1.40 of 2) and was "
      "ahead in no column; the default is unchanged.")),
+    ("round56", "two binary tasks nobody had fitted, KIPAN vital status and metastasis, the "
+     "width switch at p >= 2n decided a second time, rejected (research round 56)", (
+     "TCGA KIPAN's omics at full width (mRNA 2,284, methylation 2,102, miRNA 472 features) "
+     "with two labels from its clinical table that no round had fitted: vital status (658 "
+     "patients, 154 dead; `tcga_kipan_vital`) and distant metastasis (415 patients, M1 63; "
+     "the 210 MX and 33 blank left out; `tcga_kipan_metastasis`). 5 x 5 repeated stratified "
+     "CV at each task's own imbalance, the held-out fold as it comes. The candidate is round "
+     "55's: the linear path and heads where the widest modality has at least twice as many "
+     "features as the training fold has patients (on for every split here). The rule, fixed "
+     "before any fit and stricter than round 55's because this is the lever's second "
+     "round: it becomes the preset if, over the 50 blocks, it ranks ahead of the default "
+     "among the two, its mean difference is at least 0 on each task, and it is "
+     "significantly worse on neither (Holm over the 2 columns). It ranked ahead (1.49 "
+     "against 1.51 of 2) and gained 1.4 on vital status, but lost 0.5 on metastasis, so it "
+     "was rejected and closed as a default. Balanced logistic regression, C tuned by inner "
+     "CV, ran beside them; the rule did not read it.")),
     ("external_paad", "TCGA PAAD with balanced logistic regression beside round 55's two "
      "networks (after round 55)", (
      "Round 55's cohort and splits (the two CLIMD configurations carried over from it, "
