@@ -353,6 +353,18 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "against 1.51 of 2) and gained 1.4 on vital status, but lost 0.5 on metastasis, so it "
      "was rejected and closed as a default. Balanced logistic regression, C tuned by inner "
      "CV, ran beside them; the rule did not read it.")),
+    ("external_kipan_binary", "the curriculum's control on KIPAN's vital status and "
+     "metastasis (after round 56)", (
+     "Round 56's tasks and splits, its three methods carried over (marked `copied_from`), "
+     "with the same network and recipe without a curriculum (*Heads, no curriculum*) "
+     "fitted after round 56's decision. The plan and prediction were written before its "
+     "fits; nothing was chosen on it.")),
+    ("external_kipan_vital", "the usual fixes on KIPAN's vital status (after round 56)", (
+     "The section above's vital-status splits with weighted cross-entropy, SMOTE and "
+     "random undersampling on the same network and recipe, the usual fixes issue 11 "
+     "names; plan and prediction written before their fits. The run was stopped for time "
+     "before metastasis, so this table has vital status only. Their fit times ran beside "
+     "other jobs and are longer than alone.")),
     ("external_paad", "TCGA PAAD with balanced logistic regression beside round 55's two "
      "networks (after round 55)", (
      "Round 55's cohort and splits (the two CLIMD configurations carried over from it, "
