@@ -52,7 +52,7 @@ from ._cohorts import (
 )
 from ._data import _REPO_ROOT, Setting
 
-__all__ = ["BNN_VERSION", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_CLINICAL_LABELS", "ClinicalLabel",
+__all__ = ["BNN_VERSION", "ClinicalLabel", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_CLINICAL_LABELS",
            "TCGA_CLINICAL_SHA256", "TCGA_NAMES", "TCGA_SHA256", "load_tcga_clinical_label",
            "load_tcga_cohort", "tcga_clinical_setting", "tcga_cohort_setting", "tcga_howto"]
 
@@ -329,7 +329,7 @@ def load_tcga_clinical_label(
     import pandas as pd
 
     spec = _check_clinical_label(cohort, label)
-    column, classes = spec.column, spec.classes
+    column = spec.column
     folder = DEFAULT_TCGA[cohort] if path is None else path
     name, expected = TCGA_CLINICAL_SHA256[cohort]
     clinical_file = os.path.join(folder, name)
@@ -350,11 +350,11 @@ def load_tcga_clinical_label(
         raise ValueError(f"{clinical_file!r} has no column {column!r}.")
     values = clinical[column]
     kept = values.notna().to_numpy()
-    codes = values[kept].map({c: i for i, c in enumerate(classes)})
+    codes = values[kept].map({c: i for i, c in enumerate(spec.classes)})
     if codes.isna().any():
         patient = codes.index[codes.isna().to_numpy()][0]
         raise ValueError(f"{clinical_file!r}, column {column!r}: patient {patient!r} has "
-                         f"{values[patient]!r}, not one of {classes}.")
+                         f"{values[patient]!r}, not one of {spec.classes}.")
     return {k: v[kept] for k, v in X.items()}, codes.to_numpy(dtype=int), kept
 
 
