@@ -257,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         commands = payload["config"].get("commands", [])
         if args.summarize or args.swap_in or args.rescore:  # no fit: keep the fits' run's
             machine, wall_s = payload.get("machine"), payload["config"].get("wall_s")
+        else:  # a run that resumes or adds to a folder: the time of all the fits into it
+            wall_s += payload["config"].get("wall_s") or 0.0
     config = {"commands": list(dict.fromkeys([*commands, command])), "command": command,
               "settings": settings,
               "methods": list(dict.fromkeys([*methods, *(r["method"] for r in records)])),

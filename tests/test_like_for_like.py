@@ -864,6 +864,9 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     assert data["machine"] == {"cpu": "the fitting machine"}
     assert data["config"]["wall_s"] == 1234.5
     assert "Ran on: cpu the fitting machine.\n" in (out / "like_for_like.md").read_text()
+    # a run that resumes into the folder adds its time to the earlier runs' (nothing is lost)
+    load_script("like_for_like").main(["--quick", "--out", str(out), "--no-progress"])
+    assert json.loads((out / "like_for_like.json").read_text())["config"]["wall_s"] > 1234.5
 
 
 def test_extra_sections_are_lettered_past_z():
