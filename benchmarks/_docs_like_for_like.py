@@ -365,6 +365,11 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "names; plan and prediction written before their fits. The run was stopped for time "
      "before metastasis, so this table has vital status only. Their fit times ran beside "
      "other jobs and are longer than alone.")),
+    ("external_kipan_metastasis", "the usual fixes on KIPAN's metastasis (after round 56)", (
+     "The metastasis splits of the section before last with weighted cross-entropy, SMOTE "
+     "and random undersampling on the same network and recipe, the part of the vital-status "
+     "table's plan that was stopped for time, fitted in a later session; the four methods "
+     "above carried over (marked `copied_from`).")),
     ("external_paad", "TCGA PAAD with balanced logistic regression beside round 55's two "
      "networks (after round 55)", (
      "Round 55's cohort and splits (the two CLIMD configurations carried over from it, "

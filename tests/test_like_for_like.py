@@ -1000,7 +1000,8 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "pilot_input_dropout_real", "pilot_twenty_members", "pilot_aux_weight",
                 "pilot_aux_weight_held", "pilot_decay_per_bit",
                 "pilot_decay_per_bit_real", "external_tcga_multiclass", "round56",
-                "external_kipan_binary", "external_kipan_vital")
+                "external_kipan_binary", "external_kipan_vital",
+                "external_kipan_metastasis")
 
 
 def _records_path(run):
