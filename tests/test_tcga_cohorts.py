@@ -302,7 +302,8 @@ def test_clinical_label_setting_is_cv_on_the_labelled_patients(
 ])
 def test_the_real_clinical_labels_match_their_description(cohort, label, n_kept, counts):
     if not os.path.isfile(os.path.join(tcga.DEFAULT_CLINICAL[cohort], "clinical.csv")):
-        pytest.skip(f"TCGA {cohort.upper()}'s clinical table not fetched (see tcga_howto)")
+        pytest.skip(f"TCGA {cohort.upper()}'s clinical table not fetched (see tcga_howto; BRCA: "
+                    "BRCA_HOWTO)")
     X, y, kept = tcga.load_tcga_clinical_label(cohort, label)  # checksums checked
     assert kept.sum() == n_kept and {v.shape[0] for v in X.values()} == {n_kept}
     np.testing.assert_array_equal(np.bincount(y), counts)
