@@ -628,6 +628,36 @@ def test_fan_in_key_scales_each_weight_matrix_decay_by_its_fan_in():
         l4l.build_method("x", both, layout, 0, 40)
 
 
+def test_free_bias_key_decays_the_weight_matrices_and_no_bias():
+    from climd_sklearn.benchmark._bias_decay import free_bias_adam, free_bias_param_groups
+
+    spec = l4l.resolve_methods(["CLIMD, biases not decayed"])["CLIMD, biases not decayed"]
+    layout = {"a": 30, "b": 7}
+    clf = l4l.build_method("x", spec, layout, 0, 40).named_steps["clf"]
+    assert clf.optimizer is free_bias_adam
+    assert spec["overrides"] == {"wd_free_biases": True}  # the spec is not mutated
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 37))
+    clf.set_params(max_epochs=1, module_kwargs={"n_members": 2}).fit(X, np.arange(40) % 3 == 0)
+    weights, biases = clf.net_.optimizer_.param_groups
+    named = dict(clf.net_.module_.named_parameters())
+    # every weight matrix decays at 5 / n, every bias not at all, and no tensor is left out
+    assert weights["weight_decay"] == pytest.approx(AUTO_WEIGHT_DECAY / 40)
+    assert biases["weight_decay"] == 0.0
+    assert {id(p) for p in weights["params"]} == {
+        id(p) for name, p in named.items() if name.endswith("weight")}
+    assert {id(p) for p in biases["params"]} == {
+        id(p) for name, p in named.items() if name.endswith("bias")}
+    weight, bias = torch.zeros(2, 5, 3), torch.zeros(2, 1, 3)
+    with pytest.raises(ValueError, match=r"got \(2, 1, 3\) and \(2, 5, 3\)"):
+        free_bias_param_groups([{"params": [bias, weight]}], 1.0)
+    with pytest.raises(ValueError, match=r"free_bias_param_groups .* own options \(\['lr'\]\)"):
+        free_bias_param_groups([{"params": [weight, bias], "lr": 0.1}], 1.0)
+    both = {"kind": "neural", "overrides": {"wd_free_biases": True, "wd_fan_in": True}}
+    with pytest.raises(ValueError, match="each set their own optimizer"):
+        l4l.build_method("x", both, layout, 0, 40)
+
+
 def test_adamw_key_sets_the_decoupled_decay_from_its_timescale():
     name = "CLIMD, AdamW, decay timescale 30 epochs"
     spec = l4l.resolve_methods([name])[name]

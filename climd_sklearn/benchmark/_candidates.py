@@ -173,4 +173,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # can carry (the default's where C = 2), because a weaker decay gained both folds of
     # every multi-class set in the pilots after rounds 48 and 55
     "CLIMD, decay per bit of label": {"wd_per_log2_classes": True},
+    # a pilot after round 57: the decay 5 / n on the weight matrices only, every bias exempt
+    # (Goodfellow et al. 2016, section 7.1; round 11 tried it on the one-network default)
+    "CLIMD, biases not decayed": {"wd_free_biases": True},
 }

@@ -19,7 +19,8 @@ from typing import Any
 import torch
 from torch.optim import Adam
 
-__all__ = ["REFERENCE_FAN_IN", "fan_in_adam", "fan_in_param_groups", "reject_group_options"]
+__all__ = ["REFERENCE_FAN_IN", "fan_in_adam", "fan_in_param_groups", "linear_pairs",
+           "reject_group_options"]
 
 #: The fan-in whose weight matrices keep the given decay: the default ``hidden_dims=(256,)``.
 REFERENCE_FAN_IN = 256
@@ -47,6 +48,48 @@ def reject_group_options(groups: Iterable[Any], owner: str) -> None:
                          "not supported.")
 
 
+def linear_pairs(
+    groups: Iterable[Mapping[str, Any]], owner: str,
+) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Pair the tensors of parameter groups as member-wise linear maps' weights and biases.
+
+    Parameters
+    ----------
+    groups : iterable of mapping
+        skorch's parameter groups (``{"params": [...]}``, no other options), each tensor in
+        registration order: an :class:`~climd_sklearn.modules.EnsembleFusionNet`'s
+        member-wise linear maps, a ``(n_members, fan_in, fan_out)`` weight followed by its
+        ``(n_members, 1, fan_out)`` bias.
+    owner : str
+        Who sets each tensor's options, the start of the error for a group with its own.
+
+    Returns
+    -------
+    pairs : list of (weight, bias)
+        In registration order.
+
+    Raises
+    ------
+    ValueError
+        If a group has options of its own, or the tensors are not such pairs.
+    """
+    groups = list(groups)
+    reject_group_options(groups, owner)
+    tensors = [p for group in groups for p in group["params"]]
+    if len(tensors) % 2:
+        raise ValueError(f"Expected (weight, bias) pairs of member-wise linear maps, got "
+                         f"{len(tensors)} tensors.")
+    pairs = list(zip(tensors[::2], tensors[1::2]))
+    for weight, bias in pairs:
+        if (weight.ndim != 3 or bias.ndim != 3 or bias.shape[1] != 1
+                or bias.shape[::2] != weight.shape[::2]):
+            raise ValueError(
+                "Expected a (n_members, fan_in, fan_out) weight followed by its "
+                f"(n_members, 1, fan_out) bias, got {tuple(weight.shape)} and "
+                f"{tuple(bias.shape)}.")
+    return pairs
+
+
 def fan_in_param_groups(
     groups: Iterable[Mapping[str, Any]], weight_decay: float,
     reference: int = REFERENCE_FAN_IN,
@@ -56,10 +99,7 @@ def fan_in_param_groups(
     Parameters
     ----------
     groups : iterable of mapping
-        skorch's parameter groups (``{"params": [...]}``, no other options), each tensor in
-        registration order: an :class:`~climd_sklearn.modules.EnsembleFusionNet`'s
-        member-wise linear maps, a ``(n_members, fan_in, fan_out)`` weight followed by its
-        ``(n_members, 1, fan_out)`` bias.
+        skorch's parameter groups, as :func:`linear_pairs` takes them.
     weight_decay : float
         The decay of a weight matrix with ``reference`` inputs, and of every bias.
     reference : int, default=REFERENCE_FAN_IN
@@ -70,20 +110,9 @@ def fan_in_param_groups(
     groups : list of dict
         ``{"params": [tensor], "weight_decay": ...}`` for every tensor, in order.
     """
-    groups = list(groups)
-    reject_group_options(groups, "fan_in_param_groups sets each tensor's own group")
-    tensors = [p for group in groups for p in group["params"]]
-    if len(tensors) % 2:
-        raise ValueError(f"Expected (weight, bias) pairs of member-wise linear maps, got "
-                         f"{len(tensors)} tensors.")
     out: list[dict[str, Any]] = []
-    for weight, bias in zip(tensors[::2], tensors[1::2]):
-        if (weight.ndim != 3 or bias.ndim != 3 or bias.shape[1] != 1
-                or bias.shape[::2] != weight.shape[::2]):
-            raise ValueError(
-                "Expected a (n_members, fan_in, fan_out) weight followed by its "
-                f"(n_members, 1, fan_out) bias, got {tuple(weight.shape)} and "
-                f"{tuple(bias.shape)}.")
+    for weight, bias in linear_pairs(groups, "fan_in_param_groups sets each tensor's own "
+                                             "group"):
         out.append({"params": [weight],
                     "weight_decay": weight_decay * weight.shape[1] / reference})
         out.append({"params": [bias], "weight_decay": weight_decay})

@@ -26,6 +26,7 @@ from torch.optim import SGD, AdamW
 
 from .._variants import AUTO_WEIGHT_DECAY, VARIANT_PARAMS
 from ..estimator import CLIMDClassifier
+from ._bias_decay import free_bias_adam
 from ._candidates import CANDIDATES
 from ._decay_spread import MemberSpreadAdam
 from ._fan_in_decay import fan_in_adam
@@ -103,6 +104,9 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: weighs ``1 + 1 / M`` in all, as in the default (a seventh pilot after round 55).
 #: ``"wd_per_log2_classes": True`` sets ``weight_decay = 5 / (n log2 C)`` for the training
 #: fold's ``C`` classes: the default's decay where ``C = 2`` (an eighth pilot after round 55).
+#: ``"wd_free_biases": True`` trains with
+#: :func:`~climd_sklearn.benchmark._bias_decay.free_bias_adam`: the decay on the weight
+#: matrices only, every bias exempt (a pilot after round 57).
 _INPUT_TRANSFORMS: dict[str, Callable[[int, int, Mapping[str, int]], Any]] = {
     "standard": lambda n_train, seed, layout: StandardScaler(),
     "quantile": lambda n_train, seed, layout: QuantileTransformer(
@@ -262,13 +266,15 @@ def build_method(
                              "combined with 'weight_decay' or 'wd_per_n'")
         params["weight_decay"] = _adamw_decay(params, float(params["adamw_tau_epochs"]),
                                               n_train)
-    adam_keys = [key for key in ("wd_fan_in", "wd_member_spread", "adamw_tau_epochs")
-                 if params.get(key)]
+    adam_keys = [key for key in ("wd_fan_in", "wd_member_spread", "adamw_tau_epochs",
+                                 "wd_free_biases") if params.get(key)]
     if len(adam_keys) > 1 or (adam_keys and "sgd_momentum" in params):
         raise ValueError(f"{name!r}: {adam_keys} each set their own optimizer; they cannot be "
                          "combined with each other or with 'sgd_momentum'")
     if params.pop("wd_fan_in", False):
         params["optimizer"] = fan_in_adam
+    if params.pop("wd_free_biases", False):
+        params["optimizer"] = free_bias_adam
     if params.pop("wd_member_spread", False):
         params["optimizer"] = MemberSpreadAdam
     if params.pop("adamw_tau_epochs", None) is not None:
