@@ -148,7 +148,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         "a resumed run needs the same")
     parser.add_argument("--splits", type=int, default=None,
                         help="at most this many splits per setting (default 25 ROSMAP, "
-                        "15 mfeat and synthetic)")
+                        "25 mfeat and synthetic)")
     parser.add_argument("--first-split", type=int, default=0,
                         help="run (or rescore) the splits from this index on: with --splits N, "
                         "splits K to K+N-1 (default 0; 25 gives ROSMAP 25 fresh splits)")

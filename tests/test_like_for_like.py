@@ -175,7 +175,7 @@ def test_every_setting_kind_names_what_it_builds_and_bad_specs_are_errors():
     assert l4l.setting_name("rosmap") == "ROSMAP IR 10"  # a ratio left out is 10 ...
     assert l4l.setting_name("wdbc") == "WDBC IR 1"  # ... but WDBC's own is 1
     assert l4l.setting_name("tcga_brca:/any/folder") == "TCGA BRCA PAM50"
-    assert l4l.splits_of("mfeat:100") == 15 and l4l.splits_of("tcga_brca", 10) == 10
+    assert l4l.splits_of("mfeat:100") == 25 == l4l.splits_of("synthetic") and l4l.splits_of("tcga_brca", 10) == 10
     for call in (l4l.like_for_like_setting, l4l.setting_name, l4l.splits_of):
         with pytest.raises(ValueError, match=r"Unknown setting 'brca:5'; its kind must be one "
                                              r"of rosmap, rosmap_wide, mfeat, .*ad_biomarkers"):
@@ -272,6 +272,12 @@ def test_first_split_runs_fresh_splits_of_the_same_sequence(tmp_path):
     for (_, split), same in zip(fresh, whole[15:]):
         np.testing.assert_array_equal(split.y_train, same.y_train)
         np.testing.assert_array_equal(split.X_train, same.X_train)
+    # a longer run keeps the shorter run's splits: mfeat's 15 of three CV repetitions are the
+    # first 15 of five (the main table's mfeat and synthetic columns grew from 15 to 25)
+    mfeat = l4l.like_for_like_setting("mfeat:100")
+    for split, same in zip(mfeat.splits(15), mfeat.splits(25), strict=False):
+        np.testing.assert_array_equal(split.X_train, same.X_train)
+        np.testing.assert_array_equal(split.evals["long-tailed"][0], same.evals["long-tailed"][0])
     seen = set().union(*(_rows(split.X_train) for split in whole[:15]))
     assert all(not _rows(split.X_train) & seen for _, split in fresh)  # new draws
     records = l4l.run_like_for_like(["synthetic:10"], ["CE"], str(tmp_path), n_splits=1,
@@ -1100,7 +1106,7 @@ def test_split_keys_are_the_run_s_splits_without_loading_data():
     assert split_keys(["rosmap:5", "mfeat:100"], 2, 25) == [
         ("ROSMAP IR 5", 25), ("ROSMAP IR 5", 26), ("mfeat LT rho 100", 25),
         ("mfeat LT rho 100", 26)]
-    assert len(split_keys(["rosmap:10", "synthetic:10"])) == 25 + 15  # the default numbers
+    assert len(split_keys(["rosmap:10", "synthetic:10"])) == 25 + 25  # the default numbers
 
 
 def test_carry_over_copies_only_fits_the_run_would_repeat(tmp_path):
