@@ -604,17 +604,26 @@ def test_sgd_key_trains_with_momentum_sgd_at_the_specs_lr():
         torch.optim.Adam)
 
 
+#: The layout the optimizer-key tests fit: 30 columns of "a", then 7 of "b".
+_OPTIMIZER_LAYOUT = {"a": 30, "b": 7}
+
+
+def _fit_two_members_one_epoch(name):
+    """A candidate's spec and its estimator, fitted for one epoch with two members on 40
+    random rows of :data:`_OPTIMIZER_LAYOUT` (labels: every third row positive)."""
+    spec = l4l.resolve_methods([name])[name]
+    clf = l4l.build_method("x", spec, _OPTIMIZER_LAYOUT, 0, 40).named_steps["clf"]
+    X = np.random.default_rng(0).normal(size=(40, sum(_OPTIMIZER_LAYOUT.values())))
+    clf.set_params(max_epochs=1, module_kwargs={"n_members": 2}).fit(X, np.arange(40) % 3 == 0)
+    return spec, clf
+
+
 def test_fan_in_key_scales_each_weight_matrix_decay_by_its_fan_in():
     from climd_sklearn.benchmark._fan_in_decay import fan_in_adam, fan_in_param_groups
 
-    spec = l4l.resolve_methods(["CLIMD, decay by fan-in"])["CLIMD, decay by fan-in"]
-    layout = {"a": 30, "b": 7}
-    clf = l4l.build_method("x", spec, layout, 0, 40).named_steps["clf"]
+    spec, clf = _fit_two_members_one_epoch("CLIMD, decay by fan-in")
     assert clf.optimizer is fan_in_adam
     assert spec["overrides"] == {"wd_fan_in": True}  # the spec is not mutated
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(40, 37))  # the layout's columns: 30 of "a", then 7 of "b"
-    clf.set_params(max_epochs=1, module_kwargs={"n_members": 2}).fit(X, np.arange(40) % 3 == 0)
     groups = clf.net_.optimizer_.param_groups
     shapes = [tuple(g["params"][0].shape) for g in groups]
     assert shapes == [(2, 30, 256), (2, 1, 256), (2, 256, 128), (2, 1, 128),
@@ -632,20 +641,15 @@ def test_fan_in_key_scales_each_weight_matrix_decay_by_its_fan_in():
         fan_in_param_groups([{"params": [weight, bias], "lr": 0.1}], 1.0)
     both = {"kind": "neural", "overrides": {"wd_fan_in": True, "sgd_momentum": 0.9}}
     with pytest.raises(ValueError, match=r"'x': \['wd_fan_in'\] each set their own optim"):
-        l4l.build_method("x", both, layout, 0, 40)
+        l4l.build_method("x", both, _OPTIMIZER_LAYOUT, 0, 40)
 
 
 def test_free_bias_key_decays_the_weight_matrices_and_no_bias():
     from climd_sklearn.benchmark._bias_decay import free_bias_adam, free_bias_param_groups
 
-    spec = l4l.resolve_methods(["CLIMD, biases not decayed"])["CLIMD, biases not decayed"]
-    layout = {"a": 30, "b": 7}
-    clf = l4l.build_method("x", spec, layout, 0, 40).named_steps["clf"]
+    spec, clf = _fit_two_members_one_epoch("CLIMD, biases not decayed")
     assert clf.optimizer is free_bias_adam
     assert spec["overrides"] == {"wd_free_biases": True}  # the spec is not mutated
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(40, 37))
-    clf.set_params(max_epochs=1, module_kwargs={"n_members": 2}).fit(X, np.arange(40) % 3 == 0)
     weights, biases = clf.net_.optimizer_.param_groups
     named = dict(clf.net_.module_.named_parameters())
     # every weight matrix decays at 5 / n, every bias not at all, and no tensor is left out
@@ -662,7 +666,7 @@ def test_free_bias_key_decays_the_weight_matrices_and_no_bias():
         free_bias_param_groups([{"params": [weight, bias], "lr": 0.1}], 1.0)
     both = {"kind": "neural", "overrides": {"wd_free_biases": True, "wd_fan_in": True}}
     with pytest.raises(ValueError, match="each set their own optimizer"):
-        l4l.build_method("x", both, layout, 0, 40)
+        l4l.build_method("x", both, _OPTIMIZER_LAYOUT, 0, 40)
 
 
 def test_adamw_key_sets_the_decoupled_decay_from_its_timescale():

@@ -19,7 +19,8 @@ from typing import Any
 import torch
 from torch.optim import Adam
 
-from ._fan_in_decay import linear_pairs
+from .._docstring import Substitution
+from ._fan_in_decay import GROUPED_ADAM_DOCS, linear_pairs
 
 __all__ = ["free_bias_adam", "free_bias_param_groups"]
 
@@ -49,6 +50,7 @@ def free_bias_param_groups(
             {"params": [bias for _, bias in pairs], "weight_decay": 0.0}]
 
 
+@Substitution(**GROUPED_ADAM_DOCS)
 def free_bias_adam(
     groups: Iterable[Mapping[str, Any]], lr: float = 1e-3, weight_decay: float = 0.0,
     **kwargs: Any,
@@ -58,19 +60,9 @@ def free_bias_adam(
     Passed as ``CLIMDClassifier(optimizer=free_bias_adam)``: skorch calls it with the
     module's parameter groups and the estimator's ``lr`` and resolved ``weight_decay``.
 
-    Parameters
-    ----------
-    groups : iterable of mapping
-        skorch's parameter groups.
-    lr : float, default=1e-3
-        Learning rate.
+    {head}
     weight_decay : float, default=0.0
         The weights' decay; the biases get none (:func:`free_bias_param_groups`).
-    **kwargs
-        Passed to :class:`torch.optim.Adam`.
-
-    Returns
-    -------
-    optimizer : torch.optim.Adam
+    {tail}
     """
     return Adam(free_bias_param_groups(groups, weight_decay), lr=lr, **kwargs)

@@ -19,7 +19,10 @@ from typing import Any
 import torch
 from torch.optim import Adam
 
-__all__ = ["REFERENCE_FAN_IN", "fan_in_adam", "fan_in_param_groups", "linear_pairs",
+from .._docstring import Substitution
+
+__all__ = ["GROUPED_ADAM_DOCS", "REFERENCE_FAN_IN", "fan_in_adam", "fan_in_param_groups",
+           "linear_pairs",
            "reject_group_options"]
 
 #: The fan-in whose weight matrices keep the given decay: the default ``hidden_dims=(256,)``.
@@ -119,6 +122,25 @@ def fan_in_param_groups(
     return out
 
 
+#: The parameters an Adam factory of per-tensor groups shares up to ``weight_decay``, and
+#: those after it (:class:`~climd_sklearn._docstring.Substitution` fields ``head``, ``tail``).
+GROUPED_ADAM_DOCS = {
+    "head": """Parameters
+    ----------
+    groups : iterable of mapping
+        skorch's parameter groups.
+    lr : float, default=1e-3
+        Learning rate.""",
+    "tail": """**kwargs
+        Passed to :class:`torch.optim.Adam`.
+
+    Returns
+    -------
+    optimizer : torch.optim.Adam""",
+}
+
+
+@Substitution(**GROUPED_ADAM_DOCS)
 def fan_in_adam(
     groups: Iterable[Mapping[str, Any]], lr: float = 1e-3, weight_decay: float = 0.0,
     **kwargs: Any,
@@ -128,19 +150,9 @@ def fan_in_adam(
     Passed as ``CLIMDClassifier(optimizer=fan_in_adam)``: skorch calls it with the module's
     parameter groups and the estimator's ``lr`` and resolved ``weight_decay``.
 
-    Parameters
-    ----------
-    groups : iterable of mapping
-        skorch's parameter groups.
-    lr : float, default=1e-3
-        Learning rate.
+    {head}
     weight_decay : float, default=0.0
         See :func:`fan_in_param_groups`.
-    **kwargs
-        Passed to :class:`torch.optim.Adam`.
-
-    Returns
-    -------
-    optimizer : torch.optim.Adam
+    {tail}
     """
     return Adam(fan_in_param_groups(groups, weight_decay), lr=lr, **kwargs)
