@@ -54,13 +54,14 @@ IR 1 keeps the fold as it is). Evaluations: *untouched*, the held-out fold as it
 every such subsample (hypergeometric; research round 29). Until round 29 the tables scored one
 seeded draw of that subsample (*matched*); it is listed apart at the end of this part, not
 ranked. *mfeat LT rho*: repeated stratified
-5-fold CV (15 splits), training folds long-tailed, held-out fold evaluated as is (*balanced*)
+5-fold CV (25 splits; 15 until the table grew after the BRCA histology and stage table,
+research.md), training folds long-tailed, held-out fold evaluated as is (*balanced*)
 and *long-tailed, expected*: made long-tailed with the same rho, scored as the mean over
 10,000 seeded random draws of that subsample, the same draws for every method of a split
 (a Monte Carlo mean: with several classes subsampled there is no short exact sum; research
-round 30). *Synthetic LT rho 10*: 15 draws, as in Part 2, its test half evaluated the same
-two ways. Until round 30 the tables scored one seeded draw of the long-tailed subsample
-(*long-tailed*); it too is listed apart, not ranked.
+round 30). *Synthetic LT rho 10*: 25 draws (15 until then), as in Part 2, its test half
+evaluated the same two ways. Until round 30 the tables scored one seeded draw of the
+long-tailed subsample (*long-tailed*); it too is listed apart, not ranked.
 **Neural methods**: the default `CLIMDClassifier()` behind a `StandardScaler` (the network is
 `EnsembleFusionNet`, ten early-fusion members trained as one module and averaged; lr 1e-3, 30
 epochs, batch 32, dropout 0.5, weight decay 5 / n_train, Adam, and no modality dropout: the
@@ -195,7 +196,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "33)",
      "Round 32's screen sent weight averaging (`weight_averaging=0.75`: the fit ends on the "
      "mean of its last quarter's weights) to a like-for-like rerun: the ten neural methods of "
-     "Part 1 refitted on its 215 blocks with it in their recipe, the anchors carried over, and "
+     "Part 1 refitted on the 215 blocks it had then, with it in their recipe, the anchors "
+     "carried over, and "
      "the default of Part 1 carried over as the control, *CLIMD, no weight averaging* (all "
      "marked `copied_from`). Here *CLIMD (default)* is the weight-averaged default. The rule, "
      "fixed before the run: weight averaging joins the default if the weight-averaged default "
@@ -221,7 +223,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
     ("round37", "five members for every neural method, rejected (research round 37)",
      "Ten members (round 28's default) cost 1.9 to 2.2 times the fit time of five and had "
      "not been measurably ahead since. Round 37 gave every neural baseline the five-member "
-     "network (refitted on Part 1's 215 blocks) and carried over the five-member default "
+     "network (refitted on the 215 blocks Part 1 had then) and carried over the five-member "
+     "default "
      "(Part 1's *CLIMD, 5 members*), the weight-averaged five-member option, the anchors, and "
      "Part 1's default as the control, *CLIMD, 10 members* (all marked `copied_from`). Here "
      "*CLIMD (default)* is the five-member default. The rule, fixed before the run: five "
@@ -265,7 +268,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "like-for-like decision below."),
     ("round41", "weight averaging on the score-weighted draw in every neural method's recipe, "
      "rejected (research round 41)",
-     "Round 41's like-for-like decision, on Part 1's 215 blocks: here *CLIMD (default)* is the "
+     "Round 41's like-for-like decision, on the 215 blocks Part 1 had then: here *CLIMD "
+     "(default)* is the "
      "score-weighted draw **with** weight averaging, and every network without a curriculum, "
      "the random order and the lowest-scores-first order average their weights too (round "
      "33's records, carried over after 66 refits reproduced them). Part 1's default is the "
