@@ -147,8 +147,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         "recipe change under test, like for like; a method's own keys win); "
                         "a resumed run needs the same")
     parser.add_argument("--splits", type=int, default=None,
-                        help="at most this many splits per setting (default 25 ROSMAP, "
-                        "25 mfeat and synthetic)")
+                        help="at most this many splits per setting (default 25 for every "
+                        "kind)")
     parser.add_argument("--first-split", type=int, default=0,
                         help="run (or rescore) the splits from this index on: with --splits N, "
                         "splits K to K+N-1 (default 0; 25 gives ROSMAP 25 fresh splits)")
