@@ -8,9 +8,10 @@ Every number in the document comes from ``like_for_like.json`` (when it exists: 
 then leads with it), ``comparison.json``, ``ablation.json``, ``plug_and_play.json``,
 ``speed.json`` and ``missing_modalities.json``; the prose around them is fixed text, here for
 Part 2 (its missing-modality section in ``benchmarks/_docs_missing.py``) and in
-``benchmarks/_docs_like_for_like.py`` for Part 1 (the like-for-like runs, one entry per results
-folder in its ``EXTRA_LIKE_FOR_LIKE``), and the "where CLIMD does not win" lists, the goal
-lines and the missing-modality summary are computed.
+``benchmarks/_docs_like_for_like.py`` for Part 1 (the runs beside its main protocol: one
+entry per results folder in ``EXTRA_LIKE_FOR_LIKE`` of ``benchmarks/_docs_extra_runs.py``),
+and the "where CLIMD does not win" lists, the goal lines and the missing-modality summary
+are computed.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ def _sibling(name: str) -> Any:
 #: Part 1 (the like-for-like runs): its prose and its sections.
 _PART1 = _sibling("_docs_like_for_like")
 _load, _machine = _PART1._load, _PART1._machine
+#: The like-for-like runs beside the main protocol (Part 1b, 1c, ...): their headings and prose.
+_EXTRA_RUNS = _sibling("_docs_extra_runs").EXTRA_LIKE_FOR_LIKE
 #: Part 2's section 5 (missing modalities): its prose and its summary.
 _MISSING = _sibling("_docs_missing")
 
@@ -297,7 +300,8 @@ def build(results: str, out_dir: str = "docs") -> str:
         figure = os.path.relpath(os.path.join(results, figure), out_dir)
     body = paper.split("\n", 1)[1] if paper.startswith("# Benchmarks") else paper
     return "\n".join([_PART1.like_for_like_section(l4l, figure),
-                      *_PART1.extra_like_for_like_sections(results), PART2_TITLE, _demote(body)])
+                      *_PART1.extra_like_for_like_sections(results, _EXTRA_RUNS),
+                      PART2_TITLE, _demote(body)])
 
 
 def build_paper_regime(results: str) -> str:
