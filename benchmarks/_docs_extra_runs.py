@@ -229,6 +229,26 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "and random undersampling on the same network and recipe, the part of the vital-status "
      "table's plan that was stopped for time, fitted in a later session; the four methods "
      "above carried over (marked `copied_from`).")),
+    ("round58", "the score-weighted draw rescored every 5 epochs on fresh splits, item 3's "
+     "sixth test, rejected (research round 58)", (
+     "The main table's six settings on splits 600-624 (275 blocks no run had fitted), the "
+     "default (the random draw) against the score-weighted draw rescored every 5 epochs, "
+     "the form round 40 passed and nobody retested, first of 20 on the main table after it "
+     "went to 25 splits. The rule, fixed before any fit, asked three things: on these "
+     "blocks, each split-setting counted once, a two-sided Wilcoxon p < 0.05 with the "
+     "candidate ahead; on the eleven TCGA tasks (the next section) a mean difference of at "
+     "least 0 and no task below −1.0; and no column here significantly behind (Holm over "
+     "11). It was +0.02 points over the 150 split-settings (49 wins, 56 losses, p = 0.95), "
+     "so the default keeps the random order.")),
+    ("round58_real", "the score-weighted draw rescored every 5 epochs on the eleven TCGA "
+     "tasks (research round 58)", (
+     "Round 58's second group of blocks: the eleven TCGA tasks of the tables below (KIPAN "
+     "histology, stage, vital status and metastasis; LGG vital status and histology; PAAD "
+     "vital status as it comes and at IR 5; BRCA PAM50, histology and stage), 25 splits "
+     "each, the default's records carried over from each task's folder (marked "
+     "`copied_from`) and the candidate fitted. It held this part of the rule, +0.04 points "
+     "over the 275 blocks (108 wins, 117 losses), every task between −0.6 and +0.8, and "
+     "failed the first part (the section above).")),
     ("round57", "the score-weighted draw on the nine TCGA tasks, item 3's test where the "
      "class quotas matter, rejected (research round 57)", (
      "The nine TCGA tasks of the tables above and below (KIPAN histology, stage, vital "
