@@ -107,6 +107,7 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: ``"wd_free_biases": True`` trains with
 #: :func:`~climd_sklearn.benchmark._bias_decay.free_bias_adam`: the decay on the weight
 #: matrices only, every bias exempt (a pilot after round 57).
+
 #: The spec keys that each set the estimator's optimizer (one at most, and not with
 #: ``"sgd_momentum"``), with the optimizer each sets.
 _OPTIMIZER_KEYS: dict[str, Any] = {"wd_fan_in": fan_in_adam, "wd_member_spread": MemberSpreadAdam,
@@ -271,14 +272,12 @@ def build_method(
                              "combined with 'weight_decay' or 'wd_per_n'")
         params["weight_decay"] = _adamw_decay(params, float(params["adamw_tau_epochs"]),
                                               n_train)
-    adam_keys = [key for key in _OPTIMIZER_KEYS if params.get(key)]
-    if len(adam_keys) > 1 or (adam_keys and "sgd_momentum" in params):
-        raise ValueError(f"{name!r}: {adam_keys} each set their own optimizer; they cannot be "
-                         "combined with each other or with 'sgd_momentum'")
-    for key in adam_keys:
-        params["optimizer"] = _OPTIMIZER_KEYS[key]
-    for key in _OPTIMIZER_KEYS:
-        params.pop(key, None)
+    optimizer_keys = [key for key in _OPTIMIZER_KEYS if params.pop(key, None)]
+    if len(optimizer_keys) > 1 or (optimizer_keys and "sgd_momentum" in params):
+        raise ValueError(f"{name!r}: {optimizer_keys} each set their own optimizer; they cannot "
+                         "be combined with each other or with 'sgd_momentum'")
+    if optimizer_keys:
+        params["optimizer"] = _OPTIMIZER_KEYS[optimizer_keys[0]]
     if "sgd_momentum" in params:
         params["optimizer"] = functools.partial(SGD, momentum=float(params.pop("sgd_momentum")))
     if "width_switch_ratio" in params:
