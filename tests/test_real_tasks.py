@@ -1,0 +1,111 @@
+"""The pooled summary of the real tasks (climd_sklearn.benchmark._real_tasks)."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+from conftest import ROOT
+from test_like_for_like import LIVE_RECORDS
+
+from climd_sklearn.benchmark._real_tasks import (
+    REAL_TASKS,
+    RealTask,
+    real_tasks_markdown,
+    summarize_real_tasks,
+)
+from climd_sklearn.benchmark._stats import holm, wilcoxon_p
+
+RESULTS = os.path.join(ROOT, "benchmarks", "results")
+
+
+def _write(folder, records):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "like_for_like.records.jsonl"), "w") as fh:
+        for setting, split, method, f1 in records:
+            fh.write(json.dumps({"setting": setting, "split": split, "method": method,
+                                 "scores": {"untouched": {"f1_macro": f1}}}) + "\n")
+
+
+@pytest.fixture
+def two_tables(tmp_path):
+    # task A (table t1): ref 0.60 / 0.70, m1 0.62 / 0.74 (+2, +4), m2 0.60 / 0.65 (0, -5)
+    _write(tmp_path / "t1", [
+        ("A", 0, "ref", 0.60), ("A", 1, "ref", 0.70),
+        ("A", 0, "m1", 0.62), ("A", 1, "m1", 0.74),
+        ("A", 0, "m2", 0.60), ("A", 1, "m2", 0.65),
+        ("other", 0, "m1", 0.10)])
+    # task B (table t2): ref 0.50 / 0.50 / 0.50, m1 0.49 / 0.47 / 0.50 (-1, -3, 0), no m2
+    _write(tmp_path / "t2", [
+        ("B", 0, "ref", 0.50), ("B", 1, "ref", 0.50), ("B", 2, "ref", 0.50),
+        ("B", 0, "m1", 0.49), ("B", 1, "m1", 0.47), ("B", 2, "m1", 0.50)])
+    return tmp_path, (RealTask("t1", "A"), RealTask("t2", "B"))
+
+
+def test_each_task_s_mean_difference_and_the_pooled_counts_by_hand(two_tables):
+    results, tasks = two_tables
+    summary = summarize_real_tasks(str(results), ["m1", "m2"], tasks, reference="ref")
+    a, b = summary["rows"]
+    assert (a["task"], a["folder"], a["n_splits"]) == ("A", "t1", 2)
+    assert a["reference"] == pytest.approx(65.0)
+    assert a["deltas"]["m1"] == pytest.approx(3.0)
+    assert a["deltas"]["m2"] == pytest.approx(-2.5)
+    assert b["deltas"]["m1"] == pytest.approx(-4.0 / 3.0)
+    assert b["deltas"]["m2"] is None  # not fitted there: left out, not counted as a tie
+    m1, m2 = summary["pooled"]["m1"], summary["pooled"]["m2"]
+    assert m1["n_tasks"] == 2 and m1["mean_delta"] == pytest.approx((3.0 - 4.0 / 3.0) / 2)
+    assert (m1["tasks_won"], m1["tasks_lost"]) == (1, 1)
+    assert (m1["splits_won"], m1["splits_lost"]) == (2, 2)  # the zero on B's split 2 is neither
+    assert m2["n_tasks"] == 1 and (m2["tasks_won"], m2["tasks_lost"]) == (0, 1)
+    assert (m2["splits_won"], m2["splits_lost"]) == (0, 1)
+    # the test is over the task means, one number per task, not over the pooled splits
+    assert m1["p"] == wilcoxon_p([3.0, -4.0 / 3.0])
+    assert np.isnan(m2["p"])  # one task: no test
+    assert m1["p_holm"] == pytest.approx(holm([m1["p"], m2["p"]])[0])
+
+
+def test_the_pooled_test_holms_over_the_methods(tmp_path):
+    tasks = []
+    for t in range(6):  # m1 ahead on all six tasks, m2 on three of them
+        _write(tmp_path / f"t{t}", [
+            ("X", 0, "ref", 0.5), ("X", 0, "m1", 0.5 + 0.01 * (t + 1)),
+            ("X", 0, "m2", 0.5 + 0.01 * (t + 1) * (-1) ** t)])
+        tasks.append(RealTask(f"t{t}", "X"))
+    summary = summarize_real_tasks(str(tmp_path), ["m1", "m2"], tasks, reference="ref")
+    raw = [summary["pooled"][m]["p"] for m in ("m1", "m2")]
+    assert raw[0] == pytest.approx(0.03125)  # exact: 2 / 2**6
+    assert [summary["pooled"][m]["p_holm"] for m in ("m1", "m2")] == pytest.approx(
+        list(holm(raw)))
+    assert summary["pooled"]["m1"]["p_holm"] == pytest.approx(0.0625)
+
+
+def test_unpaired_splits_and_a_missing_reference_are_errors(two_tables):
+    results, tasks = two_tables
+    _write(results / "t3", [("C", 0, "ref", 0.5), ("C", 1, "ref", 0.5), ("C", 0, "m1", 0.4)])
+    with pytest.raises(ValueError, match=r"'m1' has splits \[0\] of 'C' in t3/.*\[0, 1\]"):
+        summarize_real_tasks(str(results), ["m1"], [RealTask("t3", "C")], reference="ref")
+    with pytest.raises(ValueError, match=r"t1/ has no 'nobody' record of 'A'"):
+        summarize_real_tasks(str(results), ["m1"], tasks, reference="nobody")
+
+
+def test_markdown_lists_every_task_and_leaves_an_unfitted_method_blank(two_tables):
+    results, tasks = two_tables
+    text = real_tasks_markdown(
+        summarize_real_tasks(str(results), ["m1", "m2"], tasks, reference="ref"))
+    assert "| A | `t1/` | 2 | 65.0 | +3.0 | -2.5 |" in text
+    assert "| B | `t2/` | 3 | 50.0 | -1.3 |  |" in text
+    assert "| m1 | 2 | +0.83 | 1 / 1 | 2 / 2 |" in text
+
+
+def test_every_real_task_is_a_live_table_with_the_default_and_the_regression_paired():
+    # each task's table is one that test_like_for_like checks against today's registry, so
+    # its default was fitted under today's recipe; a renamed setting or folder fails here
+    assert len(set(REAL_TASKS)) == len(REAL_TASKS)
+    for task in REAL_TASKS:
+        assert task.folder in LIVE_RECORDS, task
+    summary = summarize_real_tasks(RESULTS, ["LogReg (balanced)"])
+    assert [row["task"] for row in summary["rows"]] == [t.setting for t in REAL_TASKS]
+    assert all(row["n_splits"] == 25 for row in summary["rows"])
+    assert summary["pooled"]["LogReg (balanced)"]["n_tasks"] == len(REAL_TASKS)
