@@ -12,7 +12,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from climd_sklearn.benchmark._like_for_like_report import superseded_markdown
-from climd_sklearn.benchmark._real_tasks import real_tasks_markdown, summarize_real_tasks
+from climd_sklearn.benchmark._real_tasks import (
+    REAL_TASKS,
+    real_tasks_markdown,
+    summarize_real_tasks,
+)
 from climd_sklearn.benchmark._stats import paired_markdown
 
 
@@ -175,7 +179,7 @@ this summary.
 """
 
 
-def real_tasks_section(results: str) -> str:
+def real_tasks_section(results: str) -> str | None:
     """Part 1's pooled summary of the real tasks (:mod:`climd_sklearn.benchmark._real_tasks`).
 
     Parameters
@@ -185,9 +189,13 @@ def real_tasks_section(results: str) -> str:
 
     Returns
     -------
-    text : str
-        Markdown.
+    text : str or None
+        Markdown; None where a task's records file is not under ``results`` (a results
+        folder of a quick run, without the real cohorts' tables).
     """
+    if not all(os.path.exists(os.path.join(results, task.folder, "like_for_like.records.jsonl"))
+               for task in REAL_TASKS):
+        return None
     summary = summarize_real_tasks(results, REAL_TASK_METHODS)
     return "\n".join([REAL_TASKS_TEXT, real_tasks_markdown(summary), ""])
 

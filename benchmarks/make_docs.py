@@ -299,8 +299,9 @@ def build(results: str, out_dir: str = "docs") -> str:
     if figure:
         figure = os.path.relpath(os.path.join(results, figure), out_dir)
     body = paper.split("\n", 1)[1] if paper.startswith("# Benchmarks") else paper
+    real_tasks = _PART1.real_tasks_section(results)
     return "\n".join([_PART1.like_for_like_section(l4l, figure),
-                      _PART1.real_tasks_section(results),
+                      *([real_tasks] if real_tasks else []),
                       *_PART1.extra_like_for_like_sections(results, _EXTRA_RUNS),
                       PART2_TITLE, _demote(body)])
 

@@ -7,8 +7,8 @@ import os
 
 import numpy as np
 import pytest
-from conftest import ROOT
-from test_like_for_like import LIVE_RECORDS
+from conftest import ROOT, load_script
+from test_committed_records import LIVE_RECORDS
 
 from climd_sklearn.benchmark._real_tasks import (
     REAL_TASKS,
@@ -100,7 +100,7 @@ def test_markdown_lists_every_task_and_leaves_an_unfitted_method_blank(two_table
 
 
 def test_every_real_task_is_a_live_table_with_the_default_and_the_regression_paired():
-    # each task's table is one that test_like_for_like checks against today's registry, so
+    # each task's table is one that test_committed_records checks against today's registry, so
     # its default was fitted under today's recipe; a renamed setting or folder fails here
     assert len(set(REAL_TASKS)) == len(REAL_TASKS)
     for task in REAL_TASKS:
@@ -109,3 +109,17 @@ def test_every_real_task_is_a_live_table_with_the_default_and_the_regression_pai
     assert [row["task"] for row in summary["rows"]] == [t.setting for t in REAL_TASKS]
     assert all(row["n_splits"] == 25 for row in summary["rows"])
     assert summary["pooled"]["LogReg (balanced)"]["n_tasks"] == len(REAL_TASKS)
+
+
+def test_the_docs_section_pools_the_committed_tables_and_waits_for_all_of_them(tmp_path):
+    docs = load_script("_docs_like_for_like")
+    text = docs.real_tasks_section(RESULTS)
+    assert text.startswith("### The real tasks at a glance")
+    for task in REAL_TASKS:
+        assert f"| {task.setting} | `{task.folder}/` | 25 |" in text
+    for method in docs.REAL_TASK_METHODS:
+        assert f"\n| {method} | " in text  # its pooled row
+    # a results folder without every task's table (a quick run's) gets no section
+    (tmp_path / "external").mkdir()
+    (tmp_path / "external" / "like_for_like.records.jsonl").write_text("")
+    assert docs.real_tasks_section(str(tmp_path)) is None
