@@ -103,9 +103,12 @@ def summarize_real_tasks(
     """
     rows: list[dict[str, Any]] = []
     per_method: dict[str, list[np.ndarray]] = {m: [] for m in methods}
+    tables: dict[str, list[dict[str, Any]]] = {}  # folder -> records, read once
     for task in tasks:
         path = os.path.join(results, task.folder, "like_for_like.records.jsonl")
-        records = load_records(path)
+        if task.folder not in tables:
+            tables[task.folder] = load_records(path)
+        records = tables[task.folder]
         ref = _scores(records, task.setting, reference, evaluation)
         if not ref:
             raise ValueError(f"{task.folder}/ has no {reference!r} record of "
