@@ -1,4 +1,4 @@
-"""The default against each anchor over every real task nobody tuned it on, in one table.
+"""The default against each anchor over every real task its recipe was not chosen on.
 
 Each real cohort's like-for-like table (``benchmarks/results/external*/``) compares the
 methods on one or two tasks over 25 paired splits. A user choosing between the default and a
@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._records import load_records
-from ._stats import holm, wilcoxon_p
+from ._stats import _pval, holm, wilcoxon_p
 
 __all__ = ["REAL_TASKS", "RealTask", "real_tasks_markdown", "summarize_real_tasks"]
 
@@ -152,12 +152,6 @@ def _signed(value: float | None) -> str:
     return "" if value is None else f"{value:+.1f}"
 
 
-def _p(value: float) -> str:
-    if np.isnan(value):
-        return "n/a"
-    return "< 0.001" if value < 0.001 else f"{value:.3f}"
-
-
 def real_tasks_markdown(summary: Mapping[str, Any]) -> str:
     """Two markdown tables: the differences task by task, and pooled over the tasks.
 
@@ -179,7 +173,7 @@ def real_tasks_markdown(summary: Mapping[str, Any]) -> str:
         lines.append(f"| {row['task']} | `{row['folder']}/` | {row['n_splits']} | "
                      f"{row['reference']:.1f} | "
                      + " | ".join(_signed(row["deltas"][m]) for m in methods) + " |")
-    lines += ["", f"| method | tasks | mean Δ to {reference} | tasks won / lost | "
+    lines += ["", f"| method | tasks | mean Δ to {reference} | tasks the method won / lost | "
               "splits won / lost | p (Wilcoxon over tasks) | p (Holm) |",
               "| --- | --- | --- | --- | --- | --- | --- |"]
     for method in methods:
@@ -187,5 +181,6 @@ def real_tasks_markdown(summary: Mapping[str, Any]) -> str:
         lines.append(f"| {method} | {pooled['n_tasks']} | {pooled['mean_delta']:+.2f} | "
                      f"{pooled['tasks_won']} / {pooled['tasks_lost']} | "
                      f"{pooled['splits_won']} / {pooled['splits_lost']} | "
-                     f"{_p(pooled['p'])} | {_p(pooled['p_holm'])} |")
+                     f"{_pval(pooled['p']).lstrip('= ')} | "
+                     f"{_pval(pooled['p_holm']).lstrip('= ')} |")
     return "\n".join(lines)
