@@ -274,6 +274,8 @@ def test_brca_labels_group_the_tables_values_into_classes(tmp_path):
     ("tcga_brca_stage", "brca", "pathologic_stage",
      ["stage ia", "stage ii", "stage iv", "stage x"] * 20, "TCGA BRCA stage", 3,
      "20 without a pathologic_stage or stage x"),
+    ("tcga_brca_vital", "brca", "vital_status", ["Alive", "Dead"] * 20,
+     "TCGA BRCA vital status", 2, "0 without a vital_status"),
 ])
 def test_clinical_label_setting_is_cv_on_the_labelled_patients(
         tmp_path, monkeypatch, spec, cohort, column, values, name, n_classes, left_out):
@@ -299,6 +301,7 @@ def test_clinical_label_setting_is_cv_on_the_labelled_patients(
     ("kipan", "metastasis", 415, [352, 63]),
     ("brca", "histology", 767, [503, 178, 86]),
     ("brca", "stage", 760, [125, 430, 205]),
+    ("brca", "vital", 769, [667, 102]),
 ])
 def test_the_real_clinical_labels_match_their_description(cohort, label, n_kept, counts):
     if not os.path.isfile(os.path.join(tcga.DEFAULT_CLINICAL[cohort], "clinical.csv")):

