@@ -293,6 +293,15 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "plan and prediction were written in `docs/research.md` before any fit on these "
      "splits; the ninth pilot had scored the default on other splits of both tasks, and "
      "nothing was chosen on them.")),
+    ("external_brca_vital", "TCGA BRCA's vital status, a twelfth real task (after the "
+     "pooled summary of the real tasks)", (
+     "TCGA BRCA's omics as the table below reads them (the 1,000 mRNA and 1,000 methylation "
+     "features of largest variance, no label used, and the 503 miRNAs) with the vital status "
+     "of its clinical table (`tcga_brca_vital`: 769 patients, 667 alive, 102 dead), the "
+     "third TCGA cohort whose vital status is a task at its own balance, after LGG's and "
+     "KIPAN's. 5 x 5 repeated stratified CV at the cohort's own imbalance, evaluated on the "
+     "held-out fold as it comes; today's recipe. The plan and prediction were written in "
+     "`docs/research.md` before any fit on the label; tuned HGB was left out for time.")),
     ("external_brca_clinical", "two multi-class tasks from TCGA BRCA's clinical table, "
      "histology and stage (after round 57)", (
      "TCGA BRCA's omics as the table further below reads them (the 1,000 mRNA and 1,000 "

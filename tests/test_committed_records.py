@@ -34,7 +34,8 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "pilot_decay_per_bit_real", "external_tcga_multiclass", "round56",
                 "external_kipan_binary", "external_kipan_vital",
                 "external_kipan_metastasis", "round57", "pilot_decay_per_bit_third",
-                "external_brca_clinical", "pilot_free_biases", "round58", "round58_real")
+                "external_brca_clinical", "pilot_free_biases", "round58", "round58_real",
+                "external_brca_vital")
 
 
 def _records_path(run):

@@ -55,6 +55,7 @@ REAL_TASKS: tuple[RealTask, ...] = (
     RealTask("external_tcga_multiclass", "TCGA KIPAN stage"),
     RealTask("external_kipan_vital", "TCGA KIPAN vital status"),
     RealTask("external_kipan_metastasis", "TCGA KIPAN metastasis"),
+    RealTask("external_brca_vital", "TCGA BRCA vital status"),
 )
 
 
