@@ -192,8 +192,7 @@ def real_tasks_section(results: str) -> str | None:
         Markdown; None where a task's records file is not under ``results`` (a results
         folder of a quick run, without the real cohorts' tables).
     """
-    if not all(os.path.exists(os.path.join(results, task.folder, "like_for_like.records.jsonl"))
-               for task in REAL_TASKS):
+    if not all(os.path.exists(task.records_path(results)) for task in REAL_TASKS):
         return None
     summary = summarize_real_tasks(results, REAL_TASK_METHODS)
     return "\n".join([REAL_TASKS_TEXT, real_tasks_markdown(summary), ""])

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ._records import load_records
+from ._records import RECORDS_FILE, load_records
 from ._stats import _pval, holm, wilcoxon_p
 
 __all__ = ["REAL_TASKS", "RealTask", "real_tasks_markdown", "summarize_real_tasks"]
@@ -38,6 +38,20 @@ class RealTask(NamedTuple):
     folder: str
     #: The setting's name in the records.
     setting: str
+
+    def records_path(self, results: str) -> str:
+        """The task's records file under the results folder ``results``.
+
+        Parameters
+        ----------
+        results : str
+            The results folder (``benchmarks/results``).
+
+        Returns
+        -------
+        path : str
+        """
+        return os.path.join(results, self.folder, RECORDS_FILE)
 
 
 #: The real tasks at their cohort's own balance, under today's recipe, one table each (the
@@ -106,7 +120,7 @@ def summarize_real_tasks(
     per_method: dict[str, list[np.ndarray]] = {m: [] for m in methods}
     tables: dict[str, list[dict[str, Any]]] = {}  # folder -> records, read once
     for task in tasks:
-        path = os.path.join(results, task.folder, "like_for_like.records.jsonl")
+        path = task.records_path(results)
         if task.folder not in tables:
             tables[task.folder] = load_records(path)
         records = tables[task.folder]
