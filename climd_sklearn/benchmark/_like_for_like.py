@@ -195,7 +195,8 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         :mod:`~climd_sklearn.benchmark._ad_cohort`), ``"tcga_kipan"`` and ``"tcga_lgg"``
         (``":<folder>"`` optional), ``"tcga_paad:<IR>"``, and ``"tcga_lgg_histology"``,
         ``"tcga_kipan_stage"``, ``"tcga_kipan_vital"``, ``"tcga_kipan_metastasis"``,
-        ``"tcga_brca_histology"``, ``"tcga_brca_stage"`` and ``"tcga_brca_vital"``
+        ``"tcga_brca_histology"``, ``"tcga_brca_stage"``, ``"tcga_brca_vital"``,
+        ``"tcga_kipan_nodes"`` and ``"tcga_brca_nodes"``
         (labels from the clinical tables, ``":<folder>"`` optional;
         :mod:`~climd_sklearn.benchmark._tcga_cohorts`). A ratio left out is 10 (1 for WDBC
         and PAAD); :data:`SETTING_KINDS` holds them all.

