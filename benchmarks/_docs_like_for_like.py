@@ -173,7 +173,9 @@ recipe was chosen. Each task is scored on its held-out folds as they come, 25 pa
 Δ is the method's mean macro F1 minus the default's, in points (positive: the method is
 better), and is blank where the task's table did not fit the method. The pooled test is a
 Wilcoxon signed-rank test over the task means, so each task counts once, with a Holm
-correction over the six methods. The list of tasks and the code are in
+correction over the six methods. The last table ranks the methods fitted on every task by
+their task means (a task is one block of Demšar's mean rank), with Friedman's test that
+their mean ranks are equal. The list of tasks and the code are in
 `climd_sklearn/benchmark/_real_tasks.py`; no fit was made for this summary.
 """
 

@@ -8,6 +8,7 @@ import os
 import numpy as np
 import pytest
 from conftest import ROOT, load_script
+from scipy import stats
 from test_committed_records import LIVE_RECORDS
 
 from climd_sklearn.benchmark._real_tasks import (
@@ -79,6 +80,28 @@ def test_the_pooled_test_holms_over_the_methods(tmp_path):
     assert [summary["pooled"][m]["p_holm"] for m in ("m1", "m2")] == pytest.approx(
         list(holm(raw)))
     assert summary["pooled"]["m1"]["p_holm"] == pytest.approx(0.0625)
+    # ranks: even tasks tie m1 and m2 (1.5 each, ref 3), odd ones order m1, ref, m2
+    ranks = summary["ranks"]
+    assert ranks["methods"] == ["ref", "m1", "m2"]
+    assert ranks["mean_ranks"] == pytest.approx({"ref": 2.5, "m1": 1.25, "m2": 2.25})
+    means = [[50.0, 50.0 + t + 1, 50.0 + (t + 1) * (-1) ** t] for t in range(6)]
+    assert ranks["friedman_p"] == pytest.approx(stats.friedmanchisquare(*np.transpose(means))[1])
+    text = real_tasks_markdown(summary)  # best first, with Friedman's p
+    assert f"(1 is best; Friedman p = {ranks['friedman_p']:.3f}):" in text
+    assert text.endswith("| m1 | 1.25 |\n| m2 | 2.25 |\n| ref | 2.50 |")
+
+
+def test_the_mean_ranks_leave_out_a_method_missing_from_a_task(two_tables):
+    results, tasks = two_tables
+    summary = summarize_real_tasks(str(results), ["m1", "m2"], tasks, reference="ref")
+    ranks = summary["ranks"]
+    # m2 has no B: ranked with neither; A: m1 68 > ref 65, B: ref 50 > m1 48.7
+    assert ranks["mean_ranks"] == {"ref": 1.5, "m1": 1.5}
+    assert np.isnan(ranks["friedman_p"])  # two methods: no Friedman test
+    text = real_tasks_markdown(summary)
+    assert text.endswith("Mean rank over the 2 tasks, among the methods fitted on every one "
+                         "of them (1 is best):\n\n| method | mean rank |\n| --- | --- |\n"
+                         "| ref | 1.50 |\n| m1 | 1.50 |")
 
 
 def test_unpaired_splits_and_a_missing_reference_are_errors(two_tables):

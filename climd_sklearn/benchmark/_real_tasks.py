@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._records import RECORDS_FILE, load_records
-from ._stats import _pval, holm, wilcoxon_p
+from ._stats import _pval, average_ranks, friedman_test, holm, wilcoxon_p
 
 __all__ = ["REAL_TASKS", "RealTask", "real_tasks_markdown", "summarize_real_tasks"]
 
@@ -108,7 +108,10 @@ def summarize_real_tasks(
         in points or None); ``"pooled"``: method -> ``n_tasks``, ``mean_delta``,
         ``tasks_won``, ``tasks_lost`` (the method's mean above / below the reference's),
         ``splits_won``, ``splits_lost``, ``p`` (Wilcoxon over the task means) and
-        ``p_holm`` (Holm over the methods).
+        ``p_holm`` (Holm over the methods); ``"ranks"``: among the reference and the methods
+        fitted on every task (``"methods"``), each one's ``"mean_ranks"`` over the tasks (1
+        is the highest task mean; ties share the average rank) and Friedman's
+        ``"friedman_p"`` (NaN with fewer than three such methods).
 
     Raises
     ------
@@ -160,7 +163,23 @@ def summarize_real_tasks(
     for method, p_holm in zip(methods, adjusted):
         pooled[method]["p_holm"] = float(p_holm)
     return {"reference": reference, "evaluation": evaluation, "methods": list(methods),
-            "rows": rows, "pooled": pooled}
+            "rows": rows, "pooled": pooled, "ranks": _task_ranks(rows, reference, methods)}
+
+
+def _task_ranks(rows: Sequence[Mapping[str, Any]], reference: str,
+                methods: Sequence[str]) -> dict[str, Any]:
+    """The mean rank over the tasks of the reference and every method fitted on all of them."""
+    complete = [m for m in methods if all(row["deltas"][m] is not None for row in rows)]
+    # each task's mean macro F1 per method: the reference's mean plus the method's delta
+    means = np.array([[row["reference"]] + [row["reference"] + row["deltas"][m]
+                                             for m in complete] for row in rows])
+    ranked = [reference, *complete]
+    mean_ranks = average_ranks(means).mean(axis=0)
+    friedman_p = (friedman_test(means)["p_value"] if len(ranked) >= 3 and len(rows) >= 2
+                  else float("nan"))
+    return {"methods": ranked,
+            "mean_ranks": {m: float(r) for m, r in zip(ranked, mean_ranks)},
+            "friedman_p": friedman_p}
 
 
 def _signed(value: float | None) -> str:
@@ -198,4 +217,12 @@ def real_tasks_markdown(summary: Mapping[str, Any]) -> str:
                      f"{pooled['splits_won']} / {pooled['splits_lost']} | "
                      f"{_pval(pooled['p']).lstrip('= ')} | "
                      f"{_pval(pooled['p_holm']).lstrip('= ')} |")
+    ranks = summary["ranks"]
+    friedman = ("" if np.isnan(ranks["friedman_p"])
+                else f"; Friedman p {_pval(ranks['friedman_p'])}")
+    lines += ["", f"Mean rank over the {len(summary['rows'])} tasks, among the methods fitted "
+              f"on every one of them (1 is best{friedman}):", "",
+              "| method | mean rank |", "| --- | --- |"]
+    lines += [f"| {m} | {r:.2f} |" for m, r in sorted(ranks["mean_ranks"].items(),
+                                                      key=lambda item: item[1])]
     return "\n".join(lines)
