@@ -302,6 +302,17 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "KIPAN's. 5 x 5 repeated stratified CV at the cohort's own imbalance, evaluated on the "
      "held-out fold as it comes; today's recipe. The plan and prediction were written in "
      "`docs/research.md` before any fit on the label; tuned HGB was left out for time.")),
+    ("external_lymph_nodes", "lymph-node status on TCGA KIPAN and TCGA BRCA, a thirteenth "
+     "and fourteenth real task (after BRCA's vital status)", (
+     "The N of TNM staging, node-negative (N0) against node-positive (N1 or more), from the "
+     "clinical tables of the two TCGA cohorts staged by TNM (`tcga_kipan_nodes`: 261 "
+     "patients, 221 N0 and 40 N+, the 396 whose nodes were not assessed left out; "
+     "`tcga_brca_nodes`: 757 patients, 348 N0 and 409 N+, isolated tumour cells counted N0 "
+     "and micrometastases N+, the 12 NX left out), with each cohort's omics as the tables "
+     "above read them. 5 x 5 repeated stratified CV at each task's own balance, evaluated "
+     "on the held-out fold as it comes; today's recipe. The plan, the rule that picked the "
+     "labels and the prediction were written in `docs/research.md` before any fit on "
+     "either label; tuned HGB was left out for time.")),
     ("external_brca_clinical", "two multi-class tasks from TCGA BRCA's clinical table, "
      "histology and stage (after round 57)", (
      "TCGA BRCA's omics as the table further below reads them (the 1,000 mRNA and 1,000 "

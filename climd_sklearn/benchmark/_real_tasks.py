@@ -70,6 +70,8 @@ REAL_TASKS: tuple[RealTask, ...] = (
     RealTask("external_kipan_vital", "TCGA KIPAN vital status"),
     RealTask("external_kipan_metastasis", "TCGA KIPAN metastasis"),
     RealTask("external_brca_vital", "TCGA BRCA vital status"),
+    RealTask("external_lymph_nodes", "TCGA KIPAN lymph nodes"),
+    RealTask("external_lymph_nodes", "TCGA BRCA lymph nodes"),
 )
 
 
