@@ -165,13 +165,11 @@ whose tables came after its recipe, one table each (modality dropout, in the pre
 rounds 51-52, left it after it cost GSE7390, WDBC and TCGA BRCA's PAM50 task in round 53;
 later rounds that read these tasks kept the default as it was). Here they are pooled: every
 real task of those tables at its cohort's own class balance, fitted under today's recipe
-(GSE7390 from Part 1's external table; the Knight ADRC biomarkers; TCGA BRCA's PAM50
-subtype, histology, stage, vital status and lymph nodes; TCGA KIPAN's histology, stage,
-vital status, metastasis and lymph nodes; TCGA LGG's vital status and histology). WDBC and
-TCGA PAAD are left out, because their training folds were subsampled to a chosen imbalance,
-and so is ROSMAP, on which the recipe was chosen. Each task is scored on its held-out folds
-as they come, 25 paired splits. Δ is the method's mean macro F1 minus the default's, in
-points (positive: the method is better), and is blank where the task's table did not fit the
+(the first table below lists them, each with the folder of its table). WDBC and TCGA PAAD
+are left out, because their training folds were subsampled to a chosen imbalance, and so is
+ROSMAP, on which the recipe was chosen. Each task is scored on its held-out folds as they
+come, 25 paired splits. Δ is the method's mean macro F1 minus the default's, in points
+(positive: the method is better), and is blank where the task's table did not fit the
 method. The pooled test is a Wilcoxon signed-rank test over the task means, so each task
 counts once, with a Holm correction over the six methods. The last table ranks the methods
 fitted on every task by their task means (a task is one block of Demšar's mean rank), with
