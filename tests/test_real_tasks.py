@@ -87,7 +87,10 @@ def test_the_pooled_test_holms_over_the_methods(tmp_path):
     means = [[50.0, 50.0 + t + 1, 50.0 + (t + 1) * (-1) ** t] for t in range(6)]
     assert ranks["friedman_p"] == pytest.approx(stats.friedmanchisquare(*np.transpose(means))[1])
     text = real_tasks_markdown(summary)  # best first, with Friedman's p
-    assert f"(1 is best; Friedman p = {ranks['friedman_p']:.3f}):" in text
+    # Demšar's CD for k = 3 over N = 6 blocks: q = 2.343, times sqrt(3 * 4 / 36)
+    assert ranks["critical_difference"] == pytest.approx(2.343 * np.sqrt(1 / 3), abs=1e-3)
+    assert (f"(1 is best; Friedman p = {ranks['friedman_p']:.3f}, Nemenyi critical "
+            f"difference {ranks['critical_difference']:.2f} at α = 0.05):") in text
     assert text.endswith("| m1 | 1.25 |\n| m2 | 2.25 |\n| ref | 2.50 |")
 
 
@@ -97,7 +100,8 @@ def test_the_mean_ranks_leave_out_a_method_missing_from_a_task(two_tables):
     ranks = summary["ranks"]
     # m2 has no B: ranked with neither; A: m1 68 > ref 65, B: ref 50 > m1 48.7
     assert ranks["mean_ranks"] == {"ref": 1.5, "m1": 1.5}
-    assert np.isnan(ranks["friedman_p"])  # two methods: no Friedman test
+    assert np.isnan(ranks["friedman_p"])  # two methods: no Friedman test, no post hoc CD
+    assert np.isnan(ranks["critical_difference"])
     text = real_tasks_markdown(summary)
     assert text.endswith("Mean rank over the 2 tasks, among the methods fitted on every one "
                          "of them (1 is best):\n\n| method | mean rank |\n| --- | --- |\n"

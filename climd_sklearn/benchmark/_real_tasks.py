@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._records import RECORDS_FILE, load_records
-from ._stats import _pval, average_ranks, friedman_test, holm, wilcoxon_p
+from ._stats import _pval, average_ranks, critical_difference, friedman_test, holm, wilcoxon_p
 
 __all__ = ["REAL_TASKS", "RealTask", "real_tasks_markdown", "summarize_real_tasks"]
 
@@ -112,8 +112,9 @@ def summarize_real_tasks(
         ``splits_won``, ``splits_lost``, ``p`` (Wilcoxon over the task means) and
         ``p_holm`` (Holm over the methods); ``"ranks"``: among the reference and the methods
         fitted on every task (``"methods"``), each one's ``"mean_ranks"`` over the tasks (1
-        is the highest task mean; ties share the average rank) and Friedman's
-        ``"friedman_p"`` (NaN with fewer than three such methods).
+        is the highest task mean; ties share the average rank), Friedman's
+        ``"friedman_p"`` and the Nemenyi ``"critical_difference"`` of those mean ranks at
+        alpha = 0.05 (both NaN with fewer than three such methods).
 
     Raises
     ------
@@ -177,11 +178,12 @@ def _task_ranks(rows: Sequence[Mapping[str, Any]], reference: str,
                                              for m in complete] for row in rows])
     ranked = [reference, *complete]
     mean_ranks = average_ranks(means).mean(axis=0)
-    friedman_p = (friedman_test(means)["p_value"] if len(ranked) >= 3 and len(rows) >= 2
-                  else float("nan"))
+    testable = len(ranked) >= 3 and len(rows) >= 2
+    friedman_p = friedman_test(means)["p_value"] if testable else float("nan")
+    cd = critical_difference(len(ranked), len(rows)) if testable else float("nan")
     return {"methods": ranked,
             "mean_ranks": {m: float(r) for m, r in zip(ranked, mean_ranks)},
-            "friedman_p": friedman_p}
+            "friedman_p": friedman_p, "critical_difference": cd}
 
 
 def _signed(value: float | None) -> str:
@@ -221,7 +223,8 @@ def real_tasks_markdown(summary: Mapping[str, Any]) -> str:
                      f"{_pval(pooled['p_holm']).lstrip('= ')} |")
     ranks = summary["ranks"]
     friedman = ("" if np.isnan(ranks["friedman_p"])
-                else f"; Friedman p {_pval(ranks['friedman_p'])}")
+                else f"; Friedman p {_pval(ranks['friedman_p'])}, Nemenyi critical difference "
+                f"{ranks['critical_difference']:.2f} at α = 0.05")
     lines += ["", f"Mean rank over the {len(summary['rows'])} tasks, among the methods fitted "
               f"on every one of them (1 is best{friedman}):", "",
               "| method | mean rank |", "| --- | --- |"]
