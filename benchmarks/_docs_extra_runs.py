@@ -231,7 +231,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "The metastasis splits of the section before last with weighted cross-entropy, SMOTE "
      "and random undersampling on the same network and recipe, the part of the vital-status "
      "table's plan that was stopped for time, fitted in a later session; the four methods "
-     "above carried over (marked `copied_from`). A later session added BRF on the same "
+     "above carried over (marked `copied_from`). A third session added BRF on the same "
      "splits (research.md, 'the usual fixes on every real task'), its plan and prediction "
      "written before its fits; the other methods' records are unchanged.")),
     ("round58", "the score-weighted draw rescored every 5 epochs on fresh splits, item 3's "
