@@ -31,6 +31,16 @@ _FIVE_MEMBERS = (
     "rounds 16-27, so *CLIMD (default)* here is the default of round 27 (five members), not "
     "today's ten-member default.")
 
+
+def _fixes_added(methods: str, session: str = "A later session") -> str:
+    """The sentence a table's text ends with once the usual fixes were added to it later."""
+    return (f" {session} added {methods} on the same splits (research.md, 'the usual fixes "
+            "on every real task'), planned and predicted before the fits; the other methods' "
+            "records are unchanged.")
+
+
+_RUS = "random undersampling on the default's network (RUS)"
+
 #: Like-for-like runs outside the main protocol: (subfolder of the results, heading, text).
 #: Each is summarized on its own (its own methods and ranks), after Part 1, as Part 1b, 1c,
 #: ... in this order, lettered among the runs found.
@@ -223,17 +233,13 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "random undersampling on the same network and recipe, the usual fixes issue 11 "
      "names; plan and prediction written before their fits. The run was stopped for time "
      "before metastasis, so this table has vital status only (metastasis: the next "
-     "section). Their fit times ran beside other jobs and are longer than alone. A later "
-     "session added BRF on the same splits (research.md, 'the usual fixes on every real "
-     "task'), its plan and prediction written before its fits; the other methods' records "
-     "are unchanged.")),
+     "section). Their fit times ran beside other jobs and are longer than alone."
+     + _fixes_added("BRF"))),
     ("external_kipan_metastasis", "the usual fixes on KIPAN's metastasis (after round 56)", (
      "The metastasis splits of the section before last with weighted cross-entropy, SMOTE "
      "and random undersampling on the same network and recipe, the part of the vital-status "
      "table's plan that was stopped for time, fitted in a later session; the four methods "
-     "above carried over (marked `copied_from`). A third session added BRF on the same "
-     "splits (research.md, 'the usual fixes on every real task'), its plan and prediction "
-     "written before its fits; the other methods' records are unchanged.")),
+     "above carried over (marked `copied_from`)." + _fixes_added("BRF", "A third session"))),
     ("round58", "the score-weighted draw rescored every 5 epochs on fresh splits, item 3's "
      "sixth test, rejected (research round 58)", (
      "The main table's six settings on splits 600-624 (275 blocks no run had fitted), the "
@@ -297,10 +303,9 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "task's own imbalance, evaluated on the held-out fold as it comes; today's recipe. The "
      "plan and prediction were written in `docs/research.md` before any fit on these "
      "splits; the ninth pilot had scored the default on other splits of both tasks, and "
-     "nothing was chosen on them. A later session added random undersampling (RUS) and "
-     "weighted CE on the same network and recipe, on the same splits (research.md, 'the "
-     "usual fixes on every real task'), their plan and prediction written before their "
-     "fits; SMOTE was left out for time, and the other methods' records are unchanged.")),
+     "nothing was chosen on them."
+     + _fixes_added("random undersampling (RUS) and weighted CE on the default's network")
+     + " SMOTE was left out for time.")),
     ("external_brca_vital", "TCGA BRCA's vital status, a twelfth real task (after the "
      "pooled summary of the real tasks)", (
      "TCGA BRCA's omics as the table below reads them (the 1,000 mRNA and 1,000 methylation "
@@ -309,10 +314,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "third TCGA cohort whose vital status is a task at its own balance, after LGG's and "
      "KIPAN's. 5 x 5 repeated stratified CV at the cohort's own imbalance, evaluated on the "
      "held-out fold as it comes; today's recipe. The plan and prediction were written in "
-     "`docs/research.md` before any fit on the label; tuned HGB was left out for time. A "
-     "later session added random undersampling (RUS) on the same network, recipe and "
-     "splits (research.md, 'the usual fixes on every real task'), its plan and prediction "
-     "written before its fits; the other methods' records are unchanged.")),
+     "`docs/research.md` before any fit on the label; tuned HGB was left out for time."
+     + _fixes_added(_RUS))),
     ("external_lymph_nodes", "lymph-node status on TCGA KIPAN and TCGA BRCA, a thirteenth "
      "and fourteenth real task (after BRCA's vital status)", (
      "The N of TNM staging, node-negative (N0) against node-positive (N1 or more), from the "
@@ -323,10 +326,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "above read them. 5 x 5 repeated stratified CV at each task's own balance, evaluated "
      "on the held-out fold as it comes; today's recipe. The plan, the rule that picked the "
      "labels and the prediction were written in `docs/research.md` before any fit on "
-     "either label; tuned HGB was left out for time. A later session added random "
-     "undersampling (RUS) on the same network, recipe and splits (research.md, 'the usual "
-     "fixes on every real task'), its plan and prediction written before its fits; the "
-     "other methods' records are unchanged.")),
+     "either label; tuned HGB was left out for time." + _fixes_added(_RUS))),
     ("external_brca_clinical", "two multi-class tasks from TCGA BRCA's clinical table, "
      "histology and stage (after round 57)", (
      "TCGA BRCA's omics as the table further below reads them (the 1,000 mRNA and 1,000 "
@@ -341,10 +341,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "of label had scored the default on other splits of both tasks, and nothing was "
      "chosen on them. Tuned HGB (`HGB (balanced)`, learning rate and leaf count by an "
      "inner CV) joined the table a session later on the same splits, its plan and "
-     "prediction written before its fits; the seven methods' records are unchanged. A "
-     "later session added random undersampling (RUS) on the same network, recipe and "
-     "splits (research.md, 'the usual fixes on every real task'), its plan and prediction "
-     "written before its fits; the other methods' records are unchanged.")),
+     "prediction written before its fits; the seven methods' records are unchanged."
+     + _fixes_added(_RUS))),
     ("external_ad", "a fourth real cohort no round was tuned on, the Knight ADRC CSF "
      "biomarkers (after round 53)", (
      "The Knight ADRC cohort (Craig-Schapiro et al., PLoS ONE 2011) as the MIT-licensed R "
