@@ -11,6 +11,7 @@ from conftest import ROOT, load_script
 from scipy import stats
 from test_committed_records import LIVE_RECORDS
 
+from climd_sklearn.benchmark._rank_bootstrap import first_place_shares
 from climd_sklearn.benchmark._real_tasks import (
     REAL_TASKS,
     RealTask,
@@ -90,8 +91,32 @@ def test_the_pooled_test_holms_over_the_methods(tmp_path):
     # Demšar's CD for k = 3 over N = 6 blocks: q = 2.343, times sqrt(3 * 4 / 36)
     assert ranks["critical_difference"] == pytest.approx(2.343 * np.sqrt(1 / 3), abs=1e-3)
     assert (f"(1 is best; Friedman p = {ranks['friedman_p']:.3f}, Nemenyi critical "
-            f"difference {ranks['critical_difference']:.2f} at α = 0.05):") in text
-    assert text.endswith("| m1 | 1.25 |\n| m2 | 2.25 |\n| ref | 2.50 |")
+            f"difference {ranks['critical_difference']:.2f} at α = 0.05), and the share") in text
+    first = ranks["first_in_resamples"]
+    assert text.endswith(f"| m1 | 1.25 | {100 * first['m1']:.1f} % |\n"
+                         f"| m2 | 2.25 | {100 * first['m2']:.1f} % |\n| ref | 2.50 | 0.0 % |")
+
+
+def test_the_first_place_is_recounted_over_the_tasks_drawn_again(tmp_path):
+    # the six tasks above: m1 is never behind m2 and ahead on the odd tasks, so m2 shares
+    # the first place only in a draw of even tasks alone (1 in 64, split with m1), and the
+    # reference, behind m1 everywhere, never has it
+    tasks = []
+    for t in range(6):
+        _write(tmp_path / f"t{t}", [
+            ("X", 0, "ref", 0.5), ("X", 0, "m1", 0.5 + 0.01 * (t + 1)),
+            ("X", 0, "m2", 0.5 + 0.01 * (t + 1) * (-1) ** t)])
+        tasks.append(RealTask(f"t{t}", "X"))
+    first = summarize_real_tasks(str(tmp_path), ["m1", "m2"], tasks,
+                                 reference="ref")["ranks"]["first_in_resamples"]
+    assert first["ref"] == 0.0
+    assert first["m1"] + first["m2"] == pytest.approx(1.0)
+    # each task a unit of its own, all in one stratum: the tasks themselves are redrawn (a
+    # stratum per task would redraw nothing and give m1 every first place)
+    assert 0.0 < first["m2"] < 0.02
+    hand = [[3.0, 1.5, 1.5] if t % 2 == 0 else [2.0, 1.0, 3.0] for t in range(6)]
+    assert list(first.values()) == pytest.approx(
+        first_place_shares(hand, units=range(6), strata=[0] * 6))
 
 
 def test_the_mean_ranks_leave_out_a_method_missing_from_a_task(two_tables):
@@ -104,8 +129,14 @@ def test_the_mean_ranks_leave_out_a_method_missing_from_a_task(two_tables):
     assert np.isnan(ranks["critical_difference"])
     text = real_tasks_markdown(summary)
     assert text.endswith("Mean rank over the 2 tasks, among the methods fitted on every one "
-                         "of them (1 is best):\n\n| method | mean rank |\n| --- | --- |\n"
-                         "| ref | 1.50 |\n| m1 | 1.50 |")
+                         "of them (1 is best), and the share of 2,000 draws of the tasks with "
+                         "replacement in which the method ranks first:\n\n"
+                         "| method | mean rank | first in task resamples |\n"
+                         "| --- | --- | --- |\n"
+                         f"| ref | 1.50 | {100 * ranks['first_in_resamples']['ref']:.1f} % |\n"
+                         f"| m1 | 1.50 | {100 * ranks['first_in_resamples']['m1']:.1f} % |")
+    # A to m1, B to the reference: a draw of A twice, B twice or one each (a tie)
+    assert ranks["first_in_resamples"] == pytest.approx({"ref": 0.5, "m1": 0.5}, abs=0.03)
 
 
 def test_unpaired_splits_and_a_missing_reference_are_errors(two_tables):

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ._rank_bootstrap import first_place_shares
 from ._records import RECORDS_FILE, load_records
 from ._stats import _pval, average_ranks, critical_difference, friedman_test, holm, wilcoxon_p
 
@@ -112,9 +113,11 @@ def summarize_real_tasks(
         ``splits_won``, ``splits_lost``, ``p`` (Wilcoxon over the task means) and
         ``p_holm`` (Holm over the methods); ``"ranks"``: among the reference and the methods
         fitted on every task (``"methods"``), each one's ``"mean_ranks"`` over the tasks (1
-        is the highest task mean; ties share the average rank), Friedman's
-        ``"friedman_p"`` and the Nemenyi ``"critical_difference"`` of those mean ranks at
-        alpha = 0.05 (both NaN with fewer than three such methods).
+        is the highest task mean; ties share the average rank), its
+        ``"first_in_resamples"``: the share of 2,000 draws of the tasks with replacement in
+        which it has the lowest mean rank (a new set of tasks like these, drawn again),
+        Friedman's ``"friedman_p"`` and the Nemenyi ``"critical_difference"`` of those mean
+        ranks at alpha = 0.05 (both NaN with fewer than three such methods).
 
     Raises
     ------
@@ -177,12 +180,16 @@ def _task_ranks(rows: Sequence[Mapping[str, Any]], reference: str,
     means = np.array([[row["reference"]] + [row["reference"] + row["deltas"][m]
                                              for m in complete] for row in rows])
     ranked = [reference, *complete]
-    mean_ranks = average_ranks(means).mean(axis=0)
+    task_ranks = average_ranks(means)
+    mean_ranks = task_ranks.mean(axis=0)
+    # each task is its own resampling unit, all in one stratum: the tasks drawn again
+    shares = first_place_shares(task_ranks, units=range(len(rows)), strata=[0] * len(rows))
     testable = len(ranked) >= 3 and len(rows) >= 2
     friedman_p = friedman_test(means)["p_value"] if testable else float("nan")
     cd = critical_difference(len(ranked), len(rows)) if testable else float("nan")
     return {"methods": ranked,
             "mean_ranks": {m: float(r) for m, r in zip(ranked, mean_ranks)},
+            "first_in_resamples": {m: float(s) for m, s in zip(ranked, shares)},
             "friedman_p": friedman_p, "critical_difference": cd}
 
 
@@ -226,8 +233,9 @@ def real_tasks_markdown(summary: Mapping[str, Any]) -> str:
                 else f"; Friedman p {_pval(ranks['friedman_p'])}, Nemenyi critical difference "
                 f"{ranks['critical_difference']:.2f} at α = 0.05")
     lines += ["", f"Mean rank over the {len(summary['rows'])} tasks, among the methods fitted "
-              f"on every one of them (1 is best{friedman}):", "",
-              "| method | mean rank |", "| --- | --- |"]
-    lines += [f"| {m} | {r:.2f} |" for m, r in sorted(ranks["mean_ranks"].items(),
-                                                      key=lambda item: item[1])]
+              f"on every one of them (1 is best{friedman}), and the share of 2,000 draws of "
+              "the tasks with replacement in which the method ranks first:", "",
+              "| method | mean rank | first in task resamples |", "| --- | --- | --- |"]
+    lines += [f"| {m} | {r:.2f} | {100 * ranks['first_in_resamples'][m]:.1f} % |"
+              for m, r in sorted(ranks["mean_ranks"].items(), key=lambda item: item[1])]
     return "\n".join(lines)
