@@ -305,7 +305,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "splits; the ninth pilot had scored the default on other splits of both tasks, and "
      "nothing was chosen on them."
      + _fixes_added("random undersampling (RUS) and weighted CE on the default's network")
-     + " SMOTE was left out for time.")),
+     + _fixes_added("SMOTE on the default's network", "A third session"))),
     ("external_brca_vital", "TCGA BRCA's vital status, a twelfth real task (after the "
      "pooled summary of the real tasks)", (
      "TCGA BRCA's omics as the table below reads them (the 1,000 mRNA and 1,000 methylation "
