@@ -92,3 +92,19 @@ def test_the_wdbc_refit_of_the_default_gives_back_round_51s_predictions_on_anoth
     decided = _stored_predictions("round51_external", "CLIMD, modality dropout")
     assert len(refits) == len(decided) == 25
     assert all(refits[key] == decided[key] for key in refits)
+
+
+def test_the_width_option_is_the_default_where_its_switch_stays_off():
+    # external_lymph_nodes' note: BRCA's widest modality (1,000 features) is under twice its
+    # training folds (about 605 patients), so the option with its switch at p >= 2n trains
+    # the default's network there, prediction for prediction; on KIPAN's nodes (2,284
+    # features, about 209 patients) it switches on and differs
+    width = _stored_predictions("external_lymph_nodes",
+                                "CLIMD, linear path and heads where p >= 2n")
+    default = _stored_predictions("external_lymph_nodes", "CLIMD (default)")
+    assert set(width) == set(default) and len(width) == 50
+    brca = [key for key in width if key[0] == "TCGA BRCA lymph nodes"]
+    kipan = [key for key in width if key[0] == "TCGA KIPAN lymph nodes"]
+    assert len(brca) == len(kipan) == 25
+    assert all(width[key] == default[key] for key in brca)
+    assert any(width[key] != default[key] for key in kipan)
