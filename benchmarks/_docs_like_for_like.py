@@ -174,10 +174,10 @@ method. The pooled test is a Wilcoxon signed-rank test over the task means, so e
 counts once, with a Holm correction over the methods of the pooled table. The last table
 ranks the methods fitted on every task by their task means (a task is one block of Demšar's
 mean rank), with Friedman's test that their mean ranks are equal, and says how often each
-would rank first on another set of tasks like these: the tasks drawn again with replacement,
-2,000 times (fourteen tasks are few, so read the shares as a rough guide). The list of tasks
-and the code are in `climd_sklearn/benchmark/_real_tasks.py`; no fit was made for this
-summary.
+would rank first on another set of tasks like these: the tasks drawn again with
+replacement, 2,000 times (so few tasks make the shares a rough guide, not an error rate).
+The list of tasks and the code are in `climd_sklearn/benchmark/_real_tasks.py`; no fit
+was made for this summary.
 """
 
 
