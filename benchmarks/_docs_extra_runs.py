@@ -32,11 +32,11 @@ _FIVE_MEMBERS = (
     "today's ten-member default.")
 
 
-def _fixes_added(methods: str, session: str = "A later session") -> str:
-    """The sentence a table's text ends with once the usual fixes were added to it later."""
-    return (f" {session} added {methods} on the same splits (research.md, 'the usual fixes "
-            "on every real task'), planned and predicted before the fits; the other methods' "
-            "records are unchanged.")
+def _fixes_added(methods: str, session: str = "A later session",
+                 section: str = "the usual fixes on every real task") -> str:
+    """The sentence a table's text ends with once methods were added to it later."""
+    return (f" {session} added {methods} on the same splits (research.md, '{section}'), "
+            "planned and predicted before the fits; the other methods' records are unchanged.")
 
 
 _RUS = "random undersampling on the default's network (RUS)"
@@ -239,7 +239,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "The metastasis splits of the section before last with weighted cross-entropy, SMOTE "
      "and random undersampling on the same network and recipe, the part of the vital-status "
      "table's plan that was stopped for time, fitted in a later session; the four methods "
-     "above carried over (marked `copied_from`)." + _fixes_added("BRF", "A third session"))),
+     "above carried over (marked `copied_from`)." + _fixes_added("BRF", "A third session")
+     + _fixes_added("tuned HGB", "A fourth session", "tuned HGB on KIPAN's metastasis"))),
     ("round58", "the score-weighted draw rescored every 5 epochs on fresh splits, item 3's "
      "sixth test, rejected (research round 58)", (
      "The main table's six settings on splits 600-624 (275 blocks no run had fitted), the "
@@ -291,8 +292,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "to fetch them). Today's recipe; *CLIMD, linear path and heads where p > n* is round "
      "50's option for modalities wider than the cohort, on for every split here. The plan "
      "and prediction were written in `docs/research.md` before any fit on either cohort, "
-     "and nothing was chosen on them. Tuned HGB joined the table in a later session, with "
-     "its own plan and prediction written before its fits; SMOTE is left out for time.")),
+     "and nothing was chosen on them. Tuned HGB and SMOTE joined the table in a later "
+     "session, with their own plan and prediction written before their fits.")),
     ("external_tcga_multiclass", "two hard multi-class tasks on the same wide omics, LGG "
      "histology and KIPAN stage (after the ninth pilot after round 55)", (
      "TCGA LGG's histological type (511 patients: astrocytoma 193, oligoastrocytoma 127, "
@@ -314,8 +315,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "third TCGA cohort whose vital status is a task at its own balance, after LGG's and "
      "KIPAN's. 5 x 5 repeated stratified CV at the cohort's own imbalance, evaluated on the "
      "held-out fold as it comes; today's recipe. The plan and prediction were written in "
-     "`docs/research.md` before any fit on the label; tuned HGB was left out for time."
-     + _fixes_added(_RUS))),
+     "`docs/research.md` before any fit on the label." + _fixes_added(_RUS)
+     + _fixes_added("tuned HGB", "A third session", "tuned HGB on BRCA's vital status"))),
     ("external_lymph_nodes", "lymph-node status on TCGA KIPAN and TCGA BRCA, a thirteenth "
      "and fourteenth real task (after BRCA's vital status)", (
      "The N of TNM staging, node-negative (N0) against node-positive (N1 or more), from the "
@@ -326,12 +327,13 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "above read them. 5 x 5 repeated stratified CV at each task's own balance, evaluated "
      "on the held-out fold as it comes; today's recipe. The plan, the rule that picked the "
      "labels and the prediction were written in `docs/research.md` before any fit on "
-     "either label." + _fixes_added(_RUS) + " A third added tuned HGB, and the width option "
-     "`linear_path=\"auto\", heads_in_prediction=\"auto\"` with its switch at p >= 2n, on "
-     "the same splits, each planned and predicted before its fits (research.md, 'after the "
-     "usual fixes'); the switch acts on KIPAN's nodes (2,284 features against about 209 "
-     "training patients) and not on BRCA's (1,000 against about 605), where the option "
-     "is the default's fit.")),
+     "either label." + _fixes_added(_RUS)
+     + _fixes_added("tuned HGB and the width option `linear_path=\"auto\", "
+                    "heads_in_prediction=\"auto\"` with its switch at p >= 2n",
+                    "A third session", "after the usual fixes")
+     + " The switch acts on KIPAN's nodes (2,284 features against about 209 training "
+     "patients) and not on BRCA's (1,000 against about 605), where the option is the "
+     "default's fit.")),
     ("external_brca_clinical", "two multi-class tasks from TCGA BRCA's clinical table, "
      "histology and stage (after round 57)", (
      "TCGA BRCA's omics as the table further below reads them (the 1,000 mRNA and 1,000 "
