@@ -68,13 +68,19 @@ def test_each_task_s_mean_difference_and_the_pooled_counts_by_hand(two_tables):
     assert m1["p_holm"] == pytest.approx(holm([m1["p"], m2["p"]])[0])
 
 
-def test_the_pooled_test_holms_over_the_methods(tmp_path):
+def _six_tasks(folder):
+    """Six one-split tasks: m1 ahead of the reference on all, m2 on the even ones."""
     tasks = []
-    for t in range(6):  # m1 ahead on all six tasks, m2 on three of them
-        _write(tmp_path / f"t{t}", [
+    for t in range(6):
+        _write(folder / f"t{t}", [
             ("X", 0, "ref", 0.5), ("X", 0, "m1", 0.5 + 0.01 * (t + 1)),
             ("X", 0, "m2", 0.5 + 0.01 * (t + 1) * (-1) ** t)])
         tasks.append(RealTask(f"t{t}", "X"))
+    return tasks
+
+
+def test_the_pooled_test_holms_over_the_methods(tmp_path):
+    tasks = _six_tasks(tmp_path)  # m1 ahead on all six tasks, m2 on three of them
     summary = summarize_real_tasks(str(tmp_path), ["m1", "m2"], tasks, reference="ref")
     raw = [summary["pooled"][m]["p"] for m in ("m1", "m2")]
     assert raw[0] == pytest.approx(0.03125)  # exact: 2 / 2**6
@@ -101,13 +107,7 @@ def test_the_first_place_is_recounted_over_the_tasks_drawn_again(tmp_path):
     # the six tasks above: m1 is never behind m2 and ahead on the odd tasks, so m2 shares
     # the first place only in a draw of even tasks alone (1 in 64, split with m1), and the
     # reference, behind m1 everywhere, never has it
-    tasks = []
-    for t in range(6):
-        _write(tmp_path / f"t{t}", [
-            ("X", 0, "ref", 0.5), ("X", 0, "m1", 0.5 + 0.01 * (t + 1)),
-            ("X", 0, "m2", 0.5 + 0.01 * (t + 1) * (-1) ** t)])
-        tasks.append(RealTask(f"t{t}", "X"))
-    first = summarize_real_tasks(str(tmp_path), ["m1", "m2"], tasks,
+    first = summarize_real_tasks(str(tmp_path), ["m1", "m2"], _six_tasks(tmp_path),
                                  reference="ref")["ranks"]["first_in_resamples"]
     assert first["ref"] == 0.0
     assert first["m1"] + first["m2"] == pytest.approx(1.0)

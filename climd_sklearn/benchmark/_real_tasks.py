@@ -31,6 +31,9 @@ from ._stats import _pval, average_ranks, critical_difference, friedman_test, ho
 
 __all__ = ["REAL_TASKS", "RealTask", "real_tasks_markdown", "summarize_real_tasks"]
 
+#: How many times the tasks are drawn again to count each method's first places.
+N_TASK_RESAMPLES = 2000
+
 
 class RealTask(NamedTuple):
     """One real task: the committed table that holds it and its setting's name there."""
@@ -114,10 +117,11 @@ def summarize_real_tasks(
         ``p_holm`` (Holm over the methods); ``"ranks"``: among the reference and the methods
         fitted on every task (``"methods"``), each one's ``"mean_ranks"`` over the tasks (1
         is the highest task mean; ties share the average rank), its
-        ``"first_in_resamples"``: the share of 2,000 draws of the tasks with replacement in
-        which it has the lowest mean rank (a new set of tasks like these, drawn again),
-        Friedman's ``"friedman_p"`` and the Nemenyi ``"critical_difference"`` of those mean
-        ranks at alpha = 0.05 (both NaN with fewer than three such methods).
+        ``"first_in_resamples"``: the share of :data:`N_TASK_RESAMPLES` draws of the tasks
+        with replacement in which it has the lowest mean rank (a new set of tasks like
+        these, drawn again), Friedman's ``"friedman_p"`` and the Nemenyi
+        ``"critical_difference"`` of those mean ranks at alpha = 0.05 (both NaN with fewer
+        than three such methods).
 
     Raises
     ------
@@ -183,7 +187,8 @@ def _task_ranks(rows: Sequence[Mapping[str, Any]], reference: str,
     task_ranks = average_ranks(means)
     mean_ranks = task_ranks.mean(axis=0)
     # each task is its own resampling unit, all in one stratum: the tasks drawn again
-    shares = first_place_shares(task_ranks, units=range(len(rows)), strata=[0] * len(rows))
+    shares = first_place_shares(task_ranks, units=range(len(rows)), strata=[0] * len(rows),
+                                n_resamples=N_TASK_RESAMPLES)
     testable = len(ranked) >= 3 and len(rows) >= 2
     friedman_p = friedman_test(means)["p_value"] if testable else float("nan")
     cd = critical_difference(len(ranked), len(rows)) if testable else float("nan")
@@ -233,8 +238,9 @@ def real_tasks_markdown(summary: Mapping[str, Any]) -> str:
                 else f"; Friedman p {_pval(ranks['friedman_p'])}, Nemenyi critical difference "
                 f"{ranks['critical_difference']:.2f} at α = 0.05")
     lines += ["", f"Mean rank over the {len(summary['rows'])} tasks, among the methods fitted "
-              f"on every one of them (1 is best{friedman}), and the share of 2,000 draws of "
-              "the tasks with replacement in which the method ranks first:", "",
+              f"on every one of them (1 is best{friedman}), and the share of "
+              f"{N_TASK_RESAMPLES:,} draws of the tasks with replacement in which the method "
+              "ranks first:", "",
               "| method | mean rank | first in task resamples |", "| --- | --- | --- |"]
     lines += [f"| {m} | {r:.2f} | {100 * ranks['first_in_resamples'][m]:.1f} % |"
               for m, r in sorted(ranks["mean_ranks"].items(), key=lambda item: item[1])]
