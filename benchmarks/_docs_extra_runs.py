@@ -40,6 +40,9 @@ def _fixes_added(methods: str, session: str = "A later session",
 
 
 _RUS = "random undersampling on the default's network (RUS)"
+_MLP_ANCHORS = ("SMOTE and random undersampling in front of scikit-learn's MLP (*SMOTE + MLP*, "
+                "*RUS + MLP*)")
+_MLP_SECTION = "SMOTE and undersampling in front of scikit-learn's MLP on four real binary tasks"
 
 #: Like-for-like runs outside the main protocol: (subfolder of the results, heading, text).
 #: Each is summarized on its own (its own methods and ranks), after Part 1, as Part 1b, 1c,
@@ -240,7 +243,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "and random undersampling on the same network and recipe, the part of the vital-status "
      "table's plan that was stopped for time, fitted in a later session; the four methods "
      "above carried over (marked `copied_from`)." + _fixes_added("BRF", "A third session")
-     + _fixes_added("tuned HGB", "A fourth session", "tuned HGB on KIPAN's metastasis"))),
+     + _fixes_added("tuned HGB", "A fourth session", "tuned HGB on KIPAN's metastasis")
+     + _fixes_added(_MLP_ANCHORS, "A fifth session", _MLP_SECTION))),
     ("round58", "the score-weighted draw rescored every 5 epochs on fresh splits, item 3's "
      "sixth test, rejected (research round 58)", (
      "The main table's six settings on splits 600-624 (275 blocks no run had fitted), the "
@@ -316,7 +320,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "KIPAN's. 5 x 5 repeated stratified CV at the cohort's own imbalance, evaluated on the "
      "held-out fold as it comes; today's recipe. The plan and prediction were written in "
      "`docs/research.md` before any fit on the label." + _fixes_added(_RUS)
-     + _fixes_added("tuned HGB", "A third session", "tuned HGB on BRCA's vital status"))),
+     + _fixes_added("tuned HGB", "A third session", "tuned HGB on BRCA's vital status")
+     + _fixes_added(_MLP_ANCHORS, "A fourth session", _MLP_SECTION))),
     ("external_lymph_nodes", "lymph-node status on TCGA KIPAN and TCGA BRCA, a thirteenth "
      "and fourteenth real task (after BRCA's vital status)", (
      "The N of TNM staging, node-negative (N0) against node-positive (N1 or more), from the "
@@ -333,7 +338,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
                     "A third session", "after the usual fixes")
      + " The switch acts on KIPAN's nodes (2,284 features against about 209 training "
      "patients) and not on BRCA's (1,000 against about 605), where the option is the "
-     "default's fit.")),
+     "default's fit." + _fixes_added(_MLP_ANCHORS, "A fourth session", _MLP_SECTION))),
     ("external_brca_clinical", "two multi-class tasks from TCGA BRCA's clinical table, "
      "histology and stage (after round 57)", (
      "TCGA BRCA's omics as the table further below reads them (the 1,000 mRNA and 1,000 "

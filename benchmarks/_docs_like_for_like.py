@@ -154,8 +154,8 @@ def like_for_like_section(data: Mapping[str, Any], figure: str | None) -> str:
 #: The methods the real-task summary compares with the default: the tuned anchors and the
 #: usual fixes on the default's network, and the curriculum's control.
 REAL_TASK_METHODS: tuple[str, ...] = (
-    "LogReg (balanced)", "HGB (balanced)", "BRF", "Weighted CE", "SMOTE", "RUS",
-    "Heads, no curriculum")
+    "LogReg (balanced)", "HGB (balanced)", "BRF", "SMOTE + MLP", "RUS + MLP", "Weighted CE",
+    "SMOTE", "RUS", "Heads, no curriculum")
 
 REAL_TASKS_TEXT = """\
 ### The real tasks at a glance
