@@ -65,27 +65,35 @@ CANDIDATES: dict[str, dict[str, Any]] = {
 
 
 def complete_splits(records: list[dict[str, Any]], methods: Sequence[str]) -> list[dict[str, Any]]:
-    """The records of the (setting, split) pairs that every method has finished.
+    """The records of the (setting, split) pairs that every method fitted on the setting has.
 
     A run stopped part-way leaves splits that only some methods have reached; paired tests
     and ranks need every method on the same splits, so those splits wait for the next run.
+    A method with no record on a setting at all was never fitted there: it does not hold the
+    setting's splits back, and the overall ranking lists it as not ranked.
 
     Parameters
     ----------
     records : list of dict
         Records of the named methods.
     methods : sequence of str
-        The methods every kept split must have.
+        The methods named; each kept split has every one of them that the setting holds.
 
     Returns
     -------
     records : list of dict
-        The records of the complete splits (a note on stderr lists the others).
+        The records of the complete splits (a note on stderr lists the others, and the
+        methods named that a setting does not hold).
     """
     done: dict[tuple[str, int], set[str]] = {}
+    fitted: dict[str, set[str]] = {}
     for rec in records:
         done.setdefault((rec["setting"], rec["split"]), set()).add(rec["method"])
-    partial = sorted(key for key, names in done.items() if not set(methods) <= names)
+        fitted.setdefault(rec["setting"], set()).add(rec["method"])
+    for setting, names in fitted.items():
+        if absent := [m for m in methods if m not in names]:
+            print(f"{setting}: no records of {absent}", file=sys.stderr)
+    partial = sorted(key for key, names in done.items() if not fitted[key[0]] <= names)
     if partial:
         print(f"left out {len(partial)} split(s) not finished by every method: {partial}",
               file=sys.stderr)

@@ -463,11 +463,15 @@ def test_summaries_keep_only_the_splits_every_method_finished(capsys):
                                                              "method": "b"},
                {"setting": "S", "split": 1, "method": "a"},  # b never reached split 1
                {"setting": "T", "split": 1, "method": "a"}, {"setting": "T", "split": 1,
-                                                             "method": "b"}]
+                                                             "method": "b"},
+               {"setting": "U", "split": 0, "method": "a"},  # b was never fitted on U
+               {"setting": "U", "split": 1, "method": "a"}]
     kept = complete_splits(records, ["a", "b"])
-    assert [(r["setting"], r["split"]) for r in kept] == [("S", 0), ("S", 0), ("T", 1),
-                                                          ("T", 1)]
-    assert "left out 1 split(s)" in capsys.readouterr().err
+    assert [(r["setting"], r["split"]) for r in kept] == [
+        ("S", 0), ("S", 0), ("T", 1), ("T", 1), ("U", 0), ("U", 1)]
+    err = capsys.readouterr().err
+    assert "left out 1 split(s)" in err and "[('S', 1)]" in err
+    assert "U: no records of ['b']" in err and "S: no records" not in err
 
 
 def test_the_wide_grid_logreg_is_an_optional_anchor():
