@@ -43,6 +43,7 @@ _RUS = "random undersampling on the default's network (RUS)"
 _MLP_ANCHORS = ("SMOTE and random undersampling in front of scikit-learn's MLP (*SMOTE + MLP*, "
                 "*RUS + MLP*)")
 _MLP_SECTION = "SMOTE and undersampling in front of scikit-learn's MLP on four real binary tasks"
+_MLP_BRCA = "the MLP anchors on TCGA BRCA's three multi-class tasks"
 
 #: Like-for-like runs outside the main protocol: (subfolder of the results, heading, text).
 #: Each is summarized on its own (its own methods and ranks), after Part 1, as Part 1b, 1c,
@@ -311,7 +312,9 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "splits; the ninth pilot had scored the default on other splits of both tasks, and "
      "nothing was chosen on them."
      + _fixes_added("random undersampling (RUS) and weighted CE on the default's network")
-     + _fixes_added("SMOTE on the default's network", "A third session"))),
+     + _fixes_added("SMOTE on the default's network", "A third session")
+     + _fixes_added(_MLP_ANCHORS, "A fourth session",
+                    "the MLP anchors on LGG's histology and KIPAN's stage"))),
     ("external_brca_vital", "TCGA BRCA's vital status, a twelfth real task (after the "
      "pooled summary of the real tasks)", (
      "TCGA BRCA's omics as the table below reads them (the 1,000 mRNA and 1,000 methylation "
@@ -355,7 +358,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "chosen on them. Tuned HGB (`HGB (balanced)`, learning rate and leaf count by an "
      "inner CV) joined the table a session later on the same splits, its plan and "
      "prediction written before its fits; the seven methods' records are unchanged."
-     + _fixes_added(_RUS))),
+     + _fixes_added(_RUS) + _fixes_added(_MLP_ANCHORS, "A fourth session", _MLP_BRCA))),
     ("external_ad", "a fourth real cohort no round was tuned on, the Knight ADRC CSF "
      "biomarkers (after round 53)", (
      "The Knight ADRC cohort (Craig-Schapiro et al., PLoS ONE 2011) as the MIT-licensed R "
@@ -380,7 +383,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "reach it; marked `copied_from`). The default's 25 fits reproduce round 53's *CLIMD, "
      "no modality dropout* exactly (the same predictions on every split, fitted three days "
      "apart on two AMD EPYC sessions). The prediction was written in `docs/research.md` "
-     "before any fit.")),
+     "before any fit." + _fixes_added(_MLP_ANCHORS, section=_MLP_BRCA))),
     ("tuned_threshold", "the default's threshold tuned for macro F1 by an inner CV, on the "
      "binary cohorts as they come (after round 53)", (
      "*CLIMD, tuned threshold* is today's default inside scikit-learn's "
