@@ -42,8 +42,9 @@ def _fixes_added(methods: str, session: str = "A later session",
 _RUS = "random undersampling on the default's network (RUS)"
 _MLP_ANCHORS = ("SMOTE and random undersampling in front of scikit-learn's MLP (*SMOTE + MLP*, "
                 "*RUS + MLP*)")
-_MLP_SECTION = "SMOTE and undersampling in front of scikit-learn's MLP on four real binary tasks"
-_MLP_BRCA = "the MLP anchors on TCGA BRCA's three multi-class tasks"
+_MLP_BINARY_SECTION = ("SMOTE and undersampling in front of scikit-learn's MLP on four real "
+                       "binary tasks")
+_MLP_BRCA_SECTION = "the MLP anchors on TCGA BRCA's three multi-class tasks"
 
 #: Like-for-like runs outside the main protocol: (subfolder of the results, heading, text).
 #: Each is summarized on its own (its own methods and ranks), after Part 1, as Part 1b, 1c,
@@ -246,7 +247,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "table's plan that was stopped for time, fitted in a later session; the four methods "
      "above carried over (marked `copied_from`)." + _fixes_added("BRF", "A third session")
      + _fixes_added("tuned HGB", "A fourth session", "tuned HGB on KIPAN's metastasis")
-     + _fixes_added(_MLP_ANCHORS, "A fifth session", _MLP_SECTION))),
+     + _fixes_added(_MLP_ANCHORS, "A fifth session", _MLP_BINARY_SECTION))),
     ("round58", "the score-weighted draw rescored every 5 epochs on fresh splits, item 3's "
      "sixth test, rejected (research round 58)", (
      "The main table's six settings on splits 600-624 (275 blocks no run had fitted), the "
@@ -325,7 +326,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "held-out fold as it comes; today's recipe. The plan and prediction were written in "
      "`docs/research.md` before any fit on the label." + _fixes_added(_RUS)
      + _fixes_added("tuned HGB", "A third session", "tuned HGB on BRCA's vital status")
-     + _fixes_added(_MLP_ANCHORS, "A fourth session", _MLP_SECTION))),
+     + _fixes_added(_MLP_ANCHORS, "A fourth session", _MLP_BINARY_SECTION))),
     ("external_lymph_nodes", "lymph-node status on TCGA KIPAN and TCGA BRCA, a thirteenth "
      "and fourteenth real task (after BRCA's vital status)", (
      "The N of TNM staging, node-negative (N0) against node-positive (N1 or more), from the "
@@ -342,7 +343,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
                     "A third session", "after the usual fixes")
      + " The switch acts on KIPAN's nodes (2,284 features against about 209 training "
      "patients) and not on BRCA's (1,000 against about 605), where the option is the "
-     "default's fit." + _fixes_added(_MLP_ANCHORS, "A fourth session", _MLP_SECTION))),
+     "default's fit." + _fixes_added(_MLP_ANCHORS, "A fourth session", _MLP_BINARY_SECTION))),
     ("external_brca_clinical", "two multi-class tasks from TCGA BRCA's clinical table, "
      "histology and stage (after round 57)", (
      "TCGA BRCA's omics as the table further below reads them (the 1,000 mRNA and 1,000 "
@@ -358,7 +359,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "chosen on them. Tuned HGB (`HGB (balanced)`, learning rate and leaf count by an "
      "inner CV) joined the table a session later on the same splits, its plan and "
      "prediction written before its fits; the seven methods' records are unchanged."
-     + _fixes_added(_RUS) + _fixes_added(_MLP_ANCHORS, "A fourth session", _MLP_BRCA))),
+     + _fixes_added(_RUS) + _fixes_added(_MLP_ANCHORS, "A fourth session", _MLP_BRCA_SECTION))),
     ("external_ad", "a fourth real cohort no round was tuned on, the Knight ADRC CSF "
      "biomarkers (after round 53)", (
      "The Knight ADRC cohort (Craig-Schapiro et al., PLoS ONE 2011) as the MIT-licensed R "
@@ -383,7 +384,7 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "reach it; marked `copied_from`). The default's 25 fits reproduce round 53's *CLIMD, "
      "no modality dropout* exactly (the same predictions on every split, fitted three days "
      "apart on two AMD EPYC sessions). The prediction was written in `docs/research.md` "
-     "before any fit." + _fixes_added(_MLP_ANCHORS, section=_MLP_BRCA))),
+     "before any fit." + _fixes_added(_MLP_ANCHORS, section=_MLP_BRCA_SECTION))),
     ("tuned_threshold", "the default's threshold tuned for macro F1 by an inner CV, on the "
      "binary cohorts as they come (after round 53)", (
      "*CLIMD, tuned threshold* is today's default inside scikit-learn's "
