@@ -33,9 +33,14 @@ _FIVE_MEMBERS = (
 
 
 def _fixes_added(methods: str, session: str = "A later session",
-                 section: str = "the usual fixes on every real task") -> str:
-    """The sentence a table's text ends with once methods were added to it later."""
-    return (f" {session} added {methods} on the same splits (research.md, '{section}'), "
+                 section: str | tuple[str, ...] = "the usual fixes on every real task") -> str:
+    """The sentence a table's text ends with once methods were added to it later.
+
+    ``section`` names the research.md section that planned the fits, or a tuple of them.
+    """
+    sections = " and ".join(f"'{name}'" for name in
+                            ((section,) if isinstance(section, str) else section))
+    return (f" {session} added {methods} on the same splits (research.md, {sections}), "
             "planned and predicted before the fits; the other methods' records are unchanged.")
 
 
@@ -300,7 +305,10 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "50's option for modalities wider than the cohort, on for every split here. The plan "
      "and prediction were written in `docs/research.md` before any fit on either cohort, "
      "and nothing was chosen on them. Tuned HGB and SMOTE joined the table in a later "
-     "session, with their own plan and prediction written before their fits.")),
+     "session, with their own plan and prediction written before their fits."
+     + _fixes_added(_MLP_ANCHORS, "A third session",
+                    ("the MLP anchors on LGG's vital status, alone in its table",
+                     "the MLP anchors on KIPAN's histology")))),
     ("external_tcga_multiclass", "two hard multi-class tasks on the same wide omics, LGG "
      "histology and KIPAN stage (after the ninth pilot after round 55)", (
      "TCGA LGG's histological type (511 patients: astrocytoma 193, oligoastrocytoma 127, "
