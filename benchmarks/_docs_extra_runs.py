@@ -245,7 +245,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "before metastasis, so this table has vital status only (metastasis: the next "
      "section). Their fit times ran beside other jobs and are longer than alone."
      + _fixes_added("BRF")
-     + _fixes_added(_MLP_ANCHORS, "A third session", "the same two on KIPAN's vital status"))),
+     + _fixes_added(_MLP_ANCHORS, "A third session", "the same two on KIPAN's vital status")
+     + _fixes_added("tuned HGB", "A fourth session", "tuned HGB on KIPAN's vital status"))),
     ("external_kipan_metastasis", "the usual fixes on KIPAN's metastasis (after round 56)", (
      "The metastasis splits of the section before last with weighted cross-entropy, SMOTE "
      "and random undersampling on the same network and recipe, the part of the vital-status "
