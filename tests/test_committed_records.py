@@ -6,7 +6,7 @@ import json
 import os
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, load_script
 
 from climd_sklearn.benchmark import _like_for_like as l4l
 from climd_sklearn.benchmark._records import _check_specs
@@ -108,3 +108,12 @@ def test_the_width_option_is_the_default_where_its_switch_stays_off():
     assert len(brca) == len(kipan) == 25
     assert all(width[key] == default[key] for key in brca)
     assert any(width[key] != default[key] for key in kipan)
+
+
+def test_the_committed_benchmark_page_is_what_make_docs_builds_from_the_committed_results():
+    """docs/benchmarks.md is generated: a changed result or docs sentence must regenerate it."""
+    built = load_script("make_docs").build(os.path.join(ROOT, "benchmarks", "results"),
+                                           os.path.join(ROOT, "docs"))
+    with open(os.path.join(ROOT, "docs", "benchmarks.md"), encoding="utf-8") as fh:
+        committed = fh.read()
+    assert built == committed, "docs/benchmarks.md is stale: run python benchmarks/make_docs.py"
