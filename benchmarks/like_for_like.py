@@ -267,7 +267,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             machine, wall_s = payload.get("machine"), payload["config"].get("wall_s")
         else:  # a run that resumes or adds to a folder: the time of all the fits into it
             wall_s += payload["config"].get("wall_s") or 0.0
-    config = {"commands": list(dict.fromkeys([*commands, command])), "command": command,
+    # each command once, where it last ran: a summary run again follows the fits before it
+    config = {"commands": [*(c for c in commands if c != command), command], "command": command,
               "settings": settings,
               "methods": list(dict.fromkeys([*methods, *(r["method"] for r in records)])),
               "candidates": {m: candidates[m] for m in methods if m in candidates},

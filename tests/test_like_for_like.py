@@ -449,6 +449,12 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     # a run that resumes into the folder adds its time to the earlier runs' (nothing is lost)
     load_script("like_for_like").main(["--quick", "--out", str(out), "--no-progress"])
     assert json.loads((out / "like_for_like.json").read_text())["config"]["wall_s"] > 1234.5
+    # a command listed once, where it last ran: the summary run again after that fit is last
+    load_script("like_for_like").main(
+        ["--quick", "--out", str(out), "--summarize", "--no-progress"])
+    config = json.loads((out / "like_for_like.json").read_text())["config"]
+    assert "--summarize" in config["command"] and config["commands"][-1] == config["command"]
+    assert len(set(config["commands"])) == len(config["commands"])
 
 
 def test_extra_sections_are_lettered_past_z():
