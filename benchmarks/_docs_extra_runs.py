@@ -325,8 +325,8 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      + _fixes_added("SMOTE on the default's network", "A third session")
      + _fixes_added(_MLP_ANCHORS, "A fourth session",
                     "the MLP anchors on LGG's histology and KIPAN's stage")
-     + _fixes_added("tuned HGB on LGG's histology (KIPAN's stage not yet)", "A fifth session",
-                    "tuned HGB on LGG's histology and KIPAN's stage"))),
+     + _fixes_added("tuned HGB (LGG's histology first, KIPAN's stage resumed a session later)",
+                    "A fifth session", "tuned HGB on LGG's histology and KIPAN's stage"))),
     ("external_brca_vital", "TCGA BRCA's vital status, a twelfth real task (after the "
      "pooled summary of the real tasks)", (
      "TCGA BRCA's omics as the table below reads them (the 1,000 mRNA and 1,000 methylation "
