@@ -395,7 +395,9 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "reach it; marked `copied_from`). The default's 25 fits reproduce round 53's *CLIMD, "
      "no modality dropout* exactly (the same predictions on every split, fitted three days "
      "apart on two AMD EPYC sessions). The prediction was written in `docs/research.md` "
-     "before any fit." + _fixes_added(_MLP_ANCHORS, section=_MLP_BRCA_SECTION))),
+     "before any fit." + _fixes_added(_MLP_ANCHORS, section=_MLP_BRCA_SECTION)
+     + _fixes_added("tuned HGB", "A third session",
+                    "tuned HGB on BRCA's PAM50, the last real task without it"))),
     ("tuned_threshold", "the default's threshold tuned for macro F1 by an inner CV, on the "
      "binary cohorts as they come (after round 53)", (
      "*CLIMD, tuned threshold* is today's default inside scikit-learn's "
