@@ -51,6 +51,7 @@ from ._like_for_like_methods import (
 from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, _key, load_records
 from ._runner import ProgressLine, score
 from ._subsample import expected_scores
+from ._tcga_clinical_modality import TCGA_LGG_CLINICAL_NAME, tcga_lgg_clinical_setting
 from ._tcga_cohorts import (
     DEFAULT_CLINICAL,
     DEFAULT_TCGA,
@@ -163,6 +164,8 @@ SETTING_KINDS: dict[str, SettingKind] = {
         spec.name,
         lambda path, cohort=cohort, label=label: tcga_clinical_setting(cohort, label, path),
         DEFAULT_CLINICAL[cohort]) for (cohort, label), spec in TCGA_CLINICAL_LABELS.items()},
+    "tcga_lgg_vital_clinical": _cohort_kind(TCGA_LGG_CLINICAL_NAME, tcga_lgg_clinical_setting,
+                                            DEFAULT_TCGA["lgg"]),
 }
 
 #: Splits per setting kind (the part of the spec before the colon).
@@ -198,7 +201,9 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         ``"tcga_brca_histology"``, ``"tcga_brca_stage"``, ``"tcga_brca_vital"``,
         ``"tcga_kipan_nodes"`` and ``"tcga_brca_nodes"``
         (labels from the clinical tables, ``":<folder>"`` optional;
-        :mod:`~climd_sklearn.benchmark._tcga_cohorts`). A ratio left out is 10 (1 for WDBC
+        :mod:`~climd_sklearn.benchmark._tcga_cohorts`), and ``"tcga_lgg_vital_clinical"``
+        (LGG's vital status with a clinical modality beside the omics,
+        :mod:`~climd_sklearn.benchmark._tcga_clinical_modality`). A ratio left out is 10 (1 for WDBC
         and PAAD); :data:`SETTING_KINDS` holds them all.
     rosmap_path : str
         Where ROSMAP lives.
