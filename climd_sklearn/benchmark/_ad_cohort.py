@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from ._cohorts import _check_sha256, _cohort_as_it_comes
+from ._cohorts import _check_sha256, _cohort_as_it_comes, _describe_cohort
 from ._data import _REPO_ROOT, Setting
 
 __all__ = ["AD_CLASSES", "AD_HOWTO", "AD_SHA256", "DEFAULT_AD", "ad_biomarkers_setting",
@@ -314,5 +314,5 @@ def ad_biomarkers_setting(path: str = DEFAULT_AD, n_folds: int = 5) -> Setting:
     Xd, y = load_ad_biomarkers(path)
     return _cohort_as_it_comes(
         "AD biomarkers impairment", Xd, y, n_folds,
-        f"Knight ADRC AD biomarkers ({y.size} patients, {int(y.sum())} impaired; "
-        + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
+        _describe_cohort("Knight ADRC AD biomarkers",
+                         [f"{y.size} patients, {int(y.sum())} impaired"], Xd))

@@ -192,6 +192,17 @@ def _pooled_cohort(
                    lambda n: pooled_cv_splits(X, y, imbalance_ratio, n, n_folds), description)
 
 
+def _describe_cohort(title: str, parts: list[str], Xd: dict[str, np.ndarray]) -> str:
+    """``"<title> (<part>; <part>; <modality> <width>, ... features)"`` for a description."""
+    widths = ", ".join(f"{name} {block.shape[1]}" for name, block in Xd.items())
+    return f"{title} ({'; '.join([*parts, widths])} features)"
+
+
+def _class_counts(y: np.ndarray, class_names) -> str:
+    """``"<class> <count>, ..."``, the classes in label order."""
+    return ", ".join(f"{name} {int(np.sum(y == i))}" for i, name in enumerate(class_names))
+
+
 def _cohort_as_it_comes(
     name: str, Xd: dict[str, np.ndarray], y: np.ndarray, n_folds: int, description: str
 ) -> Setting:
@@ -311,9 +322,8 @@ def tcga_brca_setting(path: str = DEFAULT_BRCA, n_folds: int = 5) -> Setting:
     Xd, y = load_tcga_brca(path)
     return _cohort_as_it_comes(
         "TCGA BRCA PAM50", Xd, y, n_folds,
-        f"TCGA BRCA ({y.size} patients, PAM50 subtypes "
-        + ", ".join(f"{c} {int(np.sum(y == i))}" for i, c in enumerate(BRCA_CLASSES))
-        + "; " + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
+        _describe_cohort("TCGA BRCA", [f"{y.size} patients, PAM50 subtypes "
+                                       + _class_counts(y, BRCA_CLASSES)], Xd))
 
 
 def load_wdbc() -> tuple[dict[str, np.ndarray], np.ndarray]:

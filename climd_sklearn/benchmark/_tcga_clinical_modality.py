@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._cohorts import _cohort_as_it_comes
+from ._cohorts import _class_counts, _cohort_as_it_comes, _describe_cohort
 from ._data import Setting
 from ._tcga_cohorts import TCGA_CLASSES, _read_clinical_table
 
@@ -117,9 +117,8 @@ def tcga_lgg_clinical_setting(path: str | None = None, n_folds: int = 5) -> Sett
         As :func:`load_tcga_lgg_with_clinical`.
     """
     Xd, y, kept = load_tcga_lgg_with_clinical(path)
-    description = (
-        f"TCGA LGG vital status with a clinical modality ({y.size} patients; "
-        + ", ".join(f"{c} {int(np.sum(y == i))}" for i, c in enumerate(TCGA_CLASSES["lgg"]))
-        + f"; {int(np.sum(~kept))} without an age left out; "
-        + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
+    description = _describe_cohort(
+        "TCGA LGG vital status with a clinical modality",
+        [f"{y.size} patients", _class_counts(y, TCGA_CLASSES["lgg"]),
+         f"{int(np.sum(~kept))} without an age left out"], Xd)
     return _cohort_as_it_comes(TCGA_LGG_CLINICAL_NAME, Xd, y, n_folds, description)

@@ -68,7 +68,9 @@ from ._cohorts import (
     BRCA_SHA256,
     DEFAULT_BRCA,
     _check_sha256,
+    _class_counts,
     _cohort_as_it_comes,
+    _describe_cohort,
     _pooled_cohort,
     _read_omics_cohort,
     _read_patient_table,
@@ -352,10 +354,8 @@ def tcga_cohort_setting(cohort: str, path: str | None = None, n_folds: int = 5,
         raise ValueError(f"TCGA {cohort.upper()}: imbalance_ratio must be None or >= 1 for a "
                          f"binary cohort; got {imbalance_ratio!r} for {len(classes)} classes.")
     Xd, y = load_tcga_cohort(cohort, path)
-    description = (
-        f"TCGA {cohort.upper()} ({y.size} patients; "
-        + ", ".join(f"{c} {int(np.sum(y == i))}" for i, c in enumerate(classes))
-        + "; " + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
+    description = _describe_cohort(
+        f"TCGA {cohort.upper()}", [f"{y.size} patients", _class_counts(y, classes)], Xd)
     if imbalance_ratio is None:
         return _cohort_as_it_comes(TCGA_NAMES[cohort], Xd, y, n_folds, description)
     return _pooled_cohort(
@@ -491,10 +491,8 @@ def tcga_clinical_setting(cohort: str, label: str, path: str | None = None,
     spec = _check_clinical_label(cohort, label)
     Xd, y, kept = load_tcga_clinical_label(cohort, label, path)
     unknown = "".join(f" or {value}" for value in spec.unknown)
-    description = (
-        f"TCGA {cohort.upper()} {label} ({y.size} patients; "
-        + ", ".join(f"{c} {int(np.sum(y == i))}"
-                    for i, c in enumerate(spec.class_names or spec.classes))
-        + f"; {int(np.sum(~kept))} without a {spec.column}{unknown} left out; "
-        + ", ".join(f"{k} {v.shape[1]}" for k, v in Xd.items()) + " features)")
+    description = _describe_cohort(
+        f"TCGA {cohort.upper()} {label}",
+        [f"{y.size} patients", _class_counts(y, spec.class_names or spec.classes),
+         f"{int(np.sum(~kept))} without a {spec.column}{unknown} left out"], Xd)
     return _cohort_as_it_comes(spec.name, Xd, y, n_folds, description)
