@@ -17,7 +17,7 @@ as soon as it is done; rerunning the same command skips what is recorded. To add
 register it in ``CANDIDATES`` below (CLIMDClassifier overrides on top of the default; a
 ``"wd_per_n": c`` entry sets ``weight_decay = c / n_train``, a ``"sampler"`` entry puts
 ``"smote"``, ``"rus"`` or ``"ros"`` in front) and run with ``--candidates NAME``, or define
-and run one on the command line with ``--candidate 'NAME={"refit_bias": true}'``; the methods
+and run one on the command line with ``--candidate 'NAME={"aux_weight": 0.5}'``; the methods
 already recorded are not refitted, so the new lever joins the existing paired splits.
 """
 

@@ -35,7 +35,7 @@ FIT_OPTION_PARAMETERS = """heads_in_prediction : bool, "auto" or None, default=N
         training set has samples, False elsewhere (``docs/research.md``, round 49: the heads
         gained up to 2.7 points on 2,200-feature modalities and tied elsewhere; round 50:
         with ``linear_path="auto"`` beside them, 12.9).
-        ``refit_bias`` and ``logit_adjustment`` shift the mixture's log probabilities.
+        ``logit_adjustment`` shifts the mixture's log probabilities.
     linear_path : bool, "auto" or None, default=None
         Give the module a linear map from all the (standardized) inputs to the classes,
         added to its fused logits (``module_kwargs={"linear_path": True}`` of

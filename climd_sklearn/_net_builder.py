@@ -324,7 +324,6 @@ def build_net(
                 order=est.variant_params_["order"],
                 rescore_every=est.variant_params_["rescore_every"],
                 seed=order_seed,
-                post_curriculum=est.post_curriculum,
                 n_subsets=subsets,
                 keep_scores=est.keep_scores,
             ),

@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 
 from ._variants import VARIANTS
 from .curriculum import SCHEDULER_NAMES, BaseScheduler
-from .training._callbacks import ORDERS, POST_CURRICULUM
+from .training._callbacks import ORDERS
 
 #: ``CLIMDClassifier._parameter_constraints``: the accepted values of each parameter.
 PARAMETER_CONSTRAINTS: dict = {
@@ -35,13 +35,11 @@ PARAMETER_CONSTRAINTS: dict = {
     "curriculum_epochs": [Interval(Integral, 1, None, closed="left"), None],
     "rescore_every": [Interval(Integral, 1, None, closed="left"), None],
     "keep_scores": ["boolean"],
-    "post_curriculum": [StrOptions(set(POST_CURRICULUM))],
     "aux_weight": [Interval(Real, 0, None, closed="left")],
     "class_weight": [StrOptions({"balanced"}), dict, None],
     "loss": [StrOptions({"ce", "focal", "balanced_softmax"}), None],
     "focal_gamma": [Interval(Real, 0, None, closed="left")],
     "logit_adjustment": [Interval(Real, 0, None, closed="left")],
-    "refit_bias": ["boolean"],
     "standardize": ["boolean", None],
     "member_subsets": ["boolean", None],
     # False, not True: True would not say from which epoch to average

@@ -12,7 +12,6 @@ from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._bias import fit_balanced_bias
 from ._difficulty import DifficultyMixin
 from ._docstring import Substitution
 from ._fit_options import (
@@ -150,13 +149,6 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     keep_scores : bool, default=False
         Keep each rescoring's scores of the training rows in ``net_.history`` as
         ``train_scores`` (float32, length n_train; :ref:`difficulty`). Needs a score order.
-    post_curriculum : {{"all", "balanced"}}, default="all"
-        The samples of each epoch after the curriculum (of every epoch with
-        ``curriculum=None``): every sample once (the paper), or a class-balanced draw of as
-        many samples, an equal share per class, without replacement where a class has enough
-        samples and topped up with replacement where it has not (class-balanced sampling,
-        Kang et al. 2020). With ``curriculum_epochs < max_epochs`` this makes a balanced
-        final phase.
     aux_weight : float, default=1.0
         Weight lambda of the per-modality heads' auxiliary loss.
     class_weight : dict, "balanced" or None, default=None
@@ -172,12 +164,6 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         Post-hoc logit adjustment (Menon et al. 2021): ``predict_proba`` returns
         ``softmax(logits - tau * log prior)`` with ``tau = logit_adjustment`` and the
         training class frequencies as prior. 0 leaves the network's output unchanged.
-    refit_bias : bool, default=False
-        After training, freeze the network and fit one additive logit offset per class on
-        the training data so that the class-balanced cross-entropy is minimal
-        (``logit_bias_``); ``predict_proba`` then returns ``softmax(logits + logit_bias_)``.
-        This resets the decision threshold that strong weight decay shifts
-        (``docs/research.md``, round 12).
     standardize : bool or None, default=None
         Standardize every feature to mean 0 and variance 1 on the training data, per modality
         and over the rows where that modality is present (one ``StandardScaler`` per
@@ -240,8 +226,6 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     ----------
     classes_ : numpy.ndarray
         The class labels.
-    logit_bias_ : numpy.ndarray of shape (n_classes,)
-        The offsets fitted by ``refit_bias`` (zeros without it).
     variant_params_ : dict
         The values this fit used for the variant's parameters (the ones listed under
         ``variant``).
@@ -303,13 +287,11 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         curriculum_epochs: int | None = None,
         rescore_every: int | None = None,
         keep_scores: bool = False,
-        post_curriculum: str = "all",
         aux_weight: float = 1.0,
         class_weight: dict | str | None = None,
         loss: str | None = None,
         focal_gamma: float = 2.0,
         logit_adjustment: float = 0.0,
-        refit_bias: bool = False,
         standardize: bool | None = None,
         member_subsets: bool | None = None,
         weight_averaging: float | bool | None = None,
@@ -344,13 +326,11 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         self.curriculum_epochs = curriculum_epochs
         self.rescore_every = rescore_every
         self.keep_scores = keep_scores
-        self.post_curriculum = post_curriculum
         self.aux_weight = aux_weight
         self.class_weight = class_weight
         self.loss = loss
         self.focal_gamma = focal_gamma
         self.logit_adjustment = logit_adjustment
-        self.refit_bias = refit_bias
         self.standardize = standardize
         self.member_subsets = member_subsets
         self.weight_averaging = weight_averaging
@@ -412,15 +392,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         self.net_ = build_net(self, y_enc, int(sampler_seed), int(order_seed), int(split_seed))
         self._train(X_dict, y_enc, int(torch_seed), initialize=True)
         check_heads(self, X_dict)
-        self._fit_bias(X_dict, y_enc)
         return self
-
-    def _fit_bias(self, X_dict: dict, y_enc: np.ndarray) -> None:
-        """With ``refit_bias``, fit the balanced logit offsets on the training data."""
-        self.logit_bias_ = np.zeros(len(self.classes_))
-        if self.refit_bias:
-            log_proba = torch.log_softmax(self._decision_logits(X_dict), dim=1).numpy()
-            self.logit_bias_ = fit_balanced_bias(log_proba, y_enc)
 
     def _decision_logits(self, X_dict: dict) -> torch.Tensor:
         """What ``predict_proba`` applies the softmax to: fused logits, or the heads' mixture."""
@@ -458,7 +430,6 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         sync_verbosity(self)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
         self._train(X_dict, y_enc, seed + len(self.net_.history), initialize=False)
-        self._fit_bias(X_dict, y_enc)
         return self
 
     def _train(self, X_dict: dict, y_enc: np.ndarray, seed: int, initialize: bool) -> None:
@@ -484,9 +455,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         """Class probabilities: the softmax of the fused logits, computed in float64.
 
         With ``heads_in_prediction`` the fused head's probabilities are mixed with the
-        per-modality heads' first. With ``refit_bias`` or ``logit_adjustment`` the logits
-        (or the mixture's log probabilities) are shifted first. Rows sum
-        to 1 to float64 precision, and torch's global random state is left untouched.
+        per-modality heads' first. With ``logit_adjustment`` the logits (or the mixture's
+        log probabilities) are shifted first. Rows sum to 1 to float64 precision, and torch's
+        global random state is left untouched.
 
         Parameters
         ----------
@@ -499,8 +470,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         """
         check_is_fitted(self, "net_")
         X_dict = self._with_presence(validate_predict_data(self, X), present)
-        # in float64 and log space: the refitted offsets, then the post-hoc adjustment
-        shift = self.logit_bias_ - float(self.logit_adjustment) * np.log(self.class_prior_)
+        # in float64 and log space: the post-hoc adjustment
+        shift = -float(self.logit_adjustment) * np.log(self.class_prior_)
         logits = self._decision_logits(X_dict) + torch.as_tensor(shift, dtype=torch.float64)
         return torch.softmax(logits, dim=1).numpy()
 

@@ -27,7 +27,6 @@ from climd_sklearn.curriculum import (
     LinearScheduler,
     OnePassScheduler,
     RootScheduler,
-    class_balanced_indices,
     geometric_pacing,
     linear_pacing,
     make_scheduler,
@@ -480,48 +479,3 @@ def test_pickle_round_trip(name):
         np.testing.assert_array_equal(
             copy.select(epoch, priority, y), scheduler.select(epoch, priority, y)
         )
-
-
-# ------------------------------------------------------------------ class-balanced sampling
-
-
-def test_class_balanced_indices_equal_shares_without_replacement_when_possible():
-    y = np.array([0] * 12 + [1] * 5 + [2] * 3)
-    idx = class_balanced_indices(y, seed=1)
-    assert idx.dtype == np.int64 and idx.shape == (20,)
-    # 20 draws over 3 classes: 7 / 7 / 6 by largest remainder, ties to the smaller label
-    assert np.bincount(y[idx]).tolist() == [7, 7, 6]
-    majority = idx[y[idx] == 0]
-    assert len(np.unique(majority)) == 7  # a random subset, no repeats
-    # classes 1 and 2 are smaller than their share: all members appear, then repeats
-    assert set(idx[y[idx] == 1]) == set(range(12, 17))
-    assert set(idx[y[idx] == 2]) == set(range(17, 20))
-
-
-def test_class_balanced_indices_seeded_and_sized():
-    y = np.array([0] * 30 + [1] * 2)
-    a = class_balanced_indices(y, size=10, seed=[3, 4])
-    np.testing.assert_array_equal(a, class_balanced_indices(y, size=10, seed=[3, 4]))
-    assert not np.array_equal(a, class_balanced_indices(y, size=10, seed=[3, 5]))
-    assert np.bincount(y[a]).tolist() == [5, 5]
-
-
-@given(st.lists(st.integers(0, 4), min_size=1, max_size=60), st.integers(1, 200))
-@settings(max_examples=60, deadline=None)
-def test_class_balanced_indices_shares_differ_by_at_most_one(labels, size):
-    y = np.array(labels)
-    idx = class_balanced_indices(y, size=size, seed=0)
-    counts = np.bincount(y[idx], minlength=y.max() + 1)[np.unique(y)]
-    assert counts.sum() == size
-    assert counts.max() - counts.min() <= 1
-
-
-@pytest.mark.parametrize(("y", "size", "error", "match"), [
-    (np.array([]), None, ValueError, "non-empty 1-D"),
-    (np.zeros((2, 2)), None, ValueError, "non-empty 1-D"),
-    (np.array([0, 1]), 0, ValueError, "size == 0, must be >= 1"),
-    (np.array([0, 1]), 2.0, TypeError, "size must be an instance of int"),
-])
-def test_class_balanced_indices_validation(y, size, error, match):
-    with pytest.raises(error, match=match):
-        class_balanced_indices(y, size=size)

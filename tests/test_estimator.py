@@ -437,29 +437,6 @@ def test_balanced_softmax_loss_uses_the_training_prior(data):
     assert clf.score(X, y) > 0.6
 
 
-def test_post_curriculum_balanced_makes_a_balanced_final_phase(data):
-    X, y = data
-    counts = np.bincount(y)
-    clf = CLIMDClassifier(curriculum_epochs=3, post_curriculum="balanced", random_state=0,
-                          **FAST).fit(X, y)
-    h = clf.net_.history
-    assert h[2, "class_counts"] == counts.tolist()  # last curriculum epoch: every sample
-    n, C = len(y), len(counts)
-    for epoch in range(3, len(h)):
-        assert sum(h[epoch, "class_counts"]) == h[epoch, "subset_size"] == n
-        assert max(h[epoch, "class_counts"]) - min(h[epoch, "class_counts"]) <= 1
-        assert min(h[epoch, "class_counts"]) == n // C
-
-
-def test_post_curriculum_balanced_without_curriculum_balances_every_epoch(data):
-    X, y = data
-    clf = CLIMDClassifier(curriculum=None, post_curriculum="balanced", random_state=0,
-                          **FAST).fit(X, y)
-    assert all(max(c) - min(c) <= 1 for c in clf.net_.history[:, "class_counts"])
-    with pytest.raises(ValueError, match="post_curriculum"):
-        CLIMDClassifier(post_curriculum="oversample").fit(X, y)
-
-
 # ------------------------------------------------------------------ variants
 
 

@@ -383,12 +383,12 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     out = tmp_path / "results"
     summary = load_script("like_for_like").main(
         ["--quick", "--splits", "1", "--out", str(out), "--jobs", "1", "--no-progress",
-         "--candidates", "CLIMD, wd 20/n + refit"])
+         "--candidates", "CLIMD, single network, score order"])
     data = json.loads((out / "like_for_like.json").read_text())
     assert {"config", "machine", "records", "summary"} <= set(data)
     assert data["config"]["command"].startswith("python benchmarks/like_for_like.py --quick")
     methods = {r["method"] for r in data["records"]}
-    assert set(l4l.DEFAULT_METHODS) | {"CLIMD, wd 20/n + refit"} == methods
+    assert set(l4l.DEFAULT_METHODS) | {"CLIMD, single network, score order"} == methods
     # round 29: the exact mean over the matched fold's draws is ranked, the one draw is not
     assert {t["eval"] for t in summary["tables"]} == {"untouched", "matched, expected"}
     assert summary["overall"]["n_blocks"] == 2
@@ -436,7 +436,7 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
         ["--quick", "--out", str(out), "--summarize", "--no-progress"])
     data = json.loads((out / "like_for_like.json").read_text())
     assert {r["method"] for r in data["records"]} == set(l4l.DEFAULT_METHODS)
-    assert "CLIMD, wd 20/n + refit" in (out / "like_for_like.records.jsonl").read_text()
+    assert "CLIMD, single network, score order" in (out / "like_for_like.records.jsonl").read_text()
     # a summary fits nothing, so it keeps the machine and wall time of the run that fitted
     data["machine"], data["config"]["wall_s"] = {"cpu": "the fitting machine"}, 1234.5
     (out / "like_for_like.json").write_text(json.dumps(data))

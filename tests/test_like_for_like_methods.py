@@ -20,11 +20,12 @@ from climd_sklearn.benchmark._records import _check_specs, _jsonable
 
 def test_candidate_overrides_and_wd_per_n():
     specs = l4l.resolve_methods(["CLIMD (default)", "lever", "BRF"],
-                                {"lever": {"wd_per_n": 20.0, "refit_bias": True,
+                                {"lever": {"wd_per_n": 20.0, "aux_weight": 0.25,
                                            "sampler": "rus"}})
     est = l4l.build_method("lever", specs["lever"], {"a": 2, "b": 3}, 7, n_train=40)
     clf = est.named_steps["clf"]
-    assert clf.weight_decay == pytest.approx(0.5) and clf.refit_bias and clf.random_state == 7
+    assert clf.weight_decay == pytest.approx(0.5) and clf.aux_weight == 0.25
+    assert clf.random_state == 7
     assert list(est.named_steps) == ["scale", "sample", "clf"]
     assert clf.modalities == {"a": [0, 1], "b": [2, 3, 4]}
     default = l4l.build_method("CLIMD (default)", specs["CLIMD (default)"], {"a": 2}, 0, 10)

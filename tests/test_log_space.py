@@ -57,7 +57,8 @@ def test_predict_proba_shifts_logits_not_underflowed_probabilities():
     X, y = _steep_data()
     clf = CLIMDClassifier(_SteepModule, max_epochs=1, batch_size=4, random_state=0,
                           standardize=False).fit(X, y)
-    clf.logit_bias_ = np.array([150.0, 0.0])  # as a refit could set it
+    # a prior whose post-hoc adjustment adds 150 nats to class 0's logit
+    clf.set_params(logit_adjustment=1.0).class_prior_ = np.array([np.exp(-150.0), 1.0])
     proba = clf.predict_proba(X)
     gap = 100.0 * X["a"][:, 0].astype(np.float32).astype(np.float64) - 150.0
     # rtol: the module computes the logits in float32
@@ -68,7 +69,7 @@ def test_predict_proba_shifts_logits_not_underflowed_probabilities():
 
 def test_predict_proba_rows_sum_to_one_in_float64(data):
     X, y = data
-    for kw in ({}, {"refit_bias": True}, {"logit_adjustment": 1.0}):
+    for kw in ({}, {"logit_adjustment": 1.0}):
         proba = CLIMDClassifier(random_state=0, **FAST, **kw).fit(X, y).predict_proba(X)
         assert proba.dtype == np.float64
         np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=0, atol=4 * np.finfo(float).eps)
@@ -82,12 +83,13 @@ def test_neg_log_loss_scoring_does_not_warn(data):
                         cv=StratifiedKFold(2), scoring="neg_log_loss", error_score="raise")
 
 
-def test_refit_bias_and_predict_leave_the_global_torch_rng_alone(data):
+def test_predict_leaves_the_global_torch_rng_alone(data):
+    # fit's side is test_estimator's test_fit_does_not_touch_the_global_torch_rng
     X, y = data
+    clf = CLIMDClassifier(random_state=0, **FAST).fit(X, y)
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    clf = CLIMDClassifier(random_state=0, refit_bias=True, **FAST).fit(X, y)
     clf.predict_proba(X)
     clf.predict(X)
     torch.testing.assert_close(torch.rand(3), expected)

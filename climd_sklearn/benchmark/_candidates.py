@@ -30,9 +30,8 @@ _WEIGHTED_EVERY_5 = {"order": "weighted", "rescore_every": 5}
 #: (:data:`_ASC_EVERY_5`, :data:`_WEIGHTED_EVERY_5`), so that they still mean what their records
 #: ran when the default changes (the records' specs got the same keys in rounds 41 and 42).
 CANDIDATES: dict[str, dict[str, Any]] = {
-    # round 15's small-n recipe; its records (like_for_like_round15) ran on the default of that
-    # round, so this name now means today's default with these two overrides
-    "CLIMD, wd 20/n + refit": {"wd_per_n": 20.0, "refit_bias": True},
+    # round 15's small-n recipe, "CLIMD, wd 20/n + refit" (weight decay 20 / n and a refitted
+    # logit bias), left with refit_bias; its records stay in like_for_like_round15
     # the network of rounds 1-15 (one early-fusion net) in score order, on today's recipe
     "CLIMD, single network, score order": {"module": EarlyFusionNet, "order": "asc",
                                            "rescore_every": 1},

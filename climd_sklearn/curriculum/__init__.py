@@ -13,8 +13,6 @@ This subpackage needs numpy and scikit-learn only (no torch, no skorch). Where t
   :func:`geometric_pacing`) and their schedulers (method.md section 4).
 - ``_buckets``: the difficulty-bucket schedulers :class:`BabyStepScheduler` and
   :class:`OnePassScheduler`.
-- ``_balanced``: :func:`class_balanced_indices`, the class-balanced sampling used after the
-  curriculum.
 - ``_validation`` and ``_docstrings``: argument checks (on :func:`sklearn.utils.check_scalar`)
   and docstring text shared by several public names.
 
@@ -25,7 +23,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._balanced import class_balanced_indices
 from ._base import BaseScheduler
 from ._buckets import BabyStepScheduler, OnePassScheduler
 from ._climd import (
@@ -54,7 +51,6 @@ __all__ = [
     "OnePassScheduler",
     "RootScheduler",
     "alpha_at",
-    "class_balanced_indices",
     "class_distribution",
     "class_quotas",
     "fit_power_law_alpha",

@@ -12,17 +12,15 @@ from skorch.callbacks import Callback
 from skorch.utils import data_from_dataset, to_numpy
 
 from .._validation import PRESENT_KEY
-from ..curriculum import BaseScheduler, class_balanced_indices
+from ..curriculum import BaseScheduler
 from ..measurer import difficulty_score, inter_modal_complementarity, intra_modal_confidence
 from ._batches import DeviceBatches
 from ._sampler import CurriculumSampler
 
-__all__ = ["ORDERS", "POST_CURRICULUM", "CurriculumScheduling", "score_dataset"]
+__all__ = ["ORDERS", "CurriculumScheduling", "score_dataset"]
 
 #: Accepted values of ``order``.
 ORDERS = ("desc", "asc", "random", "weighted")
-#: Accepted values of ``post_curriculum``.
-POST_CURRICULUM = ("all", "balanced")
 
 
 class CurriculumScheduling(Callback):
@@ -42,7 +40,7 @@ class CurriculumScheduling(Callback):
        ``keep_scores``, ``train_scores``.
 
     Epochs after the curriculum (every epoch with ``scheduler=None``, the plain baseline)
-    use all samples, or a class-balanced draw with ``post_curriculum="balanced"``.
+    use all samples.
 
     Parameters
     ----------
@@ -62,11 +60,7 @@ class CurriculumScheduling(Callback):
     rescore_every : int, default=1
         Rescore every this many epochs; in between, the last scores are reused.
     seed : int, default=0
-        Seed of the random ranking when ``order="random"`` and of the class-balanced draw.
-    post_curriculum : {"all", "balanced"}, default="all"
-        The samples of the epochs after the curriculum: every sample once (the paper), or
-        :func:`~climd_sklearn.curriculum.class_balanced_indices` (as many draws as samples,
-        an equal share per class), seeded by ``(seed, epoch)``.
+        Seed of the random draws of ``order="random"`` and ``order="weighted"``.
     scoring_batch_size : int, default=4096
         Rows scored at a time (independent of the training batch size); the whole set
         when it is smaller.
@@ -103,7 +97,6 @@ class CurriculumScheduling(Callback):
         order: str = "desc",
         rescore_every: int = 1,
         seed: int = 0,
-        post_curriculum: str = "all",
         scoring_batch_size: int = 4096,
         n_subsets: int = 1,
         keep_scores: bool = False,
@@ -113,7 +106,6 @@ class CurriculumScheduling(Callback):
         self.order = order
         self.rescore_every = rescore_every
         self.seed = seed
-        self.post_curriculum = post_curriculum
         self.scoring_batch_size = scoring_batch_size
         self.n_subsets = n_subsets
         self.keep_scores = keep_scores
@@ -128,11 +120,6 @@ class CurriculumScheduling(Callback):
         """
         if self.order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}, got {self.order!r}.")
-        if self.post_curriculum not in POST_CURRICULUM:
-            raise ValueError(
-                f"post_curriculum must be one of {POST_CURRICULUM}, "
-                f"got {self.post_curriculum!r}."
-            )
         if (isinstance(self.n_subsets, bool) or not isinstance(self.n_subsets, int)
                 or self.n_subsets < 1):
             raise ValueError(f"n_subsets must be an int >= 1, got {self.n_subsets!r}.")
@@ -173,10 +160,7 @@ class CurriculumScheduling(Callback):
         n_samples = len(y)
         scheduler = self.scheduler
         if scheduler is None or epoch > scheduler.n_epochs:
-            if self.post_curriculum == "all":
-                indices = np.arange(n_samples)
-            else:
-                indices = class_balanced_indices(y, n_samples, seed=[self.seed, epoch])
+            indices = np.arange(n_samples)
         elif self.order == "random" and self.n_subsets > 1:  # one draw per member
             indices = self._member_subsets(scheduler, epoch, y)
         elif self.order == "random":  # the control ignores the score: nothing to compute
