@@ -145,6 +145,37 @@ def test_width_switch_ratio_turns_both_options_on_from_r_times_the_training_fold
     assert spec["overrides"] == {"width_switch_ratio": 2.0}  # the spec is not mutated
 
 
+def test_width_by_inner_cv_chooses_the_default_or_the_option_and_refits_that_fit():
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+    from climd_sklearn.benchmark._like_for_like_methods import WIDTH_CHOICES
+
+    name = "CLIMD, width option chosen by inner CV"
+    layout = {"a": 70, "b": 4}  # the widest modality outnumbers every (inner) training fold
+    specs = l4l.resolve_methods([name, "CLIMD (default)",
+                                 "CLIMD, linear path and heads where p > n"])
+    search = l4l.build_method(name, specs[name], layout, 5, 48, quick=True)
+    assert isinstance(search, GridSearchCV) and search.scoring == "f1_macro"
+    assert search.param_grid == WIDTH_CHOICES and search.error_score == "raise"
+    assert isinstance(search.cv, StratifiedKFold) and search.cv.n_splits == 3
+    assert search.cv.shuffle and search.cv.random_state == 5
+    assert search.estimator.named_steps["clf"].linear_path is None  # the grid sets both
+    rng = np.random.default_rng(0)
+    y = np.arange(48) % 3 == 0
+    X = rng.normal(size=(48, 74)) + 0.8 * y[:, None]
+    search.fit(X, y)
+    chosen = ("CLIMD (default)" if search.best_params_["clf__linear_path"] is False
+              else "CLIMD, linear path and heads where p > n")
+    # the refit is the chosen method's own fit on the training fold, prediction for prediction
+    alone = l4l.build_method(chosen, specs[chosen], layout, 5, 48, quick=True).fit(X, y)
+    np.testing.assert_array_equal(search.predict_proba(X), alone.predict_proba(X))
+    for other in ({"linear_path": True}, {"width_switch_ratio": 2.0},
+                  {"tuned_threshold": "f1_macro"}):
+        with pytest.raises(ValueError, match="'width_by_inner_cv' chooses linear_path"):
+            l4l.build_method(name, {"kind": "neural", "overrides": {
+                "width_by_inner_cv": True, **other}}, layout, 0, 48)
+
+
 def test_sgd_key_trains_with_momentum_sgd_at_the_specs_lr():
     spec = l4l.resolve_methods(["CLIMD, SGD"])["CLIMD, SGD"]
     clf = l4l.build_method("CLIMD, SGD", spec, {"a": 2}, 0, 10).named_steps["clf"]

@@ -20,7 +20,7 @@ from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
-from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
+from sklearn.model_selection import GridSearchCV, StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
 from torch.optim import SGD, AdamW
 
@@ -106,7 +106,17 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: fold's ``C`` classes: the default's decay where ``C = 2`` (an eighth pilot after round 55).
 #: ``"wd_free_biases": True`` trains with
 #: :func:`~climd_sklearn.benchmark._bias_decay.free_bias_adam`: the decay on the weight
-#: matrices only, every bias exempt (a pilot after round 57).
+#: matrices only, every bias exempt (a pilot after round 57). ``"width_by_inner_cv": True``
+#: wraps the pipeline in a ``GridSearchCV`` over :data:`WIDTH_CHOICES`: a stratified 3-fold
+#: inner CV on the training fold, scored by macro F1, chooses between the default's width
+#: settings and the width option, and refits the choice (the README's advice for wide data).
+
+#: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
+#: alone) and the width option (both ``"auto"``).
+WIDTH_CHOICES: list[dict[str, list[Any]]] = [
+    {"clf__linear_path": [False], "clf__heads_in_prediction": [False]},
+    {"clf__linear_path": ["auto"], "clf__heads_in_prediction": ["auto"]},
+]
 
 #: The spec keys that each set the estimator's optimizer (one at most, and not with
 #: ``"sgd_momentum"``), with the optimizer each sets.
@@ -227,6 +237,12 @@ def build_method(
     sampler = params.pop("sampler", None)
     self_taught = bool(params.pop("self_taught", False))
     tuned_threshold = params.pop("tuned_threshold", None)
+    width_by_inner_cv = bool(params.pop("width_by_inner_cv", False))
+    if width_by_inner_cv and ({"linear_path", "heads_in_prediction", "width_switch_ratio"}
+                              & set(params) or tuned_threshold is not None):
+        raise ValueError(f"{name!r}: 'width_by_inner_cv' chooses linear_path and "
+                         "heads_in_prediction; it cannot be combined with either, with "
+                         "'width_switch_ratio' or with 'tuned_threshold'")
     as_given = bool(params.pop("input_as_given", False))
     input_transform = params.pop("input_transform", "standard")
     if input_transform not in _INPUT_TRANSFORMS:
@@ -319,6 +335,9 @@ def build_method(
     elif sampler is not None:
         raise ValueError(f"Unknown sampler {sampler!r} of {name!r}; use smote, rus or ros")
     pipeline = Pipeline([*steps, ("clf", clf)])
+    if width_by_inner_cv:
+        return GridSearchCV(pipeline, WIDTH_CHOICES, scoring="f1_macro", error_score="raise",
+                            cv=StratifiedKFold(3, shuffle=True, random_state=seed))
     if tuned_threshold is None:
         return pipeline
     return TunedThresholdClassifierCV(
@@ -343,14 +362,17 @@ def _adamw_decay(params: Mapping[str, Any], tau_epochs: float, n_train: int) -> 
     return float(batch_size / (lr * n_train * tau_epochs))
 
 
-def _predicting_classifier(pipeline: Pipeline | TunedThresholdClassifierCV) -> CLIMDClassifier:
+def _predicting_classifier(
+    pipeline: Pipeline | TunedThresholdClassifierCV | GridSearchCV,
+) -> CLIMDClassifier:
     """The unfitted CLIMDClassifier whose fit makes a neural method's predictions.
 
-    The pipeline's last step (:func:`build_method`; inside a ``TunedThresholdClassifierCV``,
-    its estimator's), or for a :class:`SelfTaughtOrder` its final curriculum fit: the
-    wrapped estimator with what the wrapper sets on it.
+    The pipeline's last step (:func:`build_method`; inside a ``TunedThresholdClassifierCV``
+    or a ``GridSearchCV``, its estimator's, before the search sets the parameters it
+    chooses), or for a :class:`SelfTaughtOrder` its final curriculum fit: the wrapped
+    estimator with what the wrapper sets on it.
     """
-    if isinstance(pipeline, TunedThresholdClassifierCV):
+    if isinstance(pipeline, (TunedThresholdClassifierCV, GridSearchCV)):
         pipeline = pipeline.estimator
     clf = pipeline.steps[-1][1]
     if isinstance(clf, SelfTaughtOrder):
@@ -409,6 +431,7 @@ _DATA_SET_PRESET: dict[str, tuple[str, ...]] = {
     "width_switch_ratio": ("linear_path", "heads_in_prediction"),
     "aux_per_head": ("weight_decay",),
     "wd_per_log2_classes": ("weight_decay",),
+    "width_by_inner_cv": ("linear_path", "heads_in_prediction"),
 }
 
 
