@@ -370,6 +370,21 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "among the pooled real tasks, and its folds differ from that table's (one patient "
      "fewer), so the two compare unpaired. The plan and prediction were written in "
      "`docs/research.md` before any fit on the setting.")),
+    ("width_inner_cv", "the README's advice for wide data tested: the width option chosen "
+     "by an inner CV (after the README's rewrite)", (
+     "Three real wide tasks whose default and width-option records were already committed "
+     "(TCGA LGG's vital status from the KIPAN and LGG table, KIPAN's metastasis from round "
+     "56's, KIPAN's lymph-node status from the lymph-node table), each fold as it comes, on "
+     "the same splits. The new method, *CLIMD, width option chosen by inner CV*, follows "
+     "the README's advice for modalities several times wider than the cohort: "
+     "scikit-learn's `GridSearchCV` around the default's pipeline chooses between the "
+     "default's width settings and the width option (`linear_path` and "
+     "`heads_in_prediction` both `\"auto\"`) by a stratified 3-fold inner CV on the "
+     "training fold, scored by macro F1, and refits the choice. The default, the width "
+     "option (*p > n* on LGG, *p >= 2n* on KIPAN, on in every split of these tasks) and "
+     "balanced logistic regression are carried over from those tables (marked "
+     "`copied_from`). The plan and prediction were written in `docs/research.md` before "
+     "any fit of the new method.")),
     ("external_brca_clinical", "two multi-class tasks from TCGA BRCA's clinical table, "
      "histology and stage (after round 57)", (
      "TCGA BRCA's omics as the table further below reads them (the 1,000 mRNA and 1,000 "
