@@ -30,15 +30,21 @@ def test_wide_data_recipes_run():
                                           weights=[0.75], random_state=0)
     namespace = {"X": X, "y": y}
     blocks = python_blocks((USER_GUIDE / "wide_data.rst").read_text())
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     for block in blocks:
         exec(compile(block, "wide_data.rst", "exec"), namespace)
     scores = namespace["scores"]
-    assert set(scores) == {"default", "linear path and heads", "balanced LR"}
+    assert set(scores) == {"default", "linear path and heads", "balanced LR",
+                           "chosen by inner CV"}
     for name, values in scores.items():
         assert values.shape == (5,) and np.all((values >= 0) & (values <= 1)), name
     wide_options = namespace["wide_options"]
     assert wide_options.linear_path == "auto" == wide_options.heads_in_prediction
+    # the search chooses between the default's settings and those two options
+    chosen = namespace["chosen"]
+    assert chosen.param_grid == [{"linear_path": [False], "heads_in_prediction": [False]},
+                                 {"linear_path": ["auto"], "heads_in_prediction": ["auto"]}]
+    assert chosen.scoring == "f1_macro" and chosen.cv.n_splits == 3
     # the page's case is wide (120 features for 80 patients, 64 per training fold), so both act
     fitted = clone(wide_options).set_params(max_epochs=2).fit(X, y)
     assert fitted.variant_params_["linear_path"] is True
