@@ -97,6 +97,28 @@ def names_argument(module: Any, name: str) -> bool:
                for base in module.__mro__[1:] if "__init__" in vars(base))
 
 
+def argument_default(module: Any, name: str) -> Any:
+    """The default of ``module``'s keyword ``name``, itself or through a base; None if none.
+
+    As in :func:`names_argument`, a class whose ``__init__`` passes ``**kwargs`` on takes the
+    default of the first base class whose ``__init__`` names ``name``: a subclass of
+    :class:`~climd_sklearn.modules.EnsembleFusionNet` that adds one argument still has the
+    parent's ten members.
+    """
+    parameters = inspect.signature(module).parameters
+    if name in parameters:
+        default = parameters[name].default
+        return None if default is inspect.Parameter.empty else default
+    if not names_argument(module, name):
+        return None
+    for base in module.__mro__[1:]:
+        if "__init__" in vars(base):
+            parameter = inspect.signature(base.__init__).parameters.get(name)
+            if parameter is not None:
+                return None if parameter.default is inspect.Parameter.empty else parameter.default
+    return None  # pragma: no cover - names_argument found a base that names it
+
+
 def module_params(est: Any, n_classes: int) -> dict[str, Any]:
     """The module's arguments as skorch's ``module__*`` parameters.
 
@@ -274,9 +296,8 @@ def n_subsets(est: Any) -> int:
         return 1
     order = est.variant_params_["order"]
     module = est.variant_params_["module"]
-    parameter = inspect.signature(module).parameters.get("n_members")
-    n_members = (est.module_kwargs or {}).get(
-        "n_members", None if parameter is None else parameter.default)
+    n_members = (est.module_kwargs or {}).get("n_members",
+                                              argument_default(module, "n_members"))
     quotas = est.curriculum == "climd" or isinstance(est.curriculum, CLIMDScheduler)
     name = getattr(module, "__name__", module)
     if not quotas:

@@ -53,6 +53,14 @@ class _NoMemberOutputs(EnsembleFusionNet):
         return super().forward(X, present)
 
 
+class _ExtraArgument(EnsembleFusionNet):
+    """A subclass that adds an argument and passes the parent's on through ``**kwargs``."""
+
+    def __init__(self, modality_dims, n_classes, scale=1.0, **kwargs):
+        super().__init__(modality_dims, n_classes, **kwargs)
+        self.scale = scale
+
+
 @pytest.mark.parametrize("params, message", [
     ({"order": "asc", "module": _NoMemberOutputs},
      "order='asc' scores each member by its own outputs.*'_NoMemberOutputs' does not"),
@@ -152,6 +160,9 @@ def test_member_wise_loss_is_the_sum_of_each_members_loss_on_its_rows():
     ({"curriculum": "root"}, False),
     ({"module_kwargs": {"n_members": 1}}, False),
     ({"variant": "paper", "order": "random", "lr": 1e-2}, False),
+    # the parent's ten members, reached through **kwargs (they were once taken for none)
+    ({"module": _ExtraArgument}, True),
+    ({"module": _ExtraArgument, "module_kwargs": {"n_members": 1}}, False),
 ])
 def test_the_variants_member_subsets_act_only_where_they_can(params, expected):
     X, y = make_multimodal()
@@ -160,6 +171,8 @@ def test_the_variants_member_subsets_act_only_where_they_can(params, expected):
     assert clf.variant_params_["member_subsets"] is expected
     sampler = clf.net_.get_params_for("iterator_train")["sampler"]
     assert sampler.indices.ndim == (2 if expected else 1)
+    if expected:
+        assert sampler.indices.shape[0] == clf.net_.module_.n_members
 
 
 def test_the_callback_checks_its_number_of_subsets():
