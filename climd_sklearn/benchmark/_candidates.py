@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from ..modules import EarlyFusionNet
+from ._hidden_fusion import HiddenFusionEnsemble
 from ._input_dropout import InputDropoutEnsemble
 from ._logit_pool import LogitMeanEnsemble
 
@@ -179,4 +180,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # the width option (linear_path and heads_in_prediction "auto") against the default
     # chosen on each training fold by a 3-fold inner CV for macro F1, then refitted
     "CLIMD, width option chosen by inner CV": {"width_by_inner_cv": True},
+    # a pilot after the width test: each member's fusion head a one-hidden-layer MLP on the
+    # concatenated embeddings (width: the embedding size) instead of the paper's linear
+    # classifier, whose logits add one term per modality and so cannot model an interaction
+    # between modalities
+    "CLIMD, hidden fusion layer": {"module": HiddenFusionEnsemble},
 }
