@@ -420,3 +420,30 @@ def test_member_spread_adam_steps_each_member_as_its_own_adam():
         MemberSpreadAdam([{"params": [weight], "lr": 0.1}])
     with pytest.raises(ValueError, match=r"leading axis .*got shapes \[\(3, 4, 2\), \(2, 1\)\]"):
         MemberSpreadAdam([weight, torch.zeros(2, 1, requires_grad=True)])
+
+
+def test_every_ensemble_module_of_the_registry_trains_with_member_subsets():
+    # records store the preset resolved before the fit, which says member_subsets=True for
+    # any module; a module the fit took for a single network trained on one shared draw
+    # without a word (InputDropoutEnsemble did, until the fix). Fit each ensemble module the
+    # registry names, through the method that names it, and ask the fit what it did.
+    from climd_sklearn.benchmark._candidates import CANDIDATES
+    from climd_sklearn.modules import EnsembleFusionNet
+
+    by_module = {}
+    for name, overrides in {**l4l.NEURAL_METHODS, **CANDIDATES}.items():
+        module = overrides.get("module")
+        if (isinstance(module, type) and issubclass(module, EnsembleFusionNet)
+                and module is not EnsembleFusionNet and "member_subsets" not in overrides):
+            by_module.setdefault(module, name)
+    assert len(by_module) >= 3  # input dropout, the logits' mean, the hidden fusion layer
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(48, 9)), np.repeat([0, 1, 2], [30, 12, 6])
+    for module, name in by_module.items():
+        spec = l4l.resolve_methods([name])[name]
+        clf = l4l.build_method(name, spec, {"a": 6, "b": 3}, 0, 48).named_steps["clf"]
+        clf.set_params(max_epochs=2)
+        clf.fit(X, y)
+        assert clf.variant_params_["member_subsets"] is True, (name, module.__name__)
+        sampler = clf.net_.get_params_for("iterator_train")["sampler"]
+        assert sampler.indices.shape[0] == clf.net_.module_.n_members == 10, name
