@@ -20,20 +20,19 @@ from typing import Any
 
 from torch import nn
 
-from ..modules import EnsembleFusionNet, _MemberLinear
+from .._docstring import Substitution
+from ..modules import _PROTOCOL_PARAMETERS, EnsembleFusionNet, _MemberLinear
 
 __all__ = ["HiddenFusionEnsemble"]
 
 
+@Substitution(protocol=_PROTOCOL_PARAMETERS)
 class HiddenFusionEnsemble(EnsembleFusionNet):
     """An :class:`~climd_sklearn.modules.EnsembleFusionNet` whose fusion head has a hidden layer.
 
     Parameters
     ----------
-    modality_dims : mapping of str to int
-        Number of features of each modality, as for the parent.
-    n_classes : int
-        Number of classes.
+    {protocol}
     fusion_hidden : int or None, default=None
         Width of the fusion head's hidden layer, per member; None takes the embedding size
         (``embedding_dim``), so that the head maps the modalities' embeddings to one joint

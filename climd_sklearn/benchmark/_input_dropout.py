@@ -21,20 +21,19 @@ from typing import Any
 
 from torch import nn
 
-from ..modules import EnsembleFusionNet
+from .._docstring import Substitution
+from ..modules import _PROTOCOL_PARAMETERS, EnsembleFusionNet
 
 __all__ = ["InputDropoutEnsemble"]
 
 
+@Substitution(protocol=_PROTOCOL_PARAMETERS)
 class InputDropoutEnsemble(EnsembleFusionNet):
     """An :class:`~climd_sklearn.modules.EnsembleFusionNet` that also drops input features.
 
     Parameters
     ----------
-    modality_dims : mapping of str to int
-        Number of features of each modality, as for the parent.
-    n_classes : int
-        Number of classes.
+    {protocol}
     input_dropout : float, default=0.2
         Probability of dropping each input feature in training, per sample and member
         (Srivastava et al. 2014's 0.2 for real-valued inputs).
