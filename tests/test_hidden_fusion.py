@@ -52,3 +52,19 @@ def test_hidden_fusion_candidate_fits_through_the_estimator():
     clf.fit(rng.normal(size=(40, 9)), np.arange(40) % 3 == 0)
     assert isinstance(clf.net_.module_.classifier, torch.nn.Sequential)
     assert clf.predict_proba(rng.normal(size=(5, 9))).shape == (5, 2)
+
+
+def test_one_modality_candidate_gives_the_network_every_column_as_one_modality():
+    name = "CLIMD, one modality"
+    spec = l4l.resolve_methods([name])[name]
+    clf = l4l.build_method(name, spec, {"a": 6, "b": 3}, 0, 40).named_steps["clf"]
+    assert clf.modalities == {"all": list(range(9))}
+    rng = np.random.default_rng(0)
+    clf.set_params(max_epochs=1, module_kwargs={"n_members": 2})
+    clf.fit(rng.normal(size=(40, 9)), np.arange(40) % 3 == 0)
+    assert clf.modality_widths_ == {"all": 9} and len(clf.net_.module_.encoders) == 1
+    with pytest.raises(ValueError, match="'screen' screens each modality; it cannot be "
+                                         "combined with 'one_modality'"):
+        l4l.build_method("both", {"kind": "neural",
+                                  "overrides": {"one_modality": True, "screen": "n-1"}},
+                         {"a": 60, "b": 3}, 0, 40)

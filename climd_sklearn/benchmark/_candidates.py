@@ -185,4 +185,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # classifier, whose logits add one term per modality and so cannot model an interaction
     # between modalities
     "CLIMD, hidden fusion layer": {"module": HiddenFusionEnsemble},
+    # a diagnostic after it: every column one modality, so one encoder per member reads
+    # all the features together, as the anchors that lead the Knight ADRC table do
+    "CLIMD, one modality": {"one_modality": True},
 }

@@ -110,6 +110,9 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: wraps the pipeline in a ``GridSearchCV`` over :data:`WIDTH_CHOICES`: a stratified 3-fold
 #: inner CV on the training fold, scored by macro F1, chooses between the default's width
 #: settings and the width option, and refits the choice (the README's advice for wide data).
+#: ``"one_modality": True`` gives the network every column as one modality (one encoder and
+#: one head per member on the concatenated features, as the non-neural anchors see them;
+#: a diagnostic on the Knight ADRC cohort, after the hidden-fusion pilot).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -319,6 +322,11 @@ def build_method(
         raise ValueError(f"{name!r}: 'screen' follows the input transform; it cannot be "
                          "combined with input_as_given")
     kept = layout if screen is None else screened_layout(layout, n_train, screen)
+    if params.pop("one_modality", False):
+        if screen is not None:
+            raise ValueError(f"{name!r}: 'screen' screens each modality; it cannot be "
+                             "combined with 'one_modality'")
+        kept = {"all": sum(int(width) for width in layout.values())}
     clf = CLIMDClassifier(modalities=modality_columns(kept), random_state=seed, **params)
     if self_taught:
         clf = SelfTaughtOrder(clf)
