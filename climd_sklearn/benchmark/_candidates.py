@@ -188,4 +188,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # a diagnostic after it: every column one modality, so one encoder per member reads
     # all the features together, as the anchors that lead the Knight ADRC table do
     "CLIMD, one modality": {"one_modality": True},
+    # and without its head's loss: with one modality the head is a second classifier on the
+    # fused path's embedding, so its loss doubles that path's weight (under Adam, a weaker
+    # decay); aux_weight=0 takes that away
+    "CLIMD, one modality, no auxiliary head's loss": {"one_modality": True, "aux_weight": 0.0},
 }
