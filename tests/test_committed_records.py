@@ -36,8 +36,9 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "external_kipan_metastasis", "round57", "pilot_decay_per_bit_third",
                 "external_brca_clinical", "pilot_free_biases", "round58", "round58_real",
                 "external_brca_vital", "external_lymph_nodes", "external_lgg_clinical",
-                "width_inner_cv", "pilot_hidden_fusion", "pilot_input_dropout_subsets", "ad_interactions",
-                "ad_heads_loss", "pilot_one_modality", "one_modality_screen")
+                "width_inner_cv", "pilot_hidden_fusion", "pilot_input_dropout_subsets",
+                "ad_interactions", "ad_heads_loss", "pilot_one_modality",
+                "one_modality_screen")
 
 
 def _records_path(run):
