@@ -10,7 +10,8 @@ in one modality and the CSF markers it modulates in another) all model such inte
 :class:`HiddenFusionEnsemble` replaces each member's linear classifier by a one-hidden-layer
 MLP on the same concatenation (``Linear, ReLU, Dropout, Linear``), so the fused logits can
 depend on products of modalities. The per-modality heads, the encoders and the linear path
-are the parent's. Benchmark code only.
+are the parent's. Benchmark code only: the pilot lost 0.97 points on average and changed
+nothing on the Knight ADRC cohort (docs/research.md), so the paper's linear fusion stays.
 """
 
 from __future__ import annotations
