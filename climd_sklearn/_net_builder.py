@@ -79,6 +79,24 @@ def takes_argument(module: Any, name: str) -> bool:
     return any(p.name == name or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
+def _named_parameter(module: Any, name: str) -> inspect.Parameter | None:
+    """The parameter ``name`` of ``module``'s signature, itself or through a base; or None.
+
+    A class whose ``__init__`` passes ``**kwargs`` on takes the parameter of the first base
+    class whose ``__init__`` names ``name``.
+    """
+    parameters = inspect.signature(module).parameters
+    if name in parameters:
+        return parameters[name]
+    if not inspect.isclass(module) or not any(
+            p.kind is p.VAR_KEYWORD for p in parameters.values()):
+        return None
+    for base in module.__mro__[1:]:
+        if "__init__" in vars(base) and name in inspect.signature(base.__init__).parameters:
+            return inspect.signature(base.__init__).parameters[name]
+    return None
+
+
 def names_argument(module: Any, name: str) -> bool:
     """Whether ``module``'s signature names the keyword ``name``, itself or through a base.
 
@@ -87,14 +105,7 @@ def names_argument(module: Any, name: str) -> bool:
     passes ``**kwargs`` on counts when a base class's ``__init__`` names ``name`` (a
     subclass of :class:`~climd_sklearn.modules.EnsembleFusionNet`, say).
     """
-    parameters = inspect.signature(module).parameters
-    if name in parameters:
-        return True
-    if not inspect.isclass(module) or not any(
-            p.kind is p.VAR_KEYWORD for p in parameters.values()):
-        return False
-    return any(name in inspect.signature(base.__init__).parameters
-               for base in module.__mro__[1:] if "__init__" in vars(base))
+    return _named_parameter(module, name) is not None
 
 
 def argument_default(module: Any, name: str) -> Any:
@@ -105,18 +116,10 @@ def argument_default(module: Any, name: str) -> Any:
     :class:`~climd_sklearn.modules.EnsembleFusionNet` that adds one argument still has the
     parent's ten members.
     """
-    parameters = inspect.signature(module).parameters
-    if name in parameters:
-        default = parameters[name].default
-        return None if default is inspect.Parameter.empty else default
-    if not names_argument(module, name):
+    parameter = _named_parameter(module, name)
+    if parameter is None or parameter.default is inspect.Parameter.empty:
         return None
-    for base in module.__mro__[1:]:
-        if "__init__" in vars(base):
-            parameter = inspect.signature(base.__init__).parameters.get(name)
-            if parameter is not None:
-                return None if parameter.default is inspect.Parameter.empty else parameter.default
-    return None  # pragma: no cover - names_argument found a base that names it
+    return parameter.default
 
 
 def module_params(est: Any, n_classes: int) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The fusion head with a hidden layer (benchmark code; a pilot after research round 58)."""
+"""The hidden-layer fusion head and the one-modality key (benchmark code; after round 58)."""
 
 import numpy as np
 import pytest
