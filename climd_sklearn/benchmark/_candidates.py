@@ -192,4 +192,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # fused path's embedding, so its loss doubles that path's weight (under Adam, a weaker
     # decay); aux_weight=0 takes that away
     "CLIMD, one modality, no auxiliary head's loss": {"one_modality": True, "aux_weight": 0.0},
+    # a pilot after them: the heads' total weight aux_weight shared between the heads by each
+    # one's generalization over its overfitting squared, measured by a probe fit on 80 % of the
+    # training fold against the other 20 % (Gradient-Blending, Wang, Tran & Feiszli 2020)
+    "CLIMD, gradient-blended heads": {"gradient_blend": True},
 }

@@ -346,8 +346,9 @@ def run_split(
         ``split.expected`` included), ``predictions`` ({eval: predicted labels}, so that
         other evaluations of the same fits can be computed later), ``fit_time`` (s),
         ``n_train``, the ``spec``, ``variant_params`` (:func:`variant_params`; not for an
-        anchor), for a search ``best_params`` and ``inner_failures``, and for a tuned
-        threshold (``TunedThresholdClassifierCV``) the ``threshold`` it chose.
+        anchor), for a search ``best_params`` and ``inner_failures``, for a tuned
+        threshold (``TunedThresholdClassifierCV``) the ``threshold`` it chose, and for
+        Gradient-Blending (:class:`GradientBlendedHeads`) the ``head_weights`` it set.
     """
     import torch
     from threadpoolctl import threadpool_limits
@@ -381,6 +382,9 @@ def run_split(
             if hasattr(est, "best_params_"):
                 rec["best_params"] = _jsonable(est.best_params_)
                 rec["inner_failures"] = int(np.isnan(est.cv_results_["mean_test_score"]).sum())
+            final = est.steps[-1][1] if hasattr(est, "steps") else est
+            if hasattr(final, "head_weights_"):
+                rec["head_weights"] = final.head_weights_.tolist()
             _append_line(records_path, rec)
             out.append(rec)
     return out

@@ -30,6 +30,7 @@ from ._bias_decay import free_bias_adam
 from ._candidates import CANDIDATES
 from ._decay_spread import MemberSpreadAdam
 from ._fan_in_decay import fan_in_adam
+from ._gradient_blend import GradientBlendedHeads
 from ._methods import (
     LIKE_FOR_LIKE_ANCHORS,
     OPTIONAL_ANCHORS,
@@ -113,6 +114,11 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: ``"one_modality": True`` gives the network every column as one modality (one encoder and
 #: one head per member on the concatenated features, as the non-neural anchors see them;
 #: a diagnostic on the Knight ADRC cohort, after the hidden-fusion pilot).
+#: ``"gradient_blend": True`` wraps the model in :class:`GradientBlendedHeads`: a probe fit on
+#: a stratified 80 % of the training fold weighs each per-modality head's loss by its
+#: generalization over its overfitting squared on the other 20 % (Gradient-Blending, Wang et
+#: al. 2020), ``aux_weight`` shared between the heads, and the model is refitted on the
+#: whole fold with those weights (a pilot after the ADRC diagnostics).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -239,6 +245,10 @@ def build_method(
     params = dict(spec["overrides"])
     sampler = params.pop("sampler", None)
     self_taught = bool(params.pop("self_taught", False))
+    gradient_blend = bool(params.pop("gradient_blend", False))
+    if gradient_blend and self_taught:
+        raise ValueError(f"{name!r}: 'gradient_blend' and 'self_taught' each wrap the model; "
+                         "they cannot be combined")
     tuned_threshold = params.pop("tuned_threshold", None)
     width_by_inner_cv = bool(params.pop("width_by_inner_cv", False))
     if width_by_inner_cv and ({"linear_path", "heads_in_prediction", "width_switch_ratio"}
@@ -330,6 +340,8 @@ def build_method(
     clf = CLIMDClassifier(modalities=modality_columns(kept), random_state=seed, **params)
     if self_taught:
         clf = SelfTaughtOrder(clf)
+    if gradient_blend:
+        clf = GradientBlendedHeads(clf, random_state=seed)
     steps: list[tuple[str, Any]] = (
         [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed, layout))])
     if screen is not None:
@@ -386,6 +398,8 @@ def _predicting_classifier(
     if isinstance(clf, SelfTaughtOrder):
         base = CLIMDClassifier() if clf.estimator is None else clf.estimator
         return clone(base).set_params(**SelfTaughtOrder.CURRICULUM_PARAMS)
+    if isinstance(clf, GradientBlendedHeads):
+        return clf.estimator
     return clf
 
 
