@@ -145,3 +145,23 @@ def test_gradient_blend_records_store_the_weights_the_fit_set(tmp_path):
     assert sum(blended["head_weights"]) == pytest.approx(1.0) or not any(blended["head_weights"])
     assert "head_weights" not in default
     assert blended["variant_params"] == default["variant_params"]
+
+
+def test_the_permuted_control_shuffles_the_same_weights_between_the_heads():
+    X, y = make_multimodal(widths=(6, 4, 5))
+    base = CLIMDClassifier(random_state=0, **FAST)
+    blended = GradientBlendedHeads(base, random_state=1).fit(X, y)
+    permuted = GradientBlendedHeads(base, random_state=1, permuted=True).fit(X, y)
+    np.testing.assert_array_equal(permuted.head_losses_["end_val"],
+                                  blended.head_losses_["end_val"])
+    order = np.random.RandomState(1).permutation(3)
+    assert (order != np.arange(3)).any()
+    np.testing.assert_array_equal(permuted.head_weights_, blended.head_weights_[order])
+    assert not np.array_equal(permuted.head_weights_, blended.head_weights_)
+    name = "CLIMD, gradient-blended heads, weights permuted"
+    spec = l4l.resolve_methods([name])[name]
+    assert l4l.build_method(name, spec, {"a": 6, "b": 3}, 2, 40).named_steps["clf"].permuted
+    with pytest.raises(ValueError, match="gradient_blend must be True, False or 'permuted', "
+                                         "got 'shuffled'"):
+        l4l.build_method("bad", {"kind": "neural", "overrides": {"gradient_blend": "shuffled"}},
+                         {"a": 6, "b": 3}, 0, 40)

@@ -196,4 +196,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # one's generalization over its overfitting squared, measured by a probe fit on 80 % of the
     # training fold against the other 20 % (Gradient-Blending, Wang, Tran & Feiszli 2020)
     "CLIMD, gradient-blended heads": {"gradient_blend": True},
+    # its control: the same weights shuffled between the heads, as uneven but blind to which
+    # head generalized
+    "CLIMD, gradient-blended heads, weights permuted": {"gradient_blend": "permuted"},
 }

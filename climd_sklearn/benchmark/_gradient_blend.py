@@ -227,7 +227,11 @@ class GradientBlendedHeads(ClassifierMixin, BaseEstimator):
     validation_fraction : float, default=0.2
         The share of the training rows held out of the probe fit, stratified by class.
     random_state : int or None, default=None
-        Seed of the held-out split.
+        Seed of the held-out split (and of ``permuted``'s permutation).
+    permuted : bool, default=False
+        The control: the weights shuffled between the heads by a random permutation before
+        the final fit, so that they are as uneven as Gradient-Blending's but no longer say
+        which head generalized.
 
     Attributes
     ----------
@@ -237,7 +241,8 @@ class GradientBlendedHeads(ClassifierMixin, BaseEstimator):
         Each head's loss: ``"begin_train"``, ``"begin_val"``, ``"end_train"``,
         ``"end_val"``.
     head_weights_ : numpy.ndarray of shape (n_modalities,)
-        Each head's weight in the final fit (:func:`blend_weights`).
+        Each head's weight in the final fit (:func:`blend_weights`, permuted with
+        ``permuted``).
     estimator_ : CLIMDClassifier
         The final fit on every row, which predicts.
     classes_ : numpy.ndarray
@@ -245,10 +250,12 @@ class GradientBlendedHeads(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, estimator: CLIMDClassifier | None = None,
-                 validation_fraction: float = 0.2, random_state: int | None = None) -> None:
+                 validation_fraction: float = 0.2, random_state: int | None = None,
+                 permuted: bool = False) -> None:
         self.estimator = estimator
         self.validation_fraction = validation_fraction
         self.random_state = random_state
+        self.permuted = permuted
 
     def fit(self, X: Any, y: Any) -> GradientBlendedHeads:
         """Fit the probe, weigh the heads by its held-out losses, then fit on every row.
@@ -295,6 +302,9 @@ class GradientBlendedHeads(ClassifierMixin, BaseEstimator):
         self.head_weights_ = blend_weights(losses["begin_train"], losses["begin_val"],
                                            losses["end_train"], losses["end_val"],
                                            total=float(base.aux_weight))
+        if self.permuted:
+            order = np.random.RandomState(self.random_state).permutation(len(self.head_weights_))
+            self.head_weights_ = self.head_weights_[order]
         weights = HeadLossWeights(self.head_weights_.tolist())
         self.estimator_ = clone(base).set_params(
             callbacks=[*(base.callbacks or []), ("head_loss_weights", weights)]).fit(X, y)

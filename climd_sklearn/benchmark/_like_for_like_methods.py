@@ -118,7 +118,8 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: a stratified 80 % of the training fold weighs each per-modality head's loss by its
 #: generalization over its overfitting squared on the other 20 % (Gradient-Blending, Wang et
 #: al. 2020), ``aux_weight`` shared between the heads, and the model is refitted on the
-#: whole fold with those weights (a pilot after the ADRC diagnostics).
+#: whole fold with those weights (a pilot after the ADRC diagnostics); ``"permuted"``, its
+#: control, shuffles the weights between the heads (seeded by the split) before the refit.
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -245,7 +246,10 @@ def build_method(
     params = dict(spec["overrides"])
     sampler = params.pop("sampler", None)
     self_taught = bool(params.pop("self_taught", False))
-    gradient_blend = bool(params.pop("gradient_blend", False))
+    gradient_blend = params.pop("gradient_blend", False)
+    if gradient_blend not in (False, True, "permuted"):
+        raise ValueError(f"{name!r}: gradient_blend must be True, False or 'permuted', got "
+                         f"{gradient_blend!r}")
     if gradient_blend and self_taught:
         raise ValueError(f"{name!r}: 'gradient_blend' and 'self_taught' each wrap the model; "
                          "they cannot be combined")
@@ -341,7 +345,8 @@ def build_method(
     if self_taught:
         clf = SelfTaughtOrder(clf)
     if gradient_blend:
-        clf = GradientBlendedHeads(clf, random_state=seed)
+        clf = GradientBlendedHeads(clf, random_state=seed,
+                                   permuted=gradient_blend == "permuted")
     steps: list[tuple[str, Any]] = (
         [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed, layout))])
     if screen is not None:
