@@ -14,6 +14,7 @@ from climd_sklearn.benchmark._gradient_blend import (
     HeadLossWeights,
     blend_weights,
     head_losses,
+    held_out_split,
 )
 from climd_sklearn.benchmark._like_for_like_methods import _predicting_classifier
 
@@ -103,8 +104,7 @@ def test_gradient_blended_heads_probe_weights_and_final_fit():
     assert model.head_weights_.sum() == pytest.approx(1.5)
     # the probe saw the stratified 80 %, and its trained weights were put back after the
     # losses at initialization were measured
-    split = StratifiedShuffleSplit(1, test_size=0.2, random_state=3)
-    train, _ = next(split.split(np.zeros(len(y)), y))
+    train, _ = held_out_split(y, 0.2, 3)
     assert sum(model.probe_.net_.history[-1, "class_counts"]) == len(train)
     rows = {k: v[train] for k, v in X.items()}
     np.testing.assert_array_equal(head_losses(model.probe_, rows, y[train]), losses["end_train"])
@@ -165,3 +165,17 @@ def test_the_permuted_control_shuffles_the_same_weights_between_the_heads():
                                          "got 'shuffled'"):
         l4l.build_method("bad", {"kind": "neural", "overrides": {"gradient_blend": "shuffled"}},
                          {"a": 6, "b": 3}, 0, 40)
+
+
+def test_held_out_split_keeps_a_single_row_class_in_the_probe_and_stratifies_the_rest():
+    y = np.r_[np.zeros(20), np.ones(10), [2]].astype(int)
+    train, val = held_out_split(y, 0.2, 0)
+    expected_train, expected_val = next(StratifiedShuffleSplit(
+        1, test_size=0.2, random_state=0).split(np.zeros(30), y[:30]))
+    np.testing.assert_array_equal(train, np.r_[expected_train, 30])
+    np.testing.assert_array_equal(val, expected_val)
+    assert np.bincount(y[val]).tolist() == [4, 2]
+    # where every class can be split it is StratifiedShuffleSplit's split, in its order
+    train, val = held_out_split(y[:30], 0.2, 0)
+    np.testing.assert_array_equal(train, expected_train)
+    np.testing.assert_array_equal(val, expected_val)

@@ -41,7 +41,7 @@ from .._validation import PRESENT_KEY, validate_predict_data
 from ..estimator import CLIMDClassifier
 
 __all__ = ["GradientBlendedHeads", "HeadLossWeights", "InitialState", "blend_weights",
-           "head_losses"]
+           "head_losses", "held_out_split"]
 
 #: The smallest overfitting (nats) a head's weight divides by: a head whose held-out gap
 #: did not grow would otherwise take an infinite share.
@@ -87,6 +87,38 @@ def blend_weights(begin_train: Sequence[float], begin_val: Sequence[float],
     overfitting = np.maximum((end_val - end_train) - (begin_val - begin_train), OVERFIT_FLOOR)
     raw = generalization / overfitting**2
     return raw * (total / raw.sum()) if raw.sum() > 0 else raw
+
+
+def held_out_split(y: Any, validation_fraction: float,
+                   random_state: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """The probe's training rows and the held-out rows, stratified by class.
+
+    A class with a single row cannot be split; its row stays in the probe's training part
+    (a long tail's last class can have one row in a training fold), and the other classes
+    are split as :class:`~sklearn.model_selection.StratifiedShuffleSplit` splits them.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Labels.
+    validation_fraction : float
+        The share of the splittable rows held out.
+    random_state : int or None
+        Seed of the split.
+
+    Returns
+    -------
+    train, val : numpy.ndarray
+        Row indices in the split's order (the single rows last): where every class has two
+        rows or more, exactly the ``StratifiedShuffleSplit``'s.
+    """
+    y = np.asarray(y)
+    labels, counts = np.unique(y, return_counts=True)
+    single = np.isin(y, labels[counts < 2])
+    splittable = np.flatnonzero(~single)
+    split = StratifiedShuffleSplit(1, test_size=validation_fraction, random_state=random_state)
+    train, val = next(split.split(np.zeros(len(splittable)), y[splittable]))
+    return np.r_[splittable[train], np.flatnonzero(single)], splittable[val]
 
 
 class InitialState(Callback):
@@ -282,9 +314,7 @@ class GradientBlendedHeads(ClassifierMixin, BaseEstimator):
             raise ValueError("GradientBlendedHeads shares aux_weight between the heads; the "
                              "estimator has aux_weight=0.")
         y = np.asarray(y)
-        split = StratifiedShuffleSplit(1, test_size=self.validation_fraction,
-                                       random_state=self.random_state)
-        train, val = next(split.split(np.zeros(len(y)), y))
+        train, val = held_out_split(y, self.validation_fraction, self.random_state)
         X_train, X_val = _rows(X, train), _rows(X, val)
         initial = InitialState()
         self.probe_ = clone(base).set_params(
