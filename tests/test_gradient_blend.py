@@ -28,6 +28,10 @@ def test_blend_weights_are_generalization_over_overfitting_squared_sharing_the_t
     weights = blend_weights([1.0, 1.0], [1.2, 1.0], [0.5, 0.5], [0.6, 0.7])
     raw = np.array([0.6 / OVERFIT_FLOOR**2, 0.3 / 0.2**2])
     np.testing.assert_allclose(weights, raw / raw.sum())
+    # power 0: shares by the generalization alone, the overfitting ignored
+    weights = blend_weights([1, 1, 1], [1, 1, 1], [0.5, 0.5, 0.9], [0.7, 0.9, 1.2], total=2.0,
+                            overfit_power=0.0)
+    np.testing.assert_allclose(weights, [2 * 0.3 / 0.4, 2 * 0.1 / 0.4, 0.0])
     # no head generalized: no head carries the auxiliary loss
     np.testing.assert_array_equal(blend_weights([1, 1], [1, 1], [0.5, 0.5], [1.1, 1.0]), [0, 0])
     with pytest.raises(ValueError, match="four equally long sequences of finite losses"):
@@ -161,8 +165,12 @@ def test_the_permuted_control_shuffles_the_same_weights_between_the_heads():
     name = "CLIMD, gradient-blended heads, weights permuted"
     spec = l4l.resolve_methods([name])[name]
     assert l4l.build_method(name, spec, {"a": 6, "b": 3}, 2, 40).named_steps["clf"].permuted
-    with pytest.raises(ValueError, match="gradient_blend must be True, False or 'permuted', "
-                                         "got 'shuffled'"):
+    name = "CLIMD, heads weighted by held-out generalization"
+    spec = l4l.resolve_methods([name])[name]
+    by_generalization = l4l.build_method(name, spec, {"a": 6, "b": 3}, 2, 40).named_steps["clf"]
+    assert by_generalization.overfit_power == 0.0 and not by_generalization.permuted
+    with pytest.raises(ValueError, match="gradient_blend must be True, False, 'permuted' or "
+                                         "'generalization', got 'shuffled'"):
         l4l.build_method("bad", {"kind": "neural", "overrides": {"gradient_blend": "shuffled"}},
                          {"a": 6, "b": 3}, 0, 40)
 
@@ -179,3 +187,12 @@ def test_held_out_split_keeps_a_single_row_class_in_the_probe_and_stratifies_the
     train, val = held_out_split(y[:30], 0.2, 0)
     np.testing.assert_array_equal(train, expected_train)
     np.testing.assert_array_equal(val, expected_val)
+
+
+def test_heads_weighted_by_generalization_share_by_the_held_out_loss_fall_alone():
+    X, y = make_multimodal(widths=(6, 4, 5))
+    model = GradientBlendedHeads(CLIMDClassifier(random_state=0, **FAST), random_state=1,
+                                 overfit_power=0.0).fit(X, y)
+    losses = model.head_losses_
+    fall = np.maximum(losses["begin_val"] - losses["end_val"], 0)
+    np.testing.assert_allclose(model.head_weights_, fall / fall.sum())

@@ -53,12 +53,13 @@ OVERFIT_FLOOR = 1e-3
 
 def blend_weights(begin_train: Sequence[float], begin_val: Sequence[float],
                   end_train: Sequence[float], end_val: Sequence[float],
-                  total: float = 1.0) -> np.ndarray:
-    """Each head's share of ``total``, proportional to ``max(G, 0) / max(O, floor)²``.
+                  total: float = 1.0, overfit_power: float = 2.0) -> np.ndarray:
+    """Each head's share of ``total``, proportional to ``max(G, 0) / max(O, floor)**power``.
 
     ``G = val_begin - val_end`` is how much a head's held-out loss fell, and ``O = (val_end
     - train_end) - (val_begin - train_begin)`` how much its overfitting grew (Wang et al.
-    2020, Eq. 6 and 9); :data:`OVERFIT_FLOOR` bounds ``O`` from below.
+    2020, Eq. 6 and 9); :data:`OVERFIT_FLOOR` bounds ``O`` from below. Gradient-Blending's
+    power is 2; power 0 shares ``total`` by the held-out generalization ``G`` alone.
 
     Parameters
     ----------
@@ -67,6 +68,8 @@ def blend_weights(begin_train: Sequence[float], begin_val: Sequence[float],
         initialization and after training.
     total : float, default=1.0
         What the weights sum to (the estimator's ``aux_weight``).
+    overfit_power : float, default=2.0
+        The power of ``O`` that divides ``G``.
 
     Returns
     -------
@@ -88,7 +91,7 @@ def blend_weights(begin_train: Sequence[float], begin_val: Sequence[float],
     begin_train, begin_val, end_train, end_val = losses
     generalization = np.maximum(begin_val - end_val, 0.0)
     overfitting = np.maximum((end_val - end_train) - (begin_val - begin_train), OVERFIT_FLOOR)
-    raw = generalization / overfitting**2
+    raw = generalization / overfitting**overfit_power
     return raw * (total / raw.sum()) if raw.sum() > 0 else raw
 
 
@@ -267,6 +270,9 @@ class GradientBlendedHeads(ClassifierMixin, BaseEstimator):
         The control: the weights shuffled between the heads by a random permutation before
         the final fit, so that they are as uneven as Gradient-Blending's but no longer say
         which head generalized.
+    overfit_power : float, default=2.0
+        :func:`blend_weights`'s power of the overfitting: 2 is Gradient-Blending, 0 shares
+        ``aux_weight`` by each head's held-out generalization alone.
 
     Attributes
     ----------
@@ -286,11 +292,12 @@ class GradientBlendedHeads(ClassifierMixin, BaseEstimator):
 
     def __init__(self, estimator: CLIMDClassifier | None = None,
                  validation_fraction: float = 0.2, random_state: int | None = None,
-                 permuted: bool = False) -> None:
+                 permuted: bool = False, overfit_power: float = 2.0) -> None:
         self.estimator = estimator
         self.validation_fraction = validation_fraction
         self.random_state = random_state
         self.permuted = permuted
+        self.overfit_power = overfit_power
 
     def fit(self, X: Any, y: Any) -> GradientBlendedHeads:
         """Fit the probe, weigh the heads by its held-out losses, then fit on every row.
@@ -334,7 +341,8 @@ class GradientBlendedHeads(ClassifierMixin, BaseEstimator):
         self.head_losses_ = losses
         self.head_weights_ = blend_weights(losses["begin_train"], losses["begin_val"],
                                            losses["end_train"], losses["end_val"],
-                                           total=float(base.aux_weight))
+                                           total=float(base.aux_weight),
+                                           overfit_power=float(self.overfit_power))
         if self.permuted:
             order = np.random.RandomState(self.random_state).permutation(len(self.head_weights_))
             self.head_weights_ = self.head_weights_[order]

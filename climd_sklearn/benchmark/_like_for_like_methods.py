@@ -119,7 +119,9 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: generalization over its overfitting squared on the other 20 % (Gradient-Blending, Wang et
 #: al. 2020), ``aux_weight`` shared between the heads, and the model is refitted on the
 #: whole fold with those weights (a pilot after the ADRC diagnostics); ``"permuted"``, its
-#: control, shuffles the weights between the heads (seeded by the split) before the refit.
+#: control, shuffles the weights between the heads (seeded by the split) before the refit;
+#: ``"generalization"`` shares ``aux_weight`` by each head's held-out generalization alone,
+#: without Gradient-Blending's division by the overfitting squared (a pilot after its screen).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -247,9 +249,9 @@ def build_method(
     sampler = params.pop("sampler", None)
     self_taught = bool(params.pop("self_taught", False))
     gradient_blend = params.pop("gradient_blend", False)
-    if gradient_blend not in (False, True, "permuted"):
-        raise ValueError(f"{name!r}: gradient_blend must be True, False or 'permuted', got "
-                         f"{gradient_blend!r}")
+    if gradient_blend not in (False, True, "permuted", "generalization"):
+        raise ValueError(f"{name!r}: gradient_blend must be True, False, 'permuted' or "
+                         f"'generalization', got {gradient_blend!r}")
     if gradient_blend and self_taught:
         raise ValueError(f"{name!r}: 'gradient_blend' and 'self_taught' each wrap the model; "
                          "they cannot be combined")
@@ -346,7 +348,9 @@ def build_method(
         clf = SelfTaughtOrder(clf)
     if gradient_blend:
         clf = GradientBlendedHeads(clf, random_state=seed,
-                                   permuted=gradient_blend == "permuted")
+                                   permuted=gradient_blend == "permuted",
+                                   overfit_power=0.0 if gradient_blend == "generalization"
+                                   else 2.0)
     steps: list[tuple[str, Any]] = (
         [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed, layout))])
     if screen is not None:
