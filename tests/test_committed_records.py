@@ -38,7 +38,8 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "external_brca_vital", "external_lymph_nodes", "external_lgg_clinical",
                 "width_inner_cv", "pilot_hidden_fusion", "pilot_input_dropout_subsets",
                 "ad_interactions", "ad_heads_loss", "pilot_one_modality",
-                "one_modality_screen", "pilot_gradient_blend", "gradient_blend_screen")
+                "one_modality_screen", "pilot_gradient_blend", "gradient_blend_screen",
+                "pilot_heads_by_generalization")
 
 
 def _records_path(run):
