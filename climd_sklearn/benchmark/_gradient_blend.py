@@ -43,6 +43,7 @@ from skorch.utils import to_tensor
 
 from .._validation import PRESENT_KEY, validate_predict_data
 from ..estimator import CLIMDClassifier
+from ._final_fit import PredictsWithFinalFit
 
 __all__ = ["GradientBlendedHeads", "HeadLossWeights", "InitialState", "blend_weights",
            "head_losses", "held_out_split"]
@@ -255,7 +256,7 @@ def head_losses(est: CLIMDClassifier, X: Any, y: Any) -> np.ndarray:
                          for head in heads])
 
 
-class GradientBlendedHeads(ClassifierMixin, BaseEstimator):
+class GradientBlendedHeads(PredictsWithFinalFit, ClassifierMixin, BaseEstimator):
     """A CLIMD fit whose per-modality heads' loss weights come from a probe fit (G-Blend).
 
     Parameters
@@ -352,36 +353,6 @@ class GradientBlendedHeads(ClassifierMixin, BaseEstimator):
             callbacks=[*(base.callbacks or []), ("head_loss_weights", weights)]).fit(X, y)
         self.classes_ = self.estimator_.classes_
         return self
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities of the final fit.
-
-        Parameters
-        ----------
-        X : dict of array-like, array-like or DataFrame
-            Samples.
-
-        Returns
-        -------
-        proba : numpy.ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Labels predicted by the final fit.
-
-        Parameters
-        ----------
-        X : dict of array-like, array-like or DataFrame
-            Samples.
-
-        Returns
-        -------
-        labels : numpy.ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict(X)
 
 
 def _rows(X: Any, rows: np.ndarray) -> Any:

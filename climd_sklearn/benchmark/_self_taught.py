@@ -15,10 +15,10 @@ from typing import Any
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils.validation import check_is_fitted
 from skorch.callbacks import Callback
 
 from ..estimator import CLIMDClassifier
+from ._final_fit import PredictsWithFinalFit
 
 __all__ = ["FixedScores", "SelfTaughtOrder"]
 
@@ -74,7 +74,7 @@ class FixedScores(Callback):
         curriculum._score = lambda *args, **kwargs: scores
 
 
-class SelfTaughtOrder(ClassifierMixin, BaseEstimator):
+class SelfTaughtOrder(PredictsWithFinalFit, ClassifierMixin, BaseEstimator):
     """A CLIMD fit whose class quotas are filled in the order of a trained model's scores.
 
     Parameters
@@ -127,33 +127,3 @@ class SelfTaughtOrder(ClassifierMixin, BaseEstimator):
                                                  callbacks=callbacks).fit(X, y)
         self.classes_ = self.estimator_.classes_
         return self
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        """Class probabilities of the curriculum fit.
-
-        Parameters
-        ----------
-        X : dict of array-like, DataFrame or array-like
-            Samples.
-
-        Returns
-        -------
-        proba : numpy.ndarray of shape (n_samples, n_classes)
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict_proba(X)
-
-    def predict(self, X: Any) -> np.ndarray:
-        """Labels predicted by the curriculum fit.
-
-        Parameters
-        ----------
-        X : dict of array-like, DataFrame or array-like
-            Samples.
-
-        Returns
-        -------
-        labels : numpy.ndarray of shape (n_samples,)
-        """
-        check_is_fitted(self, "estimator_")
-        return self.estimator_.predict(X)
