@@ -240,6 +240,8 @@ def head_losses(est: CLIMDClassifier, X: Any, y: Any) -> np.ndarray:
     ------
     TypeError
         If the module does not return its members' outputs.
+    ValueError
+        If a row lacks a modality.
     """
     check_is_fitted(est, "net_")
     net = est.net_
