@@ -176,6 +176,36 @@ def test_width_by_inner_cv_chooses_the_default_or_the_option_and_refits_that_fit
                 "width_by_inner_cv": True, **other}}, layout, 0, 48)
 
 
+def test_aux_by_inner_cv_chooses_the_heads_loss_or_none_and_refits_that_fit():
+    from sklearn.model_selection import GridSearchCV, StratifiedKFold
+
+    from climd_sklearn.benchmark._like_for_like_methods import AUX_CHOICES
+
+    name = "CLIMD, heads' loss chosen by inner CV"
+    layout = {"a": 6, "b": 4}
+    specs = l4l.resolve_methods([name, "CLIMD (default)", "CLIMD, no auxiliary heads' loss"])
+    search = l4l.build_method(name, specs[name], layout, 5, 48, quick=True)
+    assert isinstance(search, GridSearchCV) and search.scoring == "f1_macro"
+    assert search.param_grid == AUX_CHOICES == [{"clf__aux_weight": [1.0]},
+                                                {"clf__aux_weight": [0.0]}]
+    assert search.error_score == "raise" and isinstance(search.cv, StratifiedKFold)
+    assert search.cv.n_splits == 3 and search.cv.shuffle and search.cv.random_state == 5
+    rng = np.random.default_rng(1)
+    y = np.arange(48) % 3 == 0
+    X = rng.normal(size=(48, 10)) + 0.8 * y[:, None]
+    search.fit(X, y)
+    chosen = ("CLIMD (default)" if search.best_params_["clf__aux_weight"] == 1.0
+              else "CLIMD, no auxiliary heads' loss")
+    # the refit is the chosen method's own fit on the training fold, prediction for prediction
+    alone = l4l.build_method(chosen, specs[chosen], layout, 5, 48, quick=True).fit(X, y)
+    np.testing.assert_array_equal(search.predict_proba(X), alone.predict_proba(X))
+    for other in ({"aux_weight": 0.5}, {"aux_per_head": True}, {"width_by_inner_cv": True},
+                  {"tuned_threshold": "f1_macro"}):
+        with pytest.raises(ValueError, match="'aux_by_inner_cv' chooses aux_weight"):
+            l4l.build_method(name, {"kind": "neural", "overrides": {
+                "aux_by_inner_cv": True, **other}}, layout, 0, 48)
+
+
 def test_sgd_key_trains_with_momentum_sgd_at_the_specs_lr():
     spec = l4l.resolve_methods(["CLIMD, SGD"])["CLIMD, SGD"]
     clf = l4l.build_method("CLIMD, SGD", spec, {"a": 2}, 0, 10).named_steps["clf"]

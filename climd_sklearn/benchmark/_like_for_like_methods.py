@@ -111,6 +111,8 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: wraps the pipeline in a ``GridSearchCV`` over :data:`WIDTH_CHOICES`: a stratified 3-fold
 #: inner CV on the training fold, scored by macro F1, chooses between the default's width
 #: settings and the width option, and refits the choice (the README's advice for wide data).
+#: ``"aux_by_inner_cv": True`` does the same over :data:`AUX_CHOICES`, the heads' loss at the
+#: paper's weight or none (the README's advice where one modality carries the signal).
 #: ``"one_modality": True`` gives the network every column as one modality (one encoder and
 #: one head per member on the concatenated features, as the non-neural anchors see them;
 #: a diagnostic on the Knight ADRC cohort, after the hidden-fusion pilot).
@@ -129,6 +131,11 @@ WIDTH_CHOICES: list[dict[str, list[Any]]] = [
     {"clf__linear_path": [False], "clf__heads_in_prediction": [False]},
     {"clf__linear_path": ["auto"], "clf__heads_in_prediction": ["auto"]},
 ]
+
+#: The two candidates of ``"aux_by_inner_cv"``: the default's heads' loss (``aux_weight=1``,
+#: the paper's λ) and none (``aux_weight=0``), the README's choice for cohorts where one
+#: modality carries almost all of the signal.
+AUX_CHOICES: list[dict[str, list[Any]]] = [{"clf__aux_weight": [1.0]}, {"clf__aux_weight": [0.0]}]
 
 #: The spec keys that each set the estimator's optimizer (one at most, and not with
 #: ``"sgd_momentum"``), with the optimizer each sets.
@@ -262,6 +269,12 @@ def build_method(
         raise ValueError(f"{name!r}: 'width_by_inner_cv' chooses linear_path and "
                          "heads_in_prediction; it cannot be combined with either, with "
                          "'width_switch_ratio' or with 'tuned_threshold'")
+    aux_by_inner_cv = bool(params.pop("aux_by_inner_cv", False))
+    if aux_by_inner_cv and ({"aux_weight", "aux_per_head"} & set(params) or width_by_inner_cv
+                            or tuned_threshold is not None):
+        raise ValueError(f"{name!r}: 'aux_by_inner_cv' chooses aux_weight; it cannot be "
+                         "combined with it, with 'aux_per_head', with 'width_by_inner_cv' or "
+                         "with 'tuned_threshold'")
     as_given = bool(params.pop("input_as_given", False))
     input_transform = params.pop("input_transform", "standard")
     if input_transform not in _INPUT_TRANSFORMS:
@@ -364,8 +377,9 @@ def build_method(
     elif sampler is not None:
         raise ValueError(f"Unknown sampler {sampler!r} of {name!r}; use smote, rus or ros")
     pipeline = Pipeline([*steps, ("clf", clf)])
-    if width_by_inner_cv:
-        return GridSearchCV(pipeline, WIDTH_CHOICES, scoring="f1_macro", error_score="raise",
+    if width_by_inner_cv or aux_by_inner_cv:
+        choices = WIDTH_CHOICES if width_by_inner_cv else AUX_CHOICES
+        return GridSearchCV(pipeline, choices, scoring="f1_macro", error_score="raise",
                             cv=StratifiedKFold(3, shuffle=True, random_state=seed))
     if tuned_threshold is None:
         return pipeline
