@@ -42,6 +42,7 @@ from skorch.callbacks import Callback
 from skorch.utils import to_tensor
 
 from .._validation import PRESENT_KEY, validate_predict_data
+from ..datasets._base import _take_rows
 from ..estimator import CLIMDClassifier
 from ._final_fit import PredictsWithFinalFit
 
@@ -329,7 +330,7 @@ class GradientBlendedHeads(PredictsWithFinalFit, ClassifierMixin, BaseEstimator)
                              "estimator has aux_weight=0.")
         y = np.asarray(y)
         train, val = held_out_split(y, self.validation_fraction, self.random_state)
-        X_train, X_val = _rows(X, train), _rows(X, val)
+        X_train, X_val = _take_rows(X, train), _take_rows(X, val)
         initial = InitialState()
         self.probe_ = clone(base).set_params(
             callbacks=[*(base.callbacks or []), ("initial_state", initial)])
@@ -356,9 +357,3 @@ class GradientBlendedHeads(PredictsWithFinalFit, ClassifierMixin, BaseEstimator)
         self.classes_ = self.estimator_.classes_
         return self
 
-
-def _rows(X: Any, rows: np.ndarray) -> Any:
-    """Rows of a modality dict, a DataFrame or an array."""
-    if isinstance(X, Mapping):
-        return {name: _rows(block, rows) for name, block in X.items()}
-    return X.iloc[rows] if hasattr(X, "iloc") else np.asarray(X)[rows]
