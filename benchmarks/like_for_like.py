@@ -10,7 +10,8 @@ imbalance treatments, and against tuned non-neural anchors, on paired splits.
                                        # new evaluations from the stored predictions
     python benchmarks/like_for_like.py --out /tmp/rerun --recipe '{"wd_member_spread": true}'
         --carry-over benchmarks/results --carry BRF 'RUS + MLP'   # (one command) a rerun
-                                       # that copies the records the recipe cannot reach
+                                       # that copies the records the recipe cannot reach,
+                                       # fitted on this CPU model (or --carry-any-cpu)
 
 Every (setting, split, method) result is appended to ``<out>/like_for_like.records.jsonl``
 as soon as it is done; rerunning the same command skips what is recorded. To add a lever,
@@ -187,13 +188,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="before anything else, copy the records of the --carry methods on "
                         "this run's splits from the results folder (or records file) FROM, "
                         "each marked copied_from; refused unless each was fitted under the "
-                        "spec this run gives it")
+                        "spec this run gives it, on this machine's CPU model")
     parser.add_argument("--carry", nargs="+", default=[], metavar="METHOD",
                         help="the methods --carry-over copies (they join the run's methods)")
+    parser.add_argument("--carry-any-cpu", action="store_true",
+                        help="with --carry-over: also carry records fitted on another CPU "
+                        "model, or on one they do not name (older records); wide cohorts' "
+                        "fits differ between CPU models")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     if bool(args.carry_over) != bool(args.carry):
         parser.error("--carry-over FROM and --carry METHOD ... go together")
+    if args.carry_any_cpu and not args.carry_over:
+        parser.error("--carry-any-cpu goes with --carry-over")
     if args.carry_over and (args.swap_in or args.rescore):
         parser.error("--carry-over does not go with --swap-in or --rescore: carry first, "
                      "in its own command")
@@ -235,7 +242,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     if args.carry_over:
         n = carry_over_records(
             out, args.carry_over, resolve_methods(args.carry, candidates, args.recipe),
-            split_keys(settings, splits, args.first_split), "quick" if args.quick else "full")
+            split_keys(settings, splits, args.first_split), "quick" if args.quick else "full",
+            any_cpu=args.carry_any_cpu)
         print(f"{n} records carried over from {args.carry_over}", file=sys.stderr)
     if args.swap_in:
         n = swap_in_refits(records_path, os.path.join(args.swap_in, "like_for_like.records.jsonl"))

@@ -106,6 +106,7 @@ def test_history_records_the_schedule_of_eq7(data):
         assert len(sizes) == math.ceil(subset_size / FAST["batch_size"]), epoch
         rows = np.atleast_2d(indices[epoch])  # the default: one row per ensemble member
         assert rows.shape == (10 if epoch < T else 1, subset_size), epoch
+        assert h[epoch, "n_subsets"] == len(rows), epoch  # what records store of the draw
         if epoch < T:
             for row in rows:
                 got = np.bincount(y[row], minlength=len(counts)).tolist()
@@ -116,6 +117,7 @@ def test_no_curriculum_is_the_plain_baseline(data):
     X, y = data
     clf = CLIMDClassifier(curriculum=None, random_state=0, **FAST).fit(X, y)
     assert clf.net_.history[:, "subset_size"] == [len(y)] * FAST["max_epochs"]
+    assert clf.net_.history[:, "n_subsets"] == [1] * FAST["max_epochs"]
     with pytest.raises(KeyError):
         clf.net_.history[:, "score_mean"]
 
@@ -372,7 +374,7 @@ def test_verbose_prints_the_curriculum_columns(data, capsys):
     captured = capsys.readouterr()
     for column in ("subset_size", "alpha", "score_mean", "valid_f1_macro"):
         assert column in captured.out
-    assert "class_counts" not in captured.out
+    assert "class_counts" not in captured.out and "n_subsets" not in captured.out
     assert "it/s" in captured.err or "s/it" in captured.err  # skorch's (tqdm) progress bar
     h = clf.net_.history
     n_valid = int(np.ceil(0.2 * len(y)))

@@ -9,14 +9,14 @@ import os
 import numpy as np
 import pytest
 import torch
-from conftest import load_script, needs_rosmap
+from conftest import FAST, load_script, make_multimodal, needs_rosmap
 
 from climd_sklearn._variants import AUTO_WEIGHT_DECAY, VARIANT_PARAMS
 from climd_sklearn.benchmark import _like_for_like as l4l
 from climd_sklearn.benchmark import _like_for_like_report as report
 from climd_sklearn.benchmark._data import Setting, pooled_cv_splits, rosmap_pooled_setting
 from climd_sklearn.benchmark._records import _jsonable
-from climd_sklearn.benchmark._runner import score
+from climd_sklearn.benchmark._runner import cpu_model, score
 from climd_sklearn.benchmark._stats import (
     holm,
     wilcoxon_p,
@@ -247,10 +247,36 @@ def test_records_store_the_preset_their_fit_resolved(tmp_path):
     assert self_taught["variant_params"] == _jsonable(
         {**preset, "order": "desc", "member_subsets": False, "rescore_every": 1})
     assert "variant_params" not in anchor
+    # what the fits did, from their training history: the default's ten members each drew
+    # their own subset, the wrapper's final fit one shared one; and where they ran
+    assert (default["n_subsets"], self_taught["n_subsets"]) == (10, 1)
+    assert "n_subsets" not in anchor
+    assert {rec["cpu"] for rec in (default, self_taught, anchor)} == {cpu_model()}
     # what a resumed run expects is what the fits stored
     for rec in (default, self_taught, anchor):
         assert l4l.variant_params(specs[rec["method"]], n, quick=True) == rec.get(
             "variant_params")
+
+
+def test_subsets_drawn_is_the_most_an_epoch_drew_found_inside_any_wrapper():
+    from sklearn.model_selection import GridSearchCV
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    from climd_sklearn import CLIMDClassifier
+
+    X, y = make_multimodal()
+    clf = CLIMDClassifier(random_state=0, **dict(FAST, max_epochs=4, curriculum_epochs=2))
+    clf.fit(X, y)
+    # ten members draw their own subsets while the curriculum runs, then all train on all
+    assert clf.net_.history[:, "n_subsets"] == [10, 10, 1, 1]
+    assert l4l.subsets_drawn(clf) == 10
+    flat = np.hstack(list(X.values()))  # one modality: a search splits an array
+    search = GridSearchCV(make_pipeline(FunctionTransformer(), clf), {}, cv=2).fit(flat, y)
+    assert l4l.subsets_drawn(search) == 10
+    plain = clf.set_params(curriculum=None, curriculum_epochs=None).fit(X, y)
+    assert l4l.subsets_drawn(plain) == 1
+    assert l4l.subsets_drawn(FunctionTransformer().fit(flat)) is None
 
 
 def test_tuned_threshold_predicts_the_default_refit_at_the_threshold_its_inner_cv_chose(
@@ -264,6 +290,7 @@ def test_tuned_threshold_predicts_the_default_refit_at_the_threshold_its_inner_c
                                    str(tmp_path / "r.jsonl"), "quick", True)
     # the preset is the default's: the wrapper changes the decision, not the network
     assert tuned["variant_params"] == default["variant_params"]
+    assert tuned["n_subsets"] == default["n_subsets"] == 10  # found inside the wrapper
     assert 0 < tuned["threshold"] < 1 and "threshold" not in default
     est = l4l.build_method("CLIMD, tuned threshold", specs["CLIMD, tuned threshold"],
                            setting.layout, split.index, len(split.y_train), quick=True)
@@ -398,6 +425,8 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     assert "| Method | ROSMAP IR 5 / matched |" in md
     assert "| CLIMD (default) |" in md and "goal" in md and "N = 2 blocks" in md
     assert f"Ran on: nproc {os.cpu_count()}, " in md and f"torch {torch.__version__}" in md
+    assert (f"Records by the CPU they were fitted on: {cpu_model()} "
+            f"({len(data['records'])}).\n") in md
     if summary["figure"]:
         assert (out / summary["figure"]).exists()
     make_docs = load_script("make_docs")
@@ -446,6 +475,20 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     assert data["machine"] == {"cpu": "the fitting machine"}
     assert data["config"]["wall_s"] == 1234.5
     assert "Ran on: cpu the fitting machine.\n" in (out / "like_for_like.md").read_text()
+    # records from two CPU models, and from before records stored theirs, are counted apart
+    records_path = out / "like_for_like.records.jsonl"
+    lines = records_path.read_text().splitlines()
+    records_path.write_text("".join(json.dumps(
+        {**rec, "cpu": "CPU B"} if i == 0 else {k: v for k, v in rec.items() if k != "cpu"}
+        if i < 3 else rec) + "\n" for i, rec in enumerate(map(json.loads, lines))))
+    load_script("like_for_like").main(
+        ["--quick", "--out", str(out), "--summarize", "--no-progress"])
+    kept = json.loads((out / "like_for_like.json").read_text())["records"]
+    counts = {cpu: sum(r.get("cpu", "not stored") == cpu for r in kept)
+              for cpu in ("CPU B", "not stored", cpu_model())}
+    assert (counts["CPU B"], counts["not stored"]) == (1, 2)  # the first three are kept
+    assert (f"Records by the CPU they were fitted on: {cpu_model()} ({counts[cpu_model()]}); "
+            "not stored (2); CPU B (1).\n") in (out / "like_for_like.md").read_text()
     # a run that resumes into the folder adds its time to the earlier runs' (nothing is lost)
     load_script("like_for_like").main(["--quick", "--out", str(out), "--no-progress"])
     assert json.loads((out / "like_for_like.json").read_text())["config"]["wall_s"] > 1234.5

@@ -5,7 +5,10 @@ a round that changes the network reruns the methods the change reaches (rounds 3
 methods the change cannot reach, the non-neural anchors above all, would fit exactly what an
 earlier run already fitted: the same splits, seeds and specification. Their records are copied
 instead of refitted, each marked ``copied_from``, and only where the specification the new run
-would give the method is the one the record was fitted under.
+would give the method is the one the record was fitted under, on a CPU of the same model:
+float32 fits of wide cohorts differ between CPU models by up to a few points of macro F1 on
+one split (research.md, the inner-CV test of the heads' loss), so a record from another CPU
+is not the fit this run would make.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from ._like_for_like import setting_name, splits_of
 from ._like_for_like_methods import _check_variant_params
 from ._records import RECORDS_FILE, _append_line, _jsonable, _key, load_records
+from ._runner import cpu_model
 
 __all__ = ["carry_over_records", "split_keys"]
 
@@ -49,7 +53,8 @@ def _without_provenance(rec: Mapping[str, Any]) -> dict[str, Any]:
 
 def carry_over_records(
     out_dir: str, source: str, specs: Mapping[str, Mapping[str, Any]],
-    keys: Sequence[tuple[str, int]], protocol: str = "full",
+    keys: Sequence[tuple[str, int]], protocol: str = "full", cpu: str | None = None,
+    any_cpu: bool = False,
 ) -> int:
     """Copy the records of some methods on some splits from another run into ``out_dir``.
 
@@ -57,7 +62,9 @@ def carry_over_records(
     the one ``specs`` gives its method (so a recipe under test, which reaches every neural
     method's spec, refuses to carry a neural record fitted without it), and a stored preset
     (``variant_params``) must be the one that spec resolves to today. Each copy is marked
-    ``copied_from`` with ``source``, after any provenance the record already had. A record
+    ``copied_from`` with ``source``, after any provenance the record already had. Every
+    carried record must also have been fitted on this run's CPU model (its ``cpu``), unless
+    ``any_cpu``; records from before the CPU was stored count as another CPU. A record
     already in ``out_dir`` is left alone if it is the same fit (a resumed command), and refused
     if it is another.
 
@@ -74,6 +81,12 @@ def carry_over_records(
         The (setting name, split) pairs to carry (:func:`split_keys`).
     protocol : str, default="full"
         Only records of this protocol are read and written.
+    cpu : str or None, default=None
+        The CPU model this run fits on; None: this machine's (:func:`cpu_model`).
+    any_cpu : bool, default=False
+        Carry records fitted on any CPU, or on one they do not name. Knight ADRC's 25
+        splits reproduced bit for bit across CPU models and the wide TCGA cohorts did not,
+        so say why where you pass it.
 
     Returns
     -------
@@ -84,8 +97,8 @@ def carry_over_records(
     ------
     ValueError
         If ``source`` lacks a record of a named method on a named split, a record's spec or
-        preset is not this run's, or ``out_dir`` holds another record of the same key.
-        Nothing is written then.
+        preset is not this run's, it was fitted on another CPU model (without ``any_cpu``),
+        or ``out_dir`` holds another record of the same key. Nothing is written then.
     """
     source_path = os.path.join(source, RECORDS_FILE) if os.path.isdir(source) else source
     if not os.path.isfile(source_path):
@@ -94,6 +107,7 @@ def carry_over_records(
     path = os.path.join(out_dir, RECORDS_FILE)
     if os.path.abspath(source_path) == os.path.abspath(path):
         raise ValueError(f"carry-over source {source!r} is the run's own records file")
+    cpu = cpu_model() if cpu is None else cpu
     found = {_key(r): r for r in load_records(source_path, protocol)}
     stored = {_key(r): r for r in load_records(path, protocol)}
     carried = []
@@ -110,6 +124,13 @@ def carry_over_records(
                     f"{method!r} was fitted in {source!r} under the spec {rec.get('spec')}, "
                     f"and this run gives it {_jsonable(spec)}: refit it instead (a --recipe "
                     "reaches every neural method)")
+            if not any_cpu and rec.get("cpu") != cpu:
+                fitted_on = (f"on {rec['cpu']!r}" if "cpu" in rec
+                             else "before records stored their CPU")
+                raise ValueError(
+                    f"{method!r} on {key} was fitted in {source!r} {fitted_on}, and this run "
+                    f"fits on {cpu!r}: refit it here, or pass any_cpu=True (--carry-any-cpu) "
+                    "where the setting's fits do not depend on the CPU model")
             old = stored.get((*key, method))
             if old is None:
                 carried.append(rec)

@@ -49,7 +49,7 @@ from ._like_for_like_methods import (
     variant_params,
 )
 from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, _key, load_records
-from ._runner import ProgressLine, score
+from ._runner import ProgressLine, cpu_model, score
 from ._subsample import expected_scores
 from ._tcga_clinical_modality import TCGA_LGG_CLINICAL_NAME, tcga_lgg_clinical_setting
 from ._tcga_cohorts import (
@@ -79,6 +79,7 @@ __all__ = [
     "setting_name",
     "settings_splits",
     "splits_of",
+    "subsets_drawn",
     "variant_params",
 ]
 
@@ -345,15 +346,18 @@ def run_split(
         One per method: ``scores`` ({eval: metrics}, the expected evaluations of
         ``split.expected`` included), ``predictions`` ({eval: predicted labels}, so that
         other evaluations of the same fits can be computed later), ``fit_time`` (s),
-        ``n_train``, the ``spec``, ``variant_params`` (:func:`variant_params`; not for an
-        anchor), for a search ``best_params`` and ``inner_failures``, for a tuned
-        threshold (``TunedThresholdClassifierCV``) the ``threshold`` it chose, and for
-        Gradient-Blending (:class:`GradientBlendedHeads`) the ``head_weights`` it set.
+        ``n_train``, the ``cpu`` it ran on, the ``spec``, ``variant_params``
+        (:func:`variant_params`; not for an anchor), for a network ``n_subsets`` (the most
+        subsets an epoch drew, :func:`subsets_drawn`), for a search ``best_params`` and
+        ``inner_failures``, for a tuned threshold (``TunedThresholdClassifierCV``) the
+        ``threshold`` it chose, and for Gradient-Blending (:class:`GradientBlendedHeads`)
+        the ``head_weights`` it set.
     """
     import torch
     from threadpoolctl import threadpool_limits
 
     torch.set_num_threads(1)
+    cpu = cpu_model()
     out = []
     with threadpool_limits(limits=1), warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -373,7 +377,7 @@ def run_split(
             rec: dict[str, Any] = {
                 "protocol": protocol, "setting": setting_name, "split": split.index,
                 "method": name, "fit_time": fit_time, "n_train": int(len(split.y_train)),
-                "spec": _jsonable(spec), "scores": scores,
+                "cpu": cpu, "spec": _jsonable(spec), "scores": scores,
                 "predictions": {ev: np.asarray(pred).tolist() for ev, pred in predictions.items()}}
             if preset is not None:
                 rec["variant_params"] = preset
@@ -385,9 +389,51 @@ def run_split(
             final = est.steps[-1][1] if hasattr(est, "steps") else est
             if hasattr(final, "head_weights_"):
                 rec["head_weights"] = final.head_weights_.tolist()
+            drawn = subsets_drawn(est)
+            if drawn is not None:
+                rec["n_subsets"] = drawn
             _append_line(records_path, rec)
             out.append(rec)
     return out
+
+
+def subsets_drawn(estimator: Any) -> int | None:
+    """The most subsets one epoch of a fitted network's curriculum drew.
+
+    With member subsets each ensemble member fills the class quotas with its own draw (10
+    for the default); otherwise every epoch draws one. The count comes from the training
+    history (``n_subsets``, recorded by
+    :class:`~climd_sklearn.training.CurriculumScheduling`), so it says what the fit did,
+    where ``variant_params`` says what the preset asked for: an input-dropout pilot once
+    trained on one shared draw while its records said ``"member_subsets": true``
+    (research.md, the correction after the width test).
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted method: a ``CLIMDClassifier``, or a pipeline, search, threshold tuner or
+        benchmark wrapper around one (followed through ``steps``, ``best_estimator_`` and
+        ``estimator_``).
+
+    Returns
+    -------
+    n_subsets : int or None
+        None for a method without a network (an anchor), or a network whose history holds
+        no curriculum.
+    """
+    seen = set()
+    while id(estimator) not in seen:
+        seen.add(id(estimator))
+        if hasattr(estimator, "net_"):
+            counts = [row["n_subsets"] for row in estimator.net_.history if "n_subsets" in row]
+            return max(counts) if counts else None
+        if hasattr(estimator, "steps"):
+            estimator = estimator.steps[-1][1]
+        elif hasattr(estimator, "best_estimator_"):
+            estimator = estimator.best_estimator_
+        elif hasattr(estimator, "estimator_"):
+            estimator = estimator.estimator_
+    return None
 
 
 def run_like_for_like(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -106,6 +107,20 @@ def superseded_markdown(summary: Mapping[str, Any], title_level: int) -> str:
     return "\n".join(out) + "\n"
 
 
+def _cpus_markdown(records: Sequence[Mapping[str, Any]]) -> str:
+    """The line that counts the records by the CPU model they were fitted on.
+
+    Wide cohorts' fits differ between CPU models (research.md, the inner-CV test of the
+    heads' loss), so a table whose records come from several is worth knowing as one.
+    Records from before the CPU was stored are counted as such; no line when none stores it.
+    """
+    cpus = Counter(rec.get("cpu", "not stored") for rec in records)
+    if set(cpus) <= {"not stored"}:
+        return ""
+    return ("Records by the CPU they were fitted on: "
+            + "; ".join(f"{cpu} ({n})" for cpu, n in cpus.most_common()) + ".\n\n")
+
+
 def write_like_for_like(
     out_dir: str,
     records: Sequence[Mapping[str, Any]],
@@ -176,6 +191,7 @@ def write_like_for_like(
         fh.write("# Like-for-like benchmark\n\n" + "\n".join(
             f"    {c}" for c in config.get("commands", [])) + "\n\nRan on: "
                  + ", ".join(f"{key} {value}" for key, value in machine.items()) + ".\n\n"
+                 + _cpus_markdown(records)
                  + paired_markdown(summary, figure, title_level=2) + "\n"
                  + superseded_markdown(superseded_summary, title_level=2))
     summary["paths"] = {"json": json_path, "md": md_path, "figure": figure}

@@ -23,6 +23,7 @@ __all__ = [
     "METRICS",
     "ProgressLine",
     "aggregate",
+    "cpu_model",
     "machine_info",
     "paired_wilcoxon",
     "run_benchmark",
@@ -131,6 +132,28 @@ class ProgressLine:
         self.stream.flush()
 
 
+def cpu_model() -> str:
+    """The model name of this machine's CPU, as ``/proc/cpuinfo`` gives it.
+
+    Float32 fits of wide cohorts differ between CPU models (research.md, the inner-CV test of
+    the heads' loss), so a record stores the CPU it was fitted on.
+
+    Returns
+    -------
+    cpu : str
+        The first ``model name`` of ``/proc/cpuinfo``; where there is none,
+        ``platform.processor()``, or ``"unknown"``.
+    """
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
 def machine_info() -> dict[str, Any]:
     """Facts about the machine the benchmark runs on.
 
@@ -140,22 +163,12 @@ def machine_info() -> dict[str, Any]:
         nproc, CPU model, torch threads and versions.
     """
     import sklearn
-    import torch
-
-    cpu = platform.processor() or "unknown"
-    try:
-        with open("/proc/cpuinfo") as fh:
-            for line in fh:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
     import skorch
+    import torch
 
     return {
         "nproc": os.cpu_count(),
-        "cpu": cpu,
+        "cpu": cpu_model(),
         "torch_threads": torch.get_num_threads(),
         "python": platform.python_version(),
         "torch": torch.__version__,

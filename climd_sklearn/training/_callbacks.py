@@ -34,10 +34,11 @@ class CurriculumScheduling(Callback):
        whenever the training set has changed size, e.g. a warm-start fit on new data),
     2. turns the scores into a priority (``order``),
     3. asks the scheduler for the epoch's indices and sets them on the sampler, and
-    4. records the epoch in ``net.history``: ``subset_size`` and ``class_counts`` every
-       epoch; in curriculum epochs also the scheduler's ``alpha`` and ``exponent`` (CLIMD's
-       scheduler only) and, when the set was (re)scored, ``score_mean`` and, with
-       ``keep_scores``, ``train_scores``.
+    4. records the epoch in ``net.history``: ``subset_size``, ``class_counts`` and
+       ``n_subsets`` (how many subsets the epoch drew: one per member with member subsets,
+       else 1) every epoch; in curriculum epochs also the scheduler's ``alpha`` and
+       ``exponent`` (CLIMD's scheduler only) and, when the set was (re)scored,
+       ``score_mean`` and, with ``keep_scores``, ``train_scores``.
 
     Epochs after the curriculum (every epoch with ``scheduler=None``, the plain baseline)
     use all samples.
@@ -192,6 +193,7 @@ class CurriculumScheduling(Callback):
         first = indices if indices.ndim == 1 else indices[0]  # every member's counts are equal
         net.history.record("subset_size", len(first))
         net.history.record("class_counts", np.bincount(y[first], minlength=y.max() + 1).tolist())
+        net.history.record("n_subsets", 1 if indices.ndim == 1 else len(indices))
 
     def _uniforms(self, epoch: int, n_samples: int, member: int | None = None) -> np.ndarray:
         """The random order's priorities of an epoch: seeded by ``(seed, epoch)``, and by
