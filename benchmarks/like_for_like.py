@@ -193,8 +193,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="the methods --carry-over copies (they join the run's methods)")
     parser.add_argument("--carry-any-cpu", action="store_true",
                         help="with --carry-over: also carry records fitted on another CPU "
-                        "model, or on one they do not name (older records); wide cohorts' "
-                        "fits differ between CPU models")
+                        "model, or on one they do not name (older records), for data sets "
+                        "shown to reproduce across CPU models (research.md)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     if bool(args.carry_over) != bool(args.carry):

@@ -6,9 +6,9 @@ methods the change cannot reach, the non-neural anchors above all, would fit exa
 earlier run already fitted: the same splits, seeds and specification. Their records are copied
 instead of refitted, each marked ``copied_from``, and only where the specification the new run
 would give the method is the one the record was fitted under, on a CPU of the same model:
-float32 fits of wide cohorts differ between CPU models by up to a few points of macro F1 on
-one split (research.md, the inner-CV test of the heads' loss), so a record from another CPU
-is not the fit this run would make.
+the fits of the TCGA cohorts differ between CPU models by up to a few points of macro F1 on
+one split (research.md, the inner-CV test of the heads' loss and the diagnostic after it),
+so a record from another CPU is not the fit this run would make.
 """
 
 from __future__ import annotations
@@ -84,8 +84,9 @@ def carry_over_records(
     cpu : str or None, default=None
         The CPU model this run fits on; None: this machine's (:func:`cpu_model`).
     any_cpu : bool, default=False
-        Carry records fitted on any CPU, or on one they do not name. Knight ADRC's 25
-        splits reproduced bit for bit across CPU models and the wide TCGA cohorts did not,
+        Carry records fitted on any CPU, or on one they do not name. ROSMAP, its wide
+        variant, mfeat, the synthetic set, WDBC and Knight ADRC reproduced bit for bit
+        between an Intel Xeon and an AMD EPYC, and the TCGA cohorts did not (research.md),
         so say why where you pass it.
 
     Returns

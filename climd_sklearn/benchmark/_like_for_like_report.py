@@ -110,8 +110,9 @@ def superseded_markdown(summary: Mapping[str, Any], title_level: int) -> str:
 def _cpus_markdown(records: Sequence[Mapping[str, Any]]) -> str:
     """The line that counts the records by the CPU model they were fitted on.
 
-    Wide cohorts' fits differ between CPU models (research.md, the inner-CV test of the
-    heads' loss), so a table whose records come from several is worth knowing as one.
+    The TCGA cohorts' fits differ between CPU models (research.md, the diagnostic after the
+    inner-CV test of the heads' loss), so a table whose records come from several is worth
+    knowing as one.
     Records from before the CPU was stored are counted as such; no line when none stores it.
     """
     cpus = Counter(rec.get("cpu", "not stored") for rec in records)

@@ -135,8 +135,9 @@ class ProgressLine:
 def cpu_model() -> str:
     """The model name of this machine's CPU, as ``/proc/cpuinfo`` gives it.
 
-    Float32 fits of wide cohorts differ between CPU models (research.md, the inner-CV test of
-    the heads' loss), so a record stores the CPU it was fitted on.
+    The fits of some data sets differ between CPU models (the TCGA cohorts; research.md, the
+    diagnostic after the inner-CV test of the heads' loss), so a record stores the CPU it was
+    fitted on.
 
     Returns
     -------
