@@ -418,22 +418,20 @@ def subsets_drawn(estimator: Any) -> int | None:
     Returns
     -------
     n_subsets : int or None
-        None for a method without a network (an anchor), or a network whose history holds
-        no curriculum.
+        None for a method without a network (an anchor), or a network whose history does
+        not record the count (a fit made before it was recorded).
     """
-    seen = set()
-    while id(estimator) not in seen:
-        seen.add(id(estimator))
-        if hasattr(estimator, "net_"):
-            counts = [row["n_subsets"] for row in estimator.net_.history if "n_subsets" in row]
-            return max(counts) if counts else None
+    while not hasattr(estimator, "net_"):
         if hasattr(estimator, "steps"):
             estimator = estimator.steps[-1][1]
         elif hasattr(estimator, "best_estimator_"):
             estimator = estimator.best_estimator_
         elif hasattr(estimator, "estimator_"):
             estimator = estimator.estimator_
-    return None
+        else:
+            return None
+    counts = [row["n_subsets"] for row in estimator.net_.history if "n_subsets" in row]
+    return max(counts) if counts else None
 
 
 def run_like_for_like(

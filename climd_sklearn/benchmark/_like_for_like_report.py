@@ -112,8 +112,8 @@ def _cpus_markdown(records: Sequence[Mapping[str, Any]]) -> str:
 
     The TCGA cohorts' fits differ between CPU models (research.md, the diagnostic after the
     inner-CV test of the heads' loss), so a table whose records come from several is worth
-    knowing as one.
-    Records from before the CPU was stored are counted as such; no line when none stores it.
+    knowing as one. Records from before the CPU was stored are counted as such; no line
+    when none stores it.
     """
     cpus = Counter(rec.get("cpu", "not stored") for rec in records)
     if set(cpus) <= {"not stored"}:
