@@ -109,6 +109,15 @@ def _resolve_columns(name: str, spec: Any, n_features: int, feature_names: Any) 
     """Column indices of one modality from an index list, a slice, a mask or column names."""
     positions = np.arange(n_features)
     if isinstance(spec, slice):
+        if any(not -n_features <= bound <= n_features
+               for bound in (spec.start, spec.stop) if bound is not None):
+            # a slice past the last column would quietly select fewer columns than it names
+            raise ValueError(
+                f"modalities[{name!r}] = {spec!r} reaches beyond X, which has {n_features} "
+                "columns (a step in front of the estimator that drops columns, such as a "
+                "feature selector or BaggingClassifier(max_features < 1.0), leaves the "
+                "modalities' columns behind)."
+            )
         columns = positions[spec]
     else:
         spec = np.asarray(spec) if not isinstance(spec, str) else np.asarray([spec])

@@ -195,7 +195,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
     modalities : dict or None, default=None
         For a single 2-D array or DataFrame X: ``{{name: columns}}`` where columns is a list of
         column indices, a slice, a boolean mask or a list of DataFrame column names. Every
-        column must belong to a modality. None with array input means one modality.
+        column must belong to a modality, and every index and slice bound must lie within
+        X's columns. None with array input means one modality.
     validation_fraction : float or None, default=None
         Fraction of the training data held out (stratified) for validation scores in the
         history; None trains on everything.

@@ -1,5 +1,6 @@
 """Bad input raises errors that name the modality, the shape or the value at fault."""
 
+import re
 import warnings
 
 import numpy as np
@@ -140,6 +141,12 @@ def test_modalities_parameter_errors(data):
         fit(A, y, modalities={"a": slice(0, 10), "b": []})
     with pytest.raises(ValueError, match="out of range"):
         fit(A, y, modalities={"a": [0, 12]})
+    # a slice past either end would select fewer columns than it names, without a word
+    for past in (slice(5, 12), slice(-12, None), slice(11, None)):
+        with pytest.raises(ValueError, match=re.escape(
+                f"modalities['b'] = {past!r} reaches beyond X, which has 10 columns")):
+            fit(A, y, modalities={"a": slice(0, 5), "b": past})
+    fit(A, y, modalities={"a": slice(-10, 5), "b": slice(5, 10)})  # both ends exactly fit
     with pytest.raises(ValueError, match="no string column names"):
         fit(A, y, modalities={"a": ["g1"]})
     with pytest.raises(ValueError, match="X is already a dict"):
