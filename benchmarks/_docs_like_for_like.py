@@ -113,7 +113,10 @@ A rerun that changes what every neural method shares (a decision round's `--reci
 the records the change cannot reach, the anchors' above all, with
 `--carry-over FROM --carry METHOD ...`: each copy is marked `copied_from`, and a record fitted
 under another spec than the one the rerun gives its method (a neural method the recipe reaches)
-is refused. Until round 46 those copies were made by hand.
+is refused. So is a record fitted on another CPU model, or on one it does not name (records
+store their CPU since the diagnostic after the inner-CV test of the heads' loss), unless
+`--carry-any-cpu`: the TCGA cohorts' fits differ between an Intel Xeon and an AMD EPYC on
+most splits, the other data sets' on few. Until round 46 those copies were made by hand.
 **Non-neural anchors**, each tuned by
 `GridSearchCV` (inner `StratifiedKFold(3, shuffle=True)`, macro F1) on the training fold only:
 *LogReg (balanced)* (C ∈ {1e-3, 1e-2, 0.1, 1, 10}), *HGB (balanced)*
