@@ -194,7 +194,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--carry-any-cpu", action="store_true",
                         help="with --carry-over: also carry records fitted on another CPU "
                         "model, or on one they do not name (older records), for data sets "
-                        "shown to reproduce across CPU models (research.md)")
+                        "shown to reproduce across CPU models: those whose fits do not "
+                        "change under MKL_CBWR=COMPATIBLE have, in every case checked "
+                        "(research.md)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     if bool(args.carry_over) != bool(args.carry):
