@@ -21,7 +21,17 @@ _FORWARD_SECTIONS = """Parameters
         Returns
         -------
         loss : torch.Tensor
-            A scalar."""
+            A scalar; with ``reduction="none"``, one loss per sample, of shape
+            ``(n_samples,)``, each times its class weight."""
+
+#: Accepted values of the losses' ``reduction``, as in torch's losses.
+REDUCTIONS = ("mean", "none")
+
+
+def _check_reduction(reduction: str) -> str:
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}.")
+    return reduction
 
 
 class FocalLoss(nn.Module):
@@ -38,13 +48,18 @@ class FocalLoss(nn.Module):
         Focusing parameter, ``>= 0``.
     weight : torch.Tensor of shape (n_classes,) or None, default=None
         Per-class weights.
+    reduction : {"mean", "none"}, default="mean"
+        ``"none"`` returns each sample's loss times its class weight, as
+        :class:`torch.nn.CrossEntropyLoss` does (the estimator's ``sample_weight``).
     """
 
-    def __init__(self, gamma: float = 2.0, weight: torch.Tensor | None = None) -> None:
+    def __init__(self, gamma: float = 2.0, weight: torch.Tensor | None = None,
+                 reduction: str = "mean") -> None:
         super().__init__()
         if gamma < 0:
             raise ValueError(f"gamma must be >= 0, got {gamma!r}.")
         self.gamma = float(gamma)
+        self.reduction = _check_reduction(reduction)
         self.register_buffer("weight", None if weight is None else torch.as_tensor(weight))
 
     @Substitution(sections=_FORWARD_SECTIONS)
@@ -56,8 +71,10 @@ class FocalLoss(nn.Module):
         log_p = F.log_softmax(logits, dim=1).gather(1, target[:, None]).squeeze(1)
         loss = -((1.0 - log_p.exp()) ** self.gamma) * log_p
         if self.weight is None:
-            return loss.mean()
+            return loss.mean() if _check_reduction(self.reduction) == "mean" else loss
         w = self.weight.to(logits.dtype)[target]
+        if _check_reduction(self.reduction) == "none":
+            return w * loss
         return (w * loss).sum() / w.sum()
 
 
@@ -76,12 +93,17 @@ class BalancedSoftmaxLoss(nn.Module):
         Strength of the adjustment; 0 gives plain cross-entropy.
     weight : torch.Tensor of shape (n_classes,) or None, default=None
         Per-class weights, as in :class:`torch.nn.CrossEntropyLoss`.
+    reduction : {"mean", "none"}, default="mean"
+        As in :class:`torch.nn.CrossEntropyLoss`; ``"none"`` returns each sample's loss
+        (the estimator's ``sample_weight``).
     """
 
     def __init__(
-        self, prior: torch.Tensor, tau: float = 1.0, weight: torch.Tensor | None = None
+        self, prior: torch.Tensor, tau: float = 1.0, weight: torch.Tensor | None = None,
+        reduction: str = "mean",
     ) -> None:
         super().__init__()
+        self.reduction = _check_reduction(reduction)
         prior = torch.as_tensor(prior, dtype=torch.float32)
         if prior.ndim != 1 or bool((prior <= 0).any()):
             raise ValueError("prior must be a 1-D tensor of positive class frequencies.")
@@ -96,4 +118,5 @@ class BalancedSoftmaxLoss(nn.Module):
         {sections}
         """
         shifted = logits + self.tau * self.log_prior.to(logits.dtype)
-        return F.cross_entropy(shifted, target, weight=self.weight)
+        return F.cross_entropy(shifted, target, weight=self.weight,
+                               reduction=_check_reduction(self.reduction))
