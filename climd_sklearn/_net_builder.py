@@ -401,7 +401,8 @@ def build_net(
         # which rows share its batch (float32 kernels round differently by batch size)
         iterator_valid__batch_size=max(est.batch_size, EVAL_BATCH_SIZE),
         callbacks=callbacks,
-        callbacks__print_log__keys_ignored=["class_counts", "n_subsets", "train_scores"],
+        callbacks__print_log__keys_ignored=["class_counts", "n_subsets", "train_scores",
+                                            "weighted_class_counts"],
         aux_weight=est.aux_weight,
         classes=list(range(len(est.classes_))),
         device=resolved_device(est.device),

@@ -24,6 +24,8 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d, validate_data
 
+from ._sample_weight import WEIGHT_KEY
+
 __all__ = [
     "PRESENT_KEY",
     "SINGLE_MODALITY_NAME",
@@ -60,8 +62,8 @@ def _check_modality(name: Any, values: Any) -> np.ndarray:
         raise TypeError(
             f"Modality names must be strings, got {name!r} of type {type(name).__name__}."
         )
-    if name == PRESENT_KEY:
-        raise ValueError(f"{PRESENT_KEY!r} is reserved and cannot name a modality.")
+    if name in (PRESENT_KEY, WEIGHT_KEY):
+        raise ValueError(f"{name!r} is reserved and cannot name a modality.")
     dtypes = getattr(values, "dtypes", None)
     if dtypes is not None and hasattr(dtypes, "items"):
         bad = [str(col) for col, dt in dtypes.items() if not is_numeric_dtype(dt)]

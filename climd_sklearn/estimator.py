@@ -24,6 +24,13 @@ from ._fit_options import (
 from ._net_builder import DEFAULT_GAMMA, build_net, move_net_to, resolved_device, sync_verbosity
 from ._param_constraints import PARAMETER_CONSTRAINTS
 from ._pickle import VersionedPickleMixin
+from ._sample_weight import (
+    WEIGHT_KEY,
+    check_sample_weight,
+    keep_rows,
+    scaled_weights,
+    take_present_rows,
+)
 from ._standardize import fit_modality_scalers, scale_modalities
 from ._validation import (
     PRESENT_KEY,
@@ -348,7 +355,8 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         self.warm_start = warm_start
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X: Any, y: Any, present: Any = None) -> CLIMDClassifier:
+    def fit(self, X: Any, y: Any, present: Any = None,
+            sample_weight: Any = None) -> CLIMDClassifier:
         """Train the fusion network with the curriculum.
 
         Parameters
@@ -363,6 +371,14 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
             Optional explicit missing-modality mask, True where a modality is present
             (``{name: (n_samples,) bool}`` or a 2-D array in modality order). Rows marked
             absent are ignored whatever they hold.
+        sample_weight : array-like of shape (n_samples,) or None, default=None
+            Non-negative weights. Each scales its sample's terms in the training loss (the
+            fused head's and the per-modality heads'; scaled to mean 1, so that the loss
+            keeps its scale against the weight decay), and the balanced softmax's class
+            prior (and ``class_prior_``) follows the weighted class counts. A sample of
+            weight 0 is left out of the fit; equal weights are the unweighted fit. The
+            curriculum's class quotas, each member's draw and the standardization count
+            samples, not weights.
 
         Returns
         -------
@@ -371,9 +387,10 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         """
         self._validate_params()
         if self.warm_start and hasattr(self, "net_"):
-            return self._continue_fit(X, y, present)
+            return self._continue_fit(X, y, present, sample_weight)
         resolved_device(self.device)  # a device this machine lacks fails before any work
         X_dict, y = validate_fit_data(self, X, y)
+        X_dict, y, present, weights = self._weighted_rows(X_dict, y, present, sample_weight)
         self.label_encoder_ = LabelEncoder().fit(y)
         self.classes_ = self.label_encoder_.classes_
         if len(self.classes_) < 2:
@@ -387,7 +404,10 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         resolve_linear_path(self)
         resolve_modality_dropout(self)
         X_dict = self._with_presence(X_dict, present, fit_scalers=True)
-        self.class_prior_ = np.bincount(y_enc, minlength=len(self.classes_)) / len(y_enc)
+        class_totals = np.bincount(y_enc, weights=weights, minlength=len(self.classes_))
+        self.class_prior_ = class_totals / class_totals.sum()
+        if weights is not None:
+            X_dict[WEIGHT_KEY] = weights
         rng = check_random_state(self.random_state)
         torch_seed, sampler_seed, order_seed, split_seed = rng.randint(0, 2**31 - 1, size=4)
         self.net_ = build_net(self, y_enc, int(sampler_seed), int(order_seed), int(split_seed))
@@ -421,8 +441,25 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
             )
         return {**X_dict, PRESENT_KEY: mask}
 
-    def _continue_fit(self, X: Any, y: Any, present: Any) -> CLIMDClassifier:
-        X_dict = self._with_presence(validate_predict_data(self, X), present)
+    @staticmethod
+    def _weighted_rows(X_dict: dict, y: np.ndarray, present: Any,
+                       sample_weight: Any) -> tuple[dict, np.ndarray, Any, np.ndarray | None]:
+        """The rows of positive weight, and their weights scaled to mean 1 (None: equal)."""
+        weights = check_sample_weight(sample_weight, len(y))
+        rows = keep_rows(weights)
+        if rows is not None:
+            present = take_present_rows(present, rows, len(y))
+            X_dict = {name: values[rows] for name, values in X_dict.items()}
+            y, weights = y[rows], weights[rows]
+        return X_dict, y, present, scaled_weights(weights)
+
+    def _continue_fit(self, X: Any, y: Any, present: Any,
+                      sample_weight: Any) -> CLIMDClassifier:
+        X_dict, y, present, weights = self._weighted_rows(
+            validate_predict_data(self, X), np.asarray(y), present, sample_weight)
+        X_dict = self._with_presence(X_dict, present)
+        if weights is not None:
+            X_dict[WEIGHT_KEY] = weights
         unseen = np.setdiff1d(np.unique(np.asarray(y)), self.classes_)
         if unseen.size:
             raise ValueError(f"y contains labels not seen at the first fit: {list(unseen)}.")

@@ -3,7 +3,7 @@
 One 2-D array with ``modalities=`` (the form to use behind other steps), two classes of
 75 % and 25 % (three for the multi-class tools). Each client must run and give outputs of
 the right shape, labels and probabilities; the clients that need what the estimator does
-not have (``sample_weight``, ``coef_``) must fail with an error that says so.
+not have (``coef_``) or keep only some columns must fail with an error that says so.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pickle
 
 import numpy as np
 import pytest
+import sklearn
 from imblearn import ensemble as imb_ensemble
 from imblearn import over_sampling, under_sampling
 from imblearn.metrics import classification_report_imbalanced
@@ -144,7 +145,32 @@ CLIENTS = {
         net(), n_estimators=2, random_state=0).fit(X, y).predict_proba(X), 2),
     "classification_report_imbalanced": lambda: "avg / total" in
         classification_report_imbalanced(y, net().fit(X, y).predict(X)),
+    # sample weights: boosting needs a base model better than chance, so a few more epochs
+    "AdaBoostClassifier": lambda: len(ensemble.AdaBoostClassifier(
+        net(lr=1e-2, max_epochs=5), n_estimators=2).fit(X, y).estimators_) == 2,
+    "EasyEnsembleClassifier (boosted)": lambda: labels_of(imb_ensemble.EasyEnsembleClassifier(
+        n_estimators=2, estimator=ensemble.AdaBoostClassifier(
+            net(lr=1e-2, max_epochs=5), n_estimators=1), random_state=0).fit(X, y).predict(X),
+        [0, 1]),
+    "cross_val_score with sample weights": lambda: scores(model_selection.cross_val_score(
+        net(), X, y, cv=2, params={"sample_weight": np.where(y == 1, 3.0, 1.0)}), 2),
+    "sample weights routed through a pipeline": lambda: _routed_weights(),
 }
+
+
+def _routed_weights():
+    """cross_validate routing sample_weight to the classifier's fit and score, not the
+    scaler's."""
+    with sklearn.config_context(enable_metadata_routing=True):
+        pipeline = make_pipeline(StandardScaler().set_fit_request(sample_weight=False),
+                                 net().set_fit_request(sample_weight=True)
+                                 .set_score_request(sample_weight=True))
+        results = model_selection.cross_validate(
+            pipeline, X, y, cv=2, params={"sample_weight": np.where(y == 1, 3.0, 1.0)},
+            return_estimator=True)
+    return np.isfinite(results["test_score"]).all() and all(
+        "weighted_class_counts" in fitted[-1].net_.history[-1]
+        for fitted in results["estimator"])
 
 
 @pytest.mark.parametrize("client", CLIENTS)
@@ -153,14 +179,6 @@ def test_a_client_runs_and_gives_well_formed_outputs(client):
 
 
 @pytest.mark.parametrize("client, error, message", [
-    # no sample_weight in fit: boosting, and imbalanced-learn's boosted ensemble
-    (lambda: ensemble.AdaBoostClassifier(net(), n_estimators=2).fit(X, y), ValueError,
-     "CLIMDClassifier doesn't support sample_weight"),
-    (lambda: imb_ensemble.EasyEnsembleClassifier(
-        n_estimators=2, estimator=ensemble.AdaBoostClassifier(net(), n_estimators=1),
-        random_state=0).fit(X, y), ValueError, "CLIMDClassifier doesn't support sample_weight"),
-    (lambda: net().fit(X, y, sample_weight=np.ones(len(y))), TypeError,
-     "unexpected keyword argument 'sample_weight'"),
     # no coef_ or feature_importances_ to rank features by
     (lambda: feature_selection.RFE(net(), n_features_to_select=5).fit(X, y), ValueError,
      "should have `coef_` or `feature_importances_`"),

@@ -9,7 +9,15 @@ from climd_sklearn import CLIMDClassifier
 CHECKED = CLIMDClassifier(lr=1e-2, max_epochs=20, batch_size=64, hidden_dims=(16,),
                           embedding_dim=16, random_state=0)
 
-EXPECTED_FAILED_CHECKS: dict = {}
+#: Checks that cannot pass, and why. A weight of k scales a sample's loss; k repeated rows
+#: are drawn k times per epoch and change every minibatch and the curriculum's quotas, so a
+#: minibatch network fitted on repeated rows is another fit (scikit-learn marks the same
+#: check for its own MLPClassifier with a stochastic solver). Weight 0 equals absence
+#: exactly, and equal weights the unweighted fit: tests/test_sample_weight.py.
+EXPECTED_FAILED_CHECKS: dict = {
+    "check_sample_weight_equivalence_on_dense_data":
+        "minibatch training: a weight of k is not k repeated rows (weight 0 is absence)",
+}
 
 
 @parametrize_with_checks([CHECKED], expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS)

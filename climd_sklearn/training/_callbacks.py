@@ -11,6 +11,7 @@ from scipy.stats import rankdata
 from skorch.callbacks import Callback
 from skorch.utils import data_from_dataset, to_numpy
 
+from .._sample_weight import WEIGHT_KEY
 from .._validation import PRESENT_KEY
 from ..curriculum import BaseScheduler
 from ..measurer import difficulty_score, inter_modal_complementarity, intra_modal_confidence
@@ -36,9 +37,11 @@ class CurriculumScheduling(Callback):
     3. asks the scheduler for the epoch's indices and sets them on the sampler, and
     4. records the epoch in ``net.history``: ``subset_size``, ``class_counts`` and
        ``n_subsets`` (how many subsets the epoch drew: one per member with member subsets,
-       else 1) every epoch; in curriculum epochs also the scheduler's ``alpha`` and
-       ``exponent`` (CLIMD's scheduler only) and, when the set was (re)scored,
-       ``score_mean`` and, with ``keep_scores``, ``train_scores``.
+       else 1) every epoch, and with sample weights ``weighted_class_counts`` (each
+       class's total weight in the epoch's subset, averaged over the members' subsets);
+       in curriculum epochs also the scheduler's ``alpha`` and ``exponent`` (CLIMD's
+       scheduler only) and, when the set was (re)scored, ``score_mean`` and, with
+       ``keep_scores``, ``train_scores``.
 
     Epochs after the curriculum (every epoch with ``scheduler=None``, the plain baseline)
     use all samples.
@@ -194,6 +197,12 @@ class CurriculumScheduling(Callback):
         net.history.record("subset_size", len(first))
         net.history.record("class_counts", np.bincount(y[first], minlength=y.max() + 1).tolist())
         net.history.record("n_subsets", 1 if indices.ndim == 1 else len(indices))
+        weights = X.get(WEIGHT_KEY) if isinstance(X, dict) else None
+        if weights is not None:  # the weighted counts, averaged over the members' draws
+            weights = to_numpy(weights).astype(np.float64)
+            totals = [np.bincount(y[rows], weights=weights[rows], minlength=y.max() + 1)
+                      for rows in np.atleast_2d(indices)]
+            net.history.record("weighted_class_counts", np.mean(totals, axis=0).tolist())
 
     def _uniforms(self, epoch: int, n_samples: int, member: int | None = None) -> np.ndarray:
         """The random order's priorities of an epoch: seeded by ``(seed, epoch)``, and by

@@ -10,6 +10,7 @@ import torch
 from skorch import NeuralNetClassifier
 from skorch.utils import to_tensor
 
+from .._sample_weight import WEIGHT_KEY
 from .._validation import PRESENT_KEY
 from ._batches import DeviceBatches
 from ._dataset import dataset_tensors
@@ -197,9 +198,11 @@ class CLIMDNet(NeuralNetClassifier):
         """The module on ``x``, with the presence mask as ``present=`` and the precision."""
         x = to_tensor(x, device=self.device)  # as skorch's own infer does
         kwargs = dict(module_kwargs)
-        if PRESENT_KEY in x:
+        if PRESENT_KEY in x or WEIGHT_KEY in x:
             x = dict(x)
-            kwargs["present"] = x.pop(PRESENT_KEY)
+            x.pop(WEIGHT_KEY, None)  # the loss's, not the module's
+            if PRESENT_KEY in x:
+                kwargs["present"] = x.pop(PRESENT_KEY)
         if self.precision not in PRECISIONS:
             raise ValueError(f"precision must be one of {sorted(PRECISIONS)}, "
                              f"got {self.precision!r}.")
@@ -222,7 +225,8 @@ class CLIMDNet(NeuralNetClassifier):
         y_true : torch.Tensor
             Encoded labels.
         X : dict or None, default=None
-            The batch, read for the presence mask.
+            The batch, read for the presence mask and the sample weights (each sample's
+            terms weighted, the mean taken over the weights).
         training : bool, default=False
             Whether the net is training (unused, skorch's signature).
 
@@ -233,20 +237,25 @@ class CLIMDNet(NeuralNetClassifier):
         """
         logits, modality_logits, _ = y_pred
         y_true = to_tensor(y_true, device=self.device)
-        loss = self._members_loss(logits, y_true)
+        weights = X.get(WEIGHT_KEY) if isinstance(X, Mapping) else None
+        if weights is not None:
+            weights = to_tensor(weights, device=self.device)
+        loss = self._members_loss(logits, y_true, weights=weights)
         if not self.aux_weight or not len(modality_logits):
             return loss
         present = X.get(PRESENT_KEY) if isinstance(X, Mapping) else None
         aux = []
         for m, lg in enumerate(modality_logits):
             if present is None:
-                aux.append(self._members_loss(lg, y_true))
+                aux.append(self._members_loss(lg, y_true, weights=weights))
             elif present[..., m].any():  # each head learns from the samples that have it
-                aux.append(self._members_loss(lg, y_true, present[..., m].to(lg.device)))
+                aux.append(self._members_loss(lg, y_true, present[..., m].to(lg.device),
+                                              weights))
         return loss + self.aux_weight * torch.stack(aux).mean() if aux else loss
 
     def _members_loss(self, logits: torch.Tensor, y_true: torch.Tensor,
-                      keep: torch.Tensor | None = None) -> torch.Tensor:
+                      keep: torch.Tensor | None = None,
+                      weights: torch.Tensor | None = None) -> torch.Tensor:
         """The criterion; with 3-D logits, the sum of an ensemble's members' own losses.
 
         A sum, not a mean: each member's gradient is then that of the same net trained
@@ -254,22 +263,49 @@ class CLIMDNet(NeuralNetClassifier):
         mean would scale every member's data term by 1 / n_members against the decay.
         With member-wise batches (labels of shape ``(n_members, batch)``) each member's
         loss is over its own rows. ``keep`` (the shape of the labels) restricts the loss to
-        the rows where it is True; a member without such rows adds nothing.
+        the rows where it is True; a member without such rows adds nothing. ``weights``
+        (the shape of the labels) weight each row's term (:meth:`_criterion`).
         """
         if y_true.ndim == 2:  # member-wise batches: member k's rows are row k
             losses = []
             for k in range(len(y_true)):
                 rows = slice(None) if keep is None else keep[k]
                 if keep is None or keep[k].any():
-                    losses.append(self.criterion_(logits[k][rows], y_true[k][rows]))
+                    losses.append(self._criterion(logits[k][rows], y_true[k][rows],
+                                                  None if weights is None else weights[k][rows]))
             return torch.stack(losses).sum()
         if keep is not None:
             logits, y_true = logits[..., keep, :], y_true[keep]
+            weights = None if weights is None else weights[keep]
         if logits.ndim == 3:  # (n_members, batch, n_classes): every member its own loss
             n_members = logits.shape[0]
             flat = logits.reshape(-1, logits.shape[-1])
-            return n_members * self.criterion_(flat, y_true.repeat(n_members))
-        return self.criterion_(logits, y_true)
+            return n_members * self._criterion(
+                flat, y_true.repeat(n_members),
+                None if weights is None else weights.repeat(n_members))
+        return self._criterion(logits, y_true, weights)
+
+    def _criterion(self, logits: torch.Tensor, y_true: torch.Tensor,
+                   weights: torch.Tensor | None = None) -> torch.Tensor:
+        """The criterion's mean loss; with ``weights``, each sample's term weighted.
+
+        The weighted mean is the criterion's own with every sample's class weight times its
+        sample weight: ``sum(s * w_y * loss) / sum(s * w_y)``, which equal sample weights
+        leave unchanged (scikit-learn's weighted losses divide the same way).
+        """
+        if weights is None:
+            return self.criterion_(logits, y_true)
+        criterion = self.criterion_
+        reduction, criterion.reduction = criterion.reduction, "none"
+        try:
+            per_sample = criterion(logits, y_true)  # each times its class weight, if any
+        finally:
+            criterion.reduction = reduction
+        weights = weights.to(per_sample.dtype)
+        class_weight = getattr(criterion, "weight", None)
+        total = weights if class_weight is None else weights * class_weight.to(
+            per_sample.dtype)[y_true]
+        return (weights * per_sample).sum() / total.sum()
 
     def fused_logits(self, X: Any) -> torch.Tensor:
         """The fused logits of every row of ``X``, on the CPU, in float64.

@@ -22,9 +22,10 @@ class EpochClassPrior(Callback):
     corrects the imbalance twice; Ren et al. (2020, "Balanced Meta-Softmax") report the same
     over-balancing when a class-balanced sampler is put in front of the balanced softmax.
     At the start of every epoch this callback reads the epoch's ``class_counts`` (recorded
-    by :class:`CurriculumScheduling`, which must come first) and sets the criterion's
-    ``log_prior`` to their log frequencies. A class absent from the subset gets a count of
-    one half, so its log prior stays finite.
+    by :class:`CurriculumScheduling`, which must come first; with sample weights its
+    ``weighted_class_counts``) and sets the criterion's ``log_prior`` to their log
+    frequencies. A class absent from the subset gets a count of one half, so its log prior
+    stays finite.
 
     Only a criterion with a ``log_prior`` buffer is touched; an epoch without
     ``class_counts`` keeps the prior it has.
@@ -44,11 +45,11 @@ class EpochClassPrior(Callback):
         row = net.history[-1] if len(net.history) else {}
         if criterion is None or "class_counts" not in row or not hasattr(criterion, "log_prior"):
             return
-        log_prior = self._log_prior(row["class_counts"])
+        log_prior = self._log_prior(row.get("weighted_class_counts", row["class_counts"]))
         criterion.log_prior = torch.as_tensor(log_prior, dtype=criterion.log_prior.dtype,
                                               device=criterion.log_prior.device)
 
-    def _log_prior(self, class_counts: list[int]) -> np.ndarray:
+    def _log_prior(self, class_counts: list[float]) -> np.ndarray:
         """The log class frequencies of an epoch's counts, an absent class counted as 1/2."""
         counts = np.maximum(np.asarray(class_counts, dtype=np.float64), 0.5)
         return np.log(counts / counts.sum())
