@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["WEIGHT_KEY", "check_sample_weight", "keep_rows", "scaled_weights", "take_present_rows"]
+__all__ = ["WEIGHT_KEY", "check_sample_weight", "weighted_rows"]
 
 #: Reserved key under which the scaled weights travel with the training data.
 WEIGHT_KEY = "__sample_weight__"
@@ -66,7 +66,7 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None
     return weights
 
 
-def keep_rows(weights: np.ndarray | None) -> np.ndarray | None:
+def _keep_rows(weights: np.ndarray | None) -> np.ndarray | None:
     """The rows of positive weight, or None where every row is kept.
 
     Parameters
@@ -84,7 +84,7 @@ def keep_rows(weights: np.ndarray | None) -> np.ndarray | None:
     return np.flatnonzero(weights > 0)
 
 
-def scaled_weights(weights: np.ndarray | None) -> np.ndarray | None:
+def _scaled_weights(weights: np.ndarray | None) -> np.ndarray | None:
     """Positive weights scaled to mean 1, or None where they are all equal.
 
     Scaled to mean 1, a weighted fit's loss has the unweighted fit's scale, so the weight
@@ -106,7 +106,7 @@ def scaled_weights(weights: np.ndarray | None) -> np.ndarray | None:
     return (weights / weights.mean()).astype(np.float32)
 
 
-def take_present_rows(present: Any, rows: np.ndarray, n_samples: int) -> Any:
+def _take_present_rows(present: Any, rows: np.ndarray, n_samples: int) -> Any:
     """The presence mask's rows ``rows``; a mask of another length is passed on untouched.
 
     A mask whose length is not ``n_samples`` is an error that the mask's own validation
@@ -119,3 +119,39 @@ def take_present_rows(present: Any, rows: np.ndarray, n_samples: int) -> Any:
                 for name, flags in present.items()}
     present = np.asarray(present)
     return present[rows] if present.ndim >= 1 and len(present) == n_samples else present
+
+
+def weighted_rows(X_dict: dict, y: np.ndarray, present: Any, sample_weight: Any,
+                  ) -> tuple[dict, np.ndarray, Any, np.ndarray | None]:
+    """The rows of positive weight, and their weights scaled to mean 1.
+
+    Parameters
+    ----------
+    X_dict : dict of str to numpy.ndarray
+        The validated modalities.
+    y : numpy.ndarray of shape (n_samples,)
+        The labels.
+    present : dict, array-like or None
+        The presence mask ``fit`` was given.
+    sample_weight : array-like of shape (n_samples,) or None
+        The weights ``fit`` was given.
+
+    Returns
+    -------
+    X_dict, y, present
+        Their rows of positive weight (all rows without weights).
+    weights : numpy.ndarray of float32 or None
+        Those rows' weights scaled to mean 1; None without weights or where they are equal.
+
+    Raises
+    ------
+    ValueError
+        From :func:`check_sample_weight`.
+    """
+    weights = check_sample_weight(sample_weight, len(y))
+    rows = _keep_rows(weights)
+    if rows is not None:
+        present = _take_present_rows(present, rows, len(y))
+        X_dict = {name: values[rows] for name, values in X_dict.items()}
+        y, weights = y[rows], weights[rows]
+    return X_dict, y, present, _scaled_weights(weights)

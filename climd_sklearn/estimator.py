@@ -24,13 +24,7 @@ from ._fit_options import (
 from ._net_builder import DEFAULT_GAMMA, build_net, move_net_to, resolved_device, sync_verbosity
 from ._param_constraints import PARAMETER_CONSTRAINTS
 from ._pickle import VersionedPickleMixin
-from ._sample_weight import (
-    WEIGHT_KEY,
-    check_sample_weight,
-    keep_rows,
-    scaled_weights,
-    take_present_rows,
-)
+from ._sample_weight import WEIGHT_KEY, weighted_rows
 from ._standardize import fit_modality_scalers, scale_modalities
 from ._validation import (
     PRESENT_KEY,
@@ -390,7 +384,7 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
             return self._continue_fit(X, y, present, sample_weight)
         resolved_device(self.device)  # a device this machine lacks fails before any work
         X_dict, y = validate_fit_data(self, X, y)
-        X_dict, y, present, weights = self._weighted_rows(X_dict, y, present, sample_weight)
+        X_dict, y, present, weights = weighted_rows(X_dict, y, present, sample_weight)
         self.label_encoder_ = LabelEncoder().fit(y)
         self.classes_ = self.label_encoder_.classes_
         if len(self.classes_) < 2:
@@ -441,21 +435,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
             )
         return {**X_dict, PRESENT_KEY: mask}
 
-    @staticmethod
-    def _weighted_rows(X_dict: dict, y: np.ndarray, present: Any,
-                       sample_weight: Any) -> tuple[dict, np.ndarray, Any, np.ndarray | None]:
-        """The rows of positive weight, and their weights scaled to mean 1 (None: equal)."""
-        weights = check_sample_weight(sample_weight, len(y))
-        rows = keep_rows(weights)
-        if rows is not None:
-            present = take_present_rows(present, rows, len(y))
-            X_dict = {name: values[rows] for name, values in X_dict.items()}
-            y, weights = y[rows], weights[rows]
-        return X_dict, y, present, scaled_weights(weights)
-
     def _continue_fit(self, X: Any, y: Any, present: Any,
                       sample_weight: Any) -> CLIMDClassifier:
-        X_dict, y, present, weights = self._weighted_rows(
+        X_dict, y, present, weights = weighted_rows(
             validate_predict_data(self, X), np.asarray(y), present, sample_weight)
         X_dict = self._with_presence(X_dict, present)
         if weights is not None:
