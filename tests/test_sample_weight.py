@@ -162,3 +162,9 @@ def test_a_warm_start_fit_takes_weights_too(data):
     assert "weighted_class_counts" in second.net_.history[-1]
     assert "weighted_class_counts" not in first.net_.history[-1]
     assert not np.allclose(first.predict_proba(X), second.predict_proba(X))
+
+
+def test_the_weights_key_cannot_name_a_modality(data):
+    X, y = data
+    with pytest.raises(ValueError, match="'__sample_weight__' is reserved"):
+        CLIMDClassifier(**FAST).fit({**X, WEIGHT_KEY: X["m0"]}, y)
