@@ -8,6 +8,7 @@ from conftest import FAST, RecordSubsets, make_multimodal
 from climd_sklearn import CLIMDClassifier
 from climd_sklearn._sample_weight import WEIGHT_KEY
 from climd_sklearn.losses import BalancedSoftmaxLoss, FocalLoss
+from climd_sklearn.modules import EarlyFusionNet
 
 
 def proba(X, y, sample_weight=None, **params):
@@ -168,3 +169,21 @@ def test_the_weights_key_cannot_name_a_modality(data):
     X, y = data
     with pytest.raises(ValueError, match="'__sample_weight__' is reserved"):
         CLIMDClassifier(**FAST).fit({**X, WEIGHT_KEY: X["m0"]}, y)
+
+
+class ModalitiesOnly(EarlyFusionNet):
+    """A module that refuses any key of X other than its modalities (a user's module may
+    loop over X)."""
+
+    def forward(self, X, present=None):
+        assert set(X) == {"m0", "m1"}, sorted(X)
+        return super().forward(X, present)
+
+
+def test_a_module_sees_the_modalities_and_not_the_weights(data):
+    X, y = data
+    weights = np.where(y == 2, 3.0, 1.0)
+    clf = CLIMDClassifier(module=ModalitiesOnly, order="asc", member_subsets=False,
+                          random_state=0, **FAST)  # scored every epoch, too
+    clf.fit(X, y, sample_weight=weights)
+    assert "weighted_class_counts" in clf.net_.history[-1]
