@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from sklearn.utils.validation import _check_sample_weight
 
 __all__ = ["WEIGHT_KEY", "check_sample_weight", "weighted_rows"]
 
@@ -26,9 +27,12 @@ WEIGHT_KEY = "__sample_weight__"
 def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None:
     """``sample_weight`` as a float64 array of one finite, non-negative weight per sample.
 
+    scikit-learn's own validation (a number stands for that weight on every sample), and an
+    error where every weight is zero.
+
     Parameters
     ----------
-    sample_weight : array-like of shape (n_samples,) or None
+    sample_weight : array-like of shape (n_samples,), float or None
         The weights ``fit`` was given.
     n_samples : int
         The number of training samples.
@@ -46,20 +50,8 @@ def check_sample_weight(sample_weight: Any, n_samples: int) -> np.ndarray | None
     """
     if sample_weight is None:
         return None
-    try:
-        weights = np.asarray(sample_weight, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"sample_weight must hold numbers: {error}") from None
-    if weights.shape != (n_samples,):
-        raise ValueError(f"sample_weight has shape {weights.shape}; expected ({n_samples},), "
-                         "one weight per sample.")
-    if not np.isfinite(weights).all():
-        bad = np.flatnonzero(~np.isfinite(weights))
-        raise ValueError(f"sample_weight holds NaN or infinity at positions {bad[:5].tolist()}.")
-    if (weights < 0).any():
-        first = int(np.argmax(weights < 0))
-        raise ValueError(f"sample_weight must be non-negative; position {first} holds "
-                         f"{float(weights[first])!r}.")
+    weights = _check_sample_weight(sample_weight, np.empty(n_samples), dtype=np.float64,
+                                   ensure_non_negative=True)
     if not weights.any():
         raise ValueError("sample_weight must hold at least one non-zero weight; every weight "
                          "is zero.")

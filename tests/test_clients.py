@@ -31,6 +31,7 @@ from sklearn.compose import ColumnTransformer
 from sklearn.datasets import make_classification
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401
 from sklearn.frozen import FrozenEstimator
+from sklearn.metrics import get_scorer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -146,8 +147,8 @@ CLIENTS = {
     "classification_report_imbalanced": lambda: "avg / total" in
         classification_report_imbalanced(y, net().fit(X, y).predict(X)),
     # sample weights: boosting needs a base model better than chance, so a few more epochs
-    "AdaBoostClassifier": lambda: len(ensemble.AdaBoostClassifier(
-        net(lr=1e-2, max_epochs=5), n_estimators=2).fit(X, y).estimators_) == 2,
+    "AdaBoostClassifier": lambda: probabilities(ensemble.AdaBoostClassifier(
+        net(lr=1e-2, max_epochs=5), n_estimators=2).fit(X, y).predict_proba(X), 2),
     "EasyEnsembleClassifier (boosted)": lambda: labels_of(imb_ensemble.EasyEnsembleClassifier(
         n_estimators=2, estimator=ensemble.AdaBoostClassifier(
             net(lr=1e-2, max_epochs=5), n_estimators=1), random_state=0).fit(X, y).predict(X),
@@ -159,15 +160,15 @@ CLIENTS = {
 
 
 def _routed_weights():
-    """cross_validate routing sample_weight to the classifier's fit and score, not the
-    scaler's."""
+    """cross_validate routing sample_weight to the classifier's fit, not the scaler's or
+    the scorer's."""
     with sklearn.config_context(enable_metadata_routing=True):
         pipeline = make_pipeline(StandardScaler().set_fit_request(sample_weight=False),
-                                 net().set_fit_request(sample_weight=True)
-                                 .set_score_request(sample_weight=True))
+                                 net().set_fit_request(sample_weight=True))
+        scorer = get_scorer("f1_macro").set_score_request(sample_weight=False)
         results = model_selection.cross_validate(
             pipeline, X, y, cv=2, params={"sample_weight": np.where(y == 1, 3.0, 1.0)},
-            return_estimator=True)
+            scoring=scorer, return_estimator=True)
     return np.isfinite(results["test_score"]).all() and all(
         "weighted_class_counts" in fitted[-1].net_.history[-1]
         for fitted in results["estimator"])

@@ -20,6 +20,7 @@ def proba(X, y, sample_weight=None, **params):
 def test_equal_weights_are_the_unweighted_fit_bit_for_bit(data, constant):
     X, y = data
     np.testing.assert_array_equal(proba(X, y, np.full(len(y), constant)), proba(X, y))
+    np.testing.assert_array_equal(proba(X, y, constant), proba(X, y))  # a number: every weight
     clf = CLIMDClassifier(**dict(FAST, max_epochs=1))
     clf.fit(X, y, sample_weight=np.full(len(y), constant))
     assert "weighted_class_counts" not in clf.net_.history[-1]  # no weighted path taken
@@ -130,13 +131,13 @@ def test_the_losses_reduce_per_sample_as_torch_s_do(loss):
                    reduction="sum")
 
 
-@pytest.mark.parametrize("weights, message", [
-    (np.ones(5), r"sample_weight has shape \(5,\); expected \(63,\), one weight per sample"),
-    (np.ones((63, 2)), r"shape \(63, 2\); expected \(63,\)"),
-    (np.r_[np.nan, np.ones(62)], r"NaN or infinity at positions \[0\]"),
-    (np.r_[1.0, -2.0, np.ones(61)], r"non-negative; position 1 holds -2.0"),
-    (np.zeros(63), "at least one non-zero weight; every weight is zero"),
-    (np.array(["a"] * 63), "sample_weight must hold numbers"),
+@pytest.mark.parametrize("weights, message", [  # scikit-learn's messages, then the last one
+    (np.ones(5), r"sample_weight.shape == \(5,\), expected \(63,\)"),
+    (np.ones((63, 2)), "Sample weights must be 1D array or scalar"),
+    (np.r_[np.nan, np.ones(62)], "Input sample_weight contains NaN"),
+    (np.r_[1.0, -2.0, np.ones(61)], "Negative values in data passed to `sample_weight`"),
+    (np.array(["a"] * 63), "could not convert string to float"),
+    (np.zeros(63), "at least one non-zero (number|weight)"),
 ])
 def test_bad_weights_are_refused_with_what_is_wrong(data, weights, message):
     X, y = data
