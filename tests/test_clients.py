@@ -11,6 +11,7 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 import sklearn
 from imblearn import ensemble as imb_ensemble
@@ -35,7 +36,7 @@ from sklearn.metrics import get_scorer
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from climd_sklearn import CLIMDClassifier
+from climd_sklearn import CLIMDClassifier, SliceDict
 
 X, y = make_classification(n_samples=150, n_features=10, n_informative=5, weights=[0.75, 0.25],
                            random_state=0)
@@ -177,6 +178,36 @@ def _routed_weights():
 @pytest.mark.parametrize("client", CLIENTS)
 def test_a_client_runs_and_gives_well_formed_outputs(client):
     assert CLIENTS[client]()
+
+
+#: The dict form, rows indexable (SliceDict; of arrays and of DataFrames), in the tools
+#: that index rows without validating X as one 2-D array.
+PATIENTS = pd.Index([f"P{i:03d}" for i in range(len(X))], name="patient")  # rows by name
+DICTS = {"arrays": SliceDict(a=X[:, :5], b=X[:, 5:]),
+         "DataFrames": SliceDict(
+             a=pd.DataFrame(X[:, :5], columns=list("abcde"), index=PATIENTS),
+             b=pd.DataFrame(X[:, 5:], columns=list("fghij"), index=PATIENTS))}
+DICT_CLIENTS = {
+    "cross_val_predict, probabilities": lambda Xd: model_selection.cross_val_predict(
+        net(modalities=None), Xd, y, cv=3, method="predict_proba").shape == (len(X), 2),
+    "GridSearchCV": lambda Xd: model_selection.GridSearchCV(
+        net(modalities=None), {"lr": [1e-3, 1e-2]}, cv=2).fit(Xd, y).best_score_ > 0,
+    "CalibratedClassifierCV": lambda Xd: probabilities(calibration.CalibratedClassifierCV(
+        net(modalities=None), cv=3).fit(Xd, y).predict_proba(Xd), 2),
+    "StackingClassifier": lambda Xd: labels_of(ensemble.StackingClassifier(
+        [("climd", net(modalities=None))], cv=2).fit(Xd, y).predict(Xd), [0, 1]),
+    "OneVsRestClassifier": lambda Xd: labels_of(multiclass.OneVsRestClassifier(
+        net(modalities=None)).fit(Xd, y3).predict(Xd), [0, 1, 2]),
+    "cross_val_score with sample weights": lambda Xd: scores(model_selection.cross_val_score(
+        net(modalities=None), Xd, y, cv=2,
+        params={"sample_weight": np.where(y == 1, 3.0, 1.0)}), 2),
+}
+
+
+@pytest.mark.parametrize("form", DICTS)
+@pytest.mark.parametrize("client", DICT_CLIENTS)
+def test_a_client_takes_the_dict_form(client, form):
+    assert DICT_CLIENTS[client](DICTS[form])
 
 
 @pytest.mark.parametrize("client, error, message", [
