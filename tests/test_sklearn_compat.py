@@ -12,7 +12,8 @@ CHECKED = CLIMDClassifier(lr=1e-2, max_epochs=20, batch_size=64, hidden_dims=(16
 #: Checks that cannot pass, and why. A weight of k scales a sample's loss; k repeated rows
 #: are drawn k times per epoch and change every minibatch and the curriculum's quotas, so a
 #: minibatch network fitted on repeated rows is another fit (scikit-learn marks the same
-#: check for its own MLPClassifier with a stochastic solver). Weight 0 equals absence
+#: check as an expected failure for its own SGDClassifier and AdaBoostClassifier, and runs
+#: it on its MLPClassifier only with the full-batch lbfgs solver). Weight 0 equals absence
 #: exactly, and equal weights the unweighted fit: tests/test_sample_weight.py.
 EXPECTED_FAILED_CHECKS: dict = {
     "check_sample_weight_equivalence_on_dense_data":
