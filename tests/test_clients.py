@@ -147,13 +147,15 @@ CLIENTS = {
         net(), n_estimators=2, random_state=0).fit(X, y).predict_proba(X), 2),
     "classification_report_imbalanced": lambda: "avg / total" in
         classification_report_imbalanced(y, net().fit(X, y).predict(X)),
-    # sample weights: boosting needs a base model better than chance, so a few more epochs
+    # sample weights: boosting needs a base model better than chance, so a few more epochs;
+    # boosting reseeds each copy from its own random_state (None: the global generator)
     "AdaBoostClassifier": lambda: probabilities(ensemble.AdaBoostClassifier(
-        net(lr=1e-2, max_epochs=5), n_estimators=2).fit(X, y).predict_proba(X), 2),
+        net(lr=1e-2, max_epochs=5), n_estimators=2, random_state=0).fit(
+        X, y).predict_proba(X), 2),
     "EasyEnsembleClassifier (boosted)": lambda: labels_of(imb_ensemble.EasyEnsembleClassifier(
         n_estimators=2, estimator=ensemble.AdaBoostClassifier(
-            net(lr=1e-2, max_epochs=5), n_estimators=1), random_state=0).fit(X, y).predict(X),
-        [0, 1]),
+            net(lr=1e-2, max_epochs=5), n_estimators=1, random_state=0),
+        random_state=0).fit(X, y).predict(X), [0, 1]),
     "cross_val_score with sample weights": lambda: scores(model_selection.cross_val_score(
         net(), X, y, cv=2, params={"sample_weight": np.where(y == 1, 3.0, 1.0)}), 2),
     "sample weights routed through a pipeline": lambda: _routed_weights(),
