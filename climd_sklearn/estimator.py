@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 import numpy as np
@@ -10,7 +9,6 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.preprocessing import LabelEncoder
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
 
 from ._difficulty import DifficultyMixin
 from ._docstring import Substitution
@@ -22,17 +20,11 @@ from ._fit_options import (
     resolve_modality_dropout,
 )
 from ._net_builder import DEFAULT_GAMMA, build_net, move_net_to, resolved_device, sync_verbosity
+from ._network_io import NetworkIOMixin
 from ._param_constraints import PARAMETER_CONSTRAINTS
 from ._pickle import VersionedPickleMixin
 from ._sample_weight import WEIGHT_KEY, weighted_rows
-from ._standardize import fit_modality_scalers, scale_modalities
-from ._validation import (
-    PRESENT_KEY,
-    check_every_modality_seen,
-    split_missing,
-    validate_fit_data,
-    validate_predict_data,
-)
+from ._validation import validate_fit_data, validate_predict_data
 from ._variants import VARIANT_PARAMS, resolve_variant
 from .curriculum import BaseScheduler
 
@@ -46,7 +38,8 @@ _PREDICT_PARAMETERS = """X : dict of array-like, SliceDict, array-like or DataFr
 
 
 @Substitution(fit_options=FIT_OPTION_PARAMETERS)
-class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, BaseEstimator):
+class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, NetworkIOMixin, ClassifierMixin,
+                      BaseEstimator):
     """CLIMD: curriculum learning for class-imbalanced multimodal classification.
 
     A fusion network (one encoder per modality) is trained with skorch; at the start of
@@ -409,32 +402,6 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         check_heads(self, X_dict)
         return self
 
-    def _decision_logits(self, X_dict: dict) -> torch.Tensor:
-        """What ``predict_proba`` applies the softmax to: fused logits, or the heads' mixture."""
-        if not self.variant_params_.get("heads_in_prediction", False):
-            return self.net_.fused_logits(X_dict)
-        weight = float(self.aux_weight) / (1 + float(self.aux_weight))
-        return self.net_.heads_mixture_log_proba(X_dict, weight)
-
-    def _with_presence(self, X_dict: dict, present: Any, fit_scalers: bool = False) -> dict:
-        """Zero-fill absent modalities, standardize, and attach the presence mask if needed."""
-        X_dict, mask = split_missing(X_dict, present)
-        if fit_scalers:
-            check_every_modality_seen(X_dict, mask)
-            self.modality_scalers_ = (fit_modality_scalers(X_dict, mask)
-                                      if self.variant_params_["standardize"] else {})
-        X_dict = scale_modalities(X_dict, self.modality_scalers_, mask)
-        if mask is None:
-            return X_dict
-        module = self.module or VARIANT_PARAMS[self.variant]["module"]
-        if "present" not in inspect.signature(module.forward).parameters:
-            raise TypeError(
-                f"Some samples miss a modality, but {getattr(module, '__name__', 'module')}"
-                ".forward takes no `present` mask; see the module protocol in "
-                "climd_sklearn.modules."
-            )
-        return {**X_dict, PRESENT_KEY: mask}
-
     def _continue_fit(self, X: Any, y: Any, present: Any,
                       sample_weight: Any) -> CLIMDClassifier:
         X_dict, y, present, weights = weighted_rows(
@@ -488,12 +455,25 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, ClassifierMixin, Ba
         proba : numpy.ndarray of shape (n_samples, n_classes)
             Columns follow ``classes_``.
         """
-        check_is_fitted(self, "net_")
-        X_dict = self._with_presence(validate_predict_data(self, X), present)
-        # in float64 and log space: the post-hoc adjustment
-        shift = -float(self.logit_adjustment) * np.log(self.class_prior_)
-        logits = self._decision_logits(X_dict) + torch.as_tensor(shift, dtype=torch.float64)
-        return torch.softmax(logits, dim=1).numpy()
+        return torch.softmax(self._adjusted_logits(X, present), dim=1).numpy()
+
+    @Substitution(parameters=_PREDICT_PARAMETERS)
+    def predict_log_proba(self, X: Any, present: Any = None) -> np.ndarray:
+        """Log class probabilities: the log-softmax of the logits, computed in float64.
+
+        The logarithm of :meth:`predict_proba`, computed from the logits, so that it stays
+        finite where a probability underflows to 0.
+
+        Parameters
+        ----------
+        {parameters}
+
+        Returns
+        -------
+        log_proba : numpy.ndarray of shape (n_samples, n_classes)
+            Columns follow ``classes_``.
+        """
+        return torch.log_softmax(self._adjusted_logits(X, present), dim=1).numpy()
 
     @Substitution(parameters=_PREDICT_PARAMETERS)
     def predict(self, X: Any, present: Any = None) -> np.ndarray:

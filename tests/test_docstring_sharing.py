@@ -90,7 +90,8 @@ SHARED = {
     "losses forward": (losses._FORWARD_SECTIONS, [
         losses.FocalLoss.forward, losses.BalancedSoftmaxLoss.forward]),
     "estimator predict": (estimator._PREDICT_PARAMETERS, [
-        CLIMDClassifier.predict, CLIMDClassifier.predict_proba]),
+        CLIMDClassifier.predict, CLIMDClassifier.predict_proba,
+        CLIMDClassifier.predict_log_proba]),
     "curriculum n_epochs": (curriculum_docs.N_EPOCHS, [
         curriculum.BaseScheduler, curriculum.CLIMDScheduler, *_PACING_SCHEDULERS,
         *_BUCKET_SCHEDULERS]),

@@ -91,5 +91,27 @@ def test_predict_leaves_the_global_torch_rng_alone(data):
     expected = torch.rand(3)
     torch.manual_seed(123)
     clf.predict_proba(X)
+    clf.predict_log_proba(X)
     clf.predict(X)
     torch.testing.assert_close(torch.rand(3), expected)
+
+
+def test_predict_log_proba_stays_finite_where_probabilities_underflow():
+    X, y = _steep_data()
+    clf = CLIMDClassifier(_SteepModule, module_kwargs={"scale": 300.0}, max_epochs=1,
+                          batch_size=4, random_state=0, standardize=False).fit(X, y)
+    log_proba = clf.predict_log_proba(X)
+    gap = 300.0 * X["a"][:, 0].astype(np.float32).astype(np.float64)  # 300 to 1,200 nats
+    # log p_0 = -log(1 + e^gap); rtol: the module computes the logits in float32
+    np.testing.assert_allclose(log_proba[:, 0], -np.logaddexp(0.0, gap), rtol=1e-4)
+    assert clf.predict_proba(X)[-1, 0] == 0.0  # e^-1200 underflows in float64
+    assert np.isfinite(log_proba).all()
+
+
+def test_predict_log_proba_is_the_log_of_predict_proba(data):
+    X, y = data
+    for kw in ({}, {"logit_adjustment": 1.0}, {"heads_in_prediction": True}):
+        clf = CLIMDClassifier(random_state=0, **FAST, **kw).fit(X, y)
+        log_proba = clf.predict_log_proba(X)
+        assert log_proba.dtype == np.float64 and log_proba.shape == (len(y), len(clf.classes_))
+        np.testing.assert_allclose(np.exp(log_proba), clf.predict_proba(X), rtol=1e-12, atol=0)
