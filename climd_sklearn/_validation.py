@@ -24,6 +24,7 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_consistent_length, column_or_1d, validate_data
 
+from ._modality_columns import columns_of_raw, feature_names_of, resolve_modality_columns
 from ._sample_weight import WEIGHT_KEY
 
 __all__ = [
@@ -43,17 +44,6 @@ PRESENT_KEY = "__present__"
 def _is_modality_dict(X: Any) -> bool:
     """A mapping of modalities (scipy's dok sparse format is a dict too, but not one)."""
     return isinstance(X, Mapping) and not issparse(X)
-
-
-def _feature_names(values: Any) -> np.ndarray | None:
-    """Column names of a DataFrame when they are all strings, else None."""
-    columns = getattr(values, "columns", None)
-    if columns is None:
-        return None
-    names = np.asarray(columns, dtype=object)
-    if len(names) and all(isinstance(c, str) for c in names):
-        return names
-    return None
 
 
 def _check_modality(name: Any, values: Any) -> np.ndarray:
@@ -105,71 +95,6 @@ def _check_mapping(X: Mapping) -> dict[str, np.ndarray]:
     if len(set(rows.values())) > 1:
         raise ValueError(f"All modalities must have the same number of rows, got {rows}.")
     return arrays
-
-
-def _resolve_columns(name: str, spec: Any, n_features: int, feature_names: Any) -> np.ndarray:
-    """Column indices of one modality from an index list, a slice, a mask or column names."""
-    positions = np.arange(n_features)
-    if isinstance(spec, slice):
-        if any(not -n_features <= bound <= n_features
-               for bound in (spec.start, spec.stop) if bound is not None):
-            # a slice past the last column would quietly select fewer columns than it names
-            raise ValueError(
-                f"modalities[{name!r}] = {spec!r} reaches beyond X, which has {n_features} "
-                "columns (a step in front of the estimator that drops columns, such as a "
-                "feature selector or BaggingClassifier(max_features < 1.0), leaves the "
-                "modalities' columns behind)."
-            )
-        columns = positions[spec]
-    else:
-        spec = np.asarray(spec) if not isinstance(spec, str) else np.asarray([spec])
-        if spec.size == 0:
-            raise ValueError(f"modalities[{name!r}] selects no column.")
-        if spec.dtype.kind in "OUS":
-            if feature_names is None:
-                raise ValueError(
-                    f"modalities[{name!r}] names columns, but X has no string column names; "
-                    "pass a DataFrame or give column indices."
-                )
-            lookup = {col: i for i, col in enumerate(feature_names)}
-            unknown = [str(c) for c in spec if c not in lookup]
-            if unknown:
-                raise ValueError(f"modalities[{name!r}] names unknown columns {unknown}.")
-            columns = np.asarray([lookup[c] for c in spec], dtype=np.int64)
-        elif spec.dtype.kind == "b":
-            if spec.shape != (n_features,):
-                raise ValueError(
-                    f"modalities[{name!r}] is a boolean mask of shape {spec.shape}; "
-                    f"expected ({n_features},)."
-                )
-            columns = positions[spec]
-        elif spec.dtype.kind in "iu" and spec.ndim == 1:
-            if spec.size and (spec.min() < -n_features or spec.max() >= n_features):
-                raise ValueError(
-                    f"modalities[{name!r}] has column indices out of range for X with "
-                    f"{n_features} features."
-                )
-            columns = positions[spec]
-        else:
-            raise TypeError(
-                f"modalities[{name!r}] must be a slice, a list of column indices, a boolean "
-                f"mask or a list of column names, got {spec!r}."
-            )
-    if columns.size == 0:
-        raise ValueError(f"modalities[{name!r}] selects no column.")
-    return columns.astype(np.int64)
-
-
-def _columns_of_raw(X: Any, modalities: Any) -> dict[str, np.ndarray] | None:
-    """Each modality's columns in a not yet validated 2-D X, or None if they can't be told."""
-    if not isinstance(modalities, Mapping) or getattr(X, "ndim", 2) != 2:
-        return None
-    try:
-        n_features = np.shape(X)[1]
-        names = _feature_names(X)
-        return {k: _resolve_columns(k, v, n_features, names) for k, v in modalities.items()}
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def _raise_naming_the_modality(
@@ -235,7 +160,7 @@ def validate_fit_data(estimator: Any, X: Any, y: Any) -> tuple[dict[str, np.ndar
         arrays = _check_mapping(X)
         y = _check_y(y, next(iter(arrays.values())).shape[0], name)
         estimator.input_form_ = "dict"
-        estimator.modality_feature_names_ = {k: _feature_names(v) for k, v in X.items()}
+        estimator.modality_feature_names_ = {k: feature_names_of(v) for k, v in X.items()}
         estimator.n_features_in_ = int(sum(a.shape[1] for a in arrays.values()))
     else:
         try:
@@ -243,35 +168,14 @@ def validate_fit_data(estimator: Any, X: Any, y: Any) -> tuple[dict[str, np.ndar
                 estimator, X, y, dtype=np.float32, reset=True, ensure_all_finite=False
             )
         except (TypeError, ValueError) as exc:
-            _raise_naming_the_modality(exc, X, _columns_of_raw(X, modalities))
+            _raise_naming_the_modality(exc, X, columns_of_raw(X, modalities))
         X_arr = np.require(X_arr, requirements=["C", "W"])
         estimator.input_form_ = "array"
         feature_names = getattr(estimator, "feature_names_in_", None)
         if modalities is None:
             columns = {SINGLE_MODALITY_NAME: np.arange(X_arr.shape[1])}
         else:
-            if not isinstance(modalities, Mapping) or not modalities:
-                raise TypeError(
-                    "modalities must be a non-empty dict {name: columns}, got "
-                    f"{modalities!r}."
-                )
-            for key in modalities:
-                if not isinstance(key, str):
-                    raise TypeError(
-                        f"Modality names must be strings, got {key!r} of type "
-                        f"{type(key).__name__}."
-                    )
-            columns = {
-                key: _resolve_columns(key, spec, X_arr.shape[1], feature_names)
-                for key, spec in modalities.items()
-            }
-            unused = np.setdiff1d(np.arange(X_arr.shape[1]), np.concatenate(list(columns.values())))
-            if unused.size:
-                shown = (feature_names[unused] if feature_names is not None else unused).tolist()
-                raise ValueError(
-                    f"Columns {shown} of X belong to no modality; add them to a modality or "
-                    "drop them before fitting."
-                )
+            columns = resolve_modality_columns(modalities, X_arr.shape[1], feature_names)
         estimator.modality_columns_ = columns
         arrays = _split_by_modalities(estimator, X_arr)
         estimator.modality_feature_names_ = {
@@ -286,7 +190,7 @@ def validate_fit_data(estimator: Any, X: Any, y: Any) -> tuple[dict[str, np.ndar
 
 def _check_feature_names(name: str, fitted: np.ndarray | None, values: Any, est: str) -> None:
     """Compare a modality's DataFrame columns with those seen at fit, like scikit-learn."""
-    current = _feature_names(values)
+    current = feature_names_of(values)
     if fitted is None and current is None:
         return
     if fitted is not None and current is None:

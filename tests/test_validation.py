@@ -149,6 +149,19 @@ def test_modalities_parameter_errors(data):
     fit(A, y, modalities={"a": slice(-10, 5), "b": slice(5, 10)})  # both ends exactly fit
     with pytest.raises(ValueError, match="no string column names"):
         fit(A, y, modalities={"a": ["g1"]})
+    # a column selected twice: an off-by-one bound, or an index list with a repeat
+    with pytest.raises(ValueError, match=re.escape(
+            "Columns [5] of X belong to both modalities['a'] and modalities['b']")):
+        fit(A, y, modalities={"a": slice(0, 6), "b": slice(5, 10)})
+    with pytest.raises(ValueError, match=re.escape(
+            "Columns [9] of X belong to both modalities['b'] and modalities['c']")):
+        fit(A, y, modalities={"a": slice(0, 5), "b": [5, 6, 7, 8, 9], "c": [-1]})
+    with pytest.raises(ValueError, match=re.escape("modalities['b'] selects columns [7] more")):
+        fit(A, y, modalities={"a": slice(0, 5), "b": [5, 6, 7, 8, 9, -3]})
+    frame = pd.DataFrame(A, columns=[f"g{i}" for i in range(10)])
+    with pytest.raises(ValueError, match=re.escape("Columns ['g4'] of X belong to both")):
+        fit(frame, y, modalities={"a": [f"g{i}" for i in range(5)],
+                                  "b": [f"g{i}" for i in range(4, 10)]})
     with pytest.raises(ValueError, match="X is already a dict"):
         fit(X, y, modalities={"a": [0]})
 
