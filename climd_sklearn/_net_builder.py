@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import copy
 import inspect
+import math
 import warnings
 from collections.abc import Mapping
+from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
@@ -40,6 +42,8 @@ __all__ = ["DEFAULT_GAMMA", "build_net", "make_curriculum", "move_net_to", "reso
            "names_argument", "sync_verbosity", "takes_argument"]
 
 _MODULE_SHARED_PARAMS = ("embedding_dim", "hidden_dims", "dropout")
+#: The torch device types ``device`` may name (``"auto"`` aside).
+_DEVICE_TYPES = ("cpu", "cuda")
 #: Rows per batch when predicting and validating (up to this many rows are predicted in one
 #: batch, so the predictions of a smaller set do not depend on the order of its rows).
 EVAL_BATCH_SIZE = 4096
@@ -51,8 +55,10 @@ DEFAULT_GAMMA = 0.3
 def resolved_device(device: str) -> str:
     """``"auto"`` as ``"cuda"`` when CUDA is available, else ``"cpu"``; others unchanged.
 
-    A string torch cannot parse, or a CUDA device this machine lacks, is a ``ValueError``
-    that names the value, before any training starts.
+    A string torch cannot parse, a device of another type than CPU or CUDA (``"mps"``,
+    ``"meta"``: torch parses them, but a fit there fails or computes nothing), or a CUDA
+    device this machine lacks, is a ``ValueError`` that names the value, before any training
+    starts.
     """
     if device == "auto":
         return "cuda" if torch.cuda.is_available() else "cpu"
@@ -62,6 +68,12 @@ def resolved_device(device: str) -> str:
         raise ValueError(
             f"device={device!r} is not a torch device; use 'cpu', 'cuda', 'cuda:N' or 'auto'."
         ) from None
+    if parsed.type not in _DEVICE_TYPES:
+        raise ValueError(
+            f"device={device!r} is a torch device of type {parsed.type!r}, but "
+            "CLIMDClassifier trains on the CPU or CUDA only; use 'cpu', 'cuda', 'cuda:N' or "
+            "'auto'."
+        )
     if parsed.type == "cuda":
         available = torch.cuda.device_count() if torch.cuda.is_available() else 0
         if (parsed.index or 0) >= available:
@@ -122,11 +134,48 @@ def argument_default(module: Any, name: str) -> Any:
     return parameter.default
 
 
+def _estimator_default(est: Any, name: str) -> Any:
+    """The default of the estimator's constructor parameter ``name``."""
+    return inspect.signature(type(est).__init__).parameters[name].default
+
+
+def _check_module_params(est: Any) -> None:
+    """``hidden_dims`` holds layer widths; ``embedding_dim``, ``hidden_dims`` and ``dropout``
+    set where the module takes no such argument are an error, not dropped.
+
+    ``dropout=None`` (the variant's) and the constructor's defaults are "not set"; a module
+    whose ``__init__`` takes ``**kwargs`` takes all three.
+    """
+    for i, width in enumerate(est.hidden_dims):
+        if isinstance(width, bool) or not isinstance(width, Integral):
+            raise TypeError(
+                f"hidden_dims={est.hidden_dims!r}: entry {i} is {width!r} of type "
+                f"{type(width).__name__}; hidden_dims holds the hidden layers' widths, ints "
+                "> 0 (an empty tuple for no hidden layer).")
+        if width < 1:
+            raise ValueError(
+                f"hidden_dims={est.hidden_dims!r}: entry {i} is {width!r}; hidden_dims holds "
+                "the hidden layers' widths, ints > 0 (an empty tuple for no hidden layer).")
+    module = est.variant_params_["module"]
+    name = getattr(module, "__name__", None) or getattr(getattr(module, "func", None),
+                                                        "__name__", repr(module))
+    for param in _MODULE_SHARED_PARAMS:
+        value, default = getattr(est, param), _estimator_default(est, param)
+        unset = (tuple(value) == tuple(default) if param == "hidden_dims"
+                 else value is None or value == default)
+        if not unset and not takes_argument(module, param):
+            raise ValueError(
+                f"{param}={value!r} has no effect with the module {name!r}, whose __init__ "
+                f"takes no {param} argument. Leave {param} at its default ({default!r}), or "
+                "use a module whose __init__ takes it.")
+
+
 def module_params(est: Any, n_classes: int) -> dict[str, Any]:
     """The module's arguments as skorch's ``module__*`` parameters.
 
     ``embedding_dim``, ``hidden_dims`` and ``dropout`` (the variant's when left at None) go
-    to a module whose ``__init__`` takes them, ``linear_path=True`` and ``modality_dropout``
+    to a module whose ``__init__`` takes them (set for one that does not, they are an error:
+    ``_check_module_params``), ``linear_path=True`` and ``modality_dropout``
     where the fit resolved them on; ``module_kwargs`` last, so they win.
     """
     params: dict[str, Any] = {"modality_dims": dict(est.modality_widths_)}
@@ -144,19 +193,42 @@ def module_params(est: Any, n_classes: int) -> dict[str, Any]:
     return {f"module__{k}": v for k, v in params.items()}
 
 def criterion_params(est: Any, y_enc: np.ndarray) -> dict[str, Any]:
-    """The loss (the variant's ``loss``) and its class weights as skorch parameters."""
+    """The loss (the variant's ``loss``) and its class weights as skorch parameters.
+
+    A ``class_weight`` dict with a label not in y, or a weight that is not a finite number
+    > 0, is an error, as is a ``focal_gamma`` other than its default without the focal loss.
+    """
     weight = None
     if isinstance(est.class_weight, Mapping):
         known = set(est.classes_.tolist())
         unknown = [k for k in est.class_weight if k not in known]
         if unknown:
             raise ValueError(f"class_weight has labels that are not in y: {unknown}.")
+        for label, value in est.class_weight.items():
+            if isinstance(value, bool) or not isinstance(value, Real):
+                raise TypeError(
+                    f"class_weight gives class {label!r} the weight {value!r} of type "
+                    f"{type(value).__name__}; class weights are numbers > 0.")
+            if not (math.isfinite(value) and value > 0):
+                reason = ("a batch of only classes of weight 0 has the loss 0 / 0"
+                          if value == 0 else "a negative weight trains the network away "
+                          "from its class" if value < 0 else "it would make the loss NaN")
+                raise ValueError(
+                    f"class_weight gives class {label!r} the weight {value!r}; class weights "
+                    f"must be finite and > 0 ({reason}).")
     if est.class_weight is not None:
         weight = compute_class_weight(
             est.class_weight, classes=est.classes_, y=est.classes_[y_enc]
         )
         weight = torch.as_tensor(np.asarray(weight), dtype=torch.float32)
     loss = est.variant_params_["loss"]
+    default_gamma = _estimator_default(est, "focal_gamma")
+    if loss != "focal" and est.focal_gamma != default_gamma:
+        source = " (the variant's)" if est.loss is None else ""
+        raise ValueError(
+            f"focal_gamma={est.focal_gamma!r} has no effect with loss={loss!r}{source}: only "
+            f"the focal loss has a focusing parameter. Leave focal_gamma at its default "
+            f"({default_gamma!r}), or use loss='focal'.")
     if loss == "focal":
         return {"criterion": FocalLoss, "criterion__gamma": est.focal_gamma,
                 "criterion__weight": weight}
@@ -336,6 +408,7 @@ def build_net(
     The seeds (drawn from ``random_state``) seed the sampler's shuffling, the random order
     and the validation split.
     """
+    _check_module_params(est)
     _check_scoring_params(est)
     subsets = n_subsets(est)
     est.variant_params_["member_subsets"] = subsets > 1  # what this fit does

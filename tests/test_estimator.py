@@ -315,7 +315,9 @@ class TinyGated(nn.Module):
 
 def test_user_module_with_module_kwargs(data):
     X, y = data
-    clf = CLIMDClassifier(TinyGated, module_kwargs={"width": 5}, random_state=0, **FAST)
+    # TinyGated takes no embedding_dim or hidden_dims, so setting them would be an error
+    fast = {k: v for k, v in FAST.items() if k not in ("embedding_dim", "hidden_dims")}
+    clf = CLIMDClassifier(TinyGated, module_kwargs={"width": 5}, random_state=0, **fast)
     clf.fit(X, y)
     assert clf.net_.module_.enc[0].out_features == 5
     assert clf.score(X, y) > 0.6

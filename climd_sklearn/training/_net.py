@@ -34,6 +34,29 @@ def _as_float32(out: Any) -> Any:
     return out
 
 
+def _describe(out: Any, depth: int = 0) -> str:
+    """What a module returned, by type and shape: ``tuple of 3 (Tensor(16, 2), ...)``."""
+    if isinstance(out, torch.Tensor):
+        return f"Tensor{tuple(out.shape)}"
+    if isinstance(out, (tuple, list)):
+        if depth > 1:
+            return f"{type(out).__name__} of {len(out)}"
+        parts = [_describe(part, depth + 1) for part in out[:4]]
+        parts += ["..."] if len(out) > 4 else []
+        return f"{type(out).__name__} of {len(out)} ({', '.join(parts)})"
+    return type(out).__name__
+
+
+#: The module protocol of :mod:`climd_sklearn.modules`, as an error message states it.
+_PROTOCOL = (
+    "The module protocol (climd_sklearn.modules) needs forward to return the plain tuple "
+    "(logits, modality_logits, embeddings): the fused logits of shape (batch, n_classes), "
+    "with a leading member axis (n_members, batch, n_classes) allowed in training mode or "
+    "with members=True; a tuple with each modality's logits of that same shape (or an "
+    "empty tuple); and a tuple with each modality's embedding."
+)
+
+
 class CLIMDNet(NeuralNetClassifier):
     """skorch classifier for modules that follow the module protocol (see ``modules``).
 
@@ -65,6 +88,36 @@ class CLIMDNet(NeuralNetClassifier):
         super().__init__(*args, **kwargs)
         self.aux_weight = aux_weight
         self.precision = precision
+
+    def initialize_optimizer(self, *args: Any, **kwargs: Any) -> CLIMDNet:
+        """skorch's, then a check that ``optimizer`` built a torch optimizer.
+
+        A function given as ``optimizer`` is checked here, where it is called; a class is
+        checked with the estimator's parameters.
+
+        Parameters
+        ----------
+        *args, **kwargs
+            skorch's arguments (its deprecated ``triggered_directly``).
+
+        Returns
+        -------
+        self : CLIMDNet
+            This net, with ``optimizer_`` set.
+
+        Raises
+        ------
+        TypeError
+            If ``optimizer(...)`` returned something other than a
+            :class:`torch.optim.Optimizer`.
+        """
+        super().initialize_optimizer(*args, **kwargs)
+        if not isinstance(self.optimizer_, torch.optim.Optimizer):
+            raise TypeError(
+                f"optimizer={self.optimizer!r} returned {type(self.optimizer_).__name__}, "
+                "not a torch.optim.Optimizer; give a subclass of torch.optim.Optimizer, or "
+                "a function that returns an instance of one.")
+        return self
 
     def get_iterator(self, dataset: Any, training: bool = False) -> Any:
         """The batches of a pass: :class:`DeviceBatches` for the package's datasets.
@@ -169,6 +222,13 @@ class CLIMDNet(NeuralNetClassifier):
         -------
         y_infer : tuple
             The module's output ``(logits, modality_logits, embeddings)``.
+
+        Raises
+        ------
+        ValueError
+            If the output does not follow the module protocol: not a 3-tuple, or logits
+            (fused or a modality's) not of shape ``(batch, n_classes)`` (with a leading member
+            axis in training mode).
         """
         x = self._merge_x_and_fit_params(x, fit_params) if fit_params else x
         return self._run_module(x)
@@ -208,10 +268,76 @@ class CLIMDNet(NeuralNetClassifier):
                              f"got {self.precision!r}.")
         dtype = PRECISIONS[self.precision]
         if dtype is None:
-            return self.module_(x, **kwargs)
-        with torch.autocast(device_type=torch.device(self.device).type, dtype=dtype):
             out = self.module_(x, **kwargs)
-        return _as_float32(out)
+        else:
+            with torch.autocast(device_type=torch.device(self.device).type, dtype=dtype):
+                out = _as_float32(self.module_(x, **kwargs))
+        self._check_output(out, x, members=bool(module_kwargs.get("members")))
+        return out
+
+    def _n_classes(self) -> int | None:
+        """The number of classes the module must score, where the net knows it."""
+        try:
+            return len(self.classes_)
+        except (AttributeError, TypeError):
+            return self.get_params_for("module").get("n_classes")
+
+    def _check_output(self, out: Any, x: Any, members: bool) -> None:
+        """The module's output follows the module protocol: cheap type and shape checks.
+
+        Without them a module that returns one logit for two classes trained on silently
+        (broadcast in the loss), and a wrong tuple failed deep in the loss.
+
+        Raises
+        ------
+        ValueError
+            Naming the module, what it returned and the protocol.
+        """
+        problem = None
+        if not isinstance(out, (tuple, list)) or len(out) != 3:
+            problem = "not the tuple (logits, modality_logits, embeddings)"
+        elif hasattr(out, "_fields"):
+            problem = ("a NamedTuple, which skorch cannot move between devices: return a "
+                       "plain tuple")
+        else:
+            problem = self._logits_problem(out, x, members)
+        if problem is not None:
+            raise ValueError(f"The module {type(self.module_).__name__} returned "
+                             f"{_describe(out)}: {problem}. {_PROTOCOL}")
+
+    def _logits_problem(self, out: Any, x: Any, members: bool) -> str | None:
+        """What is wrong with the fused and per-modality logits' shapes; None if nothing."""
+        logits, heads, embeddings = out
+        if not isinstance(logits, torch.Tensor):
+            return "its logits are not a tensor"
+        if not isinstance(heads, (tuple, list)) or not isinstance(embeddings, (tuple, list)):
+            return "modality_logits and embeddings must each be a tuple"
+        inputs = ([v for v in x.values() if isinstance(v, torch.Tensor) and v.ndim >= 2]
+                  if isinstance(x, Mapping) else [])
+        n_rows = inputs[0].shape[-2] if inputs else None
+        n_classes = self._n_classes()
+        member_axis = self.module_.training or members
+        expected = f"(batch, n_classes) = ({n_rows}, {n_classes})"
+        if logits.ndim not in ((2, 3) if member_axis else (2,)):
+            return (f"its logits have shape {tuple(logits.shape)}, where {expected} was "
+                    "expected" + ("" if member_axis else " in evaluation mode"))
+        if (n_classes is not None and logits.shape[-1] != n_classes) or (
+                n_rows is not None and logits.shape[-2] != n_rows):
+            return (f"its logits have shape {tuple(logits.shape)} for a batch of {n_rows} "
+                    f"rows and {n_classes} classes, where {expected} was expected")
+        member_wise = bool(inputs) and inputs[0].ndim == 3
+        if member_wise and logits.ndim == 3 and logits.shape[0] != inputs[0].shape[0]:
+            return (f"its logits have shape {tuple(logits.shape)} for member-wise batches "
+                    f"of {inputs[0].shape[0]} members")
+        if inputs and heads and len(heads) != len(inputs):
+            return (f"it returned {len(heads)} modality logits for {len(inputs)} modalities "
+                    "(one per modality, or none)")
+        for m, head in enumerate(heads):
+            if not isinstance(head, torch.Tensor) or head.shape != logits.shape:
+                shape = tuple(head.shape) if isinstance(head, torch.Tensor) else type(head)
+                return (f"modality {m}'s logits have shape {shape}, not that of the fused "
+                        f"logits, {tuple(logits.shape)}")
+        return None
 
     def get_loss(
         self, y_pred: Any, y_true: Any, X: Any = None, training: bool = False
