@@ -32,7 +32,13 @@ def feature_names_of(values: Any) -> np.ndarray | None:
 def _resolve_columns(name: str, spec: Any, n_features: int, feature_names: Any) -> np.ndarray:
     """Column indices of one modality from an index list, a slice, a mask or column names."""
     positions = np.arange(n_features)
+    if isinstance(spec, set | frozenset):
+        raise TypeError(
+            f"modalities[{name!r}] is a set, which has no order; give a list (or a slice)."
+        )
     if isinstance(spec, slice):
+        if spec.step == 0:
+            raise ValueError(f"modalities[{name!r}] = {spec!r} has a step of 0.")
         if any(not -n_features <= bound <= n_features
                for bound in (spec.start, spec.stop) if bound is not None):
             # a slice past the last column would quietly select fewer columns than it names

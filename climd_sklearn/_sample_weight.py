@@ -138,9 +138,18 @@ def weighted_rows(X_dict: dict, y: np.ndarray, present: Any, sample_weight: Any,
     Raises
     ------
     ValueError
-        From :func:`check_sample_weight`.
+        From :func:`check_sample_weight`, or where every sample of a class weighs 0.
     """
     weights = check_sample_weight(sample_weight, len(y))
+    if weights is not None:
+        labels, label_of_row = np.unique(y, return_inverse=True)
+        unweighted = labels[np.bincount(label_of_row.ravel(), weights=weights) == 0]
+        if unweighted.size:
+            raise ValueError(
+                f"sample_weight is 0 for every sample of classes {unweighted.tolist()}, so the "
+                "fit would not learn them and could never predict them; give them a positive "
+                "weight, or drop those samples from X and y."
+            )
     rows = _keep_rows(weights)
     if rows is not None:
         present = _take_present_rows(present, rows, len(y))

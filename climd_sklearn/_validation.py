@@ -13,11 +13,13 @@ Errors name the modality and the fault; nothing is dropped or coerced silently.
 
 from __future__ import annotations
 
+import datetime
 import warnings
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from pandas.api.types import is_numeric_dtype
 from scipy.sparse import issparse
 from sklearn.utils import check_array
@@ -46,6 +48,41 @@ def _is_modality_dict(X: Any) -> bool:
     return isinstance(X, Mapping) and not issparse(X)
 
 
+def _columns_of_text_or_dates(values: Any) -> list[int]:
+    """Columns of a 2-D array (not a DataFrame) that hold strings, bytes or dates.
+
+    ``float()`` reads ``"1.5"`` and a ``datetime64`` as numbers, so a conversion to float32
+    would take them silently; a DataFrame's columns are checked by their dtypes instead.
+    """
+    if hasattr(values, "dtypes") or issparse(values):
+        return []
+    array = values if isinstance(values, np.ndarray) else np.asarray(values, dtype=object)
+    if array.ndim != 2:
+        return []  # check_array reports the shape
+    if array.dtype.kind in "USMm":
+        return list(range(array.shape[1]))
+    if array.dtype.kind != "O":
+        return []
+    is_text = np.vectorize(
+        lambda v: isinstance(v, str | bytes | np.datetime64 | np.timedelta64 | datetime.date
+                             | datetime.timedelta), otypes=[bool]
+    )
+    return np.flatnonzero(is_text(array).any(axis=0)).tolist() if array.size else []
+
+
+def _refuse_mixed_column_names(name: str, values: Any) -> None:
+    """Column names of mixed types, as scikit-learn refuses them (they would be dropped)."""
+    columns = getattr(values, "columns", None)
+    if columns is None:
+        return
+    kinds = sorted({type(c).__name__ for c in columns})
+    if len(kinds) > 1 and "str" in kinds:
+        raise TypeError(
+            f"Modality {name!r} has column names of types {kinds}; feature names are checked "
+            "only if all are strings. Convert them all to strings (or all to non-strings)."
+        )
+
+
 def _check_modality(name: Any, values: Any) -> np.ndarray:
     """Validate one modality into a writable C-contiguous float32 2-D array."""
     if not isinstance(name, str):
@@ -54,6 +91,13 @@ def _check_modality(name: Any, values: Any) -> np.ndarray:
         )
     if name in (PRESENT_KEY, WEIGHT_KEY):
         raise ValueError(f"{name!r} is reserved and cannot name a modality.")
+    _refuse_mixed_column_names(name, values)
+    not_numbers = _columns_of_text_or_dates(values)
+    if not_numbers:
+        raise ValueError(
+            f"Modality {name!r} holds text or dates in columns {not_numbers[:10]}; encode them "
+            "as numbers before fitting (numbers written as text are not parsed)."
+        )
     dtypes = getattr(values, "dtypes", None)
     if dtypes is not None and hasattr(dtypes, "items"):
         bad = [str(col) for col, dt in dtypes.items() if not is_numeric_dtype(dt)]
@@ -94,16 +138,37 @@ def _check_mapping(X: Mapping) -> dict[str, np.ndarray]:
     rows = {name: a.shape[0] for name, a in arrays.items()}
     if len(set(rows.values())) > 1:
         raise ValueError(f"All modalities must have the same number of rows, got {rows}.")
+    _check_row_indexes_agree(X)
     return arrays
+
+
+def _check_row_indexes_agree(X: Mapping) -> None:
+    """Refuse DataFrames whose row indexes share labels but differ: rows pair by position.
+
+    Indexes without a common label (patient IDs beside a frame made from an array, whose
+    index counts rows) are two naming schemes, not a misalignment, and are not compared.
+    """
+    frames = [(name, values.index) for name, values in X.items()
+              if isinstance(values, pd.DataFrame | pd.Series)]
+    for i, (first_name, first) in enumerate(frames):
+        for name, index in frames[i + 1:]:
+            if index.equals(first) or not first.isin(index).any():
+                continue
+            at = int(np.flatnonzero(np.asarray(index) != np.asarray(first))[0])
+            raise ValueError(
+                f"The row indexes of modalities {first_name!r} and {name!r} differ (row {at}: "
+                f"{first[at]!r} against {index[at]!r}); rows are paired by position, so this "
+                f"would pair different samples. Align them first, e.g. "
+                f"X[{name!r}] = X[{name!r}].loc[X[{first_name!r}].index]."
+            )
 
 
 def _raise_naming_the_modality(
     exc: Exception, X: Any, columns: dict[str, np.ndarray] | None
 ) -> None:
     """Re-raise a failed conversion of a single 2-D X with the modality at fault named."""
-    widths_match = columns and getattr(X, "ndim", 2) == 2 and np.shape(X)[1] > max(
-        int(c.max()) for c in columns.values()
-    )
+    widths_match = (columns and not issparse(X) and getattr(X, "ndim", 2) == 2
+                    and np.shape(X)[1] > max(int(c.max()) for c in columns.values()))
     if widths_match:
         for name, cols in columns.items():
             block = X.iloc[:, cols] if hasattr(X, "iloc") else np.asarray(X, dtype=object)[
@@ -111,6 +176,25 @@ def _raise_naming_the_modality(
             ]
             _check_modality(name, block)  # raises, naming the modality, if this block is bad
     raise exc
+
+
+def _refuse_text_in_one_array(X: Any, columns: dict[str, np.ndarray] | None) -> None:
+    """Text or dates in a single 2-D array, named by the modality that holds them."""
+    text = _columns_of_text_or_dates(X)
+    if not text:
+        return
+    for name, cols in (columns or {}).items():
+        held = np.flatnonzero(np.isin(cols, text)).tolist()
+        if held:
+            raise ValueError(
+                f"Modality {name!r} holds text or dates in its columns {held[:10]} (columns "
+                f"{cols[held[:10]].tolist()} of X); encode them as numbers before fitting "
+                "(numbers written as text are not parsed)."
+            )
+    raise ValueError(
+        f"X holds text or dates in columns {text[:10]}; encode them as numbers before fitting "
+        "(numbers written as text are not parsed)."
+    )
 
 
 def _split_by_modalities(estimator: Any, X: np.ndarray) -> dict[str, np.ndarray]:
@@ -163,6 +247,7 @@ def validate_fit_data(estimator: Any, X: Any, y: Any) -> tuple[dict[str, np.ndar
         estimator.modality_feature_names_ = {k: feature_names_of(v) for k, v in X.items()}
         estimator.n_features_in_ = int(sum(a.shape[1] for a in arrays.values()))
     else:
+        _refuse_text_in_one_array(X, columns_of_raw(X, modalities))
         try:
             X_arr, y = validate_data(
                 estimator, X, y, dtype=np.float32, reset=True, ensure_all_finite=False
@@ -273,6 +358,7 @@ def validate_predict_data(estimator: Any, X: Any) -> dict[str, np.ndarray]:
             f"{est} was fitted on a dict of modalities {list(estimator.modality_names_)}, but "
             f"X is of type {type(X).__name__}; pass a dict with the same modalities."
         )
+    _refuse_text_in_one_array(X, estimator.modality_columns_)
     try:
         X_arr = validate_data(
             estimator, X, dtype=np.float32, reset=False, ensure_all_finite=False
@@ -291,6 +377,12 @@ def _as_presence(present: Any, names: tuple[str, ...], n_samples: int) -> np.nda
                 f"present names unknown modalities {unknown}; modalities: {list(names)}."
             )
         ones = np.ones(n_samples, dtype=bool)
+        for name, entry in present.items():
+            if np.shape(entry) not in ((n_samples,), (n_samples, 1)):
+                raise ValueError(
+                    f"present[{name!r}] has shape {np.shape(entry)}; expected ({n_samples},), "
+                    "one flag per sample."
+                )
         present = np.column_stack([np.asarray(present.get(k, ones)) for k in names])
     present = np.asarray(present)
     if present.shape != (n_samples, len(names)):
@@ -337,6 +429,14 @@ def split_missing(
     for m, (name, values) in enumerate(arrays.items()):
         nan = np.isnan(values)
         if given is not None:
+            # a dict may leave modalities out; their NaN rows still mark absence
+            listed = not isinstance(present, Mapping) or name in present
+            marked = np.flatnonzero(nan.all(axis=1) & given[:, m] & listed)
+            if marked.size:
+                raise ValueError(
+                    f"Input X[{name!r}] has rows {marked[:10].tolist()} of NaN that `present` "
+                    "marks present; mark them absent in `present`, or give their values."
+                )
             nan[~given[:, m]] = True
         infinite = np.flatnonzero(np.isinf(values).any(axis=1) & ~nan.all(axis=1))
         if infinite.size:

@@ -26,6 +26,7 @@ from ._pickle import VersionedPickleMixin
 from ._sample_weight import WEIGHT_KEY, weighted_rows
 from ._validation import validate_fit_data, validate_predict_data
 from ._variants import VARIANT_PARAMS, resolve_variant
+from ._warm_start import check_params_unchanged, params_at_fit
 from .curriculum import BaseScheduler
 
 __all__ = ["CLIMDClassifier"]
@@ -58,8 +59,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, NetworkIOMixin, Cla
     Parameters
     ----------
     module : type or None, default=None
-        A torch module class that follows the module protocol of
-        :mod:`climd_sklearn.modules`. None takes the variant's: improved
+        A ``torch.nn.Module`` subclass (or a ``functools.partial`` of one) that follows the
+        module protocol of :mod:`climd_sklearn.modules`; an output that breaks it is a
+        ``ValueError`` at the first batch. None takes the variant's: improved
         :class:`~climd_sklearn.modules.EnsembleFusionNet` (ten early-fusion members trained
         as one module and averaged), paper :class:`~climd_sklearn.modules.EarlyFusionNet`.
     module_kwargs : dict or None, default=None
@@ -79,17 +81,20 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, NetworkIOMixin, Cla
     embedding_dim : int, default=128
         Common embedding size of every modality (passed to ``module`` if it accepts it).
     hidden_dims : tuple of int, default=(256,)
-        Hidden layer widths of each modality encoder.
+        Hidden layer widths of each modality encoder, ints > 0; ``()`` for no hidden layer.
     dropout : float or None, default=None
         Dropout probability; None takes the variant's (improved 0.5, paper 0.25).
+        ``embedding_dim``, ``hidden_dims`` and ``dropout`` set for a custom ``module`` whose
+        ``__init__`` does not take them are an error, not ignored.
     lr : float or None, default=None
         Learning rate; None takes the variant's (improved 1e-3, paper 5e-5).
     max_epochs : int or None, default=None
         Number of training epochs; None takes the variant's (improved 30, paper 100).
     batch_size : int, default=32
         Minibatch size.
-    optimizer : type, default=torch.optim.Adam
-        A torch optimizer class.
+    optimizer : type or callable, default=torch.optim.Adam
+        A ``torch.optim.Optimizer`` subclass, or a function of the parameters (and skorch's
+        ``lr``) that returns an optimizer.
     weight_decay : float, "auto" or None, default=None
         The optimizer's weight decay; ``"auto"`` is ``5 / n_samples`` (an L2 prior whose
         weight shrinks with the training set); None takes the variant's (improved
@@ -142,18 +147,21 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, NetworkIOMixin, Cla
         27 broke one way and round 42 the other).
     keep_scores : bool, default=False
         Keep each rescoring's scores of the training rows in ``net_.history`` as
-        ``train_scores`` (float32, length n_train; :ref:`difficulty`). Needs a score order.
+        ``train_scores`` (float32, of shape (n_members, n_train) with ``member_subsets``,
+        each member scored by its own outputs, else (n_train,); :ref:`difficulty`). Needs a
+        score order.
     aux_weight : float, default=1.0
         Weight lambda of the per-modality heads' auxiliary loss.
     class_weight : dict, "balanced" or None, default=None
-        Class weights of the loss, as in scikit-learn.
+        Class weights of the loss, as in scikit-learn; a dict's weights must be finite and
+        > 0, for labels in y.
     loss : {{"ce", "focal", "balanced_softmax"}} or None, default=None
         Cross-entropy, focal loss, or balanced-softmax cross-entropy (the logits are shifted
         by the log class frequencies of the samples each epoch trains on, so predictions
         target the balanced error; Ren et al. 2020, Menon et al. 2021; ``EpochClassPrior``);
         None takes the variant's (improved ``"balanced_softmax"``, paper ``"ce"``).
     focal_gamma : float, default=2.0
-        Focusing parameter of the focal loss.
+        Focusing parameter of the focal loss; another value with another loss is an error.
     logit_adjustment : float, default=0.0
         Post-hoc logit adjustment (Menon et al. 2021): ``predict_proba`` returns
         ``softmax(logits - tau * log prior)`` with ``tau = logit_adjustment`` and the
@@ -196,12 +204,13 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, NetworkIOMixin, Cla
         history; None trains on everything.
     device : str, default="cpu"
         ``"cpu"``, ``"cuda"`` (or ``"cuda:N"``) or ``"auto"`` (CUDA when available). A
-        string torch cannot parse, or a CUDA device this machine lacks, is a ``ValueError``
-        at ``fit``. A model fitted on a GPU predicts on a CPU-only machine as it is; to
+        string torch cannot parse, another device type (``"mps"``, ``"meta"``), or a CUDA
+        device this machine lacks, is a ``ValueError`` at ``fit``. A model fitted on a GPU predicts on a CPU-only machine as it is; to
         continue training it there, ``set_params(device="cpu")`` before the warm-start fit.
     precision : {{"float32", "bfloat16"}}, default="float32"
         ``"bfloat16"`` runs the forward pass under ``torch.autocast`` in bfloat16 (CPU or a
-        bfloat16 GPU); loss, scores and probabilities stay float32 (docs/scale_out.rst).
+        bfloat16 GPU); the module's outputs return to float32 for the loss and the scores,
+        and the probabilities are computed in float64 (docs/scale_out.rst).
     random_state : int, RandomState instance or None, default=None
         Seeds torch (weights, dropout), the sampler's shuffling and the random order;
         an int makes a CPU fit reproducible.
@@ -215,7 +224,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, NetworkIOMixin, Cla
         ``net_.callbacks_``.
     warm_start : bool, default=False
         If True, a second ``fit`` continues training the fitted net for ``max_epochs`` more
-        epochs; the curriculum continues at the next epoch.
+        epochs; the curriculum continues at the next epoch. Only ``max_epochs``,
+        ``random_state``, ``device`` and ``verbose`` may change between the fits; any other
+        parameter changed since the first fit is a ``ValueError`` that names it.
 
     Attributes
     ----------
@@ -400,12 +411,15 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, NetworkIOMixin, Cla
         self.net_ = build_net(self, y_enc, int(sampler_seed), int(order_seed), int(split_seed))
         self._train(X_dict, y_enc, int(torch_seed), initialize=True)
         check_heads(self, X_dict)
+        self._params_at_fit = params_at_fit(self)
         return self
 
     def _continue_fit(self, X: Any, y: Any, present: Any,
                       sample_weight: Any) -> CLIMDClassifier:
-        X_dict, y, present, weights = weighted_rows(
-            validate_predict_data(self, X), np.asarray(y), present, sample_weight)
+        X_dict = validate_predict_data(self, X)
+        check_params_unchanged(self, np.asarray(y), len(next(iter(X_dict.values()))))
+        X_dict, y, present, weights = weighted_rows(X_dict, np.asarray(y), present,
+                                                    sample_weight)
         X_dict = self._with_presence(X_dict, present)
         if weights is not None:
             X_dict[WEIGHT_KEY] = weights

@@ -1,6 +1,7 @@
 """What fit promises: a schedule that can finish, untouched parameters, resumable training."""
 
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -183,6 +184,44 @@ def test_warm_start_on_a_different_number_of_samples_rescores(data):
     assert dict(clf.net_.callbacks_)["curriculum"].scores_.shape == (len(half),)
     counts = np.bincount(y[half])
     assert clf.net_.history[4, "class_counts"] == class_quotas(counts, 5, 8).tolist()
+
+
+@pytest.mark.parametrize("change, named", [
+    ({"hidden_dims": (32, 32)}, "hidden_dims ((16,) -> (32, 32))"),
+    ({"lr": 0.5}, "lr (0.01 -> 0.5)"),
+    ({"loss": "focal"}, "loss (None -> 'focal')"),
+    ({"class_weight": {0: 1.0, 1: 5.0, 2: 1.0}}, "class_weight (None -> {0: 1.0, 1: 5.0"),
+    ({"curriculum": LinearScheduler(initial_fraction=0.5)}, "curriculum ('climd' -> Linear"),
+])
+def test_a_warm_start_fit_refuses_parameters_changed_since_the_first(data, change, named):
+    X, y = data
+    clf = CLIMDClassifier(**dict(FAST, max_epochs=1), warm_start=True).fit(X, y)
+    clf.set_params(**change)
+    with pytest.raises(ValueError, match=re.escape(f"since its first fit: {named}")):
+        clf.fit(X, y)
+
+
+def test_a_warm_start_fit_takes_what_it_reads_again(data):
+    X, y = data
+    schedule = LinearScheduler(initial_fraction=0.5)
+    clf = CLIMDClassifier(**dict(FAST, max_epochs=1), warm_start=True, curriculum=schedule,
+                          modalities=None, class_weight={0: 1.0, 1: 2.0, 2: 1.0}).fit(X, y)
+    clf.set_params(max_epochs=2, random_state=3, verbose=0, device="cpu",
+                   curriculum=LinearScheduler(initial_fraction=0.5),  # an equal copy
+                   class_weight={0: 1.0, 1: 2.0, 2: 1.0})
+    clf.fit(X, y)
+    assert len(clf.net_.history) == 3
+
+
+def test_a_warm_start_fit_checks_its_targets(data):
+    X, y = data
+    clf = CLIMDClassifier(**dict(FAST, max_epochs=1), warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match=re.escape("X has 63 samples, but y has 58")):
+        clf.fit(X, y[:-5])  # its last five rows would have been left out
+    with pytest.raises(ValueError, match=re.escape("X has 10 samples, but y has 63")):
+        clf.fit({k: v[:10] for k, v in X.items()}, y)  # an IndexError
+    with pytest.raises(ValueError, match="Unknown label type"):
+        clf.fit(X, y + 0.5)
 
 
 def test_checkpoint_without_validation_resumes_with_monitor_train_loss(data, tmp_path):

@@ -335,16 +335,17 @@ def _fault(name, X, y, k, i, rng):
     if name == "string_value":
         X[k] = X[k].astype(object)
         X[k][i, 0] = "abc"
-        return X, y, {}, {}, ValueError, [q, "convert string"]
+        return X, y, {}, {}, ValueError, [q, r"holds text or dates in columns \[0\]"]
     if name == "string_column":
-        X[k] = pd.DataFrame(X[k]).assign(extra="abc")
+        named = [f"f{j}" for j in range(X[k].shape[1])]
+        X[k] = pd.DataFrame(X[k], columns=named).assign(extra="abc")
         return X, y, {}, {}, ValueError, [q, "non-numeric columns"]
     if name == "string_in_single_array":
         A = np.hstack([X["a"], X["b"]]).astype(object)
         wa = X["a"].shape[1]
         A[i, 0 if k == "a" else wa] = "abc"
         cols = {"a": slice(0, wa), "b": slice(wa, A.shape[1])}
-        return A, y, {"modalities": cols}, {}, ValueError, [q]
+        return A, y, {"modalities": cols}, {}, ValueError, [q, "holds text or dates"]
     if name == "empty_dict":
         return {}, y, {}, {}, ValueError, ["empty dict"]
     if name == "non_string_name":

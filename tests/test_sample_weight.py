@@ -1,5 +1,7 @@
 """``fit(..., sample_weight=...)``: weighted losses, a weighted prior, zero weight as absence."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -145,10 +147,17 @@ def test_bad_weights_are_refused_with_what_is_wrong(data, weights, message):
         CLIMDClassifier(**FAST).fit(X, y, sample_weight=weights)
 
 
-def test_weights_that_leave_one_class_are_the_one_class_error(data):
+def test_a_class_whose_every_weight_is_zero_is_an_error_naming_it(data):
+    # its rows would be dropped and the class with them, from classes_ and predict_proba
     X, y = data
-    with pytest.raises(ValueError, match="needs samples of at least 2 classes"):
+    with pytest.raises(ValueError, match=re.escape(
+            "sample_weight is 0 for every sample of classes [2], so")):
+        CLIMDClassifier(**FAST).fit(X, y, sample_weight=(y != 2).astype(float))
+    with pytest.raises(ValueError, match=re.escape("every sample of classes [1, 2]")):
         CLIMDClassifier(**FAST).fit(X, y, sample_weight=(y == 0).astype(float))
+    # one zero weight in the class is fine
+    CLIMDClassifier(**dict(FAST, max_epochs=1)).fit(
+        X, y, sample_weight=(np.arange(len(y)) != np.flatnonzero(y == 2)[0]).astype(float))
 
 
 def test_a_warm_start_fit_takes_weights_too(data):

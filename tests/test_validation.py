@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import FAST
+from scipy import sparse
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 
-from climd_sklearn import CLIMDClassifier
+from climd_sklearn import CLIMDClassifier, SliceDict
 
 
 @pytest.fixture
@@ -54,8 +56,59 @@ def test_object_array_of_strings(data):
     X, y = data
     obj = X["m0"].astype(object)
     obj[0, 0] = "x"
-    with pytest.raises(ValueError, match="Modality 'm0'.*could not convert"):
+    with pytest.raises(ValueError, match=re.escape("Modality 'm0' holds text or dates in "
+                                                   "columns [0]")):
         fit({"m0": obj, "m1": X["m1"]}, y)
+
+
+@pytest.mark.parametrize("column", [
+    np.full(63, "1.5"),  # float() would read it
+    np.full(63, "2020-01-01", dtype="datetime64[D]"),  # float() would read a day count
+    np.full(63, 3, dtype="timedelta64[s]"),
+    np.full(63, b"2"),
+])
+def test_numbers_written_as_text_and_dates_are_not_read_as_numbers(data, column):
+    X, y = data
+    with pytest.raises(ValueError, match=re.escape("Modality 'd' holds text or dates in "
+                                                   "columns [0]")):
+        fit({"m0": X["m0"], "d": column[:, None]}, y)
+    with pytest.raises(ValueError, match=re.escape("X holds text or dates in columns [0]")):
+        fit(column[:, None], y)
+    mixed = np.column_stack([X["m0"], X["m1"]]).astype(object)
+    mixed[:, 7] = column.tolist()  # strings, bytes, datetime or timedelta objects
+    with pytest.raises(ValueError, match=re.escape(
+            "Modality 'm1' holds text or dates in its columns [1] (columns [7] of X)")):
+        fit(mixed, y, modalities={"m0": slice(0, 6), "m1": slice(6, None)})
+
+
+def test_column_names_of_mixed_types_are_an_error(data):
+    X, y = data
+    frame = pd.DataFrame(X["m1"]).rename(columns={0: "age"})  # names "age", 1, 2, ...
+    with pytest.raises(TypeError, match=r"Modality 'm1' has column names of types \['int', "
+                                        r"'str'\]"):
+        fit({"m0": X["m0"], "m1": frame}, y)
+    fit({"m0": X["m0"], "m1": pd.DataFrame(X["m1"])}, y)  # all-integer names: no names kept
+
+
+def test_dataframes_whose_row_indexes_differ_are_an_error(data):
+    X, y = data
+    ids = [f"p{i}" for i in range(len(y))]
+    m0 = pd.DataFrame(X["m0"], index=ids)
+    m1 = pd.DataFrame(X["m1"], index=ids[::-1])  # the same patients, in another order
+    with pytest.raises(ValueError, match=re.escape(
+            "The row indexes of modalities 'm0' and 'm1' differ (row 0: 'p0' against 'p62')")):
+        fit({"m0": m0, "m1": m1}, y)
+    clf = fit({"m0": m0, "m1": m1.loc[m0.index]}, y)  # aligned
+    with pytest.raises(ValueError, match="row indexes of modalities 'm0' and 'm1' differ"):
+        clf.predict({"m0": m0, "m1": m1})
+    # an array-made frame's index counts rows: no label in common, so not compared, also
+    # on the folds of a SliceDict, where that index is no longer 0..n-1
+    beside = SliceDict(m0=m0, m1=pd.DataFrame(X["m1"], columns=m1.columns))
+    clf.predict(beside)
+    cross_val_score(clf, beside, y, cv=StratifiedKFold(2), error_score="raise")
+    # the same patients in part: a shift of one
+    with pytest.raises(ValueError, match=re.escape("(row 0: 'p0' against 'p1')")):
+        fit({"m0": m0, "m1": pd.DataFrame(X["m1"], index=ids[1:] + ["p63"])}, y)
 
 
 @pytest.mark.parametrize("shape,match", [((63,), "Expected 2D"), ((63, 2, 2), "dim 3")])
@@ -147,6 +200,12 @@ def test_modalities_parameter_errors(data):
                 f"modalities['b'] = {past!r} reaches beyond X, which has 10 columns")):
             fit(A, y, modalities={"a": slice(0, 5), "b": past})
     fit(A, y, modalities={"a": slice(-10, 5), "b": slice(5, 10)})  # both ends exactly fit
+    with pytest.raises(ValueError, match=re.escape("modalities['b'] = slice(5, 10, 0) has a step")):
+        fit(A, y, modalities={"a": slice(0, 5), "b": slice(5, 10, 0)})
+    with pytest.raises(TypeError, match=re.escape("modalities['a'] is a set, which has no order")):
+        fit(A, y, modalities={"a": {0, 1, 2, 3, 4}, "b": slice(5, 10)})
+    with pytest.raises(TypeError, match="Sparse data was passed"):  # not an IndexError
+        fit(sparse.csr_matrix(A), y, modalities={"a": slice(0, 5), "b": slice(5, 10)})
     with pytest.raises(ValueError, match="no string column names"):
         fit(A, y, modalities={"a": ["g1"]})
     # a column selected twice: an off-by-one bound, or an index list with a repeat
@@ -241,7 +300,8 @@ def test_one_array_with_a_string_names_the_modality(data):
         CLIMDClassifier(modalities=modalities, **FAST).fit(frame, y)
     array = frame.to_numpy(dtype=object)
     index_modalities = {"genes": list(range(6)), "prot": list(range(6, 10))}
-    with pytest.raises(ValueError, match=r"Modality 'genes': could not convert string"):
+    with pytest.raises(ValueError, match=re.escape(
+            "Modality 'genes' holds text or dates in its columns [1] (columns [1] of X)")):
         CLIMDClassifier(modalities=index_modalities, **FAST).fit(array, y)
 
 
@@ -257,6 +317,20 @@ def test_rows_marked_absent_are_ignored_whatever_they_hold(data):
     assert np.all(np.isfinite(proba))
     with pytest.raises(ValueError, match=r"X\['m1'\] contains infinity .* rows \[0, 1, 2, 3, 4\]"):
         clf.predict_proba(X)
+
+
+def test_present_rows_of_nan_and_present_entries_of_another_length_are_errors(data):
+    X, y = data
+    X = {k: v.copy() for k, v in X.items()}
+    X["m1"][5] = np.nan
+    with pytest.raises(ValueError, match=re.escape(
+            "Input X['m1'] has rows [5] of NaN that `present` marks present")):
+        CLIMDClassifier(**FAST).fit(X, y, present=np.ones((len(y), 2), dtype=bool))
+    short = {"m1": np.ones(60, dtype=bool)}
+    with pytest.raises(ValueError, match=re.escape("present['m1'] has shape (60,); expected")):
+        CLIMDClassifier(**FAST).fit(X, y, present=short)
+    # a modality the dict leaves out keeps its NaN rows as absent
+    CLIMDClassifier(**dict(FAST, max_epochs=1)).fit(X, y, present={"m0": np.ones(63, bool)})
 
 
 # ---------------------------------------------------- a SliceDict of DataFrames splits by rows
