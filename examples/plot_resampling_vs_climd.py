@@ -54,7 +54,8 @@ print(X.shape, modalities)
 # Four pipelines, one network
 # ---------------------------
 # Every pipeline standardises the features (fitted on the training folds only) and ends in
-# the same early-fusion network, trained for the same number of epochs. The resampled ones
+# the same network (the default ensemble of early-fusion members), trained for the same
+# number of epochs. The resampled ones
 # train it without a curriculum (``curriculum=None``), as in the paper's comparison.
 net = dict(
     modalities=modalities,

@@ -5,8 +5,10 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import sklearn
 from sklearn.base import clone
 
+from climd_sklearn._variants import VARIANT_PARAMS
 from climd_sklearn.datasets import make_multimodal_classification
 
 USER_GUIDE = Path(__file__).resolve().parents[1] / "docs" / "user_guide"
@@ -52,3 +54,20 @@ def test_wide_data_recipes_run():
     tuned = namespace["tuned"]
     assert 0 < tuned.best_threshold_ < 1
     assert tuned.estimator_.net_.module_.linear is None  # the default network, refitted
+
+
+def test_input_forms_blocks_run_in_order(monkeypatch):
+    # the page builds its own data in its first block; two epochs are enough to run it
+    monkeypatch.setitem(VARIANT_PARAMS["improved"], "max_epochs", 2)
+    blocks = python_blocks((USER_GUIDE / "input_forms.rst").read_text())
+    assert len(blocks) == 10
+    namespace = {}
+    with sklearn.config_context():  # the routing block enables metadata routing
+        for block in blocks:
+            block = re.sub(r"max_epochs=\d+", "max_epochs=2", block)
+            exec(compile(block, "input_forms.rst", "exec"), namespace)
+    # the last blocks' objects: the routed search, and the NaN form of the mask
+    X_nan, present = namespace["X_nan"], namespace["present"]
+    assert present.shape == (300, 3) and not present[:50, 1].any()
+    assert np.isnan(X_nan[:50, 20:50]).all() and not np.isnan(X_nan[50:]).any()
+    assert namespace["search"].best_estimator_.predict(namespace["X_all"]).shape == (300,)
