@@ -450,6 +450,14 @@ def build_net(
         callbacks.append(("progress_bar", CurriculumProgressBar()))
     start = est.variant_params_["weight_averaging"]
     if start is not False:  # a start fraction (0 included: every epoch)
+        epochs = est.variant_params_["max_epochs"]
+        averaged = epochs - math.floor(float(start) * epochs)
+        if averaged < 2:
+            raise ValueError(
+                f"weight_averaging={start!r} with max_epochs={epochs} averages the weights of "
+                f"{averaged} epoch (epoch {epochs}), which are the last weights: no averaging. "
+                "Lower weight_averaging or raise max_epochs."
+            )
         callbacks.append(("weight_averaging", WeightAveraging(start=float(start))))
     # skorch calls set_params and initialize on the callbacks it trains: train copies,
     # so fit leaves the user's instances (a constructor parameter) as they were

@@ -188,8 +188,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, NetworkIOMixin, Cla
     weight_averaging : float, False or None, default=None
         Stochastic weight averaging (Izmailov et al. 2018): a float ``start`` in [0, 1) ends
         each fit on the mean of the weights after every epoch past ``start * max_epochs``
-        (0.75: the last quarter; :class:`~climd_sklearn.training.WeightAveraging`); False
-        keeps the last epoch's weights. None takes the variant's (False in both;
+        (0.75: the last quarter; :class:`~climd_sklearn.training.WeightAveraging`); a
+        ``start`` that leaves one epoch to average is an error. False keeps the last
+        epoch's weights. None takes the variant's (False in both;
         ``docs/research.md``, rounds 32-33: 0.75 raised every network trained without a
         curriculum, and cost the default up to a point on ROSMAP while gaining 0.8 on
         long-tailed mfeat).
@@ -205,8 +206,9 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, NetworkIOMixin, Cla
     device : str, default="cpu"
         ``"cpu"``, ``"cuda"`` (or ``"cuda:N"``) or ``"auto"`` (CUDA when available). A
         string torch cannot parse, another device type (``"mps"``, ``"meta"``), or a CUDA
-        device this machine lacks, is a ``ValueError`` at ``fit``. A model fitted on a GPU predicts on a CPU-only machine as it is; to
-        continue training it there, ``set_params(device="cpu")`` before the warm-start fit.
+        device this machine lacks, is a ``ValueError`` at ``fit``. A model fitted on a GPU
+        predicts on a CPU-only machine as it is; to continue training it there,
+        ``set_params(device="cpu")`` before the warm-start fit.
     precision : {{"float32", "bfloat16"}}, default="float32"
         ``"bfloat16"`` runs the forward pass under ``torch.autocast`` in bfloat16 (CPU or a
         bfloat16 GPU); the module's outputs return to float32 for the loss and the scores,

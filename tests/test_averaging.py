@@ -1,6 +1,7 @@
 """WeightAveraging: the fit ends on the mean of its last epochs' weights."""
 
 import copy
+import re
 
 import pytest
 import torch
@@ -99,6 +100,16 @@ def test_weight_averaging_values_that_cannot_work_are_errors(value, error, messa
     X, y = make_multimodal()
     with pytest.raises(error, match=message):
         CLIMDClassifier(**FAST, weight_averaging=value).fit(X, y)
+
+
+def test_weight_averaging_that_averages_one_epoch_is_an_error():
+    # floor(0.9 * 2) = 1: only epoch 2 would be averaged, the plain fit's last weights
+    X, y = make_multimodal()
+    with pytest.raises(ValueError, match=re.escape(
+            "weight_averaging=0.9 with max_epochs=2 averages the weights of 1 epoch (epoch 2)")):
+        CLIMDClassifier(**dict(FAST, max_epochs=2), weight_averaging=0.9).fit(X, y)
+    est = CLIMDClassifier(**dict(FAST, max_epochs=2), weight_averaging=0.4).fit(X, y)
+    assert dict(est.net_.callbacks_)["weight_averaging"].n_averaged_ == 2
 
 
 def test_benchmark_spec_sets_the_estimator_parameter():
