@@ -48,6 +48,8 @@ def _get_ax(ax: Any) -> Any:
     plt = _pyplot()
     if ax is None:
         _, ax = plt.subplots()
+    elif not isinstance(ax, plt.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}.")
     return ax
 
 
@@ -244,9 +246,11 @@ def plot_curriculum(estimator_or_history: Any, ax: Any = None) -> Any:
     sklearn.exceptions.NotFittedError
         If an estimator is given that is not fitted.
     TypeError
-        If ``estimator_or_history`` is none of the accepted types.
+        If ``estimator_or_history`` is none of the accepted types, or ``ax`` is neither None
+        nor a matplotlib Axes.
     ValueError
-        If the history is empty.
+        If the history is empty, or holds no curriculum (neither ``class_counts`` nor
+        ``subset_size``).
 
     Examples
     --------
@@ -262,6 +266,11 @@ def plot_curriculum(estimator_or_history: Any, ax: Any = None) -> Any:
     [2.0, 6.0]
     """
     rows, classes = _history_of(estimator_or_history)
+    if not any("class_counts" in row or "subset_size" in row for row in rows):
+        raise ValueError(
+            "The history holds neither class_counts nor subset_size: it is not the history "
+            "of a fit with a curriculum."
+        )
     ax = _get_ax(ax)
     handles = []
 
@@ -413,8 +422,10 @@ def plot_difficulty(frame: Any, y: Any, *, n_hardest: int = 10, ax: Any = None) 
     ImportError
         If matplotlib is not installed.
     ValueError
-        If ``frame`` has no ``score`` column, ``y`` does not hold one label per row, or
-        ``n_hardest`` is not an int >= 0.
+        If ``frame`` has no rows or no ``score`` column, a score is NaN or not a number,
+        ``y`` does not hold one label per row, or ``n_hardest`` is not an int >= 0.
+    TypeError
+        If ``ax`` is neither None nor a matplotlib Axes.
 
     Examples
     --------
@@ -431,7 +442,18 @@ def plot_difficulty(frame: Any, y: Any, *, n_hardest: int = 10, ax: Any = None) 
         raise ValueError(
             "frame must be a DataFrame with a 'score' column (CLIMDClassifier.difficulty)."
         )
-    scores = np.asarray(frame["score"], dtype=np.float64)
+    if len(frame) == 0:
+        raise ValueError("frame has no rows: there is nothing to plot.")
+    try:
+        scores = np.asarray(frame["score"], dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"frame's 'score' column must hold numbers: {exc}") from None
+    missing = np.flatnonzero(np.isnan(scores))
+    if missing.size:
+        raise ValueError(
+            f"frame's 'score' is NaN in rows {frame.index[missing[:10]].tolist()}; a sample "
+            "without a score cannot be placed."
+        )
     labels = np.asarray(y)
     if labels.ndim != 1 or len(labels) != len(scores):
         raise ValueError(

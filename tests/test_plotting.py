@@ -227,6 +227,20 @@ def test_plot_curriculum_errors():
         plot_curriculum({"epoch": 1})
     with pytest.raises(TypeError):
         plot_curriculum([1, 2, 3])
+    # a history without any curriculum key drew an empty Axes
+    with pytest.raises(ValueError, match="neither class_counts nor subset_size"):
+        plot_curriculum([{"epoch": 1, "train_loss": 0.5}])
+
+
+@pytest.mark.parametrize("plot", [
+    lambda ax: plot_schedule([5, 3], 3, ax=ax),
+    lambda ax: plot_curriculum([{"epoch": 1, "subset_size": 3}], ax=ax),
+    lambda ax: plot_training_curves([{"epoch": 1, "train_loss": 0.5}], ax=ax),
+    lambda ax: plot_difficulty(pd.DataFrame({"score": [0.1, 0.2]}), [0, 1], ax=ax),
+])
+def test_an_ax_that_is_not_an_axes_is_a_type_error(plot):
+    with pytest.raises(TypeError, match="ax must be a matplotlib Axes or None, got str"):
+        plot("nope")
 
 
 # ---------------------------------------------------------------------- plot_training_curves
@@ -322,6 +336,10 @@ def test_plot_difficulty_of_a_fitted_classifier(tmp_path, data):
         (pd.DataFrame({"score": [0.1, 0.2]}), [0, 1, 1], 1, "one label per row"),
         (pd.DataFrame({"score": [0.1, 0.2]}), [0, 1], -1, "n_hardest"),
         (pd.DataFrame({"score": [0.1, 0.2]}), [0, 1], 1.5, "n_hardest"),
+        (pd.DataFrame({"score": []}), [], 1, "frame has no rows"),  # was an IndexError
+        (pd.DataFrame({"score": [0.1, np.nan]}, index=["a", "b"]), [0, 1], 1,
+         r"'score' is NaN in rows \['b'\]"),
+        (pd.DataFrame({"score": [0.1, "a"]}), [0, 1], 1, "'score' column must hold numbers"),
     ],
 )
 def test_plot_difficulty_rejects_bad_arguments(frame, y, n_hardest, match):
