@@ -369,3 +369,21 @@ def test_scoring_parameters_without_a_scoring_pass_are_an_error(data, params, sc
     CLIMDClassifier(**params, **scored).fit(X, y)
     CLIMDClassifier(**params, member_subsets=False, **scored).fit(X, y)
     CLIMDClassifier(**params, variant="paper", **dict(FAST, max_epochs=1)).fit(X, y)
+
+
+def test_a_slicedict_names_the_modality_at_fault(data):
+    X, y = data
+    with pytest.raises(TypeError, match=r"Modality 'a' of a SliceDict is int; give an array"):
+        SliceDict(a=5, m0=X["m0"])
+    with pytest.raises(ValueError, match=re.escape("need as many rows each, got {'m0': 63, "
+                                                   "'m1': 60}")):
+        SliceDict(m0=X["m0"], m1=X["m1"][:60])
+    Xs = SliceDict(**X)
+    with pytest.raises(ValueError, match=re.escape("Modality 'm2' has 60 rows, but this "
+                                                   "SliceDict's modalities have 63")):
+        Xs["m2"] = X["m1"][:60]
+    with pytest.raises(IndexError, match=re.escape("A boolean mask of shape (60,) selects rows "
+                                                   "of a SliceDict of 63 rows")):
+        SliceDict(m0=pd.DataFrame(X["m0"]), m1=X["m1"])[np.ones(60, dtype=bool)]
+    Xs["m2"] = X["m1"]  # as many rows: fine
+    assert len(Xs[np.arange(63) < 10]["m2"]) == 10
