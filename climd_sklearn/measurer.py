@@ -2,7 +2,8 @@
 
 This module is floor 1 of the package: it imports neither torch nor scikit-learn. It is written
 against the array API through ``array_api_compat``, so numpy arrays in give numpy arrays out and
-torch tensors in give torch tensors out (on the same device).
+torch tensors in give torch tensors out (on the same device); other array-likes (nested lists)
+are read with ``numpy.asarray``.
 
 - :func:`intra_modal_confidence`, Eq. 1: ``psi = sigmoid(log(p_true) / C)``, in [0, 0.5].
 
@@ -18,7 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from array_api_compat import array_namespace
+import numpy as np
+from array_api_compat import array_namespace, is_array_api_obj
 from array_api_compat import device as _device
 
 __all__ = [
@@ -34,6 +36,72 @@ PARTS: tuple[str, ...] = ("both", "intra", "inter")
 #: Lower bound of a vector norm in the cosine similarity, as in
 #: ``torch.nn.functional.cosine_similarity``.
 _COSINE_EPS = 1e-8
+
+#: Largest log-probability accepted: rounding in a ``log_softmax`` stays far below it, while a
+#: probability (a value in (0, 1]) passed in place of its log is far above it.
+_LOG_PROBA_TOL = 1e-6
+
+
+def _as_array(x: Any, name: str) -> Any:
+    """``x`` itself if it is an array-API array (numpy, torch, ...), else ``numpy.asarray(x)``."""
+    if is_array_api_obj(x):
+        return x
+    try:
+        return np.asarray(x)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"{name} must be an array (numpy array, torch tensor or other array-API array) or "
+            f"an array-like of numbers, got {type(x).__name__} that numpy cannot read: {exc}"
+        ) from exc
+
+
+def _check_rows(xp: Any, checks: list[tuple[Any, int | None, Any]], mask: Any | None) -> None:
+    """Raise the first failed row check; one host-device synchronisation when all pass.
+
+    ``checks`` holds ``(bad_rows, m, message)``: a boolean ``(n_samples,)`` array that is True
+    where a row fails, the modality index whose ``mask`` column restricts the check to the
+    present rows (None: every row), and ``message(count, first)`` giving the error text.
+    """
+    if not checks:
+        return
+    if mask is not None:
+        checks = [(bad if m is None else bad & mask[:, m], m, message)
+                  for bad, m, message in checks]
+    if not bool(xp.any(xp.stack([xp.any(bad) for bad, _, _ in checks]))):
+        return
+    for bad, _, message in checks:
+        if bool(xp.any(bad)):
+            count = int(xp.sum(xp.astype(bad, xp.int64)))
+            raise ValueError(message(count, int(xp.nonzero(bad)[0][0])))
+
+
+def _log_proba_checks(xp: Any, log_proba: Any, name: str, m: int | None) -> list[Any]:
+    """The row checks of a validated log-probability array: no NaN, no value above 0."""
+    def nan_message(count: int, first: int) -> str:
+        return (f"{name} holds NaN in {count} row(s) (the first: row {first}); the measurer "
+                f"needs the log-probabilities of every row it scores")
+
+    def positive_message(count: int, first: int) -> str:
+        value = float(xp.max(log_proba[first, :]))
+        return (f"{name} must hold log-probabilities (<= 0, such as a log_softmax; -inf for a "
+                f"probability of 0), got {value!r} in row {first} ({count} row(s) hold values "
+                f"> 0); pass the log of probabilities, not the probabilities")
+
+    return [(xp.any(xp.isnan(log_proba), axis=1), m, nan_message),
+            (xp.any(log_proba > _LOG_PROBA_TOL, axis=1), m, positive_message)]
+
+
+def _embedding_checks(xp: Any, embeddings: list[Any]) -> list[Any]:
+    """The row checks of validated embeddings: finite values only."""
+    checks = []
+    for m, emb in enumerate(embeddings):
+        def message(count: int, first: int, m: int = m) -> str:
+            return (f"embeddings[{m}] holds NaN or infinite values in {count} row(s) (the "
+                    f"first: row {first}); the cosine similarities of those rows would be NaN")
+
+        finite = xp.all(xp.isfinite(emb), axis=1)
+        checks.append((~finite, m, message))
+    return checks
 
 
 def _as_float(xp: Any, x: Any) -> Any:
@@ -63,6 +131,8 @@ def _check_labels(xp: Any, y: Any, n_samples: int, n_classes: int, ref: Any, nam
 
 
 def _check_log_proba(xp: Any, log_proba: Any, name: str) -> Any:
+    if not xp.isdtype(log_proba.dtype, ("real floating", "integral")):
+        raise TypeError(f"{name} must hold real log-probabilities, got dtype {log_proba.dtype}")
     if log_proba.ndim != 2:
         raise ValueError(
             f"{name} must be 2-D of shape (n_samples, n_classes), got shape "
@@ -94,7 +164,9 @@ def intra_modal_confidence(log_proba: Any, y: Any) -> Any:
     ----------
     log_proba : array of shape (n_samples, n_classes)
         The modality's log class probabilities, e.g. ``log_softmax`` of its logits (numpy
-        array, torch tensor or any array-API array).
+        array, torch tensor or any array-API array; another array-like is read with
+        ``numpy.asarray``). Values ``<= 0`` (up to a rounding of 1e-6); ``-inf`` (a
+        probability of 0) is allowed, NaN is not.
     y : array-like of shape (n_samples,)
         Integer-encoded labels ``0..C-1``; converted to the namespace and device of
         ``log_proba``.
@@ -109,13 +181,18 @@ def intra_modal_confidence(log_proba: Any, y: Any) -> Any:
 
     Raises
     ------
+    TypeError
+        If ``log_proba`` is not an array of real numbers.
     ValueError
-        If ``log_proba`` is not 2-D, ``y`` is not 1-D integer with one entry per row of
-        ``log_proba``, or a label is outside ``0..C-1``.
+        If ``log_proba`` is not 2-D, holds NaN or a value above 0 (probabilities rather than
+        their log), ``y`` is not 1-D integer with one entry per row of ``log_proba``, or a
+        label is outside ``0..C-1``.
     """
+    log_proba = _as_array(log_proba, "log_proba")
     xp = array_namespace(log_proba)
     log_proba = _check_log_proba(xp, log_proba, "log_proba")
     y = _check_labels(xp, y, log_proba.shape[0], log_proba.shape[1], log_proba, "log_proba")
+    _check_rows(xp, _log_proba_checks(xp, log_proba, "log_proba", None), None)
     return _confidence(xp, log_proba, y)
 
 
@@ -125,6 +202,8 @@ def _check_embeddings(xp: Any, embeddings: Sequence[Any]) -> list[Any]:
     out = []
     first_shape = None
     for m, emb in enumerate(embeddings):
+        if not xp.isdtype(emb.dtype, ("bool", "real floating", "integral")):
+            raise TypeError(f"embeddings[{m}] must hold real numbers, got dtype {emb.dtype}")
         if emb.ndim != 2:
             raise ValueError(
                 f"embeddings[{m}] must be 2-D of shape (n_samples, n_features), "
@@ -173,11 +252,11 @@ def _complementarity(xp: Any, embeddings: list[Any], mask: Any | None) -> Any:
     self_sim = None
     for m, emb in enumerate(embeddings):
         emb = xp.astype(emb, dtype)
+        if mask is not None:  # before the norm: an absent row's values are never computed on
+            emb = xp.where(mask[:, m : m + 1], emb, xp.zeros_like(emb))
         norm = xp.sqrt(xp.sum(emb * emb, axis=1))
         norm = xp.clip(norm, min=_COSINE_EPS)
         unit = emb / norm[:, None]
-        if mask is not None:
-            unit = xp.where(mask[:, m : m + 1], unit, xp.zeros_like(unit))
         total = unit if total is None else total + unit
         sq = xp.sum(unit * unit, axis=1)
         self_sim = sq if self_sim is None else self_sim + sq
@@ -203,11 +282,13 @@ def inter_modal_complementarity(embeddings: Sequence[Any], mask: Any | None = No
     Parameters
     ----------
     embeddings : sequence of M arrays of shape (n_samples, n_features)
-        One embedding per modality, all of the same shape and namespace.
+        One embedding per modality, all of the same shape and namespace (an array-like that
+        is not an array is read with ``numpy.asarray``); finite.
     mask : array-like of shape (n_samples, M) or None, default=None
         True where a modality is present (integer or floating 0/1 masks are accepted too).
         The mean is then over the ``k (k - 1)`` ordered pairs
-        of the ``k`` present modalities, and ``phi = 0`` for a sample with ``k < 2``.
+        of the ``k`` present modalities, and ``phi = 0`` for a sample with ``k < 2``. The
+        rows of an absent modality are ignored, NaN included.
 
     Returns
     -------
@@ -217,15 +298,19 @@ def inter_modal_complementarity(embeddings: Sequence[Any], mask: Any | None = No
 
     Raises
     ------
+    TypeError
+        If an embedding is not an array of real numbers.
     ValueError
-        If ``embeddings`` is empty, an embedding is not 2-D or differs in shape from the first,
-        or ``mask`` has the wrong shape or dtype.
+        If ``embeddings`` is empty, an embedding is not 2-D, differs in shape from the first
+        or holds NaN or infinity in a (present) row, or ``mask`` has the wrong shape or dtype.
+        The message names the modality index.
     """
-    embeddings = list(embeddings)
+    embeddings = [_as_array(emb, f"embeddings[{m}]") for m, emb in enumerate(embeddings)]
     xp = array_namespace(*embeddings) if embeddings else None
     embeddings = _check_embeddings(xp, embeddings)
     if mask is not None:
         mask = _check_mask(xp, mask, embeddings[0].shape[0], len(embeddings), embeddings[0])
+    _check_rows(xp, _embedding_checks(xp, embeddings), mask)
     return _complementarity(xp, embeddings, mask)
 
 
@@ -244,16 +329,20 @@ def difficulty_score(
     Parameters
     ----------
     log_probas : sequence of M arrays of shape (n_samples, n_classes), or None
-        Each modality's log class probabilities. May be None when ``parts == "inter"``.
+        Each modality's log class probabilities, as in :func:`intra_modal_confidence` (values
+        ``<= 0``, ``-inf`` allowed, no NaN in a present row). May be None when
+        ``parts == "inter"``.
     embeddings : sequence of M arrays of shape (n_samples, n_features), or None
-        Each modality's embedding. May be None when ``parts == "intra"``.
+        Each modality's embedding, finite in every present row. May be None when
+        ``parts == "intra"``.
     y : array-like of shape (n_samples,)
         Integer-encoded labels ``0..C-1``; not used when ``parts == "inter"``.
     parts : {"both", "intra", "inter"}, default="both"
         ``"intra"``: mean psi only; ``"inter"``: phi only; ``"both"``: their sum.
     mask : array-like of shape (n_samples, M) or None, default=None
         True where a modality is present. psi is then averaged over the present modalities
-        only (0 for a sample with none), and phi as in :func:`inter_modal_complementarity`.
+        only (0 for a sample with none), and phi as in :func:`inter_modal_complementarity`;
+        the rows of an absent modality are ignored, NaN included.
 
     Returns
     -------
@@ -262,9 +351,12 @@ def difficulty_score(
 
     Raises
     ------
+    TypeError
+        If an input is not an array of real numbers.
     ValueError
         If ``parts`` is unknown, a needed input is missing or empty, the shapes are
-        inconsistent (the message names the offending modality index), ``log_probas`` and
+        inconsistent, a used log-probability is NaN or above 0, a used embedding is not
+        finite (these messages name the offending modality index), ``log_probas`` and
         ``embeddings`` hold different numbers of modalities, or ``y`` / ``mask`` is invalid.
     """
     if parts not in PARTS:
@@ -277,8 +369,10 @@ def difficulty_score(
     if use_inter and embeddings is None:
         raise ValueError(f"embeddings is required when parts={parts!r}")
 
-    log_probas = list(log_probas) if log_probas is not None else None
-    embeddings = list(embeddings) if embeddings is not None else None
+    if log_probas is not None:
+        log_probas = [_as_array(lp, f"log_probas[{m}]") for m, lp in enumerate(log_probas)]
+    if embeddings is not None:
+        embeddings = [_as_array(emb, f"embeddings[{m}]") for m, emb in enumerate(embeddings)]
     if log_probas is not None and embeddings is not None and len(log_probas) != len(embeddings):
         raise ValueError(
             f"log_probas holds {len(log_probas)} modalities but embeddings holds {len(embeddings)}"
@@ -314,10 +408,17 @@ def difficulty_score(
     n_modalities = len(log_probas) if log_probas is not None else len(embeddings)
     if mask is not None:
         mask = _check_mask(xp, mask, n_samples, n_modalities, ref)
+    checks = []
+    if use_intra:
+        y = _check_labels(xp, y, n_samples, log_probas[0].shape[1], log_probas[0], "log_probas[0]")
+        for m, log_proba in enumerate(log_probas):
+            checks += _log_proba_checks(xp, log_proba, f"log_probas[{m}]", m)
+    if use_inter:
+        checks += _embedding_checks(xp, embeddings)
+    _check_rows(xp, checks, mask)
 
     score = None
     if use_intra:
-        y = _check_labels(xp, y, n_samples, log_probas[0].shape[1], log_probas[0], "log_probas[0]")
         psi_sum = None
         for m, log_proba in enumerate(log_probas):
             psi = _confidence(xp, log_proba, y)

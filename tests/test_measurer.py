@@ -322,3 +322,86 @@ def test_difficulty_score_errors():
         difficulty_score(probas, None, y, parts="inter")
     with pytest.raises(ValueError, match="mask must have shape"):
         difficulty_score(probas, embeddings, y, mask=np.ones((2, 3), dtype=bool))
+
+
+# ------------------------------------------------------------------------------------------
+# Input values: probabilities for log-probabilities, NaN, array-likes
+# ------------------------------------------------------------------------------------------
+
+
+def test_intra_modal_confidence_rejects_probabilities():
+    # probabilities were clipped to log p = 0: a right and a wrong sample scored the same
+    with pytest.raises(
+        ValueError,
+        match=r"log_proba must hold log-probabilities \(<= 0, .*got 0\.9 in row 0 \(2 row\(s\) "
+              r"hold values > 0\); pass the log of probabilities",
+    ):
+        intra_modal_confidence(np.array([[0.9, 0.1], [0.2, 0.8]]), [0, 0])
+    with pytest.raises(ValueError, match=r"log_probas\[1\] must hold log-probabilities"):
+        difficulty_score([_log([[0.9, 0.1]]), np.array([[0.9, 0.1]])], None, [0], parts="intra")
+    # their logs are fine, and so are log_softmax rounding above 0 and log 0 = -inf
+    psi = intra_modal_confidence(_log([[0.9, 0.1], [0.2, 0.8]]), [0, 0])
+    assert psi[0] > psi[1]
+    np.testing.assert_array_equal(
+        intra_modal_confidence(np.array([[1e-7, -np.inf], [-np.inf, 0.0]]), [0, 0]), [0.5, 0.0])
+
+
+def test_nan_log_probabilities_are_errors_naming_the_modality():
+    log_proba = np.array([[-0.1, -2.4], [np.nan, -0.1], [np.nan, np.nan]])
+    with pytest.raises(ValueError, match=r"log_proba holds NaN in 2 row\(s\) \(the first: row 1\)"):
+        intra_modal_confidence(log_proba, [0, 0, 1])
+    with pytest.raises(ValueError, match=r"log_proba holds NaN in 2 row\(s\)"):
+        intra_modal_confidence(torch.tensor(log_proba, dtype=torch.float32), [0, 0, 1])
+    good = _log(np.full((3, 2), 0.5))
+    with pytest.raises(ValueError, match=r"log_probas\[1\] holds NaN in 2 row\(s\)"):
+        difficulty_score([good, log_proba], [np.ones((3, 2))] * 2, [0, 0, 1])
+    # the rows of an absent modality are ignored; so are log_probas with parts="inter"
+    mask = np.array([[True, True], [True, False], [True, False]])
+    score = difficulty_score([good, log_proba], [np.ones((3, 2))] * 2, [0, 0, 1], mask=mask)
+    assert np.all(np.isfinite(score))
+    difficulty_score([good, log_proba], [np.ones((3, 2))] * 2, [0, 0, 1], parts="inter")
+
+
+def test_non_finite_embeddings_are_errors_naming_the_modality():
+    bad = np.array([[1.0, 0.0], [np.nan, 1.0], [np.inf, 0.0]])
+    embeddings = [np.ones((3, 2)), bad]
+    with pytest.raises(ValueError, match=r"embeddings\[1\] holds NaN or infinite values in 2 "
+                                         r"row\(s\) \(the first: row 1\)"):
+        inter_modal_complementarity(embeddings)
+    with pytest.raises(ValueError, match=r"embeddings\[1\] holds NaN or infinite values"):
+        inter_modal_complementarity([torch.tensor(e) for e in embeddings])
+    with pytest.raises(ValueError, match=r"embeddings\[1\] holds NaN or infinite values"):
+        difficulty_score([_log(np.full((3, 2), 0.5))] * 2, embeddings, [0, 1, 0])
+    # absent rows are ignored, and parts="intra" does not use the embeddings
+    mask = np.array([[True, True], [True, False], [True, False]])
+    with np.errstate(all="raise"):
+        phi = inter_modal_complementarity(embeddings, mask)
+    np.testing.assert_allclose(phi, [1.0 - math.sqrt(0.5), 0.0, 0.0], atol=1e-12)
+    difficulty_score([_log(np.full((3, 2), 0.5))] * 2, embeddings, [0, 1, 0], parts="intra")
+
+
+def test_array_likes_are_read_with_numpy():
+    nested = [[math.log(0.9), math.log(0.1)], [math.log(0.2), math.log(0.8)]]
+    expected = intra_modal_confidence(np.array(nested), [0, 0])
+    np.testing.assert_allclose(intra_modal_confidence(nested, [0, 0]), expected)
+    phi = inter_modal_complementarity([[[1.0, 0.0]], [[0.0, 1.0]]])
+    np.testing.assert_allclose(phi, [1.0])
+    np.testing.assert_allclose(difficulty_score([nested], [[[1.0], [1.0]]], [0, 0]), expected)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: intra_modal_confidence([[-0.1, -2.3], [-1.6]], [0, 0]),
+     r"log_proba must be an array \(numpy array, torch tensor or other array-API array\) or "
+     r"an array-like of numbers, got list"),
+    (lambda: intra_modal_confidence([["a", "b"]], [0]),
+     r"log_proba must hold real log-probabilities, got dtype <U1"),
+    (lambda: intra_modal_confidence(np.array([[-1j, -2j]]), [0]),
+     r"log_proba must hold real log-probabilities, got dtype complex128"),
+    (lambda: inter_modal_complementarity([np.ones((1, 2)), [["a", "b"]]]),
+     r"embeddings\[1\] must hold real numbers, got dtype <U1"),
+    (lambda: difficulty_score([[[0.0]], [[0.0], [-1.0, 0.0]]], None, [0], parts="intra"),
+     r"log_probas\[1\] must be an array"),
+])
+def test_unreadable_inputs_are_type_errors_naming_the_argument(call, message):
+    with pytest.raises(TypeError, match=message):
+        call()

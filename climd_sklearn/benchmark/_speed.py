@@ -302,12 +302,13 @@ def measurer_scaling(
     rows = []
     grid = _sweep(sizes, classes, base_n, base_c)
     for n, c in grid:
-        probas = [torch.softmax(torch.randn(n, c, generator=gen), dim=1)
-                  for _ in range(n_modalities)]
+        log_probas = [torch.log_softmax(torch.randn(n, c, generator=gen), dim=1)
+                      for _ in range(n_modalities)]
         embs = [torch.randn(n, dim, generator=gen) for _ in range(n_modalities)]
         y = torch.randint(0, c, (n,), generator=gen)
-        sec = _median_time(lambda p=probas, e=embs, t=y: difficulty_score(p, e, t), repeats)
+        sec = _median_time(lambda p=log_probas, e=embs, t=y: difficulty_score(p, e, t),
+                           repeats)
         rows.append({"n_samples": n, "n_classes": c, "n_modalities": n_modalities,
                      "dim": dim, "seconds": sec})
-        del probas, embs
+        del log_probas, embs
     return rows
