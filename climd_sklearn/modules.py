@@ -33,7 +33,14 @@ Missing modalities: when some samples lack a modality, the estimator calls
 ``forward(X, present=mask)`` with a boolean ``(batch, n_modalities)`` mask (True = present)
 and zeros in the absent rows of ``X``. A module that should support missing modalities
 accepts that keyword; the shipped nets fuse only the present modalities. The per-modality
-logits and embeddings of absent rows are ignored by the loss and the measurer.
+logits and embeddings of absent rows are ignored by the loss and the measurer. Every row needs
+at least one present modality: the estimator refuses a sample with none, and the shipped nets
+do not check it (that would read the mask's values, a GPU sync on every batch): such a row
+gets the fused logits of no input (NaN from :class:`LateFusionNet`).
+
+The shipped nets check their constructor arguments, and in ``forward`` the keys, shapes and
+dtypes of ``X`` and ``present`` (not their values), with errors naming the argument or the
+modality at fault.
 
 This module knows nothing of scikit-learn or skorch.
 """
@@ -47,6 +54,14 @@ import torch
 from torch import nn
 
 from ._docstring import Substitution
+from ._module_checks import (
+    check_bool,
+    check_common_args,
+    check_hidden_dims,
+    check_inputs,
+    check_int,
+    check_rate,
+)
 
 __all__ = ["EarlyFusionNet", "EnsembleFusionNet", "LateFusionNet", "MLPEncoder"]
 
@@ -68,12 +83,18 @@ _FORWARD_SECTIONS = """Parameters
         X : mapping of str to torch.Tensor
             One ``(batch, n_features)`` tensor per modality.
         present : torch.Tensor of shape (batch, n_modalities) or None, default=None
-            True where a modality is present{absent}
+            Bool, True where a modality is present{absent} Every row needs a
+            present modality (not checked).
 
         Returns
         -------
         output : tuple
-            ``(logits, modality_logits, embeddings)`` as the module protocol states."""
+            ``(logits, modality_logits, embeddings)`` as the module protocol states.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As :meth:`encode` does, naming the modality or ``present``."""
 
 
 def _mask_absent(embedding: torch.Tensor, present: torch.Tensor, m: int) -> torch.Tensor:
@@ -135,8 +156,10 @@ class MLPEncoder(nn.Sequential):
         hidden_dims: Sequence[int] = (),
         dropout: float = 0.0,
     ) -> None:
+        width = check_int(n_features, "n_features", 1)
+        embedding_dim = check_int(embedding_dim, "embedding_dim", 1)
+        hidden_dims, dropout = check_hidden_dims(hidden_dims), check_rate(dropout, "dropout")
         layers: list[nn.Module] = []
-        width = n_features
         for hidden in hidden_dims:
             layers += [nn.Linear(width, hidden), nn.ReLU(), nn.Dropout(dropout)]
             width = hidden
@@ -159,12 +182,13 @@ class _PerModalityNet(nn.Module):
         dropout: float = 0.25,
     ) -> None:
         super().__init__()
-        if not modality_dims:
-            raise ValueError("modality_dims must name at least one modality.")
+        modality_dims, n_classes, embedding_dim, hidden_dims, dropout = check_common_args(
+            modality_dims, n_classes, embedding_dim, hidden_dims, dropout)
+        self.modality_dims = modality_dims
         self.modality_names = list(modality_dims)
         # ModuleList rather than ModuleDict: modality names may contain dots.
         self.encoders = nn.ModuleList(
-            MLPEncoder(int(width), embedding_dim, tuple(hidden_dims), dropout)
+            MLPEncoder(width, embedding_dim, hidden_dims, dropout)
             for width in modality_dims.values()
         )
         self.heads = nn.ModuleList(
@@ -187,13 +211,20 @@ class _PerModalityNet(nn.Module):
         X : mapping of str to torch.Tensor
             One ``(batch, n_features)`` tensor per modality.
         present : torch.Tensor of shape (batch, n_modalities) or None, default=None
-            True where a modality is present; absent modalities get a zero embedding.
+            Bool, True where a modality is present; absent modalities get a zero embedding.
 
         Returns
         -------
         embeddings : tuple of torch.Tensor
             One ``(batch, embedding_dim)`` tensor per modality.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``X`` lacks a modality or has another, or a tensor of ``X`` or ``present`` has
+            the wrong shape or dtype; the error names the modality.
         """
+        check_inputs(self, X, present, self.modality_dims, self.heads[0].weight.dtype)
         embeddings = tuple(enc(X[name]) for name, enc in zip(self.modality_names, self.encoders))
         if present is None:
             return embeddings
@@ -372,23 +403,22 @@ class EnsembleFusionNet(nn.Module):
         linear_path: bool = False, modality_dropout: float = 0.0,
     ) -> None:
         super().__init__()
-        if not modality_dims:
-            raise ValueError("modality_dims must name at least one modality.")
-        if isinstance(n_members, bool) or not isinstance(n_members, int) or n_members < 1:
-            raise ValueError(f"n_members must be an int >= 1, got {n_members!r}.")
-        if not 0.0 <= modality_dropout < 1.0:
-            raise ValueError(f"modality_dropout must be in [0, 1), got {modality_dropout!r}.")
-        self.modality_dropout = float(modality_dropout)
+        modality_dims, n_classes, embedding_dim, hidden_dims, dropout = check_common_args(
+            modality_dims, n_classes, embedding_dim, hidden_dims, dropout)
+        n_members = check_int(n_members, "n_members", 1)
+        self.modality_dropout = check_rate(modality_dropout, "modality_dropout")
+        linear_path = check_bool(linear_path, "linear_path")
+        self.modality_dims = modality_dims
         self.modality_names = list(modality_dims)
         self.n_members = n_members
         self.encoders = nn.ModuleList()
         for width in modality_dims.values():
             layers: list[nn.Module] = []
             for hidden in hidden_dims:
-                layers += [_MemberLinear(n_members, int(width), hidden), nn.ReLU(),
+                layers += [_MemberLinear(n_members, width, hidden), nn.ReLU(),
                            nn.Dropout(dropout)]
                 width = hidden
-            layers += [_MemberLinear(n_members, int(width), embedding_dim), nn.ReLU()]
+            layers += [_MemberLinear(n_members, width, embedding_dim), nn.ReLU()]
             self.encoders.append(nn.Sequential(*layers))
         self.heads = nn.ModuleList(
             _MemberLinear(n_members, embedding_dim, n_classes) for _ in self.modality_names
@@ -397,8 +427,8 @@ class EnsembleFusionNet(nn.Module):
             n_members, embedding_dim * len(self.modality_names), n_classes
         )
         self.dropout = nn.Dropout(dropout)
-        self.linear = (_MemberLinear(n_members, sum(int(w) for w in modality_dims.values()),
-                                     n_classes) if linear_path else None)
+        self.linear = (_MemberLinear(n_members, sum(modality_dims.values()), n_classes)
+                       if linear_path else None)
 
     def forward(
         self, X: Mapping[str, torch.Tensor], present: torch.Tensor | None = None,
@@ -413,9 +443,10 @@ class EnsembleFusionNet(nn.Module):
             ``(n_members, batch, n_features)`` tensor per modality: member-wise batches,
             each member its own rows (training with member subsets).
         present : torch.Tensor of shape (batch, n_modalities) or None, default=None
-            True where a modality is present; absent embeddings are zero and the
+            Bool, True where a modality is present; absent embeddings are zero and the
             concatenation is rescaled by ``M / n_present``, as in :class:`EarlyFusionNet`.
-            ``(n_members, batch, n_modalities)`` with member-wise batches.
+            ``(n_members, batch, n_modalities)`` with member-wise batches. Every row needs a
+            present modality (not checked).
         members : bool, default=False
             In evaluation mode, return every member's outputs (as in training mode, without
             dropout) instead of the ensemble's: what scoring each member by its own outputs
@@ -428,19 +459,20 @@ class EnsembleFusionNet(nn.Module):
             ``(n_members, batch, n_classes)`` and ``(n_members, batch, embedding_dim)``.
             Otherwise: ``(batch, n_classes)`` log mean probabilities and
             ``(batch, n_members * embedding_dim)`` embeddings.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``X`` lacks a modality or has another, or a tensor of ``X`` or ``present`` has
+            the wrong shape or dtype; the error names the modality.
         """
         k = self.n_members
+        check_inputs(self, X, present, self.modality_dims, self.heads[0].weight.dtype, k)
         embeddings, inputs = [], []
         for m, (name, encoder) in enumerate(zip(self.modality_names, self.encoders)):
             x = X[name]
             if x.ndim == 2:  # one batch for every member
                 x = x.unsqueeze(0).expand(k, *x.shape)
-            elif x.ndim != 3 or x.shape[0] != k or not self.training:
-                raise ValueError(
-                    f"Modality {name!r}: expected a (batch, features) tensor or, in training "
-                    f"mode, member-wise batches of shape ({k}, batch, features); got "
-                    f"{tuple(x.shape)} in {'training' if self.training else 'evaluation'} mode."
-                )
             emb = encoder(x)
             inputs.append(x)
             embeddings.append(emb if present is None else _mask_absent(emb, present, m))
