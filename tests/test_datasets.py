@@ -301,6 +301,32 @@ def test_long_tailed_data_errors():
         make_long_tailed({"a": np.zeros(22)}, y, 10)
 
 
+@pytest.mark.parametrize(
+    ("y", "message"),
+    [
+        ([0.0, 1.0, np.nan, 0.0, 1.0, 1.0], r"y holds 1 missing label\(s\) \(NaN or None\), the "
+         r"first at position 2"),
+        (np.array([0, 1, None, 0, 1, 1], dtype=object), r"y holds 1 missing label.*position 2"),
+        (pd.Series([0, 1, 0, 1, None, 1], dtype="Int64"), r"y holds 1 missing label.*position 4"),
+        ([0.5, 1.7, 2.0, 1.0, 1.0, 1.0], r"y must hold class labels .*type_of_target\(y\) is "
+         r"'continuous'"),
+        (np.array([0, 1, "a", 0, 1, 1], dtype=object), r"type_of_target\(y\) is 'unknown'"),
+    ],
+)
+def test_long_tailed_rejects_non_class_labels(y, message):
+    # a NaN label used to crash with KeyError: nan
+    with pytest.raises(ValueError, match=message):
+        make_long_tailed(np.zeros((6, 2)), y, 2, random_state=0)
+
+
+def test_long_tailed_accepts_float_and_string_class_labels():
+    X = np.arange(12.0).reshape(6, 2)
+    _, y_lt = make_long_tailed(X, [0.0, 1.0, 0.0, 1.0, 0.0, 1.0], 3, random_state=0)
+    assert Counter(y_lt.tolist()) == {0.0: 3, 1.0: 1}
+    _, y_lt = make_long_tailed(X, pd.Series(list("ababab"), dtype="string"), 3, random_state=0)
+    assert Counter(y_lt.tolist()) == {"a": 3, "b": 1}
+
+
 # --------------------------------------------------------------------------------------------
 # load_mogonet
 # --------------------------------------------------------------------------------------------
@@ -410,6 +436,59 @@ def test_load_mogonet_inconsistent_files(tmp_path):
         load_mogonet(folder, modality_names=["a", "b", "c"])
     with pytest.raises(ValueError, match="unique"):
         load_mogonet(folder, modality_names=["a", "a"])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,2,3\n4\n5,6,7\n", r"1_tr.csv: row 2 has 1 fields where other rows have more"),
+        ("1,2,3\n4,,6\n5,6,7\n", r"1_tr.csv: row 2, column 2 is empty"),
+        ("1,2,3\n4,5,nan\n5,6,7\n", r"1_tr.csv: row 2, column 3 holds 'nan'"),
+        ("1,2,3\n\n4,5,6\n7,8,inf\n", r"1_tr.csv: row 3, column 3 holds 'inf'"),
+        ("1,2,3\n4,5,6,7\n", r"1_tr.csv could not be read .*Expected 3 fields in line 2"),
+    ],
+)
+def test_load_mogonet_rejects_missing_values(tmp_path, text, message):
+    # a short row, an empty field or "nan" used to be read as NaN
+    folder = _mogonet_folder(tmp_path / "set", n_tr=3)
+    (folder / "1_tr.csv").write_text(text)
+    with pytest.raises(ValueError, match=message):
+        load_mogonet(folder)
+
+
+def test_load_mogonet_skips_blank_lines(tmp_path):
+    folder = _mogonet_folder(tmp_path / "set", n_tr=3)
+    (folder / "1_tr.csv").write_text("1,2,3\n\n4,5,6\n7,8,9\n\n")
+    assert load_mogonet(folder).X_train["1"].tolist() == [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+
+
+def test_load_mogonet_checks_labels(tmp_path):
+    folder = _mogonet_folder(tmp_path / "negative")
+    _write_csv(folder / "labels_te.csv", [0, 1, -1, 1])
+    with pytest.raises(ValueError, match=r"labels_te.csv holds labels outside 0, 1, \.\.\. "
+                                         r"\(for example -1.0\)"):
+        load_mogonet(folder)
+    folder = _mogonet_folder(tmp_path / "nan")
+    (folder / "labels_tr.csv").write_text("0.0\n1.0\nnan\n1.0\n0.0\n1.0\n")
+    with pytest.raises(ValueError, match=r"labels_tr.csv: row 3, column 1 holds 'nan'"):
+        load_mogonet(folder)
+    folder = _mogonet_folder(tmp_path / "three")
+    _write_csv(folder / "labels_te.csv", [0, 1, 2, 1])
+    assert load_mogonet(folder).y_test.tolist() == [0, 1, 2, 1]
+
+
+def test_load_mogonet_argument_types(tmp_path):
+    folder = _mogonet_folder(tmp_path / "set")
+    with pytest.raises(ValueError, match="modality_names must be a sequence of strings, not one "
+                                         "string; got 'ab'"):
+        load_mogonet(folder, modality_names="ab")
+    with pytest.raises(TypeError, match=r"modality_names must hold strings; got 1 \(int\)"):
+        load_mogonet(folder, modality_names=[1, 2])
+    with pytest.raises(TypeError, match="as_frame must be True or False; got 'no'"):
+        load_mogonet(folder, as_frame="no")
+    data = load_mogonet(folder, modality_names=np.array(["a", "b"]), as_frame=np.True_)
+    assert data.modality_names == ["a", "b"] and type(data.modality_names[0]) is str
+    assert isinstance(data.X_train["a"], pd.DataFrame)
 
 
 def test_load_mogonet_warns_on_numbering_gap(tmp_path):
@@ -527,11 +606,38 @@ def test_synthetic_complementarity_decorrelates_modalities():
         ({"modality_names": ["a", "b"]}, "modality_names must hold n_modalities \\(3\\)"),
         ({"modality_names": ["a", "b", "a"]}, "modality_names must be unique"),
         ({"modality_names": "abc"}, "not one string"),
+        ({"weights": [[0.3, 0.7]]}, r"weights must be a 1-D sequence .*got \[\[0.3, 0.7\]\]"),
+        ({"weights": 0.3}, r"weights must be a 1-D sequence of class proportions; got 0.3"),
+        ({"weights": "ab"}, r"weights must be a 1-D sequence of class proportions; got 'ab'"),
     ],
 )
 def test_synthetic_argument_errors(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_multimodal_classification(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"modality_names": [1, 2, 3]}, r"modality_names must hold strings; got 1 \(int\)"),
+        ({"return_frame": "no"}, "return_frame must be True or False; got 'no'"),
+        ({"return_frame": 1}, "return_frame must be True or False; got 1"),
+        ({"weights": ["0.3", "0.7"]}, r"weights must hold numbers; got \['0.3', '0.7'\]"),
+        ({"weights": [True]}, r"weights must hold numbers; got \[True\]"),
+    ],
+)
+def test_synthetic_argument_type_errors(kwargs, message):
+    # these used to be coerced: flattened, str()-ed or taken for their truth value
+    with pytest.raises(TypeError, match=message):
+        make_multimodal_classification(**kwargs)
+
+
+def test_synthetic_accepts_numpy_arguments():
+    X, y = make_multimodal_classification(
+        40, n_modalities=2, weights=np.array([0.25, 0.75]),
+        modality_names=np.array(["a", "b"]), return_frame=np.False_, random_state=0)
+    assert list(X) == ["a", "b"] and all(type(name) is str for name in X)
+    assert isinstance(y, np.ndarray) and np.bincount(y).tolist() == [10, 30]
 
 
 def test_public_api():

@@ -397,3 +397,26 @@ def test_brca_setting_reads_the_fetched_folder(tmp_path, monkeypatch):
     split = next(iter(setting.splits(1)))
     assert np.array_equal(split.y_train, y_tr)
     assert np.array_equal(split.evals["test"][1], y_te)
+
+
+@pytest.mark.parametrize(("labels", "ok"), [([0, 1, 2, 1], False), ([0, 1, 1, 0], True)])
+def test_fetch_checks_the_label_range_with_load_mogonets_check(tmp_path, monkeypatch, labels,
+                                                                ok):
+    # fetch_mogonet and load_mogonet share one label check: load_mogonet refuses labels below
+    # 0, fetch_mogonet also those the data set's README does not name (ROSMAP: 0 and 1)
+    from climd_sklearn.datasets import _fetch
+
+    folder = tmp_path / "ROSMAP"
+    folder.mkdir()
+    for k in (1, 2, 3):
+        for split in ("tr", "te"):
+            np.savetxt(folder / f"{k}_{split}.csv", np.ones((4, 2)), delimiter=",")
+    np.savetxt(folder / "labels_tr.csv", [0.0, 1.0, 0.0, 1.0])
+    np.savetxt(folder / "labels_te.csv", np.asarray(labels, dtype=float))
+    monkeypatch.setattr(_fetch, "_fetch_folder", lambda *args: folder)
+    if ok:
+        assert fetch_mogonet("ROSMAP").target.tolist() == [0, 1, 0, 1, *labels]
+    else:
+        with pytest.raises(ValueError, match=r"ROSMAP holds labels outside 0\.\.1 "
+                                             r"\(for example 2\.0\)"):
+            fetch_mogonet("ROSMAP")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils import Bunch
 
-from ._mogonet import load_mogonet
+from ._mogonet import _check_labels, load_mogonet
 
 __all__ = ["fetch_mogonet"]
 
@@ -286,8 +286,7 @@ def fetch_mogonet(
     info = _DATASETS[key]
     target_names = np.asarray(info["target_names"])
     target = np.concatenate([raw.y_train, raw.y_test])
-    if target.min() < 0 or target.max() >= target_names.size:  # pragma: no cover
-        raise ValueError(f"{folder} holds labels outside 0..{target_names.size - 1}.")
+    _check_labels(target, folder, n_classes=target_names.size)
     n_train, n_test = raw.y_train.shape[0], raw.y_test.shape[0]
     descr = [
         f"{info['title']}.",

@@ -8,8 +8,10 @@ from numbers import Real
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from imblearn.datasets import make_imbalance
 from sklearn.utils import _safe_indexing
+from sklearn.utils.multiclass import type_of_target
 
 from ._base import _check_multimodal_rows, _take_rows
 
@@ -75,9 +77,11 @@ def make_long_tailed(
     Raises
     ------
     ValueError
-        If ``imbalance_ratio < 1``, ``y`` holds fewer than two classes, ``class_order`` is not a
-        permutation of the classes, a modality's row count differs from the length of ``y``, or
-        a class has fewer samples than its target count.
+        If ``imbalance_ratio < 1``, ``y`` is not a classification target (it holds missing
+        labels such as NaN or None, non-integral floats or mixed types) or holds fewer than
+        two classes, ``class_order`` is not a permutation of the classes, a modality's row
+        count differs from the length of ``y``, or a class has fewer samples than its target
+        count.
 
     Examples
     --------
@@ -98,6 +102,21 @@ def make_long_tailed(
     y_array = np.asarray(y)
     if y_array.ndim != 1:
         raise ValueError(f"y must be 1-D; got shape {y_array.shape}.")
+    missing = np.flatnonzero(pd.isna(y_array))
+    if missing.size:
+        raise ValueError(
+            f"y holds {missing.size} missing label(s) (NaN or None), the first at position "
+            f"{missing[0]}; every sample needs a class label."
+        )
+    if y_array.size:
+        # float labels that are not class codes and mixed types are refused here rather than
+        # grouped or sorted wrongly below
+        y_type = type_of_target(y_array, input_name="y")
+        if y_type not in ("binary", "multiclass"):
+            raise ValueError(
+                "y must hold class labels (a binary or multiclass target); "
+                f"type_of_target(y) is {y_type!r} (non-integral floats or mixed types?)."
+            )
     n_samples = y_array.shape[0]
     _check_multimodal_rows(X, n_samples)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import warnings
@@ -20,15 +21,53 @@ __all__ = ["load_mogonet"]
 _NUMBERED_FILE = re.compile(r"^(\d+)_(tr|te|featname)\.csv$")
 
 
+def _describe_cell(path: Path, row: int, column: int) -> str:
+    """Say why cell (``row``, ``column``) of ``path`` (0-based; blank lines skipped) is bad."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        line = next(itertools.islice((text for text in fh if text.strip()), row, None), "")
+    fields = line.rstrip("\r\n").split(",")
+    if column >= len(fields):
+        return f"row {row + 1} has {len(fields)} fields where other rows have more"
+    if not fields[column].strip():
+        return f"row {row + 1}, column {column + 1} is empty"
+    return f"row {row + 1}, column {column + 1} holds {fields[column].strip()!r}"
+
+
 def _read_matrix(path: Path) -> np.ndarray:
-    """Read a header-less, comma-separated numeric CSV file into a 2-D float64 array."""
+    """Read a header-less, comma-separated numeric CSV file into a 2-D float64 array.
+
+    Blank lines are skipped (they hold no row). Every row must hold the same number of
+    fields, each a finite number: MOGONET's files have no missing values, so an empty field,
+    a short row or a ``nan`` / ``inf`` entry is an error naming the file, the row (counting
+    non-blank lines) and the column.
+    """
     try:
         table = pd.read_csv(path, header=None, dtype=np.float64, **EXACT_FLOATS)
     except pd.errors.EmptyDataError as exc:
         raise ValueError(f"{path} is empty.") from exc
     except ValueError as exc:
         raise ValueError(f"{path} could not be read as a numeric matrix: {exc}") from exc
-    return table.to_numpy()
+    values = table.to_numpy()
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row, column = (int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(
+            f"{path}: {_describe_cell(path, row, column)}; a MOGONET file holds a finite "
+            "number in every field (no missing values)."
+        )
+    return values
+
+
+def _check_labels(labels: np.ndarray, where: Any, n_classes: int | None = None) -> None:
+    """Check that ``labels`` are ``0, 1, ...`` (below ``n_classes`` when it is given)."""
+    high = np.inf if n_classes is None else n_classes
+    bad = labels[(labels < 0) | (labels >= high)]
+    if bad.size:
+        allowed = "0, 1, ..." if n_classes is None else f"0..{n_classes - 1}"
+        raise ValueError(
+            f"{where} holds labels outside {allowed} (for example {float(bad[0])!r}); MOGONET's "
+            "class labels are the integers 0, 1, ... written as floats."
+        )
 
 
 def _read_labels(path: Path) -> np.ndarray:
@@ -37,12 +76,13 @@ def _read_labels(path: Path) -> np.ndarray:
     if values.shape[1] != 1:
         raise ValueError(f"{path} must hold one label per line; found {values.shape[1]} columns.")
     labels = values[:, 0]
-    if not np.all(np.isfinite(labels)) or not np.array_equal(labels, np.round(labels)):
-        bad = labels[~(np.isfinite(labels) & (labels == np.round(labels)))]
+    if not np.array_equal(labels, np.round(labels)):
+        bad = labels[labels != np.round(labels)]
         raise ValueError(
             f"{path} holds non-integral labels (for example {bad[0]!r}); class labels must be "
             "integers written as floats such as 0.0, 1.0."
         )
+    _check_labels(labels, path)
     return labels.astype(np.int64)
 
 
@@ -67,7 +107,8 @@ def load_mogonet(
       header, one sample per row, comma separated;
     - ``K_featname.csv`` (optional): the feature names of modality ``K``, one per line, in
       column order;
-    - ``labels_tr.csv`` and ``labels_te.csv``: one label per line, written as floats.
+    - ``labels_tr.csv`` and ``labels_te.csv``: one label per line, written as floats
+      (``0.0, 1.0, ...``).
 
     Modalities are numbered from 1 and read until the first missing number. These data sets
     carry their own terms of use and are not shipped with this package: pass the folder you
@@ -111,10 +152,15 @@ def load_mogonet(
         If the folder, ``1_tr.csv``, the ``K_te.csv`` of an existing ``K_tr.csv`` (or the
         reverse), or a label file is missing.
     ValueError
-        If a label file holds non-integral values or more than one column, the row count of a
-        matrix differs from that of its label file, a featname file does not list one name per
-        column, the training and test widths of a modality differ, or ``modality_names`` does
-        not hold one unique name per modality.
+        If a file holds an empty field, a short row or a value that is not a finite number
+        (the message names the file, row and column), a label file holds non-integral or
+        negative values or more than one column, the row count of a matrix
+        differs from that of its label file, a featname file does not list one name per
+        column, the training and test widths of a modality differ, or ``modality_names`` is
+        one string or does not hold one unique name per modality.
+    TypeError
+        If ``modality_names`` holds a name that is not a string, or ``as_frame`` is not a
+        bool.
 
     Examples
     --------
@@ -123,6 +169,8 @@ def load_mogonet(
     >>> {k: v.shape for k, v in data.X_train.items()}  # doctest: +SKIP
     {'1': (245, 200), '2': (245, 200), '3': (245, 200)}
     """
+    if not isinstance(as_frame, bool | np.bool_):
+        raise TypeError(f"as_frame must be True or False; got {as_frame!r}.")
     folder = Path(path)
     if not folder.is_dir():
         raise FileNotFoundError(f"MOGONET data folder not found: {folder}")
@@ -164,7 +212,17 @@ def load_mogonet(
     if modality_names is None:
         names = [str(k) for k in range(1, n_modalities + 1)]
     else:
-        names = [str(name) for name in modality_names]
+        if isinstance(modality_names, str):
+            raise ValueError("modality_names must be a sequence of strings, not one string; "
+                             f"got {modality_names!r}.")
+        names = list(modality_names)
+        not_str = [name for name in names if not isinstance(name, str)]
+        if not_str:
+            raise TypeError(
+                f"modality_names must hold strings; got {not_str[0]!r} "
+                f"({type(not_str[0]).__name__})."
+            )
+        names = [str(name) for name in names]  # numpy strings become plain ones
         if len(names) != n_modalities:
             raise ValueError(
                 f"modality_names has {len(names)} names but {folder} holds {n_modalities} "

@@ -46,7 +46,19 @@ def _class_counts(n_samples: int, n_classes: int, weights: Sequence[float] | Non
     if weights is None:
         w = np.full(n_classes, 1.0 / n_classes)
     else:
-        w = np.asarray(weights, dtype=np.float64).ravel()
+        try:
+            ndim = np.ndim(weights)
+        except ValueError:  # a ragged nesting
+            ndim = None
+        if isinstance(weights, str) or ndim != 1:
+            raise ValueError(
+                "weights must be a 1-D sequence of class proportions; got "
+                f"{weights!r}."
+            )
+        values = list(weights)
+        if not all(isinstance(v, Real) and not isinstance(v, bool | np.bool_) for v in values):
+            raise TypeError(f"weights must hold numbers; got {weights!r}.")
+        w = np.asarray(values, dtype=np.float64)
         if len(w) == n_classes - 1:
             w = np.append(w, 1.0 - w.sum())
         elif len(w) != n_classes:
@@ -153,7 +165,11 @@ def make_multimodal_classification(
     ------
     ValueError
         If an argument is out of range, has the wrong type, or a per-modality sequence does not
-        hold one value per modality.
+        hold one value per modality, ``weights`` is not 1-D or ``modality_names`` is one
+        string.
+    TypeError
+        If ``weights`` holds a value that is not a number, ``modality_names`` a name that is
+        not a string, or ``return_frame`` is not a bool.
 
     Examples
     --------
@@ -193,13 +209,22 @@ def make_multimodal_classification(
     else:
         if isinstance(modality_names, str):
             raise ValueError("modality_names must be a sequence of strings, not one string.")
-        names = [str(name) for name in modality_names]
+        names = list(modality_names)
+        not_str = [name for name in names if not isinstance(name, str)]
+        if not_str:
+            raise TypeError(
+                f"modality_names must hold strings; got {not_str[0]!r} "
+                f"({type(not_str[0]).__name__})."
+            )
+        names = [str(name) for name in names]  # numpy strings become plain ones
         if len(names) != n_modalities:
             raise ValueError(
                 f"modality_names must hold n_modalities ({n_modalities}) names; got {len(names)}."
             )
         if len(set(names)) != n_modalities:
             raise ValueError(f"modality_names must be unique; got {names}.")
+    if not isinstance(return_frame, bool | np.bool_):
+        raise TypeError(f"return_frame must be True or False; got {return_frame!r}.")
     counts = _class_counts(n_samples, n_classes, weights)
 
     rng = check_random_state(random_state)
