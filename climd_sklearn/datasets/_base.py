@@ -78,3 +78,17 @@ def _take_rows(X: Any, indices: np.ndarray) -> Any:
         return cls(**selected)
     except TypeError:
         return cls(selected)
+
+
+def _modality_name_list(modality_names: Any) -> list[str]:
+    """``modality_names`` as a list of plain strings: not one string, every entry a string."""
+    if isinstance(modality_names, str):
+        raise ValueError("modality_names must be a sequence of strings, not one string; "
+                         f"got {modality_names!r}.")
+    names = list(modality_names)
+    not_str = [name for name in names if not isinstance(name, str)]
+    if not_str:
+        raise TypeError(
+            f"modality_names must hold strings; got {not_str[0]!r} ({type(not_str[0]).__name__})."
+        )
+    return [str(name) for name in names]  # numpy strings become plain ones

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import Bunch
 
-from ._base import EXACT_FLOATS
+from ._base import EXACT_FLOATS, _modality_name_list
 
 __all__ = ["load_mogonet"]
 
@@ -212,17 +212,7 @@ def load_mogonet(
     if modality_names is None:
         names = [str(k) for k in range(1, n_modalities + 1)]
     else:
-        if isinstance(modality_names, str):
-            raise ValueError("modality_names must be a sequence of strings, not one string; "
-                             f"got {modality_names!r}.")
-        names = list(modality_names)
-        not_str = [name for name in names if not isinstance(name, str)]
-        if not_str:
-            raise TypeError(
-                f"modality_names must hold strings; got {not_str[0]!r} "
-                f"({type(not_str[0]).__name__})."
-            )
-        names = [str(name) for name in names]  # numpy strings become plain ones
+        names = _modality_name_list(modality_names)
         if len(names) != n_modalities:
             raise ValueError(
                 f"modality_names has {len(names)} names but {folder} holds {n_modalities} "

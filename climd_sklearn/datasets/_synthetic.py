@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils import check_random_state
 
+from ._base import _modality_name_list
+
 __all__ = ["make_multimodal_classification"]
 
 #: Scale of the class centroids in the latent space (root mean square distance between two
@@ -207,16 +209,7 @@ def make_multimodal_classification(
     if modality_names is None:
         names = [f"m{m}" for m in range(n_modalities)]
     else:
-        if isinstance(modality_names, str):
-            raise ValueError("modality_names must be a sequence of strings, not one string.")
-        names = list(modality_names)
-        not_str = [name for name in names if not isinstance(name, str)]
-        if not_str:
-            raise TypeError(
-                f"modality_names must hold strings; got {not_str[0]!r} "
-                f"({type(not_str[0]).__name__})."
-            )
-        names = [str(name) for name in names]  # numpy strings become plain ones
+        names = _modality_name_list(modality_names)
         if len(names) != n_modalities:
             raise ValueError(
                 f"modality_names must hold n_modalities ({n_modalities}) names; got {len(names)}."
