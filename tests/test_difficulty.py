@@ -102,6 +102,31 @@ def test_an_absent_modality_has_nan_psi_and_phi_over_the_present_pairs(module):
     pd.testing.assert_frame_equal(clf.difficulty(X_nan, y), frame)
 
 
+class _NaNWhereAbsent(EarlyFusionNet):
+    """EarlyFusionNet whose per-modality logits are NaN in absent rows: the protocol lets a
+    module return anything there, because the loss and the measurer ignore those rows."""
+
+    def forward(self, X, present=None):
+        fused, heads, embeddings = super().forward(X, present=present)
+        if present is not None:
+            heads = tuple(torch.where(present[..., m, None], h, torch.full_like(h, math.nan))
+                          for m, h in enumerate(heads))
+        return fused, heads, embeddings
+
+
+def test_a_module_may_return_anything_in_absent_rows():
+    X, y = make_multimodal(n_per_class=(20, 8, 6), widths=(6, 4, 5))
+    present = np.ones((len(y), 3), dtype=bool)
+    present[::3, 2] = False
+    # the scoring pass (order="asc"), the heads' mixture and difficulty skip absent rows
+    clf = CLIMDClassifier(**dict(KW, module=_NaNWhereAbsent, heads_in_prediction=True))
+    clf.fit(X, y, present=present)
+    assert np.isfinite(clf.predict_proba(X, present=present)).all()
+    frame = clf.difficulty(X, y, present=present)
+    np.testing.assert_array_equal(frame["psi_m2"].isna().to_numpy(), ~present[:, 2])
+    assert np.isfinite(frame["score"]).all()
+
+
 @pytest.mark.parametrize("curriculum, order", [(None, None), ("climd", "random")])
 def test_difficulty_does_not_depend_on_the_training_schedule(curriculum, order):
     """Scores are computed on demand: also after a fit that never scored the training set."""

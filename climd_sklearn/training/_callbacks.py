@@ -366,6 +366,9 @@ def score_dataset(
                     psi = np.empty((len(y), len(log_probas)), dtype=np.float64)
                     phi = np.empty(len(y), dtype=np.float64)
                 for m, log_proba in enumerate(log_probas):
+                    if mask is not None:  # absent rows' logits are ignored (the protocol)
+                        log_proba = torch.where(mask[:, m : m + 1], log_proba,
+                                                torch.zeros_like(log_proba))
                     psi[start:stop, m] = to_numpy(intra_modal_confidence(log_proba, labels))
                 phi[start:stop] = to_numpy(inter_modal_complementarity(embeddings, mask))
         start = stop

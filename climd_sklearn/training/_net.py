@@ -490,7 +490,9 @@ class CLIMDNet(NeuralNetClassifier):
         present = (torch.ones(head_proba.shape[:2], dtype=torch.float64) if present is None
                    else torch.as_tensor(present, dtype=torch.float64).T)
         n_present = present.sum(0)
-        mean_heads = (present.unsqueeze(-1) * head_proba).sum(0) / n_present.clamp(min=1)[:, None]
+        # where, not a product: an absent row's head may be anything, NaN included
+        kept = torch.where(present.unsqueeze(-1) > 0, head_proba, torch.zeros_like(head_proba))
+        mean_heads = kept.sum(0) / n_present.clamp(min=1)[:, None]
         weight = torch.where(n_present > 0, heads_weight, 0.0)[:, None].to(torch.float64)
         mixture = (1 - weight) * log_fused.exp() + weight * mean_heads
         return torch.log(mixture)
