@@ -165,7 +165,7 @@ class BalancedSoftmaxLoss(nn.Module):
         sum (the ``log_prior`` buffer holds the log frequencies), which leaves the loss
         unchanged: a constant added to every logit does not change a softmax.
     tau : float, default=1.0
-        Strength of the adjustment, finite; 0 gives plain cross-entropy.
+        Strength of the adjustment, finite and ``>= 0``; 0 gives plain cross-entropy.
     weight : torch.Tensor of shape (n_classes,) or None, default=None
         Per-class weights, as in :class:`torch.nn.CrossEntropyLoss`: finite and ``>= 0``,
         not all 0.
@@ -179,11 +179,11 @@ class BalancedSoftmaxLoss(nn.Module):
         If ``tau`` is not a real number (a bool included); in ``forward``, if ``logits`` is
         not floating or ``target`` not integer.
     ValueError
-        If ``prior`` is not 1-D of finite values ``> 0``, ``tau`` is not finite, ``weight``
-        is not 1-D of finite values ``>= 0`` (not all 0), or ``reduction`` is unknown; in
-        ``forward``, if ``logits`` is not 2-D, ``target`` is not 1-D with one entry per row
-        of ``logits``, or ``prior`` or ``weight`` does not have one entry per column of
-        ``logits``.
+        If ``prior`` is not 1-D of finite values ``> 0``, ``tau`` is negative or not finite,
+        ``weight`` is not 1-D of finite values ``>= 0`` (not all 0), or ``reduction`` is
+        unknown; in ``forward``, if ``logits`` is not 2-D, ``target`` is not 1-D with one
+        entry per row of ``logits``, or ``prior`` or ``weight`` does not have one entry per
+        column of ``logits``.
     """
 
     def __init__(
@@ -200,6 +200,9 @@ class BalancedSoftmaxLoss(nn.Module):
             raise ValueError(f"prior must be a 1-D tensor of positive class frequencies, "
                              f"finite and > 0, got {prior.tolist()}.")
         self.tau = _check_real(tau, "tau")
+        if self.tau < 0:  # the estimator's logit_adjustment is >= 0 for the same reason
+            raise ValueError(f"tau must be >= 0 (a negative tau reverses the adjustment, "
+                             f"favouring the frequent classes), got {tau!r}.")
         self.register_buffer("log_prior", torch.log(prior / prior.sum()))
         self.register_buffer("weight", _check_weight(weight))
 

@@ -140,6 +140,7 @@ def test_balanced_softmax_rejects_a_prior_that_is_not_finite_and_positive(prior)
 @pytest.mark.parametrize("tau, error, message", [
     (float("nan"), ValueError, r"tau must be finite, got nan"),
     ("1", TypeError, r"tau must be a real number, got '1' of type str"),
+    (-0.5, ValueError, r"tau must be >= 0 \(a negative tau reverses the adjustment"),
 ])
 def test_balanced_softmax_rejects_a_tau_that_is_not_a_finite_real(tau, error, message):
     with pytest.raises(error, match=message):
