@@ -418,17 +418,16 @@ class CLIMDClassifier(VersionedPickleMixin, DifficultyMixin, NetworkIOMixin, Cla
 
     def _continue_fit(self, X: Any, y: Any, present: Any,
                       sample_weight: Any) -> CLIMDClassifier:
-        X_dict = validate_predict_data(self, X)
-        check_params_unchanged(self, np.asarray(y), len(next(iter(X_dict.values()))))
-        X_dict, y, present, weights = weighted_rows(X_dict, np.asarray(y), present,
-                                                    sample_weight)
+        X_dict, y = validate_predict_data(self, X), np.asarray(y)
+        check_params_unchanged(self, y, len(next(iter(X_dict.values()))))
+        X_dict, y, present, weights = weighted_rows(X_dict, y, present, sample_weight)
         X_dict = self._with_presence(X_dict, present)
         if weights is not None:
             X_dict[WEIGHT_KEY] = weights
-        unseen = np.setdiff1d(np.unique(np.asarray(y)), self.classes_)
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
         if unseen.size:
             raise ValueError(f"y contains labels not seen at the first fit: {list(unseen)}.")
-        y_enc = self.label_encoder_.transform(np.asarray(y))
+        y_enc = self.label_encoder_.transform(y)
         move_net_to(self)
         sync_verbosity(self)
         seed = int(check_random_state(self.random_state).randint(0, 2**31 - 1))
