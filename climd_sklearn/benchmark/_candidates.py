@@ -207,4 +207,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # heads' loss at the paper's weight or none, chosen on each training fold by a 3-fold
     # inner CV for macro F1, then refitted (as the width option's advice was tested)
     "CLIMD, heads' loss chosen by inner CV": {"aux_by_inner_cv": True},
+    # the missing-modality table: the default given the training fold's means in each absent
+    # modality's cells, where the default itself skips the absent modalities
+    "CLIMD, mean imputation": {"impute": "mean"},
 }

@@ -48,6 +48,7 @@ from ._like_for_like_methods import (
     resolve_methods,
     variant_params,
 )
+from ._missing import MISSING_SUFFIX, missing_setting_name, with_missing_modalities
 from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, _key, load_records
 from ._runner import ProgressLine, cpu_model, score
 from ._subsample import expected_scores
@@ -173,12 +174,34 @@ SETTING_KINDS: dict[str, SettingKind] = {
 DEFAULT_SPLITS: dict[str, int] = {kind: k.n_splits for kind, k in SETTING_KINDS.items()}
 
 
+def _missing_rate(text: str, spec: str) -> float:
+    """The removal rate after a spec's :data:`MISSING_SUFFIX`, checked as the setting does."""
+    try:
+        rate = float(text)
+    except ValueError:
+        raise ValueError(f"The missing-modality rate of {spec!r} must be a number, got "
+                         f"{text!r}.") from None
+    if not 0.0 < rate < 1.0:
+        raise ValueError(f"The missing-modality rate of {spec!r} must be in (0, 1), got "
+                         f"{text!r}.")
+    return rate
+
+
+def _with_missing(kind: SettingKind, rate: float) -> SettingKind:
+    """A kind whose settings have modality cells removed at ``rate`` (:data:`MISSING_SUFFIX`)."""
+    return SettingKind(lambda arg, rosmap: with_missing_modalities(kind.build(arg, rosmap), rate),
+                       lambda arg: missing_setting_name(kind.name(arg), rate), kind.n_splits)
+
+
 def _kind(spec: str) -> tuple[SettingKind, str]:
     """The kind of a spec and its argument; a clear error for a kind nobody registered."""
-    kind, _, arg = spec.partition(":")
+    base, suffix, rate = spec.partition(MISSING_SUFFIX)
+    kind, _, arg = base.partition(":")
     if kind not in SETTING_KINDS:
         raise ValueError(f"Unknown setting {spec!r}; its kind must be one of "
                          f"{', '.join(SETTING_KINDS)}.")
+    if suffix:
+        return _with_missing(SETTING_KINDS[kind], _missing_rate(rate, spec)), arg
     return SETTING_KINDS[kind], arg
 
 
@@ -205,7 +228,12 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         :mod:`~climd_sklearn.benchmark._tcga_cohorts`), and ``"tcga_lgg_vital_clinical"``
         (LGG's vital status with a clinical modality beside the omics,
         :mod:`~climd_sklearn.benchmark._tcga_clinical_modality`). A ratio left out is 10 (1 for WDBC
-        and PAAD); :data:`SETTING_KINDS` holds them all.
+        and PAAD); :data:`SETTING_KINDS` holds them all. Any spec followed by
+        ``"@missing=<rate>"`` (:data:`~climd_sklearn.benchmark._missing.MISSING_SUFFIX`) is
+        the same setting with each (sample, modality) cell of every training fold and
+        evaluation set removed with that probability
+        (:func:`~climd_sklearn.benchmark._missing.with_missing_modalities`), e.g.
+        ``"rosmap:5@missing=0.3"``, named ``"ROSMAP IR 5, 30 % missing"``.
     rosmap_path : str
         Where ROSMAP lives.
 
@@ -216,7 +244,8 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
     Raises
     ------
     ValueError
-        If the kind is not in :data:`SETTING_KINDS` or a ratio is not a number.
+        If the kind is not in :data:`SETTING_KINDS`, a ratio is not a number, or a
+        missing-modality rate is not a number in (0, 1).
     """
     kind, arg = _kind(spec)
     return kind.build(arg, rosmap_path)

@@ -20,6 +20,7 @@ from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
+from sklearn.impute import SimpleImputer
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
 from torch.optim import SGD, AdamW
@@ -124,6 +125,10 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: control, shuffles the weights between the heads (seeded by the split) before the refit;
 #: ``"generalization"`` shares ``aux_weight`` by each head's held-out generalization alone,
 #: without Gradient-Blending's division by the overfitting squared (a pilot after its screen).
+#: ``"impute": "mean"`` puts scikit-learn's ``SimpleImputer(strategy="mean")`` after the input
+#: transform, so that the network gets every absent modality's cells filled with the training
+#: fold's means instead of its missing-modality rows (the missing-modality table after the
+#: CPU diagnostic).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -246,7 +251,8 @@ def build_method(
         ``"power"``, ``"skewed_quantile"`` or ``"span_projected"``: a
         ``QuantileTransformer``, a ``PowerTransformer``, a :class:`SkewedQuantileScaler` or
         a :class:`SpanProjectedScaler`; HGB, BRF and
-        ``input_as_given``: without; ``screen``: a :class:`ModalityScreen` after it), a
+        ``input_as_given``: without; ``impute``: a ``SimpleImputer`` after it; ``screen``: a
+        :class:`ModalityScreen` after that), a
         ``TunedThresholdClassifierCV`` around one
         (``tuned_threshold``), or a search.
     """
@@ -276,6 +282,9 @@ def build_method(
                          "combined with it, with 'aux_per_head', with 'width_by_inner_cv' or "
                          "with 'tuned_threshold'")
     as_given = bool(params.pop("input_as_given", False))
+    impute = params.pop("impute", None)
+    if impute not in (None, "mean"):
+        raise ValueError(f"{name!r}: impute must be 'mean', got {impute!r}")
     input_transform = params.pop("input_transform", "standard")
     if input_transform not in _INPUT_TRANSFORMS:
         *others, last = (repr(key) for key in _INPUT_TRANSFORMS)
@@ -366,6 +375,8 @@ def build_method(
                                    else 2.0)
     steps: list[tuple[str, Any]] = (
         [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed, layout))])
+    if impute is not None:
+        steps.append(("impute", SimpleImputer(strategy=impute, keep_empty_features=True)))
     if screen is not None:
         steps.append(("screen", ModalityScreen(modality_columns(layout), kept)))
     if sampler == "smote":

@@ -12,9 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from ._data import Setting, Split
 from ._methods import modality_columns
 
 __all__ = [
+    "MISSING_SUFFIX",
     "complete_rows",
     "missing_markdown",
     "missing_notes",
@@ -22,7 +24,13 @@ __all__ = [
     "missing_setting_name",
     "parse_missing_setting",
     "remove_modalities",
+    "with_missing_modalities",
 ]
+
+#: Appended to a like-for-like setting spec, with a rate, to remove modality cells from every
+#: split of the setting: ``"rosmap:5@missing=0.3"``
+#: (:func:`~climd_sklearn.benchmark._like_for_like.like_for_like_setting`).
+MISSING_SUFFIX = "@missing="
 
 _NAME = re.compile(r"^(?P<base>.*), (?P<pct>\d+(?:\.\d+)?) % missing$")
 
@@ -120,6 +128,49 @@ def remove_modalities(
     for m, cols in enumerate(columns):
         X[np.ix_(~present[:, m], cols)] = np.nan
     return X, present
+
+
+def with_missing_modalities(setting: Setting, rate: float) -> Setting:
+    """The same setting with each (sample, modality) cell removed with probability ``rate``.
+
+    Every split keeps its rows, labels, index and expected evaluations; its training fold and
+    each evaluation set go through :func:`remove_modalities`, each part with its own stream
+    of :func:`missing_rng` (seeded by the split, the rate and the part), so every method sees
+    the same cells removed and a later run removes them again.
+
+    Parameters
+    ----------
+    setting : Setting
+        The complete data.
+    rate : float
+        Removal probability, in (0, 1).
+
+    Returns
+    -------
+    setting : Setting
+        Named by :func:`missing_setting_name`.
+
+    Raises
+    ------
+    ValueError
+        If ``rate`` is not in (0, 1): at 0 nothing is removed (the setting itself), and at 1
+        every sample keeps one modality chosen at random.
+    """
+    if not 0.0 < rate < 1.0:
+        raise ValueError(f"A missing-modality rate must be in (0, 1), got {rate!r}.")
+
+    def splits(n: int) -> Any:
+        for split in setting.splits(n):
+            X_train, _ = remove_modalities(split.X_train, setting.layout, rate,
+                                           missing_rng(split.index, rate, "train"))
+            evals = {ev: (remove_modalities(X_ev, setting.layout, rate,
+                                            missing_rng(split.index, rate, ev))[0], y_ev)
+                     for ev, (X_ev, y_ev) in split.evals.items()}
+            yield Split(split.index, X_train, split.y_train, evals, dict(split.expected))
+
+    return Setting(missing_setting_name(setting.name, rate), dict(setting.layout), splits,
+                   f"{setting.description}; each (sample, modality) cell of the training "
+                   f"fold and of each evaluation set removed with probability {rate:g}")
 
 
 def complete_rows(X: np.ndarray) -> np.ndarray:

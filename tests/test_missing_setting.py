@@ -1,0 +1,149 @@
+"""The missing-modality table's pieces: settings with cells removed, imputation, NaN anchors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from climd_sklearn.benchmark import _like_for_like as l4l
+from climd_sklearn.benchmark._methods import OPTIONAL_ANCHORS, like_for_like_anchor
+from climd_sklearn.benchmark._missing import (
+    missing_rng,
+    remove_modalities,
+    with_missing_modalities,
+)
+from climd_sklearn.benchmark._nan_bins import NaNQuantileBinner
+
+
+def _first_split(spec):
+    return next(iter(l4l.like_for_like_setting(spec).splits(1)))
+
+
+# --- the settings -----------------------------------------------------------------------------
+
+
+def test_a_missing_spec_names_counts_and_builds_its_base_setting_with_cells_removed():
+    spec = "synthetic:10@missing=0.3"
+    setting = l4l.like_for_like_setting(spec)
+    assert setting.name == l4l.setting_name(spec) == "Synthetic LT rho 10, 30 % missing"
+    assert l4l.splits_of(spec) == l4l.splits_of("synthetic:10") == 25
+    assert l4l.splits_of(spec, 3) == 3
+    base = l4l.like_for_like_setting("synthetic:10")
+    assert setting.layout == base.layout
+    plain, missing = next(iter(base.splits(1))), next(iter(setting.splits(1)))
+    assert missing.index == plain.index and missing.expected == plain.expected
+    np.testing.assert_array_equal(missing.y_train, plain.y_train)
+    # exactly remove_modalities with the split's seeded stream of each part
+    expected_train, kept = remove_modalities(plain.X_train, base.layout, 0.3,
+                                             missing_rng(plain.index, 0.3, "train"))
+    np.testing.assert_array_equal(missing.X_train, expected_train)
+    assert 0.2 < 1 - kept.mean() < 0.35  # about 30 % of the cells, fewer where a row was empty
+    assert list(missing.evals) == list(plain.evals)
+    for ev, (X_ev, y_ev) in plain.evals.items():
+        expected_ev, _ = remove_modalities(X_ev, base.layout, 0.3,
+                                           missing_rng(plain.index, 0.3, ev))
+        np.testing.assert_array_equal(missing.evals[ev][0], expected_ev)
+        np.testing.assert_array_equal(missing.evals[ev][1], y_ev)
+    # the same cells again on a second build: every method sees the same data
+    np.testing.assert_array_equal(_first_split(spec).X_train, missing.X_train)
+    # another rate removes other cells
+    assert not np.array_equal(np.isnan(_first_split("synthetic:10@missing=0.5").X_train),
+                              np.isnan(missing.X_train))
+
+
+@pytest.mark.parametrize("rate, message", [
+    ("lots", "rate of 'synthetic:10@missing=lots' must be a number, got 'lots'"),
+    ("0", r"rate of 'synthetic:10@missing=0' must be in \(0, 1\), got '0'"),
+    ("1.0", r"must be in \(0, 1\), got '1.0'"),
+    ("nan", r"must be in \(0, 1\), got 'nan'"),
+])
+def test_a_missing_rate_that_cannot_work_is_an_error_before_any_data_load(rate, message):
+    for call in (l4l.like_for_like_setting, l4l.setting_name, l4l.splits_of):
+        with pytest.raises(ValueError, match=message):
+            call(f"synthetic:10@missing={rate}")
+    with pytest.raises(ValueError, match="Unknown setting 'nope:3@missing=0.3'"):
+        l4l.setting_name("nope:3@missing=0.3")
+
+
+def test_with_missing_modalities_refuses_a_rate_that_removes_nothing_or_everything():
+    base = l4l.like_for_like_setting("synthetic:10")
+    for rate in (0.0, 1.0, -0.1):
+        with pytest.raises(ValueError, match=r"rate must be in \(0, 1\), got"):
+            with_missing_modalities(base, rate)
+
+
+# --- the methods ------------------------------------------------------------------------------
+
+
+def test_mean_imputation_fills_the_absent_cells_before_the_network():
+    split = _first_split("synthetic:10@missing=0.3")
+    layout = l4l.like_for_like_setting("synthetic:10").layout
+    spec = l4l.resolve_methods(["CLIMD, mean imputation"])["CLIMD, mean imputation"]
+    pipe = l4l.build_method("CLIMD, mean imputation", spec, layout, 0, len(split.y_train))
+    assert [name for name, _ in pipe.steps] == ["scale", "impute", "clf"]
+    assert np.isnan(split.X_train).any()
+    filled = pipe[:-1].fit_transform(split.X_train)
+    assert not np.isnan(filled).any()
+    # an absent cell becomes its column's training mean, 0 after the scaler
+    assert np.allclose(filled[np.isnan(split.X_train)], 0.0)
+    default = l4l.build_method("CLIMD (default)", l4l.resolve_methods(["CLIMD (default)"])[
+        "CLIMD (default)"], layout, 0, len(split.y_train))
+    assert [name for name, _ in default.steps] == ["scale", "clf"]
+    with pytest.raises(ValueError, match=r"'x': impute must be 'mean', got 'median'"):
+        l4l.build_method("x", {"kind": "neural", "overrides": {"impute": "median"}}, layout, 0,
+                         len(split.y_train))
+
+
+def test_the_nan_anchors_are_optional_and_fit_on_absent_modalities():
+    split = _first_split("synthetic:10@missing=0.3")
+    X_ev, y_ev = split.evals["balanced"]
+    for name, step in (("LogReg (balanced), mean imputation", "impute"),
+                       ("HGB (balanced), NaN kept", "bin")):
+        assert name in OPTIONAL_ANCHORS and name not in l4l.DEFAULT_METHODS
+        search = like_for_like_anchor(name, 0, quick=True)
+        assert step in search.estimator.named_steps
+        search.fit(split.X_train, split.y_train)
+        assert not np.isnan(search.cv_results_["mean_test_score"]).any()  # no inner fit failed
+        assert search.predict(X_ev).shape == y_ev.shape
+    binner = like_for_like_anchor("HGB (balanced), NaN kept", 0).estimator.named_steps["bin"]
+    assert isinstance(binner, NaNQuantileBinner) and binner.n_bins == 255
+    # the complete-data anchors are unchanged
+    assert type(like_for_like_anchor("HGB (balanced)", 0).estimator.named_steps["bin"]
+                ).__name__ == "KBinsDiscretizer"
+    assert "impute" not in like_for_like_anchor("LogReg (balanced)", 0).estimator.named_steps
+
+
+# --- the binner -------------------------------------------------------------------------------
+
+
+def test_nan_quantile_binner_bins_observed_values_by_their_quantiles_and_keeps_nan():
+    X = np.column_stack([np.arange(10.0), np.r_[np.arange(8.0), np.nan, np.nan],
+                         np.full(10, np.nan)])
+    binner = NaNQuantileBinner(n_bins=5).fit(X)
+    # edges at the 20, 40, 60 and 80 % quantiles of 0..9: 1.8, 3.6, 5.4, 7.2
+    np.testing.assert_allclose(binner.bin_edges_[0], [1.8, 3.6, 5.4, 7.2])
+    np.testing.assert_allclose(binner.bin_edges_[1], np.quantile(np.arange(8.0),
+                                                                 [0.2, 0.4, 0.6, 0.8]))
+    assert binner.bin_edges_[2].size == 0  # never observed
+    out = binner.transform(X)
+    np.testing.assert_array_equal(out[:, 0], [0, 0, 1, 1, 2, 2, 3, 3, 4, 4])
+    assert np.isnan(out[8:, 1]).all() and not np.isnan(out[:8, 1]).any()
+    assert np.isnan(out[:, 2]).all()
+    # values outside the training range go to the end bins
+    np.testing.assert_array_equal(
+        binner.transform(np.array([[-5.0, 100.0, np.nan]]))[0, :2], [0, 4])
+    # duplicated quantiles collapse: a feature with two values has one edge
+    two = NaNQuantileBinner(n_bins=255).fit(np.r_[np.zeros(50), np.ones(50)][:, None])
+    assert np.unique(two.transform(np.array([[0.0], [1.0]]))).size == 2
+
+
+def test_nan_quantile_binner_refuses_what_it_cannot_bin():
+    with pytest.raises(ValueError, match="n_bins must be an int >= 2, got 1"):
+        NaNQuantileBinner(n_bins=1).fit(np.zeros((3, 1)))
+    with pytest.raises(ValueError, match="n_bins must be an int >= 2, got 2.5"):
+        NaNQuantileBinner(n_bins=2.5).fit(np.zeros((3, 1)))
+    with pytest.raises(ValueError, match="[Ii]nfinity"):
+        NaNQuantileBinner().fit(np.array([[0.0], [np.inf]]))
+    fitted = NaNQuantileBinner().fit(np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="2 features"):
+        fitted.transform(np.zeros((3, 3)))
