@@ -132,9 +132,12 @@ def test_nan_quantile_binner_bins_observed_values_by_their_quantiles_and_keeps_n
     # values outside the training range go to the end bins
     np.testing.assert_array_equal(
         binner.transform(np.array([[-5.0, 100.0, np.nan]]))[0, :2], [0, 4])
-    # duplicated quantiles collapse: a feature with two values has one edge
-    two = NaNQuantileBinner(n_bins=255).fit(np.r_[np.zeros(50), np.ones(50)][:, None])
-    assert np.unique(two.transform(np.array([[0.0], [1.0]]))).size == 2
+    # quantiles that fall on observed values: 0..2 with ties has quartiles 0, 1, 1, which
+    # collapse to the edges 0 and 1, and a value equal to an edge goes above it
+    ties = NaNQuantileBinner(n_bins=4).fit(np.array([[0.0]] * 3 + [[1.0]] * 4 + [[2.0]]))
+    np.testing.assert_array_equal(ties.bin_edges_[0], [0.0, 1.0])
+    np.testing.assert_array_equal(ties.transform(np.array([[0.0], [0.5], [1.0], [2.0]])).ravel(),
+                                  [1, 1, 2, 2])
 
 
 def test_nan_quantile_binner_refuses_what_it_cannot_bin():
