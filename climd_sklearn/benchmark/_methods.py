@@ -256,12 +256,15 @@ def list_methods() -> list[str]:
 # They are not in the registry above: the registry's "LogReg (balanced)" and "RUS + MLP" are
 # the fixed-parameter anchors of the committed comparison and must stay reproducible.
 
+_LOGREG_GRIDS = ({"clf__C": [1e-3, 1e-2, 1e-1, 1.0, 10.0]}, {"clf__C": [0.01, 1.0]})
+_HGB_GRIDS = ({"clf__learning_rate": [0.05, 0.2], "clf__max_leaf_nodes": [7, 31]},
+              {"clf__learning_rate": [0.2], "clf__max_leaf_nodes": [7]})
+
 #: name -> (full grid, ``--quick`` grid) of the like-for-like anchors, searched by
 #: ``GridSearchCV`` with an inner ``StratifiedKFold(3)`` on the training fold only.
 LIKE_FOR_LIKE_ANCHORS: dict[str, tuple[dict[str, list[Any]], dict[str, list[Any]]]] = {
-    "LogReg (balanced)": ({"clf__C": [1e-3, 1e-2, 1e-1, 1.0, 10.0]}, {"clf__C": [0.01, 1.0]}),
-    "HGB (balanced)": ({"clf__learning_rate": [0.05, 0.2], "clf__max_leaf_nodes": [7, 31]},
-                       {"clf__learning_rate": [0.2], "clf__max_leaf_nodes": [7]}),
+    "LogReg (balanced)": _LOGREG_GRIDS,
+    "HGB (balanced)": _HGB_GRIDS,
     "BRF": ({"clf__max_features": ["sqrt", 0.1]}, {"clf__max_features": ["sqrt"]}),
     "SMOTE + MLP": ({"clf__alpha": [1e-4, 1e-2, 1.0]}, {"clf__alpha": [1e-2]}),
     "RUS + MLP": ({"clf__alpha": [1e-4, 1e-2, 1.0]}, {"clf__alpha": [1e-2]}),
@@ -271,11 +274,8 @@ LIKE_FOR_LIKE_ANCHORS: dict[str, tuple[dict[str, list[Any]], dict[str, list[Any]
         {"clf__C": [1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1.0, 10.0, 100.0]}, {"clf__C": [1e-4, 1.0]}),
     # the missing-modality table: the first two with absent modalities as a user would give
     # them, the regression after mean imputation, HGB on the NaN itself
-    "LogReg (balanced), mean imputation": (
-        {"clf__C": [1e-3, 1e-2, 1e-1, 1.0, 10.0]}, {"clf__C": [0.01, 1.0]}),
-    "HGB (balanced), NaN kept": (
-        {"clf__learning_rate": [0.05, 0.2], "clf__max_leaf_nodes": [7, 31]},
-        {"clf__learning_rate": [0.2], "clf__max_leaf_nodes": [7]}),
+    "LogReg (balanced), mean imputation": _LOGREG_GRIDS,
+    "HGB (balanced), NaN kept": _HGB_GRIDS,
 }
 
 #: Anchors run only when named, not among the protocol's default methods.
