@@ -514,7 +514,10 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "run them on such data: *LogReg (balanced), mean imputation*, C tuned by inner CV "
      "behind the same imputer, and *HGB (balanced), NaN kept*, tuned by inner CV, whose "
      "quantile binner keeps NaN so that HistGradientBoosting's own missing-value bins "
-     "handle the absent cells. Dropping the incomplete samples is not run: they are about "
+     "handle the absent cells. *CLIMD, modality dropout* (`modality_dropout=0.4`: each "
+     "member trained on random subsets of the modalities a sample has) was added after "
+     "the first four, with its own plan. Dropping the incomplete samples is not run: they "
+     "are about "
      "a third or an eighth of ROSMAP's and an eighth or a sixtieth of mfeat's at these "
      "rates. Without missing cells the same splits are the main table's (Part 1). The plan "
      "and prediction were written in `docs/research.md` before any fit.")),

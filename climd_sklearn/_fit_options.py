@@ -58,7 +58,9 @@ FIT_OPTION_PARAMETERS = """heads_in_prediction : bool, "auto" or None, default=N
         :class:`~climd_sklearn.modules.EnsembleFusionNet`); the per-modality heads still
         see every modality, and prediction fuses all of them. None takes the variant's
         (0.0 in both: ``docs/research.md`` round 53; 0.4 was the improved variant's in
-        rounds 51-52, and it helped where modalities carry many noise features), which
+        rounds 51-52, and it helped where modalities carry many noise features, and on
+        most data sets whose patients miss modalities: ``docs/research.md``, the
+        missing-modality table and the screen after it), which
         resolves to 0 where no modality
         can be dropped (one modality, or a module whose signature names no
         ``modality_dropout``; a bare ``**kwargs`` does not count, since it might ignore
