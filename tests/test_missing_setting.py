@@ -89,15 +89,48 @@ def test_mean_imputation_fills_the_absent_cells_before_the_network():
     default = l4l.build_method("CLIMD (default)", l4l.resolve_methods(["CLIMD (default)"])[
         "CLIMD (default)"], layout, 0, len(split.y_train))
     assert [name for name, _ in default.steps] == ["scale", "clf"]
-    with pytest.raises(ValueError, match=r"'x': impute must be 'mean', got 'median'"):
+    with pytest.raises(ValueError, match=r"'x': impute must be 'mean' or 'knn', got 'median'"):
         l4l.build_method("x", {"kind": "neural", "overrides": {"impute": "median"}}, layout, 0,
                          len(split.y_train))
+
+
+def _nearest_donor_mean(X, row, column, k=5):
+    """The mean of ``column`` over the ``k`` rows nearest to ``row`` among those observing it,
+    by the Euclidean distance over the cells both observe, scaled up by the share observed."""
+    both = ~np.isnan(X) & ~np.isnan(X[row])
+    differences = np.where(both, X - X[row], 0.0)
+    shared = both.sum(axis=1)
+    distances = np.full(len(X), np.inf)  # a row that shares no observed cell is never a donor
+    distances[shared > 0] = np.sqrt((differences[shared > 0] ** 2).sum(axis=1)
+                                    * X.shape[1] / shared[shared > 0])
+    donors = np.flatnonzero(~np.isnan(X[:, column]))
+    nearest = donors[np.argsort(distances[donors], kind="stable")[:k]]
+    return X[nearest, column].mean()
+
+
+def test_knn_imputation_fills_an_absent_modality_from_the_nearest_training_patients():
+    split = _first_split("synthetic:10@missing=0.3")
+    layout = l4l.like_for_like_setting("synthetic:10").layout
+    spec = l4l.resolve_methods(["CLIMD, KNN imputation"])["CLIMD, KNN imputation"]
+    pipe = l4l.build_method("CLIMD, KNN imputation", spec, layout, 0, len(split.y_train))
+    assert [name for name, _ in pipe.steps] == ["scale", "impute", "clf"]
+    scaled = pipe[:1].fit_transform(split.X_train)
+    filled = pipe[:-1].fit_transform(split.X_train)
+    assert not np.isnan(filled).any()
+    observed = ~np.isnan(split.X_train)
+    np.testing.assert_array_equal(filled[observed], scaled[observed])
+    rows, columns = np.nonzero(~observed)
+    for row, column in list(zip(rows, columns))[:: max(1, len(rows) // 25)]:
+        assert filled[row, column] == pytest.approx(_nearest_donor_mean(scaled, row, column))
+    # not the column means that mean imputation gives (0 after the scaler)
+    assert np.abs(filled[~observed]).mean() > 0.1
 
 
 def test_the_nan_anchors_are_optional_and_fit_on_absent_modalities():
     split = _first_split("synthetic:10@missing=0.3")
     X_ev, y_ev = split.evals["balanced"]
     for name, step in (("LogReg (balanced), mean imputation", "impute"),
+                       ("LogReg (balanced), KNN imputation", "impute"),
                        ("HGB (balanced), NaN kept", "bin")):
         assert name in OPTIONAL_ANCHORS and name not in l4l.DEFAULT_METHODS
         search = like_for_like_anchor(name, 0, quick=True)
@@ -105,6 +138,12 @@ def test_the_nan_anchors_are_optional_and_fit_on_absent_modalities():
         search.fit(split.X_train, split.y_train)
         assert not np.isnan(search.cv_results_["mean_test_score"]).any()  # no inner fit failed
         assert search.predict(X_ev).shape == y_ev.shape
+    for name, imputer in (("LogReg (balanced), mean imputation", "SimpleImputer"),
+                          ("LogReg (balanced), KNN imputation", "KNNImputer")):
+        step = like_for_like_anchor(name, 0).estimator.named_steps["impute"]
+        assert type(step).__name__ == imputer and step.keep_empty_features
+    assert like_for_like_anchor("LogReg (balanced), KNN imputation", 0).estimator.named_steps[
+        "impute"].n_neighbors == 5
     binner = like_for_like_anchor("HGB (balanced), NaN kept", 0).estimator.named_steps["bin"]
     assert isinstance(binner, NaNQuantileBinner) and binner.n_bins == 255
     # the complete-data anchors are unchanged

@@ -210,4 +210,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # the missing-modality table: the default given the training fold's means in each absent
     # modality's cells, where the default itself skips the absent modalities
     "CLIMD, mean imputation": {"impute": "mean"},
+    # the test after the modality-dropout screen: the imputer that uses the other modalities,
+    # each absent cell the mean of the five training patients nearest on the cells both have
+    "CLIMD, KNN imputation": {"impute": "knn"},
 }

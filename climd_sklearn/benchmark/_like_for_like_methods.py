@@ -20,7 +20,6 @@ from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.base import clone
-from sklearn.impute import SimpleImputer
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
 from torch.optim import SGD, AdamW
@@ -33,6 +32,7 @@ from ._decay_spread import MemberSpreadAdam
 from ._fan_in_decay import fan_in_adam
 from ._gradient_blend import GradientBlendedHeads
 from ._methods import (
+    IMPUTERS,
     LIKE_FOR_LIKE_ANCHORS,
     OPTIONAL_ANCHORS,
     _adaptive_smote,
@@ -128,7 +128,9 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: ``"impute": "mean"`` puts scikit-learn's ``SimpleImputer(strategy="mean")`` after the input
 #: transform, so that the network gets every absent modality's cells filled with the training
 #: fold's means instead of its missing-modality rows (the missing-modality table after the
-#: CPU diagnostic).
+#: CPU diagnostic); ``"impute": "knn"`` puts ``KNNImputer(n_neighbors=5)`` there instead, so
+#: that an absent modality's cells become the mean of the five training patients nearest on
+#: the cells both have (the KNN-imputation test after the modality-dropout screen).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -251,10 +253,9 @@ def build_method(
         ``"power"``, ``"skewed_quantile"`` or ``"span_projected"``: a
         ``QuantileTransformer``, a ``PowerTransformer``, a :class:`SkewedQuantileScaler` or
         a :class:`SpanProjectedScaler`; HGB, BRF and
-        ``input_as_given``: without; ``impute``: a ``SimpleImputer`` after it; ``screen``: a
-        :class:`ModalityScreen` after that), a
-        ``TunedThresholdClassifierCV`` around one
-        (``tuned_threshold``), or a search.
+        ``input_as_given``: without; ``impute``: an imputer of :data:`IMPUTERS` after it;
+        ``screen``: a :class:`ModalityScreen` after that), a ``TunedThresholdClassifierCV``
+        around one (``tuned_threshold``), or a search.
     """
     if spec["kind"] == "anchor":
         return like_for_like_anchor(name, seed, quick)
@@ -283,8 +284,8 @@ def build_method(
                          "with 'tuned_threshold'")
     as_given = bool(params.pop("input_as_given", False))
     impute = params.pop("impute", None)
-    if impute not in (None, "mean"):
-        raise ValueError(f"{name!r}: impute must be 'mean', got {impute!r}")
+    if impute is not None and impute not in IMPUTERS:
+        raise ValueError(f"{name!r}: impute must be 'mean' or 'knn', got {impute!r}")
     input_transform = params.pop("input_transform", "standard")
     if input_transform not in _INPUT_TRANSFORMS:
         *others, last = (repr(key) for key in _INPUT_TRANSFORMS)
@@ -376,7 +377,7 @@ def build_method(
     steps: list[tuple[str, Any]] = (
         [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed, layout))])
     if impute is not None:
-        steps.append(("impute", SimpleImputer(strategy=impute, keep_empty_features=True)))
+        steps.append(("impute", IMPUTERS[impute]()))
     if screen is not None:
         steps.append(("screen", ModalityScreen(modality_columns(layout), kept)))
     if sampler == "smote":
