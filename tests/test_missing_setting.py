@@ -75,12 +75,18 @@ def test_with_missing_modalities_refuses_a_rate_that_removes_nothing_or_everythi
 # --- the methods ------------------------------------------------------------------------------
 
 
-def test_mean_imputation_fills_the_absent_cells_before_the_network():
+def _imputed_pipeline(name):
+    """The first synthetic split with 30 % of its cells missing, and ``name``'s pipeline."""
     split = _first_split("synthetic:10@missing=0.3")
     layout = l4l.like_for_like_setting("synthetic:10").layout
-    spec = l4l.resolve_methods(["CLIMD, mean imputation"])["CLIMD, mean imputation"]
-    pipe = l4l.build_method("CLIMD, mean imputation", spec, layout, 0, len(split.y_train))
-    assert [name for name, _ in pipe.steps] == ["scale", "impute", "clf"]
+    pipe = l4l.build_method(name, l4l.resolve_methods([name])[name], layout, 0,
+                            len(split.y_train))
+    assert [step for step, _ in pipe.steps] == ["scale", "impute", "clf"]
+    return split, layout, pipe
+
+
+def test_mean_imputation_fills_the_absent_cells_before_the_network():
+    split, layout, pipe = _imputed_pipeline("CLIMD, mean imputation")
     assert np.isnan(split.X_train).any()
     filled = pipe[:-1].fit_transform(split.X_train)
     assert not np.isnan(filled).any()
@@ -109,11 +115,7 @@ def _nearest_donor_mean(X, row, column, k=5):
 
 
 def test_knn_imputation_fills_an_absent_modality_from_the_nearest_training_patients():
-    split = _first_split("synthetic:10@missing=0.3")
-    layout = l4l.like_for_like_setting("synthetic:10").layout
-    spec = l4l.resolve_methods(["CLIMD, KNN imputation"])["CLIMD, KNN imputation"]
-    pipe = l4l.build_method("CLIMD, KNN imputation", spec, layout, 0, len(split.y_train))
-    assert [name for name, _ in pipe.steps] == ["scale", "impute", "clf"]
+    split, _, pipe = _imputed_pipeline("CLIMD, KNN imputation")
     scaled = pipe[:1].fit_transform(split.X_train)
     filled = pipe[:-1].fit_transform(split.X_train)
     assert not np.isnan(filled).any()
