@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from climd_sklearn.benchmark import _like_for_like as l4l
+from climd_sklearn.benchmark._absence import ModalityAbsence
 from climd_sklearn.benchmark._methods import OPTIONAL_ANCHORS, like_for_like_anchor
 from climd_sklearn.benchmark._missing import (
     missing_rng,
@@ -191,3 +192,90 @@ def test_nan_quantile_binner_refuses_what_it_cannot_bin():
     fitted = NaNQuantileBinner().fit(np.zeros((3, 2)))
     with pytest.raises(ValueError, match="2 features"):
         fitted.transform(np.zeros((3, 3)))
+
+
+# --- informative missingness ------------------------------------------------------------------
+
+
+def test_an_informative_spec_removes_the_rarest_class_cells_at_half_the_rate_from_the_same_draws():
+    spec = "synthetic:10@missing=0.3,informative"
+    assert l4l.setting_name(spec) == "Synthetic LT rho 10, 30 % missing (15 % in the rarest class)"
+    base = l4l.like_for_like_setting("synthetic:10")
+    plain = next(iter(base.splits(1)))
+    informative, uniform = _first_split(spec), _first_split("synthetic:10@missing=0.3")
+    labels, counts = np.unique(plain.y_train, return_counts=True)
+    rarest = labels[np.argmin(counts)]
+    parts = {"train": (plain.X_train, plain.y_train, informative.X_train, uniform.X_train)}
+    parts.update({ev: (X_ev, y_ev, informative.evals[ev][0], uniform.evals[ev][0])
+                  for ev, (X_ev, y_ev) in plain.evals.items()})
+    for part, (X, y, X_informative, X_uniform) in parts.items():
+        expected, _ = remove_modalities(X, base.layout, 0.3, missing_rng(plain.index, 0.3, part),
+                                        np.where(y == rarest, 0.15, 0.3))
+        np.testing.assert_array_equal(X_informative, expected)
+        # the same draws: every cell removed here is removed at the uniform rate too, and the
+        # other classes' rows are exactly the uniform setting's
+        assert not (np.isnan(X_informative) & ~np.isnan(X_uniform)).any()
+        np.testing.assert_array_equal(X_informative[y != rarest], X_uniform[y != rarest])
+        kept_back = (np.isnan(X_uniform) & ~np.isnan(X_informative))[y == rarest]
+        assert kept_back.any() or part != "train"
+
+
+def test_remove_modalities_keeps_more_cells_of_the_rows_with_a_lower_rate():
+    layout = {"a": 1, "b": 1, "c": 1}
+    row_rates = np.r_[np.full(20000, 0.1), np.full(20000, 0.5)]
+    X_base, base = remove_modalities(np.zeros((40000, 3)), layout, 0.5,
+                                     np.random.default_rng(0))
+    X, present = remove_modalities(np.zeros((40000, 3)), layout, 0.5,
+                                   np.random.default_rng(0), row_rates)
+    np.testing.assert_array_equal(np.isnan(X), ~present)
+    # the rows at the full rate are the scalar call's; the others keep a superset of its cells
+    np.testing.assert_array_equal(present[20000:], base[20000:])
+    assert (present >= base).all() and (present[:20000] > base[:20000]).any()
+    assert abs((~present[:20000]).mean() - 0.1) < 0.01
+    with pytest.raises(ValueError, match=r"one rate per sample \(3\), got shape \(2,\)"):
+        remove_modalities(np.zeros((3, 3)), layout, 0.5, np.random.default_rng(0),
+                          np.r_[0.1, 0.2])
+    with pytest.raises(ValueError, match=r"row_rates must be in \[0, rate=0.5\]"):
+        remove_modalities(np.zeros((2, 3)), layout, 0.5, np.random.default_rng(0),
+                          np.r_[0.1, 0.6])
+
+
+def test_modality_absence_appends_one_indicator_per_modality():
+    X = np.array([[1.0, 2.0, 3.0], [np.nan, np.nan, 3.0], [1.0, np.nan, np.nan]])
+    absence = ModalityAbsence({"a": [0, 1], "b": [2]}).fit(X)
+    out = absence.transform(X)
+    np.testing.assert_array_equal(out[:, :3], X)
+    # a modality counts as absent only where all of its cells are NaN
+    np.testing.assert_array_equal(out[:, 3:], [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    with pytest.raises(ValueError, match=r"Modality 'b' must name columns of X in \[0, 3\), "
+                                         r"got \[3\]"):
+        ModalityAbsence({"a": [0], "b": [3]}).fit(X)
+    with pytest.raises(ValueError, match="Modality 'a' must name columns"):
+        ModalityAbsence({"a": []}).fit(X)
+
+
+def test_absence_indicators_reach_the_network_as_one_more_modality():
+    split = _first_split("synthetic:10@missing=0.3,informative")
+    layout = l4l.like_for_like_setting("synthetic:10").layout
+    name = "CLIMD, absence indicators"
+    pipe = l4l.build_method(name, l4l.resolve_methods([name])[name], layout, 0,
+                            len(split.y_train), quick=True)
+    assert [step for step, _ in pipe.steps] == ["scale", "absence", "clf"]
+    width = sum(layout.values())
+    assert list(pipe["clf"].modalities) == [*layout, "absent"]
+    assert pipe["clf"].modalities["absent"] == list(range(width, width + len(layout)))
+    pipe.fit(split.X_train, split.y_train)
+    assert pipe.predict(split.evals["balanced"][0]).shape == split.evals["balanced"][1].shape
+    with pytest.raises(ValueError, match="'x': 'absence_indicators' appends a modality"):
+        l4l.build_method("x", {"kind": "neural", "overrides": {"absence_indicators": True,
+                                                               "one_modality": True}},
+                         layout, 0, len(split.y_train))
+
+
+def test_the_regression_with_indicators_is_told_which_cells_were_missing():
+    name = "LogReg (balanced), mean imputation with indicators"
+    assert name in OPTIONAL_ANCHORS and name not in l4l.DEFAULT_METHODS
+    imputer = like_for_like_anchor(name, 0).estimator.named_steps["impute"]
+    assert imputer.add_indicator and imputer.strategy == "mean" and imputer.keep_empty_features
+    assert not like_for_like_anchor("LogReg (balanced), mean imputation", 0).estimator\
+        .named_steps["impute"].add_indicator

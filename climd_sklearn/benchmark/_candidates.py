@@ -213,4 +213,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # the test after the modality-dropout screen: the imputer that uses the other modalities,
     # each absent cell the mean of the five training patients nearest on the cells both have
     "CLIMD, KNN imputation": {"impute": "knn"},
+    # the informative-missingness test: the NaN rows as before, and one more modality that
+    # says which modalities each sample lacks, so that an absence can count as evidence
+    "CLIMD, absence indicators": {"absence_indicators": True},
 }

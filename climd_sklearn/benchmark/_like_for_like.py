@@ -48,7 +48,12 @@ from ._like_for_like_methods import (
     resolve_methods,
     variant_params,
 )
-from ._missing import MISSING_SUFFIX, missing_setting_name, with_missing_modalities
+from ._missing import (
+    INFORMATIVE,
+    MISSING_SUFFIX,
+    missing_setting_name,
+    with_missing_modalities,
+)
 from ._records import RECORDS_FILE, _append_line, _check_specs, _jsonable, _key, load_records
 from ._runner import ProgressLine, cpu_model, score
 from ._subsample import expected_scores
@@ -187,10 +192,11 @@ def _missing_rate(text: str, spec: str) -> float:
     return rate
 
 
-def _with_missing(kind: SettingKind, rate: float) -> SettingKind:
+def _with_missing(kind: SettingKind, rate: float, informative: bool) -> SettingKind:
     """A kind whose settings have modality cells removed at ``rate`` (:data:`MISSING_SUFFIX`)."""
-    return SettingKind(lambda arg, rosmap: with_missing_modalities(kind.build(arg, rosmap), rate),
-                       lambda arg: missing_setting_name(kind.name(arg), rate), kind.n_splits)
+    return SettingKind(
+        lambda arg, rosmap: with_missing_modalities(kind.build(arg, rosmap), rate, informative),
+        lambda arg: missing_setting_name(kind.name(arg), rate, informative), kind.n_splits)
 
 
 def _kind(spec: str) -> tuple[SettingKind, str]:
@@ -201,7 +207,9 @@ def _kind(spec: str) -> tuple[SettingKind, str]:
         raise ValueError(f"Unknown setting {spec!r}; its kind must be one of "
                          f"{', '.join(SETTING_KINDS)}.")
     if suffix:
-        return _with_missing(SETTING_KINDS[kind], _missing_rate(rate, spec)), arg
+        informative = rate.endswith(INFORMATIVE)
+        rate = rate.removesuffix(INFORMATIVE)
+        return _with_missing(SETTING_KINDS[kind], _missing_rate(rate, spec), informative), arg
     return SETTING_KINDS[kind], arg
 
 
@@ -233,7 +241,11 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         the same setting with each (sample, modality) cell of every training fold and
         evaluation set removed with that probability
         (:func:`~climd_sklearn.benchmark._missing.with_missing_modalities`), e.g.
-        ``"rosmap:5@missing=0.3"``, named ``"ROSMAP IR 5, 30 % missing"``.
+        ``"rosmap:5@missing=0.3"``, named ``"ROSMAP IR 5, 30 % missing"``; with
+        ``",informative"`` after the rate
+        (:data:`~climd_sklearn.benchmark._missing.INFORMATIVE`) the training fold's rarest
+        class loses its cells at half the rate, ``"rosmap:5@missing=0.3,informative"``, named
+        ``"ROSMAP IR 5, 30 % missing (15 % in the rarest class)"``.
     rosmap_path : str
         Where ROSMAP lives.
 

@@ -26,6 +26,7 @@ from torch.optim import SGD, AdamW
 
 from .._variants import AUTO_WEIGHT_DECAY, VARIANT_PARAMS
 from ..estimator import CLIMDClassifier
+from ._absence import ModalityAbsence
 from ._bias_decay import free_bias_adam
 from ._candidates import CANDIDATES
 from ._decay_spread import MemberSpreadAdam
@@ -131,6 +132,9 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: CPU diagnostic); ``"impute": "knn"`` puts ``KNNImputer(n_neighbors=5)`` there instead, so
 #: that an absent modality's cells become the mean of the five training patients nearest on
 #: the cells both have (the KNN-imputation test after the modality-dropout screen).
+#: ``"absence_indicators": True`` appends a :class:`ModalityAbsence` modality after the
+#: scaler, one column per modality, 1 where the sample lacks it (the informative-missingness
+#: test after the KNN test).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -366,6 +370,13 @@ def build_method(
             raise ValueError(f"{name!r}: 'screen' screens each modality; it cannot be "
                              "combined with 'one_modality'")
         kept = {"all": sum(int(width) for width in layout.values())}
+    absence = bool(params.pop("absence_indicators", False))
+    if absence and (kept is not layout or as_given):
+        raise ValueError(f"{name!r}: 'absence_indicators' appends a modality to the scaled "
+                         "layout; it cannot be combined with 'screen', 'one_modality' or "
+                         "'input_as_given'")
+    if absence:
+        kept = {**layout, "absent": len(layout)}
     clf = CLIMDClassifier(modalities=modality_columns(kept), random_state=seed, **params)
     if self_taught:
         clf = SelfTaughtOrder(clf)
@@ -376,6 +387,8 @@ def build_method(
                                    else 2.0)
     steps: list[tuple[str, Any]] = (
         [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed, layout))])
+    if absence:
+        steps.append(("absence", ModalityAbsence(modality_columns(layout))))
     if impute is not None:
         steps.append(("impute", IMPUTERS[impute]()))
     if screen is not None:

@@ -263,6 +263,16 @@ IMPUTERS: dict[str, Callable[[], Any]] = {
     "knn": lambda: KNNImputer(n_neighbors=5, keep_empty_features=True),
 }
 
+#: An anchor name's part after its first comma -> its imputer (``"LogReg (balanced), mean
+#: imputation with indicators"``: the mean, and scikit-learn's indicator of each feature
+#: missing in training appended, the missing-indicator method as a user would run it).
+_ANCHOR_IMPUTERS: dict[str, Callable[[], Any]] = {
+    "mean imputation": IMPUTERS["mean"],
+    "KNN imputation": IMPUTERS["knn"],
+    "mean imputation with indicators": lambda: SimpleImputer(
+        strategy="mean", add_indicator=True, keep_empty_features=True),
+}
+
 _LOGREG_GRIDS = ({"clf__C": [1e-3, 1e-2, 1e-1, 1.0, 10.0]}, {"clf__C": [0.01, 1.0]})
 _HGB_GRIDS = ({"clf__learning_rate": [0.05, 0.2], "clf__max_leaf_nodes": [7, 31]},
               {"clf__learning_rate": [0.2], "clf__max_leaf_nodes": [7]})
@@ -285,13 +295,16 @@ LIKE_FOR_LIKE_ANCHORS: dict[str, tuple[dict[str, list[Any]], dict[str, list[Any]
     "HGB (balanced), NaN kept": _HGB_GRIDS,
     # the KNN-imputation test: the regression with the imputer a user would try next
     "LogReg (balanced), KNN imputation": _LOGREG_GRIDS,
+    # the informative-missingness test: the regression told which cells were missing
+    "LogReg (balanced), mean imputation with indicators": _LOGREG_GRIDS,
 }
 
 #: Anchors run only when named, not among the protocol's default methods.
 OPTIONAL_ANCHORS: tuple[str, ...] = ("LogReg (balanced), wide C grid",
                                      "LogReg (balanced), mean imputation",
                                      "HGB (balanced), NaN kept",
-                                     "LogReg (balanced), KNN imputation")
+                                     "LogReg (balanced), KNN imputation",
+                                     "LogReg (balanced), mean imputation with indicators")
 
 
 def _anchor_pipeline(name: str, seed: int, quick: bool) -> Any:
@@ -301,10 +314,9 @@ def _anchor_pipeline(name: str, seed: int, quick: bool) -> Any:
     if name.startswith("LogReg (balanced)"):
         clf = ("clf", LogisticRegression(class_weight="balanced", max_iter=5000,
                                          random_state=seed))
-        imputer = {"mean imputation": "mean", "KNN imputation": "knn"}.get(
-            name.partition(", ")[2])
+        imputer = _ANCHOR_IMPUTERS.get(name.partition(", ")[2])
         if imputer is not None:
-            return _pipe(("impute", IMPUTERS[imputer]()), clf)
+            return _pipe(("impute", imputer()), clf)
         return _pipe(clf)
     if name.startswith("HGB (balanced)"):
         # No early stopping: every fit runs max_iter rounds on the whole fold (a stratified

@@ -16,6 +16,7 @@ from ._data import Setting, Split
 from ._methods import modality_columns
 
 __all__ = [
+    "INFORMATIVE",
     "MISSING_SUFFIX",
     "complete_rows",
     "missing_markdown",
@@ -29,13 +30,19 @@ __all__ = [
 
 #: Appended to a like-for-like setting spec, with a rate, to remove modality cells from every
 #: split of the setting: ``"rosmap:5@missing=0.3"``
-#: (:func:`~climd_sklearn.benchmark._like_for_like.like_for_like_setting`).
+#: (:func:`~climd_sklearn.benchmark._like_for_like.like_for_like_setting`); the rate followed
+#: by :data:`INFORMATIVE` removes the rarest class's cells half as often.
 MISSING_SUFFIX = "@missing="
+
+#: After the rate of :data:`MISSING_SUFFIX` (``"rosmap:5@missing=0.3,informative"``): whether
+#: a modality is missing then depends on the diagnosis, as where the patients with it are
+#: examined more completely.
+INFORMATIVE = ",informative"
 
 _NAME = re.compile(r"^(?P<base>.*), (?P<pct>\d+(?:\.\d+)?) % missing$")
 
 
-def missing_setting_name(base: str, rate: float) -> str:
+def missing_setting_name(base: str, rate: float, informative: bool = False) -> str:
     """Setting name carrying the removal rate, e.g. ``"ROSMAP IR 1, 30 % missing"``.
 
     Parameters
@@ -44,12 +51,16 @@ def missing_setting_name(base: str, rate: float) -> str:
         The data setting's name.
     rate : float
         Probability of removing a (sample, modality) cell, in [0, 1].
+    informative : bool, default=False
+        Whether the rarest class's cells are removed at half the rate; the name then says so:
+        ``"ROSMAP IR 5, 30 % missing (15 % in the rarest class)"``.
 
     Returns
     -------
     name : str
     """
-    return f"{base}, {100 * rate:g} % missing"
+    name = f"{base}, {100 * rate:g} % missing"
+    return f"{name} ({50 * rate:g} % in the rarest class)" if informative else name
 
 
 def parse_missing_setting(name: str) -> tuple[str, float] | None:
@@ -92,12 +103,15 @@ def missing_rng(split_index: int, rate: float, part: str) -> np.random.Generator
 
 
 def remove_modalities(
-    X: np.ndarray, layout: Mapping[str, int], rate: float, rng: np.random.Generator
+    X: np.ndarray, layout: Mapping[str, int], rate: float, rng: np.random.Generator,
+    row_rates: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Remove each (sample, modality) cell with probability ``rate``.
 
     A removed cell is the modality's columns set to NaN for that row. A sample left with no
-    modality gets one modality back, chosen uniformly at random.
+    modality gets one modality back, chosen uniformly at random. With ``row_rates``, each
+    sample then keeps the cells whose draw clears its own rate too, so it loses a subset of
+    the cells it loses at ``rate``.
 
     Parameters
     ----------
@@ -109,6 +123,9 @@ def remove_modalities(
         Removal probability in [0, 1].
     rng : numpy.random.Generator
         Source of randomness.
+    row_rates : ndarray of shape (n_samples,), default=None
+        Each sample's removal probability, at most ``rate``. The draws and the modality given
+        back are those of ``rate``, so the random stream is consumed as without it.
 
     Returns
     -------
@@ -119,18 +136,34 @@ def remove_modalities(
     """
     if not 0.0 <= rate <= 1.0:
         raise ValueError(f"rate must be in [0, 1], got {rate}")
+    if row_rates is not None:
+        row_rates = np.asarray(row_rates, dtype=np.float64)
+        if row_rates.shape != (len(X),):
+            raise ValueError(f"row_rates must hold one rate per sample ({len(X)}), got shape "
+                             f"{row_rates.shape}")
+        if not ((row_rates >= 0.0) & (row_rates <= rate)).all():
+            raise ValueError(f"row_rates must be in [0, rate={rate}]")
     X = np.array(X, dtype=np.float64, copy=True)
     columns = list(modality_columns(layout).values())
-    present = rng.random((X.shape[0], len(columns))) >= rate
+    draws = rng.random((X.shape[0], len(columns)))
+    present = draws >= rate
     empty = np.flatnonzero(~present.any(axis=1))
     if empty.size:
         present[empty, rng.integers(0, len(columns), size=empty.size)] = True
+    if row_rates is not None:
+        present |= draws >= row_rates[:, None]
     for m, cols in enumerate(columns):
         X[np.ix_(~present[:, m], cols)] = np.nan
     return X, present
 
 
-def with_missing_modalities(setting: Setting, rate: float) -> Setting:
+def _row_rates(y: np.ndarray, rate: float, rarest: Any) -> np.ndarray | None:
+    """Half of ``rate`` for the samples of class ``rarest``; None where it is None."""
+    return None if rarest is None else np.where(np.asarray(y) == rarest, rate / 2, rate)
+
+
+def with_missing_modalities(setting: Setting, rate: float,
+                            informative: bool = False) -> Setting:
     """The same setting with each (sample, modality) cell removed with probability ``rate``.
 
     Every split keeps its rows, labels, index and expected evaluations; its training fold and
@@ -144,6 +177,13 @@ def with_missing_modalities(setting: Setting, rate: float) -> Setting:
         The complete data.
     rate : float
         Removal probability, in (0, 1).
+    informative : bool, default=False
+        Remove the cells of the samples of the training fold's rarest class (the fewest
+        samples, the first label on a tie) with probability ``rate / 2``, in the training
+        fold and, by their true labels, in every evaluation set, so that whether a modality
+        is missing says something about the class. The draws are those of the same rate
+        without it (``row_rates`` of :func:`remove_modalities`): the other classes lose the
+        same cells, and the rarest class a subset of them.
 
     Returns
     -------
@@ -161,16 +201,22 @@ def with_missing_modalities(setting: Setting, rate: float) -> Setting:
 
     def splits(n: int) -> Any:
         for split in setting.splits(n):
+            labels, counts = np.unique(split.y_train, return_counts=True)
+            rarest = labels[np.argmin(counts)] if informative else None
             X_train, _ = remove_modalities(split.X_train, setting.layout, rate,
-                                           missing_rng(split.index, rate, "train"))
+                                           missing_rng(split.index, rate, "train"),
+                                           _row_rates(split.y_train, rate, rarest))
             evals = {ev: (remove_modalities(X_ev, setting.layout, rate,
-                                            missing_rng(split.index, rate, ev))[0], y_ev)
+                                            missing_rng(split.index, rate, ev),
+                                            _row_rates(y_ev, rate, rarest))[0], y_ev)
                      for ev, (X_ev, y_ev) in split.evals.items()}
             yield Split(split.index, X_train, split.y_train, evals, dict(split.expected))
 
-    return Setting(missing_setting_name(setting.name, rate), dict(setting.layout), splits,
+    rarest = "; the training fold's rarest class at half that" if informative else ""
+    return Setting(missing_setting_name(setting.name, rate, informative),
+                   dict(setting.layout), splits,
                    f"{setting.description}; each (sample, modality) cell of the training "
-                   f"fold and of each evaluation set removed with probability {rate:g}")
+                   f"fold and of each evaluation set removed with probability {rate:g}{rarest}")
 
 
 def complete_rows(X: np.ndarray) -> np.ndarray:
