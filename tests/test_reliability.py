@@ -52,6 +52,27 @@ def test_nan_rows_train_and_predict(data, module):
     np.testing.assert_allclose(clf.predict_proba(Xz, present=mask_dict), proba, rtol=1e-6)
 
 
+def test_the_readme_absence_modality_is_one_more_modality_fitted_and_asked_for():
+    rng = np.random.default_rng(0)
+    y = np.repeat([0, 1], 30)
+    X = {"a": rng.normal(size=(60, 4)), "b": rng.normal(size=(60, 3))}
+    X["a"][y == 1] = np.nan
+    X["b"][:5] = np.nan
+    # the README's recipe, verbatim
+    X["absent"] = np.column_stack(
+        [np.isnan(block).all(axis=1) for block in X.values()]).astype(float)
+    expected = np.zeros((60, 2))
+    expected[y == 1, 0] = 1.0
+    expected[:5, 1] = 1.0
+    np.testing.assert_array_equal(X["absent"], expected)
+    clf = CLIMDClassifier(random_state=0, **FAST).fit(X, y)
+    assert list(clf.modality_names_) == ["a", "b", "absent"]
+    assert clf.predict(X).shape == y.shape
+    # the column must be added at prediction too, or the estimator says which is missing
+    with pytest.raises(ValueError, match=r"missing modalities \[.absent.\]"):
+        clf.predict({"a": X["a"], "b": X["b"]})
+
+
 def test_absent_modality_values_do_not_matter(data):
     X, y = data
     clf = CLIMDClassifier(random_state=0, **FAST).fit(X, y)

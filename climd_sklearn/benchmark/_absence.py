@@ -1,12 +1,12 @@
 """A modality of absence indicators: one column per modality, 1 where the sample lacks it.
 
-The default given a sample's absent modality as a row of NaN leaves that modality out of the
-sample's fusion, so it cannot tell an absent modality from one that says nothing. Where
-whether a modality was measured depends on the diagnosis (informative missingness: patients
-suspected of the disease are examined more completely), that absence is itself evidence.
-:class:`ModalityAbsence` appends one indicator per modality to the concatenated features, so
-that a pipeline can hand them to the network as one more modality (the missing-indicator
-method, here per modality rather than per feature).
+The default given a sample's absent modality as a row of NaN gives that modality a zero block
+in the sample's fusion, which carries the absence only as far as the modality's usual
+embedding differs from zero. Where whether a modality was measured depends on the diagnosis
+(informative missingness: patients suspected of the disease are examined more completely),
+the absence is itself evidence. :class:`ModalityAbsence` appends one indicator per modality
+to the concatenated features, so that a pipeline can hand them to the network as one more
+modality (the missing-indicator method, here per modality rather than per feature).
 """
 
 from __future__ import annotations
