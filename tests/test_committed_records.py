@@ -40,7 +40,8 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "ad_interactions", "ad_heads_loss", "pilot_one_modality",
                 "one_modality_screen", "pilot_gradient_blend", "gradient_blend_screen",
                 "pilot_heads_by_generalization", "aux_inner_cv_ad", "aux_inner_cv",
-                "missing_l4l", "missing_dropout_screen", "missing_informative")
+                "missing_l4l", "missing_dropout_screen", "missing_informative",
+                "missing_absence_screen")
 
 
 def _records_path(run):
