@@ -60,12 +60,15 @@ def test_input_forms_blocks_run_in_order(monkeypatch):
     # the page builds its own data in its first block; two epochs are enough to run it
     monkeypatch.setitem(VARIANT_PARAMS["improved"], "max_epochs", 2)
     blocks = python_blocks((USER_GUIDE / "input_forms.rst").read_text())
-    assert len(blocks) == 10
+    assert len(blocks) == 11
     namespace = {}
     with sklearn.config_context():  # the routing block enables metadata routing
         for block in blocks:
             block = re.sub(r"max_epochs=\d+", "max_epochs=2", block)
             exec(compile(block, "input_forms.rst", "exec"), namespace)
+    # the absence modality: methylation (the second column) absent for the first 50 samples
+    absent = namespace["X_absent"]["absent"]
+    assert absent.shape == (300, 3) and absent[:50, 1].all() and absent.sum() == 50
     # the last blocks' objects: the routed search, and the NaN form of the mask
     X_nan, present = namespace["X_nan"], namespace["present"]
     assert present.shape == (300, 3) and not present[:50, 1].any()
