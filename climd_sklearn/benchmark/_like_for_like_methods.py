@@ -365,13 +365,14 @@ def build_method(
         raise ValueError(f"{name!r}: 'screen' follows the input transform; it cannot be "
                          "combined with input_as_given")
     kept = layout if screen is None else screened_layout(layout, n_train, screen)
-    if params.pop("one_modality", False):
+    one_modality = bool(params.pop("one_modality", False))
+    if one_modality:
         if screen is not None:
             raise ValueError(f"{name!r}: 'screen' screens each modality; it cannot be "
                              "combined with 'one_modality'")
         kept = {"all": sum(int(width) for width in layout.values())}
     absence = bool(params.pop("absence_indicators", False))
-    if absence and (kept is not layout or as_given):
+    if absence and (screen is not None or one_modality or as_given):
         raise ValueError(f"{name!r}: 'absence_indicators' appends a modality to the scaled "
                          "layout; it cannot be combined with 'screen', 'one_modality' or "
                          "'input_as_given'")
