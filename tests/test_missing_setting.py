@@ -53,7 +53,9 @@ def test_a_missing_spec_names_counts_and_builds_its_base_setting_with_cells_remo
 
 
 @pytest.mark.parametrize("rate, message", [
-    ("lots", "rate of 'synthetic:10@missing=lots' must be a number, got 'lots'"),
+    ("lots", "rate of 'synthetic:10@missing=lots' must be a number, optionally followed by "
+             "',informative' or ',informative-reversed', got 'lots'"),
+    ("0.3,informativ", "must be a number, optionally .*, got '0.3,informativ'"),
     ("0", r"rate of 'synthetic:10@missing=0' must be in \(0, 1\), got '0'"),
     ("1.0", r"must be in \(0, 1\), got '1.0'"),
     ("nan", r"must be in \(0, 1\), got 'nan'"),
@@ -197,9 +199,12 @@ def test_nan_quantile_binner_refuses_what_it_cannot_bin():
 # --- informative missingness ------------------------------------------------------------------
 
 
-def test_an_informative_spec_removes_the_rarest_class_cells_at_half_the_rate_from_the_same_draws():
-    spec = "synthetic:10@missing=0.3,informative"
-    assert l4l.setting_name(spec) == "Synthetic LT rho 10, 30 % missing (15 % in the rarest class)"
+@pytest.mark.parametrize("flag, rows", [("informative", "in the rarest class"),
+                                         ("informative-reversed", "outside the rarest class")])
+def test_an_informative_spec_removes_one_side_s_cells_at_half_the_rate_from_the_same_draws(flag,
+                                                                                          rows):
+    spec = f"synthetic:10@missing=0.3,{flag}"
+    assert l4l.setting_name(spec) == f"Synthetic LT rho 10, 30 % missing (15 % {rows})"
     base = l4l.like_for_like_setting("synthetic:10")
     plain = next(iter(base.splits(1)))
     informative, uniform = _first_split(spec), _first_split("synthetic:10@missing=0.3")
@@ -209,15 +214,23 @@ def test_an_informative_spec_removes_the_rarest_class_cells_at_half_the_rate_fro
     parts.update({ev: (X_ev, y_ev, informative.evals[ev][0], uniform.evals[ev][0])
                   for ev, (X_ev, y_ev) in plain.evals.items()})
     for part, (X, y, X_informative, X_uniform) in parts.items():
+        halved = (y == rarest) if flag == "informative" else (y != rarest)
         expected, _ = remove_modalities(X, base.layout, 0.3, missing_rng(plain.index, 0.3, part),
-                                        np.where(y == rarest, 0.15, 0.3))
+                                        np.where(halved, 0.15, 0.3))
         np.testing.assert_array_equal(X_informative, expected)
         # the same draws: every cell removed here is removed at the uniform rate too, and the
-        # other classes' rows are exactly the uniform setting's
+        # rows at the full rate are exactly the uniform setting's
         assert not (np.isnan(X_informative) & ~np.isnan(X_uniform)).any()
-        np.testing.assert_array_equal(X_informative[y != rarest], X_uniform[y != rarest])
-        kept_back = (np.isnan(X_uniform) & ~np.isnan(X_informative))[y == rarest]
+        np.testing.assert_array_equal(X_informative[~halved], X_uniform[~halved])
+        kept_back = (np.isnan(X_uniform) & ~np.isnan(X_informative))[halved]
         assert kept_back.any() or part != "train"
+
+
+def test_with_missing_modalities_names_an_informative_value_it_does_not_know():
+    base = l4l.like_for_like_setting("synthetic:10")
+    with pytest.raises(ValueError, match="informative must be False, True, 'rarest' or "
+                                         "'others', got 'sickest'"):
+        with_missing_modalities(base, 0.3, informative="sickest")
 
 
 def test_remove_modalities_keeps_more_cells_of_the_rows_with_a_lower_rate():

@@ -50,6 +50,7 @@ from ._like_for_like_methods import (
 )
 from ._missing import (
     INFORMATIVE,
+    INFORMATIVE_REVERSED,
     MISSING_SUFFIX,
     missing_setting_name,
     with_missing_modalities,
@@ -184,15 +185,16 @@ def _missing_rate(text: str, spec: str) -> float:
     try:
         rate = float(text)
     except ValueError:
-        raise ValueError(f"The missing-modality rate of {spec!r} must be a number, got "
-                         f"{text!r}.") from None
+        raise ValueError(f"The missing-modality rate of {spec!r} must be a number, "
+                         f"optionally followed by {INFORMATIVE!r} or "
+                         f"{INFORMATIVE_REVERSED!r}, got {text!r}.") from None
     if not 0.0 < rate < 1.0:
         raise ValueError(f"The missing-modality rate of {spec!r} must be in (0, 1), got "
                          f"{text!r}.")
     return rate
 
 
-def _with_missing(kind: SettingKind, rate: float, informative: bool) -> SettingKind:
+def _with_missing(kind: SettingKind, rate: float, informative: bool | str) -> SettingKind:
     """A kind whose settings have modality cells removed at ``rate`` (:data:`MISSING_SUFFIX`)."""
     return SettingKind(
         lambda arg, rosmap: with_missing_modalities(kind.build(arg, rosmap), rate, informative),
@@ -207,8 +209,10 @@ def _kind(spec: str) -> tuple[SettingKind, str]:
         raise ValueError(f"Unknown setting {spec!r}; its kind must be one of "
                          f"{', '.join(SETTING_KINDS)}.")
     if suffix:
-        informative = rate.endswith(INFORMATIVE)
-        rate = rate.removesuffix(INFORMATIVE)
+        informative: bool | str = False
+        for flag, half_rate_rows in ((INFORMATIVE, "rarest"), (INFORMATIVE_REVERSED, "others")):
+            if rate.endswith(flag):
+                informative, rate = half_rate_rows, rate.removesuffix(flag)
         return _with_missing(SETTING_KINDS[kind], _missing_rate(rate, spec), informative), arg
     return SETTING_KINDS[kind], arg
 
@@ -245,7 +249,10 @@ def like_for_like_setting(spec: str, rosmap_path: str = DEFAULT_ROSMAP) -> Setti
         ``",informative"`` after the rate
         (:data:`~climd_sklearn.benchmark._missing.INFORMATIVE`) the training fold's rarest
         class loses its cells at half the rate, ``"rosmap:5@missing=0.3,informative"``, named
-        ``"ROSMAP IR 5, 30 % missing (15 % in the rarest class)"``.
+        ``"ROSMAP IR 5, 30 % missing (15 % in the rarest class)"``, and with
+        ``",informative-reversed"``
+        (:data:`~climd_sklearn.benchmark._missing.INFORMATIVE_REVERSED`) the other classes do,
+        named ``"ROSMAP IR 5, 30 % missing (15 % outside the rarest class)"``.
     rosmap_path : str
         Where ROSMAP lives.
 

@@ -17,6 +17,7 @@ from ._methods import modality_columns
 
 __all__ = [
     "INFORMATIVE",
+    "INFORMATIVE_REVERSED",
     "MISSING_SUFFIX",
     "complete_rows",
     "missing_markdown",
@@ -31,7 +32,8 @@ __all__ = [
 #: Appended to a like-for-like setting spec, with a rate, to remove modality cells from every
 #: split of the setting: ``"rosmap:5@missing=0.3"``
 #: (:func:`~climd_sklearn.benchmark._like_for_like.like_for_like_setting`); the rate followed
-#: by :data:`INFORMATIVE` removes the rarest class's cells half as often.
+#: by :data:`INFORMATIVE` removes the rarest class's cells half as often, and followed by
+#: :data:`INFORMATIVE_REVERSED` the other classes' cells.
 MISSING_SUFFIX = "@missing="
 
 #: After the rate of :data:`MISSING_SUFFIX` (``"rosmap:5@missing=0.3,informative"``): whether
@@ -39,10 +41,19 @@ MISSING_SUFFIX = "@missing="
 #: examined more completely.
 INFORMATIVE = ",informative"
 
+#: After the rate of :data:`MISSING_SUFFIX` (``"rosmap:5@missing=0.3,informative-reversed"``):
+#: the other direction, the rarest class missing modalities twice as often as the others, as
+#: where the patients with the diagnosis are too ill to be examined.
+INFORMATIVE_REVERSED = ",informative-reversed"
+
+#: The values of ``informative`` (:func:`with_missing_modalities`) and the part of a
+#: setting's name that says which rows lose their cells at half the rate.
+_HALF_RATE_ROWS = {"rarest": "in the rarest class", "others": "outside the rarest class"}
+
 _NAME = re.compile(r"^(?P<base>.*), (?P<pct>\d+(?:\.\d+)?) % missing$")
 
 
-def missing_setting_name(base: str, rate: float, informative: bool = False) -> str:
+def missing_setting_name(base: str, rate: float, informative: bool | str = False) -> str:
     """Setting name carrying the removal rate, e.g. ``"ROSMAP IR 1, 30 % missing"``.
 
     Parameters
@@ -51,16 +62,30 @@ def missing_setting_name(base: str, rate: float, informative: bool = False) -> s
         The data setting's name.
     rate : float
         Probability of removing a (sample, modality) cell, in [0, 1].
-    informative : bool, default=False
-        Whether the rarest class's cells are removed at half the rate; the name then says so:
-        ``"ROSMAP IR 5, 30 % missing (15 % in the rarest class)"``.
+    informative : bool or {"rarest", "others"}, default=False
+        Which rows lose their cells at half the rate (True is ``"rarest"``); the name then
+        says so: ``"ROSMAP IR 5, 30 % missing (15 % in the rarest class)"``, or ``"(15 %
+        outside the rarest class)"``.
 
     Returns
     -------
     name : str
     """
     name = f"{base}, {100 * rate:g} % missing"
-    return f"{name} ({50 * rate:g} % in the rarest class)" if informative else name
+    half = _half_rate_rows(informative)
+    return f"{name} ({50 * rate:g} % {_HALF_RATE_ROWS[half]})" if half else name
+
+
+def _half_rate_rows(informative: bool | str) -> str | None:
+    """``"rarest"``, ``"others"`` or None for a value of ``informative``; a clear error else."""
+    if informative is True:
+        return "rarest"
+    if informative is False:
+        return None
+    if informative not in _HALF_RATE_ROWS:
+        raise ValueError(f"informative must be False, True, 'rarest' or 'others', got "
+                         f"{informative!r}.")
+    return informative
 
 
 def parse_missing_setting(name: str) -> tuple[str, float] | None:
@@ -157,13 +182,17 @@ def remove_modalities(
     return X, present
 
 
-def _row_rates(y: np.ndarray, rate: float, rarest: Any) -> np.ndarray | None:
-    """Half of ``rate`` for the samples of class ``rarest``; None where it is None."""
-    return None if rarest is None else np.where(np.asarray(y) == rarest, rate / 2, rate)
+def _row_rates(y: np.ndarray, rate: float, rarest: Any, half: str | None) -> np.ndarray | None:
+    """Half of ``rate`` for the samples of class ``rarest`` (``half="rarest"``) or for the
+    others (``"others"``), ``rate`` for the rest; None where ``half`` is None."""
+    if half is None:
+        return None
+    in_rarest = np.asarray(y) == rarest
+    return np.where(in_rarest if half == "rarest" else ~in_rarest, rate / 2, rate)
 
 
 def with_missing_modalities(setting: Setting, rate: float,
-                            informative: bool = False) -> Setting:
+                            informative: bool | str = False) -> Setting:
     """The same setting with each (sample, modality) cell removed with probability ``rate``.
 
     Every split keeps its rows, labels, index and expected evaluations; its training fold and
@@ -177,13 +206,15 @@ def with_missing_modalities(setting: Setting, rate: float,
         The complete data.
     rate : float
         Removal probability, in (0, 1).
-    informative : bool, default=False
-        Remove the cells of the samples of the training fold's rarest class (the fewest
-        samples, the first label on a tie) with probability ``rate / 2``, in the training
-        fold and, by their true labels, in every evaluation set, so that whether a modality
-        is missing says something about the class. The draws are those of the same rate
-        without it (``row_rates`` of :func:`remove_modalities`): the other classes lose the
-        same cells, and the rarest class a subset of them.
+    informative : bool or {"rarest", "others"}, default=False
+        ``"rarest"`` (or True): remove the cells of the samples of the training fold's
+        rarest class (the fewest samples, the first label on a tie) with probability
+        ``rate / 2``, in the training fold and, by their true labels, in every evaluation
+        set, so that whether a modality is missing says something about the class. The
+        draws are those of the same rate without it (``row_rates`` of
+        :func:`remove_modalities`): the other classes lose the same cells, and the rarest
+        class a subset of them. ``"others"``: the other way round, the other classes' cells
+        at ``rate / 2``; the rarest class loses the same cells as without it.
 
     Returns
     -------
@@ -194,25 +225,28 @@ def with_missing_modalities(setting: Setting, rate: float,
     ------
     ValueError
         If ``rate`` is not in (0, 1): at 0 nothing is removed (the setting itself), and at 1
-        every sample keeps one modality chosen at random.
+        every sample keeps one modality chosen at random; or if ``informative`` is none of
+        its values.
     """
     if not 0.0 < rate < 1.0:
         raise ValueError(f"A missing-modality rate must be in (0, 1), got {rate!r}.")
+    half = _half_rate_rows(informative)
 
     def splits(n: int) -> Any:
         for split in setting.splits(n):
             labels, counts = np.unique(split.y_train, return_counts=True)
-            rarest = labels[np.argmin(counts)] if informative else None
+            rarest = labels[np.argmin(counts)]
             X_train, _ = remove_modalities(split.X_train, setting.layout, rate,
                                            missing_rng(split.index, rate, "train"),
-                                           _row_rates(split.y_train, rate, rarest))
+                                           _row_rates(split.y_train, rate, rarest, half))
             evals = {ev: (remove_modalities(X_ev, setting.layout, rate,
                                             missing_rng(split.index, rate, ev),
-                                            _row_rates(y_ev, rate, rarest))[0], y_ev)
+                                            _row_rates(y_ev, rate, rarest, half))[0], y_ev)
                      for ev, (X_ev, y_ev) in split.evals.items()}
             yield Split(split.index, X_train, split.y_train, evals, dict(split.expected))
 
-    rarest = "; the training fold's rarest class at half that" if informative else ""
+    rarest = {None: "", "rarest": "; the training fold's rarest class at half that",
+              "others": "; all but the training fold's rarest class at half that"}[half]
     return Setting(missing_setting_name(setting.name, rate, informative),
                    dict(setting.layout), splits,
                    f"{setting.description}; each (sample, modality) cell of the training "
