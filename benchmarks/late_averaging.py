@@ -36,8 +36,8 @@ from sklearn.base import clone
 from skorch.callbacks import Callback
 
 from climd_sklearn.benchmark._data import DEFAULT_ROSMAP
-from climd_sklearn.benchmark._like_for_like import like_for_like_setting, settings_splits
 from climd_sklearn.benchmark._like_for_like_methods import build_method, resolve_methods
+from climd_sklearn.benchmark._like_for_like_settings import like_for_like_setting, settings_splits
 from climd_sklearn.benchmark._records import _append_line, load_records
 from climd_sklearn.benchmark._runner import machine_info, score
 from climd_sklearn.benchmark._stats import average_ranks, holm, wilcoxon_p

@@ -38,8 +38,8 @@ from scipy.special import softmax
 from sklearn.base import clone
 
 from climd_sklearn._validation import validate_predict_data
-from climd_sklearn.benchmark._like_for_like import like_for_like_setting, settings_splits
 from climd_sklearn.benchmark._like_for_like_methods import build_method, resolve_methods
+from climd_sklearn.benchmark._like_for_like_settings import like_for_like_setting, settings_splits
 from climd_sklearn.benchmark._runner import machine_info
 
 #: (setting spec, first split, number of splits, tail size): the third pilot's splits.

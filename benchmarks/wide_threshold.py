@@ -38,8 +38,8 @@ from sklearn.metrics import f1_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold, TunedThresholdClassifierCV
 
 from climd_sklearn.benchmark._data import DEFAULT_ROSMAP
-from climd_sklearn.benchmark._like_for_like import like_for_like_setting, settings_splits
 from climd_sklearn.benchmark._like_for_like_methods import build_method, resolve_methods
+from climd_sklearn.benchmark._like_for_like_settings import like_for_like_setting, settings_splits
 from climd_sklearn.benchmark._records import _append_line, _key, load_records
 from climd_sklearn.benchmark._runner import machine_info, score
 from climd_sklearn.benchmark._stats import holm, wilcoxon_p

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._net_builder import names_argument
+from ._module_signature import names_argument
 
 __all__ = [
     "FIT_OPTION_PARAMETERS",

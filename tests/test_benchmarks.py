@@ -284,7 +284,10 @@ def test_wide_threshold_quick(tmp_path):
 
 
 def _late_split():
-    from climd_sklearn.benchmark._like_for_like import like_for_like_setting, settings_splits
+    from climd_sklearn.benchmark._like_for_like_settings import (
+        like_for_like_setting,
+        settings_splits,
+    )
 
     setting = like_for_like_setting("synthetic:10")
     return setting, next(split for _, split in settings_splits([(setting, 1)], 0))

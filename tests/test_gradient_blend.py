@@ -16,7 +16,7 @@ from climd_sklearn.benchmark._gradient_blend import (
     head_losses,
     held_out_split,
 )
-from climd_sklearn.benchmark._like_for_like_methods import _predicting_classifier
+from climd_sklearn.benchmark._preset_records import _predicting_classifier
 
 
 def test_blend_weights_are_generalization_over_overfitting_squared_sharing_the_total():

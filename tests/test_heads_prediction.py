@@ -9,6 +9,7 @@ from climd_sklearn import CLIMDClassifier
 from climd_sklearn._validation import PRESENT_KEY, validate_predict_data
 from climd_sklearn._variants import VARIANT_PARAMS
 from climd_sklearn.benchmark import _like_for_like_methods as methods
+from climd_sklearn.benchmark import _preset_records as presets
 from climd_sklearn.modules import EarlyFusionNet
 
 
@@ -107,12 +108,12 @@ def test_both_variants_resolve_the_parameter():
 
 
 def test_records_from_before_the_parameter_ran_the_fused_head():
-    default_preset = methods.variant_params({"kind": "neural", "overrides": {}}, 100)
+    default_preset = presets.variant_params({"kind": "neural", "overrides": {}}, 100)
     old = {k: v for k, v in default_preset.items() if k != "heads_in_prediction"}
     record = {"method": "CLIMD, fused head only", "n_train": 100, "protocol": "full",
               "variant_params": old}
     specs = methods.resolve_methods(["CLIMD, fused head only", "CLIMD, heads in prediction"])
-    methods._check_variant_params([record], specs)  # no key: the fused head, as pinned
+    presets._check_variant_params([record], specs)  # no key: the fused head, as pinned
     with pytest.raises(ValueError, match=r"'heads_in_prediction': \(False, True\)"):
-        methods._check_variant_params([{**record, "method": "CLIMD, heads in prediction"}],
+        presets._check_variant_params([{**record, "method": "CLIMD, heads in prediction"}],
                                       specs)

@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 from climd_sklearn import CLIMDClassifier
 from climd_sklearn._variants import VARIANT_PARAMS, WIDTH_SWITCHED, resolve_variant
 from climd_sklearn.benchmark import _like_for_like_methods as methods
+from climd_sklearn.benchmark import _preset_records as presets
 from climd_sklearn.modules import EarlyFusionNet
 
 N_SAMPLES = 63  # make_multimodal's default: 40 + 15 + 8 rows
@@ -95,12 +96,12 @@ def test_other_strings_are_refused(name):
 
 
 def test_records_from_before_the_linear_path_key_ran_without_it():
-    default_preset = methods.variant_params({"kind": "neural", "overrides": {}}, 100)
+    default_preset = presets.variant_params({"kind": "neural", "overrides": {}}, 100)
     old = {k: v for k, v in default_preset.items() if k != "linear_path"}
     record = {"method": "CLIMD, no width switch", "n_train": 100, "protocol": "full",
               "variant_params": old}
     names = ["CLIMD, no width switch", "CLIMD, linear path and heads where p > n"]
     specs = methods.resolve_methods(names)
-    methods._check_variant_params([record], specs)  # no key: no linear path, as pinned
+    presets._check_variant_params([record], specs)  # no key: no linear path, as pinned
     with pytest.raises(ValueError, match=r"'linear_path': \(False, 'auto'\)"):
-        methods._check_variant_params([{**record, "method": names[1]}], specs)
+        presets._check_variant_params([{**record, "method": names[1]}], specs)

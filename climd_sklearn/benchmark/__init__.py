@@ -5,11 +5,11 @@ subpackage.
 """
 
 from ._data import DEFAULT_ROSMAP, Setting, Split, make_setting
-from ._like_for_like import DEFAULT_SETTINGS as LIKE_FOR_LIKE_SETTINGS
 from ._like_for_like import run_like_for_like
 from ._like_for_like_methods import CANDIDATES as LIKE_FOR_LIKE_CANDIDATES
 from ._like_for_like_methods import DEFAULT_METHODS as LIKE_FOR_LIKE_METHODS
 from ._like_for_like_report import write_like_for_like
+from ._like_for_like_settings import DEFAULT_SETTINGS as LIKE_FOR_LIKE_SETTINGS
 from ._methods import REGIMES, Method, get_method, list_methods, modality_columns
 from ._records import load_records as load_like_for_like_records
 from ._records import swap_in_refits

@@ -17,8 +17,8 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._like_for_like import setting_name, splits_of
-from ._like_for_like_methods import _check_variant_params
+from ._like_for_like_settings import setting_name, splits_of
+from ._preset_records import _check_variant_params
 from ._records import RECORDS_FILE, _append_line, _jsonable, _key, load_records
 from ._runner import cpu_model
 

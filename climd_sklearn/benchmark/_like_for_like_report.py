@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._data import LONG_TAILED_EXPECTED, MATCHED_EXPECTED
-from ._like_for_like import DEFAULT_SETTINGS, setting_name
 from ._like_for_like_methods import DEFAULT_METHODS, REFERENCE
+from ._like_for_like_settings import DEFAULT_SETTINGS, setting_name
 from ._plots import plot_critical_difference
 from ._records import _jsonable
 from ._runner import machine_info
