@@ -3,8 +3,9 @@
 A neural method is its overrides of the default ``CLIMDClassifier()`` behind a
 ``StandardScaler`` (:data:`NEURAL_METHODS`, :data:`CANDIDATES`); a non-neural anchor is a
 search tuned on the training fold (:mod:`~climd_sklearn.benchmark._methods`). Each record of
-a network also stores the preset its spec resolved to (:func:`variant_params`), so that a
-change of the default cannot silently change what a registered name fits.
+a network also stores the preset its spec resolved to
+(:func:`~climd_sklearn.benchmark._preset_records.variant_params`), so that a change of the
+default cannot silently change what a registered name fits.
 """
 
 from __future__ import annotations

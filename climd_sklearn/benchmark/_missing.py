@@ -31,9 +31,9 @@ __all__ = [
 
 #: Appended to a like-for-like setting spec, with a rate, to remove modality cells from every
 #: split of the setting: ``"rosmap:5@missing=0.3"``
-#: (:func:`~climd_sklearn.benchmark._like_for_like.like_for_like_setting`); the rate followed
-#: by :data:`INFORMATIVE` removes the rarest class's cells half as often, and followed by
-#: :data:`INFORMATIVE_REVERSED` the other classes' cells.
+#: (:func:`~climd_sklearn.benchmark._like_for_like_settings.like_for_like_setting`); the rate
+#: followed by :data:`INFORMATIVE` removes the rarest class's cells half as often, and
+#: followed by :data:`INFORMATIVE_REVERSED` the other classes' cells.
 MISSING_SUFFIX = "@missing="
 
 #: After the rate of :data:`MISSING_SUFFIX` (``"rosmap:5@missing=0.3,informative"``): whether
