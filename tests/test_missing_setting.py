@@ -7,6 +7,7 @@ import pytest
 
 from climd_sklearn.benchmark import _like_for_like as l4l
 from climd_sklearn.benchmark._absence import ModalityAbsence
+from climd_sklearn.benchmark._absence_evidence import absence_log_ratios
 from climd_sklearn.benchmark._methods import OPTIONAL_ANCHORS, like_for_like_anchor
 from climd_sklearn.benchmark._missing import (
     missing_rng,
@@ -292,3 +293,52 @@ def test_the_regression_with_indicators_is_told_which_cells_were_missing():
     assert imputer.add_indicator and imputer.strategy == "mean" and imputer.keep_empty_features
     assert not like_for_like_anchor("LogReg (balanced), mean imputation", 0).estimator\
         .named_steps["impute"].add_indicator
+
+
+def test_absence_log_ratios_are_bayes_evidence_with_rates_shrunk_toward_the_pooled_one():
+    # modality a: absent in 1 of 2 samples of class 0 and 3 of 4 of class 1 (pooled 4 / 6);
+    # modality b: never absent (no evidence); modality c: absent at the same rate in both
+    absent = np.array([[1, 0, 1], [0, 0, 0], [1, 0, 1], [1, 0, 0], [1, 0, 0], [0, 0, 1]],
+                      dtype=bool)
+    y = np.array([0, 0, 1, 1, 1, 1])
+    if_absent, if_present = absence_log_ratios(absent, y, np.array([0, 1]))
+    pooled = 4 / 6
+    rate = np.array([(1 + 2 * pooled) / (2 + 2), (3 + 2 * pooled) / (4 + 2)])
+    np.testing.assert_allclose(if_absent[0], np.log(rate / pooled))
+    np.testing.assert_allclose(if_present[0], np.log((1 - rate) / (1 - pooled)))
+    np.testing.assert_array_equal(if_absent[1], [0.0, 0.0])
+    np.testing.assert_array_equal(if_present[1], [0.0, 0.0])
+    # c: 1 of 2 and 2 of 4, the pooled rate 1 / 2 in each class: no evidence at all
+    np.testing.assert_allclose(if_absent[2], [0.0, 0.0], atol=1e-12)
+    np.testing.assert_allclose(if_present[2], [0.0, 0.0], atol=1e-12)
+
+
+def test_absence_evidence_adds_the_ratios_to_the_network_s_log_probabilities():
+    split = _first_split("synthetic:10@missing=0.3,informative")
+    layout = l4l.like_for_like_setting("synthetic:10").layout
+    name = "CLIMD, absence evidence"
+    pipe = l4l.build_method(name, l4l.resolve_methods([name])[name], layout, 0,
+                            len(split.y_train), quick=True)
+    assert [step for step, _ in pipe.steps] == ["scale", "clf"]
+    pipe.fit(split.X_train, split.y_train)
+    wrapper = pipe["clf"]
+    X_eval = split.evals["balanced"][0]
+    X_scaled = pipe["scale"].transform(X_eval)
+    absent = np.column_stack([np.isnan(X_scaled[:, list(cols)]).all(axis=1)
+                              for cols in wrapper.modalities.values()])
+    assert absent.any()
+    expected = (wrapper.estimator_.predict_log_proba(X_scaled)
+                + absent @ wrapper.if_absent_ + ~absent @ wrapper.if_present_)
+    expected -= np.logaddexp.reduce(expected, axis=1, keepdims=True)
+    np.testing.assert_allclose(pipe.predict_log_proba(X_eval), expected, rtol=1e-10)
+    np.testing.assert_array_equal(pipe.predict(X_eval),
+                                  wrapper.classes_[expected.argmax(axis=1)])
+    # the informative spec removes the rarest class's cells at half the rate, so its
+    # absences are, over its modalities, evidence against it (its few samples make each
+    # modality's count noisy)
+    rarest = np.argmin(np.bincount(np.searchsorted(wrapper.classes_, split.y_train)))
+    assert wrapper.if_absent_[:, rarest].sum() < 0 < wrapper.if_present_[:, rarest].sum()
+    with pytest.raises(ValueError, match="'x': 'absence_evidence' reads each modality's NaN"):
+        l4l.build_method("x", {"kind": "neural", "overrides": {"absence_evidence": True,
+                                                               "impute": "mean"}},
+                         layout, 0, len(split.y_train))

@@ -216,4 +216,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # the informative-missingness test: the NaN rows as before, and one more modality that
     # says which modalities each sample lacks, so that an absence can count as evidence
     "CLIMD, absence indicators": {"absence_indicators": True},
+    # the pilot after the imputation test: the NaN rows as the default has them, and each
+    # modality's absence added to the logits as Bayes' evidence, log p(R_m | y) / p(R_m),
+    # counted per class on the training rows (no parameter trained or tuned)
+    "CLIMD, absence evidence": {"absence_evidence": True},
 }

@@ -27,6 +27,7 @@ from torch.optim import SGD, AdamW
 from .._variants import AUTO_WEIGHT_DECAY, VARIANT_PARAMS
 from ..estimator import CLIMDClassifier
 from ._absence import ModalityAbsence
+from ._absence_evidence import AbsenceEvidence
 from ._bias_decay import free_bias_adam
 from ._candidates import CANDIDATES
 from ._decay_spread import MemberSpreadAdam
@@ -132,7 +133,10 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: the cells both have (the KNN-imputation test after the modality-dropout screen).
 #: ``"absence_indicators": True`` appends a :class:`ModalityAbsence` modality after the
 #: scaler, one column per modality, 1 where the sample lacks it (the informative-missingness
-#: test after the KNN test).
+#: test after the KNN test). ``"absence_evidence": True`` wraps the classifier in
+#: :class:`AbsenceEvidence`, which adds to its log-probabilities each modality's
+#: ``log p(R_m | y) - log p(R_m)``, counted on the training rows (a pilot after the
+#: imputation test).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -376,7 +380,14 @@ def build_method(
                          "'input_as_given'")
     if absence:
         kept = {**layout, "absent": len(layout)}
+    evidence = bool(params.pop("absence_evidence", False))
+    if evidence and (absence or impute is not None or screen is not None or one_modality):
+        raise ValueError(f"{name!r}: 'absence_evidence' reads each modality's NaN cells "
+                         "where the network gets them; it cannot be combined with "
+                         "'absence_indicators', 'impute', 'screen' or 'one_modality'")
     clf = CLIMDClassifier(modalities=modality_columns(kept), random_state=seed, **params)
+    if evidence:
+        clf = AbsenceEvidence(clf, modality_columns(layout))
     if self_taught:
         clf = SelfTaughtOrder(clf)
     if gradient_blend:
