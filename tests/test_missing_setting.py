@@ -320,6 +320,10 @@ def test_absence_evidence_adds_the_ratios_to_the_network_s_log_probabilities():
     pipe = l4l.build_method(name, l4l.resolve_methods([name])[name], layout, 0,
                             len(split.y_train), quick=True)
     assert [step for step, _ in pipe.steps] == ["scale", "clf"]
+    # its records store the preset of the network it wraps, the default's
+    n_train = len(split.y_train)
+    assert l4l.variant_params(l4l.resolve_methods([name])[name], n_train) == \
+        l4l.variant_params(l4l.resolve_methods(["CLIMD (default)"])["CLIMD (default)"], n_train)
     pipe.fit(split.X_train, split.y_train)
     wrapper = pipe["clf"]
     X_eval = split.evals["balanced"][0]

@@ -17,6 +17,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
 
 from ..estimator import CLIMDClassifier
+from ._absence_evidence import AbsenceEvidence
 from ._gradient_blend import GradientBlendedHeads
 from ._like_for_like_methods import build_method
 from ._records import _jsonable
@@ -32,8 +33,9 @@ def _predicting_classifier(
 
     The pipeline's last step (:func:`build_method`; inside a ``TunedThresholdClassifierCV``
     or a ``GridSearchCV``, its estimator's, before the search sets the parameters it
-    chooses), or for a :class:`SelfTaughtOrder` its final curriculum fit: the wrapped
-    estimator with what the wrapper sets on it.
+    chooses), for a :class:`GradientBlendedHeads` or an :class:`AbsenceEvidence` the
+    estimator it wraps, or for a :class:`SelfTaughtOrder` its final curriculum fit: the
+    wrapped estimator with what the wrapper sets on it.
     """
     if isinstance(pipeline, (TunedThresholdClassifierCV, GridSearchCV)):
         pipeline = pipeline.estimator
@@ -41,7 +43,7 @@ def _predicting_classifier(
     if isinstance(clf, SelfTaughtOrder):
         base = CLIMDClassifier() if clf.estimator is None else clf.estimator
         return clone(base).set_params(**SelfTaughtOrder.CURRICULUM_PARAMS)
-    if isinstance(clf, GradientBlendedHeads):
+    if isinstance(clf, (GradientBlendedHeads, AbsenceEvidence)):
         return clf.estimator
     return clf
 
