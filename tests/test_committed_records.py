@@ -42,7 +42,8 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "pilot_heads_by_generalization", "aux_inner_cv_ad", "aux_inner_cv",
                 "missing_l4l", "missing_dropout_screen", "missing_informative",
                 "missing_absence_screen", "missing_informative_reversed",
-                "missing_absence_screen_reversed", "missing_informative_imputation")
+                "missing_absence_screen_reversed", "missing_informative_imputation",
+                "pilot_absence_evidence")
 
 
 def _records_path(run):
