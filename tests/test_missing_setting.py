@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from climd_sklearn.benchmark import _like_for_like as l4l
-from climd_sklearn.benchmark._absence import ModalityAbsence
+from climd_sklearn.benchmark._absence import ModalityAbsence, absent_modalities
 from climd_sklearn.benchmark._absence_evidence import absence_log_ratios
 from climd_sklearn.benchmark._methods import OPTIONAL_ANCHORS, like_for_like_anchor
 from climd_sklearn.benchmark._missing import (
@@ -268,12 +268,17 @@ def test_modality_absence_appends_one_indicator_per_modality():
         ModalityAbsence({"a": []}).fit(X)
 
 
-def test_absence_indicators_reach_the_network_as_one_more_modality():
+def _built_on_informative_synthetic(name):
+    """The first split of the informative synthetic setting, its layout, and ``name`` built."""
     split = _first_split("synthetic:10@missing=0.3,informative")
     layout = l4l.like_for_like_setting("synthetic:10").layout
-    name = "CLIMD, absence indicators"
     pipe = l4l.build_method(name, l4l.resolve_methods([name])[name], layout, 0,
                             len(split.y_train), quick=True)
+    return split, layout, pipe
+
+
+def test_absence_indicators_reach_the_network_as_one_more_modality():
+    split, layout, pipe = _built_on_informative_synthetic("CLIMD, absence indicators")
     assert [step for step, _ in pipe.steps] == ["scale", "absence", "clf"]
     width = sum(layout.values())
     assert list(pipe["clf"].modalities) == [*layout, "absent"]
@@ -314,11 +319,8 @@ def test_absence_log_ratios_are_bayes_evidence_with_rates_shrunk_toward_the_pool
 
 
 def test_absence_evidence_adds_the_ratios_to_the_network_s_log_probabilities():
-    split = _first_split("synthetic:10@missing=0.3,informative")
-    layout = l4l.like_for_like_setting("synthetic:10").layout
     name = "CLIMD, absence evidence"
-    pipe = l4l.build_method(name, l4l.resolve_methods([name])[name], layout, 0,
-                            len(split.y_train), quick=True)
+    split, layout, pipe = _built_on_informative_synthetic(name)
     assert [step for step, _ in pipe.steps] == ["scale", "clf"]
     # its records store the preset of the network it wraps, the default's
     n_train = len(split.y_train)
@@ -328,8 +330,7 @@ def test_absence_evidence_adds_the_ratios_to_the_network_s_log_probabilities():
     wrapper = pipe["clf"]
     X_eval = split.evals["balanced"][0]
     X_scaled = pipe["scale"].transform(X_eval)
-    absent = np.column_stack([np.isnan(X_scaled[:, list(cols)]).all(axis=1)
-                              for cols in wrapper.modalities.values()])
+    absent = absent_modalities(X_scaled, wrapper.modalities)
     assert absent.any()
     expected = (wrapper.estimator_.predict_log_proba(X_scaled)
                 + absent @ wrapper.if_absent_ + ~absent @ wrapper.if_present_)

@@ -18,7 +18,25 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-__all__ = ["ModalityAbsence"]
+__all__ = ["ModalityAbsence", "absent_modalities"]
+
+
+def absent_modalities(X: np.ndarray, modalities: Mapping[str, Sequence[int]]) -> np.ndarray:
+    """Per sample and modality, True where every one of the modality's cells is NaN.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        Concatenated modalities.
+    modalities : mapping of str to sequence of int
+        The column indices of each modality, in the order of the returned columns.
+
+    Returns
+    -------
+    absent : ndarray of shape (n_samples, n_modalities), bool
+    """
+    return np.column_stack([np.isnan(X[:, list(columns)]).all(axis=1)
+                            for columns in modalities.values()])
 
 
 class ModalityAbsence(TransformerMixin, BaseEstimator):
@@ -83,6 +101,4 @@ class ModalityAbsence(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, ensure_all_finite="allow-nan", reset=False)
-        absent = np.column_stack([np.isnan(X[:, list(columns)]).all(axis=1)
-                                  for columns in self.modalities.values()])
-        return np.hstack([X, absent.astype(X.dtype)])
+        return np.hstack([X, absent_modalities(X, self.modalities).astype(X.dtype)])

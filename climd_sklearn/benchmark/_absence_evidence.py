@@ -28,6 +28,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
+from ._absence import absent_modalities
+
 __all__ = ["AbsenceEvidence", "absence_log_ratios"]
 
 #: Pseudo-observations of the Beta prior that shrinks each class's absence rate toward the
@@ -95,9 +97,7 @@ class AbsenceEvidence(ClassifierMixin, BaseEstimator):
         self.modalities = modalities
 
     def _absent(self, X: Any) -> np.ndarray:
-        X = np.asarray(X, dtype=float)
-        return np.column_stack([np.isnan(X[:, list(columns)]).all(axis=1)
-                                for columns in self.modalities.values()])
+        return absent_modalities(np.asarray(X, dtype=float), self.modalities)
 
     def fit(self, X: Any, y: Any) -> AbsenceEvidence:
         """Fit the estimator and count each modality's absences per class.
@@ -125,11 +125,12 @@ class AbsenceEvidence(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Concatenated modalities.
+            Concatenated modalities as in :meth:`fit`; the absent ones are read from it.
 
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
+            Normalized over the classes, in the order of ``classes_``.
         """
         check_is_fitted(self)
         absent = self._absent(X).astype(float)
