@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from sklearn.preprocessing import StandardScaler
 
 from climd_sklearn.benchmark import _like_for_like as l4l
 from climd_sklearn.benchmark._absence import ModalityAbsence, absent_modalities
 from climd_sklearn.benchmark._absence_evidence import absence_log_ratios
-from climd_sklearn.benchmark._methods import OPTIONAL_ANCHORS, like_for_like_anchor
+from climd_sklearn.benchmark._methods import (
+    OPTIONAL_ANCHORS,
+    like_for_like_anchor,
+    modality_columns,
+)
 from climd_sklearn.benchmark._missing import (
     missing_rng,
     remove_modalities,
@@ -289,6 +294,29 @@ def test_absence_indicators_reach_the_network_as_one_more_modality():
         l4l.build_method("x", {"kind": "neural", "overrides": {"absence_indicators": True,
                                                                "one_modality": True}},
                          layout, 0, len(split.y_train))
+
+
+def test_standardized_absence_indicators_are_the_readme_s_two_lines():
+    split, layout, pipe = _built_on_informative_synthetic(
+        "CLIMD, absence indicators, standardized")
+    assert [step for step, _ in pipe.steps] == ["absence", "scale", "clf"]
+    width = sum(layout.values())
+    pipe.fit(split.X_train, split.y_train)
+    # the indicators are standardized with the training rows, as the estimator's own
+    # per-modality scaling treats a modality appended to the dict
+    indicators = pipe[:-1].transform(split.X_train)[:, width:]
+    absent = absent_modalities(split.X_train, modality_columns(layout)).astype(float)
+    np.testing.assert_allclose(indicators, StandardScaler().fit_transform(absent))
+    assert not np.allclose(indicators, absent)
+    with pytest.raises(ValueError, match="absence_indicators must be True, False or "
+                                         "'standardized', got 'yes'"):
+        l4l.build_method("x", {"kind": "neural", "overrides": {"absence_indicators": "yes"}},
+                         layout, 0, len(split.y_train))
+    with pytest.raises(ValueError, match="'standardized' puts the indicators before the "
+                                         "StandardScaler"):
+        l4l.build_method("x", {"kind": "neural", "overrides": {
+            "absence_indicators": "standardized", "input_transform": "quantile"}},
+            layout, 0, len(split.y_train))
 
 
 def test_the_regression_with_indicators_is_told_which_cells_were_missing():

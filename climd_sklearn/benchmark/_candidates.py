@@ -220,4 +220,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # modality's absence added to the logits as Bayes' evidence, log p(R_m | y) / p(R_m),
     # counted per class on the training rows (no parameter trained or tuned)
     "CLIMD, absence evidence": {"absence_evidence": True},
+    # the check of the README's two lines: the absence modality standardized with the
+    # others, as the estimator's standardize=True treats a modality the user appends
+    "CLIMD, absence indicators, standardized": {"absence_indicators": "standardized"},
 }

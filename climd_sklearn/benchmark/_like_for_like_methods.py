@@ -133,10 +133,12 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: the cells both have (the KNN-imputation test after the modality-dropout screen).
 #: ``"absence_indicators": True`` appends a :class:`ModalityAbsence` modality after the
 #: scaler, one column per modality, 1 where the sample lacks it (the informative-missingness
-#: test after the KNN test). ``"absence_evidence": True`` wraps the classifier in
-#: :class:`AbsenceEvidence`, which adds to its log-probabilities each modality's
-#: ``log p(R_m | y) - log p(R_m)``, counted on the training rows (a pilot after the
-#: imputation test).
+#: test after the KNN test); ``"standardized"`` appends it before the scaler, so that its
+#: columns are standardized as the estimator's own ``standardize=True`` treats the
+#: modality the README's two lines append (the check after the absence-evidence pilot).
+#: ``"absence_evidence": True`` wraps the classifier in :class:`AbsenceEvidence`, which adds
+#: to its log-probabilities each modality's ``log p(R_m | y) - log p(R_m)``, counted on the
+#: training rows (a pilot after the imputation test).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -373,7 +375,14 @@ def build_method(
             raise ValueError(f"{name!r}: 'screen' screens each modality; it cannot be "
                              "combined with 'one_modality'")
         kept = {"all": sum(int(width) for width in layout.values())}
-    absence = bool(params.pop("absence_indicators", False))
+    absence = params.pop("absence_indicators", False)
+    if absence not in (False, True, "standardized"):
+        raise ValueError(f"{name!r}: absence_indicators must be True, False or "
+                         f"'standardized', got {absence!r}")
+    if absence == "standardized" and input_transform != "standard":
+        raise ValueError(f"{name!r}: absence_indicators='standardized' puts the indicators "
+                         "before the StandardScaler; it cannot be combined with "
+                         f"input_transform={input_transform!r}")
     if absence and (screen is not None or one_modality or as_given):
         raise ValueError(f"{name!r}: 'absence_indicators' appends a modality to the scaled "
                          "layout; it cannot be combined with 'screen', 'one_modality' or "
@@ -398,7 +407,10 @@ def build_method(
     steps: list[tuple[str, Any]] = (
         [] if as_given else [("scale", _INPUT_TRANSFORMS[input_transform](n_train, seed, layout))])
     if absence:
-        steps.append(("absence", ModalityAbsence(modality_columns(layout))))
+        # after the scaler, the indicators reach the network as 0 and 1; before it (as the
+        # estimator's own standardization treats a modality the user appends), standardized
+        at = 0 if absence == "standardized" else len(steps)
+        steps.insert(at, ("absence", ModalityAbsence(modality_columns(layout))))
     if impute is not None:
         steps.append(("impute", IMPUTERS[impute]()))
     if screen is not None:
