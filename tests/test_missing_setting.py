@@ -20,6 +20,7 @@ from climd_sklearn.benchmark._missing import (
     with_missing_modalities,
 )
 from climd_sklearn.benchmark._nan_bins import NaNQuantileBinner
+from climd_sklearn.benchmark._unique_columns import UniqueColumns
 
 
 def _first_split(spec):
@@ -375,3 +376,29 @@ def test_absence_evidence_adds_the_ratios_to_the_network_s_log_probabilities():
         l4l.build_method("x", {"kind": "neural", "overrides": {"absence_evidence": True,
                                                                "impute": "mean"}},
                          layout, 0, len(split.y_train))
+
+
+def test_unique_columns_keeps_the_first_of_each_group_of_identical_columns():
+    X = np.array([[1, 0, 1, 2, 0], [0, 1, 0, 2, 1], [1, 1, 1, 2, 1]], dtype=float)
+    kept = UniqueColumns().fit(X)
+    np.testing.assert_array_equal(kept.columns_, [0, 1, 3])
+    np.testing.assert_array_equal(kept.transform(X[:1]), [[1.0, 0.0, 2.0]])
+    with pytest.raises(ValueError, match="5 features"):
+        kept.transform(X[:, :4])
+
+
+def test_deduplicated_indicators_tell_the_regression_once_per_missing_modality():
+    split = _first_split("synthetic:10@missing=0.3,informative")
+    layout = l4l.like_for_like_setting("synthetic:10").layout
+    once = like_for_like_anchor(
+        "LogReg (balanced), mean imputation with deduplicated indicators", 0, quick=True)
+    per_feature = like_for_like_anchor(
+        "LogReg (balanced), mean imputation with indicators", 0, quick=True)
+    features = [search.estimator[:-1].fit(split.X_train, split.y_train)
+                .transform(split.X_train) for search in (once, per_feature)]
+    width = sum(layout.values())
+    absent = absent_modalities(split.X_train, modality_columns(layout))
+    # the imputed features, then one indicator per modality absent somewhere in training
+    np.testing.assert_allclose(features[0][:, :width], features[1][:, :width])
+    assert features[0].shape[1] == width + absent.any(axis=0).sum() < features[1].shape[1]
+    np.testing.assert_array_equal(features[0][:, width:], absent[:, absent.any(axis=0)])

@@ -13,15 +13,17 @@ from imblearn.over_sampling import SMOTE, RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.impute import KNNImputer, SimpleImputer
+from sklearn.impute import KNNImputer, MissingIndicator, SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold
 from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import FeatureUnion, make_pipeline
 from sklearn.preprocessing import KBinsDiscretizer, StandardScaler
 
 from ..estimator import CLIMDClassifier
 from ..modules import EarlyFusionNet, LateFusionNet
 from ._nan_bins import NaNQuantileBinner
+from ._unique_columns import UniqueColumns
 
 __all__ = [
     "LIKE_FOR_LIKE_ANCHORS",
@@ -271,6 +273,12 @@ _ANCHOR_IMPUTERS: dict[str, Callable[[], Any]] = {
     "KNN imputation": IMPUTERS["knn"],
     "mean imputation with indicators": lambda: SimpleImputer(
         strategy="mean", add_indicator=True, keep_empty_features=True),
+    # the same indicators with the identical ones kept once: one per modality where whole
+    # modalities go missing (the diagnostic after the absence-modality check)
+    "mean imputation with deduplicated indicators": lambda: FeatureUnion([
+        ("mean", SimpleImputer(strategy="mean", keep_empty_features=True)),
+        ("indicators", make_pipeline(MissingIndicator(error_on_new=False), UniqueColumns())),
+    ]),
 }
 
 _LOGREG_GRIDS = ({"clf__C": [1e-3, 1e-2, 1e-1, 1.0, 10.0]}, {"clf__C": [0.01, 1.0]})
@@ -297,6 +305,8 @@ LIKE_FOR_LIKE_ANCHORS: dict[str, tuple[dict[str, list[Any]], dict[str, list[Any]
     "LogReg (balanced), KNN imputation": _LOGREG_GRIDS,
     # the informative-missingness test: the regression told which cells were missing
     "LogReg (balanced), mean imputation with indicators": _LOGREG_GRIDS,
+    # the diagnostic after the absence-modality check: told once per missing modality
+    "LogReg (balanced), mean imputation with deduplicated indicators": _LOGREG_GRIDS,
 }
 
 #: Anchors run only when named, not among the protocol's default methods.
@@ -304,7 +314,9 @@ OPTIONAL_ANCHORS: tuple[str, ...] = ("LogReg (balanced), wide C grid",
                                      "LogReg (balanced), mean imputation",
                                      "HGB (balanced), NaN kept",
                                      "LogReg (balanced), KNN imputation",
-                                     "LogReg (balanced), mean imputation with indicators")
+                                     "LogReg (balanced), mean imputation with indicators",
+                                     "LogReg (balanced), mean imputation with deduplicated "
+                                     "indicators")
 
 
 def _anchor_pipeline(name: str, seed: int, quick: bool) -> Any:
