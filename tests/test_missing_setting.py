@@ -297,6 +297,20 @@ def test_absence_indicators_reach_the_network_as_one_more_modality():
                          layout, 0, len(split.y_train))
 
 
+def test_absence_indicators_per_feature_repeat_each_modality_s_indicator_by_its_width():
+    X = np.array([[1.0, 2.0, 3.0], [np.nan, np.nan, 3.0], [1.0, np.nan, np.nan]])
+    out = ModalityAbsence({"a": [0, 1], "b": [2]}, per_feature=True).fit(X).transform(X)
+    np.testing.assert_array_equal(out[:, 3:], [[0, 0, 0], [1, 1, 0], [0, 0, 1]])
+    split, layout, pipe = _built_on_informative_synthetic(
+        "CLIMD, absence indicators per feature")
+    assert [step for step, _ in pipe.steps] == ["scale", "absence", "clf"]
+    width = sum(layout.values())
+    assert pipe["clf"].modalities["absent"] == list(range(width, 2 * width))
+    indicators = pipe[:-1].fit(split.X_train, split.y_train).transform(split.X_train)[:, width:]
+    absent = absent_modalities(split.X_train, modality_columns(layout)).astype(float)
+    np.testing.assert_array_equal(indicators, np.repeat(absent, list(layout.values()), axis=1))
+
+
 def test_standardized_absence_indicators_are_the_readme_s_two_lines():
     split, layout, pipe = _built_on_informative_synthetic(
         "CLIMD, absence indicators, standardized")
@@ -309,8 +323,8 @@ def test_standardized_absence_indicators_are_the_readme_s_two_lines():
     absent = absent_modalities(split.X_train, modality_columns(layout)).astype(float)
     np.testing.assert_allclose(indicators, StandardScaler().fit_transform(absent))
     assert not np.allclose(indicators, absent)
-    with pytest.raises(ValueError, match="absence_indicators must be True, False or "
-                                         "'standardized', got 'yes'"):
+    with pytest.raises(ValueError, match="absence_indicators must be True, False, "
+                                         "'standardized' or 'per_feature', got 'yes'"):
         l4l.build_method("x", {"kind": "neural", "overrides": {"absence_indicators": "yes"}},
                          layout, 0, len(split.y_train))
     with pytest.raises(ValueError, match="'standardized' puts the indicators before the "

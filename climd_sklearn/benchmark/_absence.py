@@ -47,6 +47,10 @@ class ModalityAbsence(TransformerMixin, BaseEstimator):
     modalities : mapping of str to sequence of int
         The column indices of each modality in the concatenated features, in the order of
         the appended columns.
+    per_feature : bool, default=False
+        Repeat each modality's indicator once per column of the modality, as scikit-learn's
+        per-feature missing indicators are where whole modalities go missing (the pilot
+        after the regression's indicators were kept once per modality).
 
     Attributes
     ----------
@@ -56,8 +60,10 @@ class ModalityAbsence(TransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {}
 
-    def __init__(self, modalities: Mapping[str, Sequence[int]]) -> None:
+    def __init__(self, modalities: Mapping[str, Sequence[int]],
+                 per_feature: bool = False) -> None:
         self.modalities = modalities
+        self.per_feature = per_feature
 
     def fit(self, X: Any, y: Any = None) -> ModalityAbsence:
         """Check the modalities' columns against ``X``.
@@ -101,4 +107,7 @@ class ModalityAbsence(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = validate_data(self, X, ensure_all_finite="allow-nan", reset=False)
-        return np.hstack([X, absent_modalities(X, self.modalities).astype(X.dtype)])
+        absent = absent_modalities(X, self.modalities).astype(X.dtype)
+        if self.per_feature:
+            absent = np.repeat(absent, [len(c) for c in self.modalities.values()], axis=1)
+        return np.hstack([X, absent])

@@ -223,4 +223,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # the check of the README's two lines: the absence modality standardized with the
     # others, as the estimator's standardize=True treats a modality the user appends
     "CLIMD, absence indicators, standardized": {"absence_indicators": "standardized"},
+    # the pilot after the regression's indicators were kept once per modality: the absence
+    # modality with one indicator per feature, as scikit-learn's missing indicators are, so
+    # that the decay's hold on a modality's absence loosens with its width as in the regression
+    "CLIMD, absence indicators per feature": {"absence_indicators": "per_feature"},
 }

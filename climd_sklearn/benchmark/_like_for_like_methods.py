@@ -135,7 +135,10 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: scaler, one column per modality, 1 where the sample lacks it (the informative-missingness
 #: test after the KNN test); ``"standardized"`` appends it before the scaler, so that its
 #: columns are standardized as the estimator's own ``standardize=True`` treats the
-#: modality the README's two lines append (the check after the absence-evidence pilot).
+#: modality the README's two lines append (the check after the absence-evidence pilot);
+#: ``"per_feature"`` appends it after the scaler with each modality's indicator repeated
+#: once per column of the modality (the pilot after the regression's indicators were kept
+#: once per modality).
 #: ``"absence_evidence": True`` wraps the classifier in :class:`AbsenceEvidence`, which adds
 #: to its log-probabilities each modality's ``log p(R_m | y) - log p(R_m)``, counted on the
 #: training rows (a pilot after the imputation test).
@@ -376,9 +379,9 @@ def build_method(
                              "combined with 'one_modality'")
         kept = {"all": sum(int(width) for width in layout.values())}
     absence = params.pop("absence_indicators", False)
-    if absence not in (False, True, "standardized"):
-        raise ValueError(f"{name!r}: absence_indicators must be True, False or "
-                         f"'standardized', got {absence!r}")
+    if absence not in (False, True, "standardized", "per_feature"):
+        raise ValueError(f"{name!r}: absence_indicators must be True, False, "
+                         f"'standardized' or 'per_feature', got {absence!r}")
     if absence == "standardized" and input_transform != "standard":
         raise ValueError(f"{name!r}: absence_indicators='standardized' puts the indicators "
                          "before the StandardScaler; it cannot be combined with "
@@ -388,7 +391,8 @@ def build_method(
                          "layout; it cannot be combined with 'screen', 'one_modality' or "
                          "'input_as_given'")
     if absence:
-        kept = {**layout, "absent": len(layout)}
+        kept = {**layout, "absent": (sum(int(w) for w in layout.values())
+                                     if absence == "per_feature" else len(layout))}
     evidence = bool(params.pop("absence_evidence", False))
     if evidence and (absence or impute is not None or screen is not None or one_modality):
         raise ValueError(f"{name!r}: 'absence_evidence' reads each modality's NaN cells "
@@ -410,7 +414,8 @@ def build_method(
         # after the scaler, the indicators reach the network as 0 and 1; before it (as the
         # estimator's own standardization treats a modality the user appends), standardized
         at = 0 if absence == "standardized" else len(steps)
-        steps.insert(at, ("absence", ModalityAbsence(modality_columns(layout))))
+        steps.insert(at, ("absence", ModalityAbsence(modality_columns(layout),
+                                                     per_feature=absence == "per_feature")))
     if impute is not None:
         steps.append(("impute", IMPUTERS[impute]()))
     if screen is not None:
