@@ -43,7 +43,8 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "missing_l4l", "missing_dropout_screen", "missing_informative",
                 "missing_absence_screen", "missing_informative_reversed",
                 "missing_absence_screen_reversed", "missing_informative_imputation",
-                "pilot_absence_evidence", "absence_standardized", "indicators_once")
+                "pilot_absence_evidence", "absence_standardized", "indicators_once",
+                "pilot_absence_per_feature")
 
 
 def _records_path(run):
