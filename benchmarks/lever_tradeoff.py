@@ -48,6 +48,8 @@ EVALS = {"long tail": ("long-tailed, expected", "long-tailed"),
 MIN_PAIRS = 5
 #: The long tail's gap to the best method on the main table (issue 11's open line), points.
 GAP = 1.2
+#: The plot's half-width in points (a lever that wrecks a column falls outside it).
+FRAME = 5.0
 
 
 def paired_delta(
@@ -176,6 +178,10 @@ def plot(points: Sequence[Mapping[str, Any]], path: str) -> None:
         ax.axvline(0, color="grey", lw=0.5)
         ax.scatter([p[column] for p in points], [p["long tail"] for p in points], s=14)
         ax.axhline(GAP, color="tab:red", lw=0.8, ls="--")
+        ax.set_xlim(-FRAME, FRAME)
+        ax.set_ylim(-FRAME, FRAME)
+        outside = sum(max(abs(p[column]), abs(p["long tail"])) > FRAME for p in points)
+        ax.set_title(f"{outside} of {len(points)} points outside the frame", fontsize=9)
         ax.set_xlabel(f"Δ ROSMAP IR 5 and 10, {column} folds (points)")
     axes[0].set_ylabel("Δ mfeat ρ 100, long-tailed folds (points)")
     fig.tight_layout()
