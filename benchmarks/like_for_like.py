@@ -12,6 +12,10 @@ imbalance treatments, and against tuned non-neural anchors, on paired splits.
         --carry-over benchmarks/results --carry BRF 'RUS + MLP'   # (one command) a rerun
                                        # that copies the records the recipe cannot reach,
                                        # fitted on this CPU model (or --carry-any-cpu)
+    python benchmarks/like_for_like.py --out /tmp/pilot --candidates NAME --store-log-proba
+                                       # the new records also keep each evaluation's
+                                       # log-probabilities, so that a shift of the logits
+                                       # or a blend of two methods is scored without a refit
 
 Every (setting, split, method) result is appended to ``<out>/like_for_like.records.jsonl``
 as soon as it is done; rerunning the same command skips what is recorded. To add a lever,
@@ -197,12 +201,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         "shown to reproduce across CPU models: those whose fits do not "
                         "change under MKL_CBWR=COMPATIBLE have, in every case checked "
                         "(research.md)")
+    parser.add_argument("--store-log-proba", action="store_true",
+                        help="also store each evaluation's log-probabilities in the new "
+                             "records, so that a change of the decision can be scored later "
+                             "without a refit (records grow with the number of classes)")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
     if bool(args.carry_over) != bool(args.carry):
         parser.error("--carry-over FROM and --carry METHOD ... go together")
     if args.carry_any_cpu and not args.carry_over:
         parser.error("--carry-any-cpu goes with --carry-over")
+    if args.store_log_proba and (args.summarize or args.swap_in or args.rescore):
+        parser.error("--store-log-proba stores what new fits predict; --summarize, "
+                     "--swap-in and --rescore fit nothing")
     if args.carry_over and (args.swap_in or args.rescore):
         parser.error("--carry-over does not go with --swap-in or --rescore: carry first, "
                      "in its own command")
@@ -265,7 +276,8 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
             settings, methods, out, candidates=candidates, recipe=args.recipe, n_splits=splits,
             first_split=args.first_split, n_jobs=args.jobs, quick=args.quick,
             rosmap_path=args.rosmap, progress=not args.no_progress,
-            log=lambda line: print(line, file=sys.stderr, flush=True))
+            log=lambda line: print(line, file=sys.stderr, flush=True),
+            store_log_proba=args.store_log_proba)
     previous = os.path.join(out, "like_for_like.json")
     commands: list[str] = []
     machine, wall_s = None, time.perf_counter() - start  # this run's, where it fitted

@@ -146,6 +146,44 @@ def test_records_keep_predictions_and_the_expected_score_follows_from_them(tmp_p
     assert [json.loads(line) for line in open(path)] == records
 
 
+def test_stored_log_probabilities_give_back_each_records_predictions(tmp_path):
+    setting = rosmap_like_setting()
+    split = next(iter(setting.splits(1)))
+    specs = l4l.resolve_methods(["CLIMD (default)", "LogReg (balanced)"])
+    path = str(tmp_path / "records.jsonl")
+    records = l4l.run_split(setting.name, split, setting.layout, specs, path, "quick", True,
+                            store_log_proba=True)
+    for rec in records:
+        assert rec["classes"] == [0, 1]
+        for ev, (X_ev, _) in split.evals.items():
+            log_proba = np.array(rec["log_proba"][ev])
+            assert log_proba.shape == (len(X_ev), 2)
+            np.testing.assert_allclose(np.exp(log_proba).sum(axis=1), 1.0, atol=1e-3)
+            predicted = np.array(rec["classes"])[log_proba.argmax(axis=1)]
+            np.testing.assert_array_equal(predicted, rec["predictions"][ev])
+    assert [json.loads(line) for line in open(path)] == records
+    plain = l4l.run_split(setting.name, split, setting.layout, specs,
+                          str(tmp_path / "plain.jsonl"), "quick", True)
+    assert not any("log_proba" in rec or "classes" in rec for rec in plain)
+
+
+def test_a_stored_log_probability_is_rounded_and_floored_where_it_underflows():
+    class Fixed:
+        def predict_proba(self, X):
+            return np.array([[1.0, 0.0], [0.25, 0.75]])
+
+    assert l4l.log_proba_rows(Fixed(), None) == [[0.0, l4l.LOG_PROBA_FLOOR],
+                                                 [-1.3863, -0.2877]]
+
+
+@pytest.mark.parametrize("mode", ["--summarize", "--rescore", ["--swap-in", "x"]])
+def test_storing_log_probabilities_without_fits_is_refused(mode, capsys):
+    with pytest.raises(SystemExit):
+        load_script("like_for_like").parse_args(
+            ["--store-log-proba", *([mode] if isinstance(mode, str) else mode)])
+    assert "--store-log-proba stores what new fits predict" in capsys.readouterr().err
+
+
 def rosmap_like_setting():
     """A small two-modality binary set through the protocol's pooled CV splits (IR 3)."""
     rng = np.random.RandomState(0)
@@ -410,8 +448,12 @@ def test_quick_end_to_end_writes_json_md_and_docs(tmp_path):
     out = tmp_path / "results"
     summary = load_script("like_for_like").main(
         ["--quick", "--splits", "1", "--out", str(out), "--jobs", "1", "--no-progress",
-         "--candidates", "CLIMD, single network, score order"])
+         "--candidates", "CLIMD, single network, score order", "--store-log-proba"])
     data = json.loads((out / "like_for_like.json").read_text())
+    # the log-probabilities and predictions stay in the records file, out of the summary
+    assert all("log_proba" in json.loads(line) and "predictions" in json.loads(line)
+               for line in open(out / l4l.RECORDS_FILE))
+    assert not any({"log_proba", "predictions"} & set(r) for r in data["records"])
     assert {"config", "machine", "records", "summary"} <= set(data)
     assert data["config"]["command"].startswith("python benchmarks/like_for_like.py --quick")
     methods = {r["method"] for r in data["records"]}

@@ -122,6 +122,11 @@ def _cpus_markdown(records: Sequence[Mapping[str, Any]]) -> str:
             + "; ".join(f"{cpu} ({n})" for cpu, n in cpus.most_common()) + ".\n\n")
 
 
+#: What a record keeps in the records file only: the per-sample predictions and, where
+#: stored, log-probabilities (the JSON summary would grow with every test sample).
+_RECORDS_FILE_ONLY = frozenset({"predictions", "log_proba"})
+
+
 def write_like_for_like(
     out_dir: str,
     records: Sequence[Mapping[str, Any]],
@@ -132,8 +137,8 @@ def write_like_for_like(
 ) -> dict[str, Any]:
     """Summarize the records and write ``like_for_like.json``, ``.md`` and the CD figure.
 
-    The JSON file holds the records without their predictions, which stay in the records
-    file.
+    The JSON file holds the records without their predictions and log-probabilities,
+    which stay in the records file.
 
     Parameters
     ----------
@@ -182,7 +187,7 @@ def write_like_for_like(
     payload = {"name": "like_for_like", "config": _jsonable(dict(config)),
                "machine": machine,
                # the predictions stay in the records file; this file summarizes
-               "records": [{k: v for k, v in rec.items() if k != "predictions"}
+               "records": [{k: v for k, v in rec.items() if k not in _RECORDS_FILE_ONLY}
                            for rec in records], "summary": summary,
                "superseded": superseded_summary}
     with open(json_path, "w") as fh:
