@@ -57,11 +57,11 @@ __all__ = [
     "SettingKind",
     "build_method",
     "like_for_like_setting",
+    "log_proba_rows",
     "resolve_methods",
     "resolve_settings",
     "run_like_for_like",
     "run_split",
-    "log_proba_rows",
     "setting_name",
     "settings_splits",
     "splits_of",
@@ -143,7 +143,7 @@ def run_split(
                 "cpu": cpu, "spec": _jsonable(spec), "scores": scores,
                 "predictions": {ev: np.asarray(pred).tolist() for ev, pred in predictions.items()}}
             if store_log_proba:
-                rec["classes"] = _jsonable(np.asarray(est.classes_).tolist())
+                rec["classes"] = np.asarray(est.classes_).tolist()
                 rec["log_proba"] = {ev: log_proba_rows(est, X_ev)
                                     for ev, (X_ev, _) in split.evals.items()}
             if preset is not None:
