@@ -82,7 +82,11 @@ def shifted_scores(
     record: Mapping[str, Any], split: Split, tau: float
 ) -> dict[str, float]:
     """Macro F1 of every evaluation of the record's split under the shifted decision."""
-    predictions = shifted_predictions(record, split, tau)
+    return _macro_f1(split, shifted_predictions(record, split, tau))
+
+
+def _macro_f1(split: Split, predictions: Mapping[str, np.ndarray]) -> dict[str, float]:
+    """Macro F1 of every evaluation of ``split``, the expected ones included."""
     scores = {ev: score(y, predictions[ev]) for ev, (_, y) in split.evals.items()}
     scores.update(expected_scores(split, predictions))
     return {ev: s["f1_macro"] for ev, s in scores.items()}
@@ -129,11 +133,12 @@ def analyze(
             raise ValueError(f"{rec['setting']} split {rec['split']}: no such split among "
                              "the settings given.")
         n_splits[rec["setting"]] = n_splits.get(rec["setting"], 0) + 1
-        base = shifted_predictions(rec, split, 0.0)
-        flipped += sum(int(np.sum(base[ev] != np.asarray(rec["predictions"][ev])))
-                       for ev in base)
         for tau in taus:
-            for ev, f1 in shifted_scores(rec, split, tau).items():
+            predictions = shifted_predictions(rec, split, tau)
+            if tau == 0.0:
+                flipped += sum(int(np.sum(predictions[ev] != np.asarray(rec["predictions"][ev])))
+                               for ev in predictions)
+            for ev, f1 in _macro_f1(split, predictions).items():
                 if ev not in SINGLE_DRAWS:
                     per_column.setdefault(f"{rec['setting']} / {ev}", {}).setdefault(
                         tau, []).append(100 * f1)
