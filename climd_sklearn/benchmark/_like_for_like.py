@@ -113,8 +113,9 @@ def run_split(
         (:func:`variant_params`; not for an anchor), for a network ``n_subsets`` (the most
         subsets an epoch drew, :func:`subsets_drawn`), for a search ``best_params`` and
         ``inner_failures``, for a tuned threshold (``TunedThresholdClassifierCV``) the
-        ``threshold`` it chose, and for Gradient-Blending (:class:`GradientBlendedHeads`)
-        the ``head_weights`` it set.
+        ``threshold`` it chose, for a tuned prior shift (:class:`TunedPriorShift`) the
+        ``tau`` it chose and the ``inner_scores`` of every ``tau``, and for Gradient-Blending
+        (:class:`GradientBlendedHeads`) the ``head_weights`` it set.
     """
     import torch
     from threadpoolctl import threadpool_limits
@@ -150,6 +151,9 @@ def run_split(
                 rec["variant_params"] = preset
             if hasattr(est, "best_threshold_"):
                 rec["threshold"] = float(est.best_threshold_)
+            if hasattr(est, "best_tau_"):
+                rec["tau"] = est.best_tau_
+                rec["inner_scores"] = est.inner_scores_.tolist()
             if hasattr(est, "best_params_"):
                 rec["best_params"] = _jsonable(est.best_params_)
                 rec["inner_failures"] = int(np.isnan(est.cv_results_["mean_test_score"]).sum())

@@ -41,6 +41,7 @@ from ._methods import (
     like_for_like_anchor,
     modality_columns,
 )
+from ._prior_shift import TunedPriorShift
 from ._prior_smoothing import SmoothedClassPrior
 from ._screening import ModalityScreen, screened_layout
 from ._self_taught import SelfTaughtOrder
@@ -141,7 +142,11 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: once per modality).
 #: ``"absence_evidence": True`` wraps the classifier in :class:`AbsenceEvidence`, which adds
 #: to its log-probabilities each modality's ``log p(R_m | y) - log p(R_m)``, counted on the
-#: training rows (a pilot after the imputation test).
+#: training rows (a pilot after the imputation test). ``"tuned_prior_shift": True`` wraps the
+#: pipeline in :class:`TunedPriorShift`: a stratified 5-fold inner CV on the training fold
+#: chooses the ``tau`` of :data:`~climd_sklearn.benchmark._prior_shift.TAUS` whose shift
+#: ``tau * log(training prior)`` of the out-of-fold log-probabilities scores the best macro F1,
+#: and the refit predicts with it (the test after the decision-shift oracle).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -266,7 +271,8 @@ def build_method(
         a :class:`SpanProjectedScaler`; HGB, BRF and
         ``input_as_given``: without; ``impute``: an imputer of :data:`IMPUTERS` after it;
         ``screen``: a :class:`ModalityScreen` after that), a ``TunedThresholdClassifierCV``
-        around one (``tuned_threshold``), or a search.
+        around one (``tuned_threshold``), a :class:`TunedPriorShift` around one
+        (``tuned_prior_shift``), or a search.
     """
     if spec["kind"] == "anchor":
         return like_for_like_anchor(name, seed, quick)
@@ -281,18 +287,23 @@ def build_method(
         raise ValueError(f"{name!r}: 'gradient_blend' and 'self_taught' each wrap the model; "
                          "they cannot be combined")
     tuned_threshold = params.pop("tuned_threshold", None)
+    prior_shift = bool(params.pop("tuned_prior_shift", False))
+    if prior_shift and tuned_threshold is not None:
+        raise ValueError(f"{name!r}: 'tuned_prior_shift' and 'tuned_threshold' each choose the "
+                         "decision; they cannot be combined")
     width_by_inner_cv = bool(params.pop("width_by_inner_cv", False))
     if width_by_inner_cv and ({"linear_path", "heads_in_prediction", "width_switch_ratio"}
-                              & set(params) or tuned_threshold is not None):
+                              & set(params) or tuned_threshold is not None or prior_shift):
         raise ValueError(f"{name!r}: 'width_by_inner_cv' chooses linear_path and "
                          "heads_in_prediction; it cannot be combined with either, with "
-                         "'width_switch_ratio' or with 'tuned_threshold'")
+                         "'width_switch_ratio', with 'tuned_threshold' or with "
+                         "'tuned_prior_shift'")
     aux_by_inner_cv = bool(params.pop("aux_by_inner_cv", False))
     if aux_by_inner_cv and ({"aux_weight", "aux_per_head"} & set(params) or width_by_inner_cv
-                            or tuned_threshold is not None):
+                            or tuned_threshold is not None or prior_shift):
         raise ValueError(f"{name!r}: 'aux_by_inner_cv' chooses aux_weight; it cannot be "
                          "combined with it, with 'aux_per_head', with 'width_by_inner_cv' or "
-                         "with 'tuned_threshold'")
+                         "with 'tuned_threshold' or 'tuned_prior_shift'")
     as_given = bool(params.pop("input_as_given", False))
     impute = params.pop("impute", None)
     if impute is not None and impute not in IMPUTERS:
@@ -433,6 +444,8 @@ def build_method(
         choices = WIDTH_CHOICES if width_by_inner_cv else AUX_CHOICES
         return GridSearchCV(pipeline, choices, scoring="f1_macro", error_score="raise",
                             cv=StratifiedKFold(3, shuffle=True, random_state=seed))
+    if prior_shift:
+        return TunedPriorShift(pipeline, random_state=seed)
     if tuned_threshold is None:
         return pipeline
     return TunedThresholdClassifierCV(
