@@ -8,10 +8,11 @@ works inside ``cross_val_score`` and ``GridSearchCV``). The method lives in
 skorch sees in :mod:`climd_sklearn.training`, data in :mod:`climd_sklearn.datasets`.
 """
 
+from ._prior_shift import TunedPriorShiftClassifierCV
 from ._slice_dict import SliceDict
 from ._version import __version__
 from .estimator import CLIMDClassifier
 from .modules import EarlyFusionNet, EnsembleFusionNet, LateFusionNet
 
 __all__ = ["CLIMDClassifier", "EarlyFusionNet", "EnsembleFusionNet", "LateFusionNet",
-           "SliceDict", "__version__"]
+           "SliceDict", "TunedPriorShiftClassifierCV", "__version__"]

@@ -1,14 +1,21 @@
-"""The decision shifted toward the training prior by a tau chosen by inner CV (benchmark code)."""
+"""TunedPriorShiftClassifierCV: the decision shifted toward the training prior by a tau chosen
+by inner CV, and its entry in the like-for-like registry."""
 
 import numpy as np
 import pytest
+from conftest import FAST, make_multimodal
+from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import f1_score
-from sklearn.model_selection import StratifiedKFold
+from sklearn.metrics import balanced_accuracy_score, f1_score, make_scorer
+from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.utils._param_validation import InvalidParameterError
+from sklearn.utils.estimator_checks import parametrize_with_checks
 from test_like_for_like import rosmap_like_setting
 
+from climd_sklearn import CLIMDClassifier, SliceDict, TunedPriorShiftClassifierCV
+from climd_sklearn._prior_shift import TAUS, best_tau
 from climd_sklearn.benchmark import _like_for_like as l4l
-from climd_sklearn.benchmark._prior_shift import TAUS, TunedPriorShift, best_tau
 
 
 def _three_classes(seed=0, sizes=(40, 12, 5)):
@@ -16,6 +23,19 @@ def _three_classes(seed=0, sizes=(40, 12, 5)):
     y = np.repeat(np.arange(len(sizes)), sizes)
     X = rng.normal(size=(len(y), 4)) + 0.9 * np.eye(len(sizes), 4)[y]
     return X, y
+
+
+def _out_of_fold(X, y, folds, make=LogisticRegression):
+    oof = np.full((len(y), len(np.unique(y))), -np.inf)
+    for train, test in folds.split(X, y):
+        inner = make().fit(X[train], y[train])
+        oof[np.ix_(test, inner.classes_)] = inner.predict_log_proba(X[test])
+    return oof
+
+
+@parametrize_with_checks([TunedPriorShiftClassifierCV(LogisticRegression(), cv=3)])
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
 
 
 def test_best_tau_takes_the_highest_score_and_breaks_ties_toward_the_balanced_rule():
@@ -31,23 +51,34 @@ def test_best_tau_takes_the_highest_score_and_breaks_ties_toward_the_balanced_ru
 
 def test_the_inner_scores_are_the_macro_f1_of_the_shifted_out_of_fold_predictions():
     X, y = _three_classes()
-    shift = TunedPriorShift(LogisticRegression(), cv=4, random_state=3).fit(X, y)
+    shift = TunedPriorShiftClassifierCV(LogisticRegression(), cv=4, random_state=3).fit(X, y)
     log_prior = np.log(np.bincount(y) / len(y))
     np.testing.assert_allclose(shift.log_prior_, log_prior)
-    oof = np.empty((len(y), 3))
-    for train, test in StratifiedKFold(4, shuffle=True, random_state=3).split(X, y):
-        oof[test] = LogisticRegression().fit(X[train], y[train]).predict_log_proba(X[test])
+    oof = _out_of_fold(X, y, StratifiedKFold(4, shuffle=True, random_state=3))
     expected = [f1_score(y, np.argmax(oof + tau * log_prior, axis=1), average="macro")
                 for tau in TAUS]
     np.testing.assert_allclose(shift.inner_scores_, expected)
     assert shift.best_tau_ == best_tau(expected, TAUS)
+    assert shift.best_score_ == max(expected)
     assert len(set(np.round(expected, 6))) > 1  # the grid is not flat on these data
+
+
+def test_any_scorer_and_any_splitter_can_choose_the_shift():
+    X, y = _three_classes(seed=4)
+    folds = KFold(3, shuffle=True, random_state=1)
+    oof = _out_of_fold(X, y, folds)
+    log_prior = np.log(np.bincount(y) / len(y))
+    expected = [balanced_accuracy_score(y, np.argmax(oof + tau * log_prior, axis=1))
+                for tau in TAUS]
+    for scoring in ("balanced_accuracy", make_scorer(balanced_accuracy_score)):
+        shift = TunedPriorShiftClassifierCV(LogisticRegression(), scoring=scoring, cv=folds)
+        np.testing.assert_allclose(shift.fit(X, y).inner_scores_, expected)
 
 
 def test_it_predicts_the_refit_s_argmax_after_the_chosen_shift():
     X, y = _three_classes(seed=1)
-    shift = TunedPriorShift(LogisticRegression(), taus=(0.0, 1.0), cv=3, random_state=0)
-    shift.fit(X, y)
+    shift = TunedPriorShiftClassifierCV(LogisticRegression(), taus=(0.0, 1.0), cv=3,
+                                        random_state=0).fit(X, y)
     refit = LogisticRegression().fit(X, y)
     np.testing.assert_allclose(shift.estimator_.coef_, refit.coef_)
     shifted = refit.predict_log_proba(X) + shift.best_tau_ * shift.log_prior_
@@ -56,8 +87,8 @@ def test_it_predicts_the_refit_s_argmax_after_the_chosen_shift():
     np.testing.assert_allclose(np.log(shift.predict_proba(X)),
                                shifted - np.logaddexp.reduce(shifted, axis=1, keepdims=True))
     # tau = 1 is Bayes' rule at the training prior: it predicts the head class more often
-    at_one = shift.set_params(taus=(1.0,)).fit(X, y)
-    at_zero = TunedPriorShift(LogisticRegression(), taus=(0.0,), cv=3).fit(X, y)
+    at_one = clone(shift).set_params(taus=(1.0,)).fit(X, y)
+    at_zero = clone(shift).set_params(taus=(0.0,)).fit(X, y)
     assert (at_one.predict(X) == 0).sum() > (at_zero.predict(X) == 0).sum()
 
 
@@ -65,15 +96,49 @@ def test_it_predicts_the_refit_s_argmax_after_the_chosen_shift():
 def test_a_class_absent_from_an_inner_fit_gets_no_out_of_fold_prediction():
     # one sample of class 2: the inner fit of the fold that holds it out never saw the class
     X, y = _three_classes(seed=2, sizes=(20, 10, 1))
-    shift = TunedPriorShift(LogisticRegression(), taus=(0.0,), cv=5, random_state=0).fit(X, y)
-    oof = np.full((len(y), 3), -np.inf)
-    for train, test in StratifiedKFold(5, shuffle=True, random_state=0).split(X, y):
-        inner = LogisticRegression().fit(X[train], y[train])
-        oof[np.ix_(test, inner.classes_)] = inner.predict_log_proba(X[test])
+    shift = TunedPriorShiftClassifierCV(LogisticRegression(), taus=(0.0,), random_state=0)
+    shift.fit(X, y)
+    oof = _out_of_fold(X, y, StratifiedKFold(5, shuffle=True, random_state=0))
     assert np.isinf(oof[y == 2, 2]).all()
     np.testing.assert_allclose(shift.inner_scores_, [
         f1_score(y, np.argmax(oof, axis=1), average="macro", zero_division=0)])
     assert list(shift.classes_) == [0, 1, 2]
+
+
+def test_an_estimator_without_predict_log_proba_is_shifted_through_its_probabilities():
+    X, y = _three_classes(seed=3)
+    shift = TunedPriorShiftClassifierCV(KNeighborsClassifier(7), random_state=0).fit(X, y)
+    with np.errstate(divide="ignore"):
+        shifted = (np.log(KNeighborsClassifier(7).fit(X, y).predict_proba(X))
+                   + shift.best_tau_ * shift.log_prior_)
+    np.testing.assert_array_equal(shift.predict(X), np.argmax(shifted, axis=1))
+
+
+def test_a_dict_of_modalities_reaches_every_fit_row_aligned():
+    X, y = make_multimodal()
+    clf = CLIMDClassifier(random_state=0, **FAST)
+    shift = TunedPriorShiftClassifierCV(clf, cv=3, random_state=0).fit(X, y)
+    refit = clone(clf).fit(X, y)
+    shifted = refit.predict_log_proba(X) + shift.best_tau_ * shift.log_prior_
+    np.testing.assert_array_equal(shift.predict(X), np.argmax(shifted, axis=1))
+    assert shift.n_features_in_ == refit.n_features_in_
+    # inside scikit-learn's CV the modalities travel as a SliceDict, as for the estimator
+    scores = cross_val_score(shift, SliceDict(**X), y, cv=StratifiedKFold(2),
+                             scoring="f1_macro")
+    assert scores.shape == (2,) and np.isfinite(scores).all()
+
+
+def test_bad_grids_and_single_class_targets_are_refused_by_name():
+    X, y = _three_classes()
+    for taus in ((), (0.0, np.nan), [[0.0, 1.0]]):
+        with pytest.raises(ValueError, match="taus must be a non-empty 1-D sequence of finite"):
+            TunedPriorShiftClassifierCV(LogisticRegression(), taus=taus).fit(X, y)
+    with pytest.raises(ValueError, match="needs at least 2 classes; y has 1 class: \\[0\\]"):
+        TunedPriorShiftClassifierCV(LogisticRegression()).fit(X[y == 0], y[y == 0])
+    with pytest.raises(InvalidParameterError, match="'estimator' parameter"):
+        TunedPriorShiftClassifierCV(object()).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="'scoring' parameter"):
+        TunedPriorShiftClassifierCV(LogisticRegression(), scoring="f1_sideways").fit(X, y)
 
 
 def test_the_registry_wraps_the_default_and_records_the_chosen_tau(tmp_path):
@@ -81,7 +146,8 @@ def test_the_registry_wraps_the_default_and_records_the_chosen_tau(tmp_path):
     specs = l4l.resolve_methods([name, "CLIMD (default)"])
     assert specs[name]["overrides"] == {"tuned_prior_shift": True}
     est = l4l.build_method(name, specs[name], {"a": 3, "b": 2}, 7, 40, quick=True)
-    assert isinstance(est, TunedPriorShift) and est.cv == 5 and est.random_state == 7
+    assert isinstance(est, TunedPriorShiftClassifierCV)
+    assert est.cv == 5 and est.random_state == 7 and est.scoring == "f1_macro"
     assert tuple(est.taus) == TAUS
     for other in ({"tuned_threshold": "f1_macro"}, {"width_by_inner_cv": True},
                   {"aux_by_inner_cv": True}):

@@ -113,8 +113,9 @@ def run_split(
         (:func:`variant_params`; not for an anchor), for a network ``n_subsets`` (the most
         subsets an epoch drew, :func:`subsets_drawn`), for a search ``best_params`` and
         ``inner_failures``, for a tuned threshold (``TunedThresholdClassifierCV``) the
-        ``threshold`` it chose, for a tuned prior shift (:class:`TunedPriorShift`) the
-        ``tau`` it chose and the ``inner_scores`` of every ``tau``, and for Gradient-Blending
+        ``threshold`` it chose, for a tuned prior shift
+        (:class:`~climd_sklearn.TunedPriorShiftClassifierCV`) the ``tau`` it chose and the
+        ``inner_scores`` of every ``tau``, and for Gradient-Blending
         (:class:`GradientBlendedHeads`) the ``head_weights`` it set.
     """
     import torch

@@ -24,6 +24,7 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, TunedThreshol
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
 from torch.optim import SGD, AdamW
 
+from .._prior_shift import TunedPriorShiftClassifierCV
 from .._variants import AUTO_WEIGHT_DECAY, VARIANT_PARAMS
 from ..estimator import CLIMDClassifier
 from ._absence import ModalityAbsence
@@ -41,7 +42,6 @@ from ._methods import (
     like_for_like_anchor,
     modality_columns,
 )
-from ._prior_shift import TunedPriorShift
 from ._prior_smoothing import SmoothedClassPrior
 from ._screening import ModalityScreen, screened_layout
 from ._self_taught import SelfTaughtOrder
@@ -143,10 +143,11 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: ``"absence_evidence": True`` wraps the classifier in :class:`AbsenceEvidence`, which adds
 #: to its log-probabilities each modality's ``log p(R_m | y) - log p(R_m)``, counted on the
 #: training rows (a pilot after the imputation test). ``"tuned_prior_shift": True`` wraps the
-#: pipeline in :class:`TunedPriorShift`: a stratified 5-fold inner CV on the training fold
-#: chooses the ``tau`` of :data:`~climd_sklearn.benchmark._prior_shift.TAUS` whose shift
-#: ``tau * log(training prior)`` of the out-of-fold log-probabilities scores the best macro F1,
-#: and the refit predicts with it (the test after the decision-shift oracle).
+#: pipeline in :class:`~climd_sklearn.TunedPriorShiftClassifierCV`: a stratified, shuffled
+#: 5-fold inner CV on the training fold, seeded by the split, chooses the ``tau`` of its
+#: default grid whose shift ``tau * log(training prior)`` of the out-of-fold log-probabilities
+#: scores the best macro F1, and the refit predicts with it (the test after the
+#: decision-shift oracle).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -271,7 +272,8 @@ def build_method(
         a :class:`SpanProjectedScaler`; HGB, BRF and
         ``input_as_given``: without; ``impute``: an imputer of :data:`IMPUTERS` after it;
         ``screen``: a :class:`ModalityScreen` after that), a ``TunedThresholdClassifierCV``
-        around one (``tuned_threshold``), a :class:`TunedPriorShift` around one
+        around one (``tuned_threshold``), a
+        :class:`~climd_sklearn.TunedPriorShiftClassifierCV` around one
         (``tuned_prior_shift``), or a search.
     """
     if spec["kind"] == "anchor":
@@ -445,7 +447,7 @@ def build_method(
         return GridSearchCV(pipeline, choices, scoring="f1_macro", error_score="raise",
                             cv=StratifiedKFold(3, shuffle=True, random_state=seed))
     if prior_shift:
-        return TunedPriorShift(pipeline, random_state=seed)
+        return TunedPriorShiftClassifierCV(pipeline, random_state=seed)
     if tuned_threshold is None:
         return pipeline
     return TunedThresholdClassifierCV(

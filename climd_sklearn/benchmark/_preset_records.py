@@ -16,11 +16,11 @@ from imblearn.pipeline import Pipeline
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, TunedThresholdClassifierCV
 
+from .._prior_shift import TunedPriorShiftClassifierCV
 from ..estimator import CLIMDClassifier
 from ._absence_evidence import AbsenceEvidence
 from ._gradient_blend import GradientBlendedHeads
 from ._like_for_like_methods import build_method
-from ._prior_shift import TunedPriorShift
 from ._records import _jsonable
 from ._self_taught import SelfTaughtOrder
 
@@ -28,17 +28,19 @@ __all__ = ["variant_params"]
 
 
 def _predicting_classifier(
-    pipeline: Pipeline | TunedThresholdClassifierCV | GridSearchCV | TunedPriorShift,
+    pipeline: Pipeline | TunedThresholdClassifierCV | GridSearchCV | TunedPriorShiftClassifierCV,
 ) -> CLIMDClassifier:
     """The unfitted CLIMDClassifier whose fit makes a neural method's predictions.
 
     The pipeline's last step (:func:`build_method`; inside a ``TunedThresholdClassifierCV``,
-    a :class:`TunedPriorShift` or a ``GridSearchCV``, its estimator's, before the search sets
-    the parameters it chooses), for a :class:`GradientBlendedHeads` or an
-    :class:`AbsenceEvidence` the estimator it wraps, or for a :class:`SelfTaughtOrder` its
-    final curriculum fit: the wrapped estimator with what the wrapper sets on it.
+    a :class:`~climd_sklearn.TunedPriorShiftClassifierCV` or a ``GridSearchCV``, its
+    estimator's, before the search sets the parameters it chooses), for a
+    :class:`GradientBlendedHeads` or an :class:`AbsenceEvidence` the estimator it wraps, or
+    for a :class:`SelfTaughtOrder` its final curriculum fit: the wrapped estimator with what
+    the wrapper sets on it.
     """
-    if isinstance(pipeline, (TunedThresholdClassifierCV, GridSearchCV, TunedPriorShift)):
+    if isinstance(pipeline, (TunedThresholdClassifierCV, GridSearchCV,
+                             TunedPriorShiftClassifierCV)):
         pipeline = pipeline.estimator
     clf = pipeline.steps[-1][1]
     if isinstance(clf, SelfTaughtOrder):
