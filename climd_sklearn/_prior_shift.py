@@ -29,7 +29,13 @@ from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from ._docstring import Substitution
+
 __all__ = ["TAUS", "TunedPriorShiftClassifierCV", "best_tau"]
+
+# The prediction methods' one parameter (see climd_sklearn._docstring).
+_PREDICT_X = """X : array-like of shape (n_samples, n_features), or dict of str to array-like
+            What the estimator takes."""
 
 #: The default grid of shifts: from past the balanced rule (tau < 0) to Bayes' rule for a
 #: test that keeps the training prior (tau = 1).
@@ -256,13 +262,13 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
             self.feature_names_in_ = self.estimator_.feature_names_in_
         return self
 
+    @Substitution(predict_x=_PREDICT_X)
     def predict_log_proba(self, X: Any) -> np.ndarray:
         """The refitted estimator's log-probabilities shifted by ``best_tau_``, renormalized.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features), or dict of str to array-like
-            What the estimator takes.
+        {predict_x}
 
         Returns
         -------
@@ -273,13 +279,13 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         logits = _log_proba(self.estimator_, X) + self.best_tau_ * self.log_prior_
         return logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
 
+    @Substitution(predict_x=_PREDICT_X)
     def predict_proba(self, X: Any) -> np.ndarray:
         """``exp`` of :meth:`predict_log_proba`.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features), or dict of str to array-like
-            What the estimator takes.
+        {predict_x}
 
         Returns
         -------
@@ -288,13 +294,13 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         """
         return np.exp(self.predict_log_proba(X))
 
+    @Substitution(predict_x=_PREDICT_X)
     def predict(self, X: Any) -> np.ndarray:
         """The class of highest shifted log-probability.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features), or dict of str to array-like
-            What the estimator takes.
+        {predict_x}
 
         Returns
         -------
