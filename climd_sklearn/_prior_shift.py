@@ -106,8 +106,10 @@ class _ShiftedOutOfFold(ClassifierMixin, BaseEstimator):
 class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
     """A classifier whose log-probabilities get ``tau * log(training prior)``, tau by inner CV.
 
-    Use it where the patients the model will meet keep the training set's class shares (one
-    cohort, cross-validated). :class:`~climd_sklearn.CLIMDClassifier`'s balanced softmax
+    Use it where the training set is severely imbalanced and the patients the model will
+    meet keep its class shares. On five real cohorts cross-validated at their own, milder
+    imbalance it gained nothing over the default's decision (docs/research.md, the screen
+    after the tuned prior shift). :class:`~climd_sklearn.CLIMDClassifier`'s balanced softmax
     targets a balanced test; ``tau = 1`` moves its decision to Bayes' rule at the training
     prior, ``tau = 0`` leaves it, ``tau < 0`` moves it further toward the rare classes. The
     inner CV picks ``tau`` from ``taus`` by ``scoring`` on the out-of-fold predictions of all
