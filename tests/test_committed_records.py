@@ -45,7 +45,8 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "missing_absence_screen_reversed", "missing_informative_imputation",
                 "pilot_absence_evidence", "absence_standardized", "indicators_once",
                 "pilot_absence_per_feature", "decision_shift",
-                "tuned_prior_shift", "tuned_prior_shift_real")
+                "tuned_prior_shift", "tuned_prior_shift_real",
+                "shift_vs_threshold_rosmap", "shift_vs_threshold_real")
 
 
 def _records_path(run):
