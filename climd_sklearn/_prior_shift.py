@@ -15,6 +15,7 @@ parameter. docs/research.md (the test after the decision-shift oracle) has its n
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping, Sequence
 from numbers import Integral
 from typing import Any
@@ -27,7 +28,7 @@ from sklearn.model_selection import StratifiedKFold, check_cv
 from sklearn.utils import _safe_indexing, check_consistent_length, get_tags, indexable
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _is_arraylike_not_scalar, _num_samples, check_is_fitted
 
 from ._docstring import Substitution
 
@@ -35,7 +36,10 @@ __all__ = ["TAUS", "TunedPriorShiftClassifierCV", "best_tau"]
 
 # The prediction methods' one parameter (see climd_sklearn._docstring).
 _PREDICT_X = """X : array-like of shape (n_samples, n_features), or dict of str to array-like
-            What the estimator takes."""
+            What the estimator takes.
+        **predict_params : dict
+            Passed to the estimator's prediction method (such as
+            :class:`~climd_sklearn.CLIMDClassifier`'s ``present``)."""
 
 #: The default grid of shifts: from past the balanced rule (tau < 0) to Bayes' rule for a
 #: test that keeps the training prior (tau = 1).
@@ -72,12 +76,34 @@ def _take_rows(X: Any, rows: np.ndarray) -> Any:
     return _safe_indexing(X, rows)
 
 
-def _log_proba(estimator: Any, X: Any) -> np.ndarray:
+def _per_row(value: Any, n_samples: int) -> bool:
+    """Whether a fit parameter holds one entry per sample (a dict: every value does)."""
+    if isinstance(value, Mapping):
+        return bool(value) and all(_per_row(v, n_samples) for v in value.values())
+    return (sp.issparse(value) or _is_arraylike_not_scalar(value)) and \
+        _num_samples(value) == n_samples
+
+
+def _params_of_rows(params: Mapping[str, Any], rows: np.ndarray,
+                    n_samples: int) -> dict[str, Any]:
+    """The parameters, each with one entry per sample cut to ``rows``; the others as given."""
+    return {key: _take_rows(value, rows) if _per_row(value, n_samples) else value
+            for key, value in params.items()}
+
+
+def _prediction_params(estimator: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters that the estimator's prediction method (:func:`_log_proba`) takes."""
+    method = getattr(estimator, "predict_log_proba", None) or estimator.predict_proba
+    accepted = inspect.signature(method).parameters
+    return {key: value for key, value in params.items() if key in accepted}
+
+
+def _log_proba(estimator: Any, X: Any, **params: Any) -> np.ndarray:
     """``predict_log_proba`` where the estimator has it, else the log of ``predict_proba``."""
     if hasattr(estimator, "predict_log_proba"):
-        return np.asarray(estimator.predict_log_proba(X), dtype=float)
+        return np.asarray(estimator.predict_log_proba(X, **params), dtype=float)
     with np.errstate(divide="ignore"):
-        return np.log(np.asarray(estimator.predict_proba(X), dtype=float))
+        return np.log(np.asarray(estimator.predict_proba(X, **params), dtype=float))
 
 
 class _ShiftedOutOfFold(ClassifierMixin, BaseEstimator):
@@ -212,7 +238,7 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         return check_cv(self.cv, y, classifier=True)
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X: Any, y: Any) -> TunedPriorShiftClassifierCV:
+    def fit(self, X: Any, y: Any, **fit_params: Any) -> TunedPriorShiftClassifierCV:
         """Choose the shift on out-of-fold log-probabilities, then refit on all rows.
 
         Parameters
@@ -221,6 +247,12 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
             What the estimator takes; a dict of modalities is indexed value by value.
         y : array-like of shape (n_samples,)
             Labels.
+        **fit_params : dict
+            Passed to every fit of the estimator (``sample_weight``, or
+            :class:`~climd_sklearn.CLIMDClassifier`'s ``present``). One with an entry per
+            sample (an array, or a dict whose every value is one) is cut to each inner
+            fold's rows; those the estimator's prediction method also takes (``present``)
+            go, cut to the held-out rows, to the inner folds' predictions.
 
         Returns
         -------
@@ -246,9 +278,12 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         self.log_prior_ = np.log(counts / counts.sum())
         out_of_fold = np.full((len(y), len(self.classes_)), -np.inf)
         for train, test in self._inner_cv(y).split(np.zeros((len(y), 1)), y):
-            inner = clone(self.estimator).fit(_take_rows(X, train), y[train])
+            inner = clone(self.estimator).fit(
+                _take_rows(X, train), y[train], **_params_of_rows(fit_params, train, len(y)))
+            held_out = _prediction_params(inner, _params_of_rows(fit_params, test, len(y)))
             columns = np.searchsorted(self.classes_, inner.classes_)
-            out_of_fold[np.ix_(test, columns)] = _log_proba(inner, _take_rows(X, test))
+            out_of_fold[np.ix_(test, columns)] = _log_proba(inner, _take_rows(X, test),
+                                                            **held_out)
         scorer = check_scoring(self.estimator, scoring=self.scoring)
         rows = np.arange(len(y))
         self.inner_scores_ = np.array([
@@ -257,7 +292,7 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
             for tau in taus])
         self.best_tau_ = best_tau(self.inner_scores_.tolist(), taus.tolist())
         self.best_score_ = float(self.inner_scores_[taus.tolist().index(self.best_tau_)])
-        self.estimator_ = clone(self.estimator).fit(X, y)
+        self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         if hasattr(self.estimator_, "n_features_in_"):
             self.n_features_in_ = self.estimator_.n_features_in_
         if hasattr(self.estimator_, "feature_names_in_"):
@@ -265,7 +300,7 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         return self
 
     @Substitution(predict_x=_PREDICT_X)
-    def predict_log_proba(self, X: Any) -> np.ndarray:
+    def predict_log_proba(self, X: Any, **predict_params: Any) -> np.ndarray:
         """The refitted estimator's log-probabilities shifted by ``best_tau_``, renormalized.
 
         Parameters
@@ -278,11 +313,12 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
             In the order of ``classes_``.
         """
         check_is_fitted(self)
-        logits = _log_proba(self.estimator_, X) + self.best_tau_ * self.log_prior_
+        logits = (_log_proba(self.estimator_, X, **predict_params)
+                  + self.best_tau_ * self.log_prior_)
         return logits - np.logaddexp.reduce(logits, axis=1, keepdims=True)
 
     @Substitution(predict_x=_PREDICT_X)
-    def predict_proba(self, X: Any) -> np.ndarray:
+    def predict_proba(self, X: Any, **predict_params: Any) -> np.ndarray:
         """``exp`` of :meth:`predict_log_proba`.
 
         Parameters
@@ -294,10 +330,10 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         proba : ndarray of shape (n_samples, n_classes)
             In the order of ``classes_``.
         """
-        return np.exp(self.predict_log_proba(X))
+        return np.exp(self.predict_log_proba(X, **predict_params))
 
     @Substitution(predict_x=_PREDICT_X)
-    def predict(self, X: Any) -> np.ndarray:
+    def predict(self, X: Any, **predict_params: Any) -> np.ndarray:
         """The class of highest shifted log-probability.
 
         Parameters
@@ -308,5 +344,5 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        log_proba = self.predict_log_proba(X)
+        log_proba = self.predict_log_proba(X, **predict_params)
         return self.classes_[np.argmax(log_proba, axis=1)]

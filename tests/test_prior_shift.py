@@ -171,3 +171,59 @@ def test_the_registry_wraps_the_default_and_records_the_chosen_tau(tmp_path):
         np.testing.assert_array_equal(
             shifted["predictions"][ev],
             np.argmax(np.array(rows) + shifted["tau"] * log_prior, axis=1))
+
+
+def test_sample_weight_is_cut_to_each_inner_fold_and_given_whole_to_the_refit():
+    X, y = _three_classes(seed=5)
+    weight = np.random.default_rng(5).uniform(0.2, 3.0, size=len(y))
+    shift = TunedPriorShiftClassifierCV(LogisticRegression(), cv=3, random_state=2)
+    shift.fit(X, y, sample_weight=weight)
+    oof = np.empty((len(y), 3))
+    for train, test in StratifiedKFold(3, shuffle=True, random_state=2).split(X, y):
+        inner = LogisticRegression().fit(X[train], y[train], sample_weight=weight[train])
+        oof[test] = inner.predict_log_proba(X[test])
+    log_prior = np.log(np.bincount(y) / len(y))
+    np.testing.assert_allclose(shift.inner_scores_, [
+        f1_score(y, np.argmax(oof + tau * log_prior, axis=1), average="macro")
+        for tau in TAUS])
+    np.testing.assert_allclose(shift.estimator_.coef_, LogisticRegression().fit(
+        X, y, sample_weight=weight).coef_)
+
+
+class _Spy(LogisticRegression):
+    """Records the ``present`` its fits and predictions get (as CLIMDClassifier takes it)."""
+
+    calls = []
+
+    def fit(self, X, y, present=None):
+        _Spy.calls.append(("fit", len(y), present))
+        return super().fit(X, y)
+
+    def predict_log_proba(self, X, present=None):
+        _Spy.calls.append(("predict", len(X), present))
+        return super().predict_log_proba(X)
+
+
+def test_a_per_sample_fit_parameter_reaches_the_inner_predictions_row_for_row():
+    X, y = _three_classes(seed=6)
+    present = {"a": np.arange(len(y)), "b": -np.arange(len(y))}  # one entry per sample
+    _Spy.calls = []
+    shift = TunedPriorShiftClassifierCV(_Spy(), taus=(0.0,), cv=3, random_state=0)
+    shift.fit(X, y, present=present)
+    folds = list(StratifiedKFold(3, shuffle=True, random_state=0).split(X, y))
+    for k, (train, test) in enumerate(folds):
+        kind, n, got = _Spy.calls[2 * k]
+        assert kind == "fit" and n == len(train)
+        np.testing.assert_array_equal(got["a"], train)
+        np.testing.assert_array_equal(got["b"], -train)
+        kind, n, got = _Spy.calls[2 * k + 1]
+        assert kind == "predict" and n == len(test)
+        np.testing.assert_array_equal(got["a"], test)
+    kind, n, got = _Spy.calls[6]  # the refit: every row
+    assert kind == "fit" and got is present
+    # a parameter that is not per sample passes as given; predict forwards its own
+    _Spy.calls = []
+    shift.fit(X, y, present="all")
+    assert [c[2] for c in _Spy.calls] == ["all"] * 7
+    shift.predict(X[:4], present="mask")
+    assert _Spy.calls[-1] == ("predict", 4, "mask")
