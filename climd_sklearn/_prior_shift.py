@@ -10,7 +10,9 @@ gives every training row an out-of-fold log-probability, each ``tau`` of a grid 
 the shifted out-of-fold predictions (so at the training prevalence), and the classifier,
 refitted on all rows, predicts with the best ``tau``. It is the many-class counterpart of
 scikit-learn's :class:`~sklearn.model_selection.TunedThresholdClassifierCV`, on one
-parameter. docs/research.md (the test after the decision-shift oracle) has its numbers.
+parameter. docs/research.md has its numbers: the test after the decision-shift oracle (where
+a severe training imbalance is kept), the screen on real cohorts at their own prevalence
+(nothing gained) and the comparison with the tuned threshold after it.
 """
 
 from __future__ import annotations
