@@ -154,6 +154,15 @@ def test_the_registry_wraps_the_default_and_records_the_chosen_tau(tmp_path):
         with pytest.raises(ValueError, match="cannot be combined"):
             l4l.build_method(name, {"kind": "neural", "overrides": {
                 "tuned_prior_shift": True, **other}}, {"a": 3}, 0, 40)
+    # a scorer name in place of True scores the shifts by it
+    balanced = "CLIMD, tuned prior shift, balanced accuracy"
+    spec = l4l.resolve_methods([balanced])[balanced]
+    est = l4l.build_method(balanced, spec, {"a": 3, "b": 2}, 7, 40, quick=True)
+    assert est.scoring == "balanced_accuracy" and est.random_state == 7
+    with pytest.raises(ValueError, match="tuned_prior_shift must be True, False or a "
+                                         "scikit-learn scorer name, got 'f1_sideways'"):
+        l4l.build_method(name, {"kind": "neural", "overrides": {
+            "tuned_prior_shift": "f1_sideways"}}, {"a": 3}, 0, 40)
     setting = rosmap_like_setting()
     split = list(setting.splits(2))[1]
     shifted, default = l4l.run_split(setting.name, split, setting.layout, specs,

@@ -232,4 +232,8 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # the training fold (so at the training prevalence); the many-class counterpart of the
     # tuned threshold, advice for cohorts whose patients keep the training ratio
     "CLIMD, tuned prior shift": {"tuned_prior_shift": True},
+    # the test after the comparison with the tuned threshold: the same shift scored by
+    # balanced accuracy, which does not depend on the class shares, so that the inner CV
+    # aims at a balanced test (the README's case of patients more balanced than training)
+    "CLIMD, tuned prior shift, balanced accuracy": {"tuned_prior_shift": "balanced_accuracy"},
 }

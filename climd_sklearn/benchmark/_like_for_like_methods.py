@@ -20,6 +20,7 @@ from imblearn import FunctionSampler
 from imblearn.over_sampling import RandomOverSampler
 from imblearn.pipeline import Pipeline
 from imblearn.under_sampling import RandomUnderSampler
+from sklearn.metrics import get_scorer_names
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, TunedThresholdClassifierCV
 from sklearn.preprocessing import PowerTransformer, QuantileTransformer, StandardScaler
 from torch.optim import SGD, AdamW
@@ -147,7 +148,9 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: 5-fold inner CV on the training fold, seeded by the split, chooses the ``tau`` of its
 #: default grid whose shift ``tau * log(training prior)`` of the out-of-fold log-probabilities
 #: scores the best macro F1, and the refit predicts with it (the test after the
-#: decision-shift oracle).
+#: decision-shift oracle); a scorer name in place of True scores the shifts by it
+#: (``"balanced_accuracy"``, which the class shares do not move, aims the inner CV at a
+#: balanced test: the test after the comparison with the tuned threshold).
 
 #: The two candidates of ``"width_by_inner_cv"``: the default (no linear path, the fused head
 #: alone) and the width option (both ``"auto"``).
@@ -289,7 +292,10 @@ def build_method(
         raise ValueError(f"{name!r}: 'gradient_blend' and 'self_taught' each wrap the model; "
                          "they cannot be combined")
     tuned_threshold = params.pop("tuned_threshold", None)
-    prior_shift = bool(params.pop("tuned_prior_shift", False))
+    prior_shift = params.pop("tuned_prior_shift", False)
+    if not (isinstance(prior_shift, bool) or prior_shift in get_scorer_names()):
+        raise ValueError(f"{name!r}: tuned_prior_shift must be True, False or a scikit-learn "
+                         f"scorer name, got {prior_shift!r}")
     if prior_shift and tuned_threshold is not None:
         raise ValueError(f"{name!r}: 'tuned_prior_shift' and 'tuned_threshold' each choose the "
                          "decision; they cannot be combined")
@@ -447,7 +453,9 @@ def build_method(
         return GridSearchCV(pipeline, choices, scoring="f1_macro", error_score="raise",
                             cv=StratifiedKFold(3, shuffle=True, random_state=seed))
     if prior_shift:
-        return TunedPriorShiftClassifierCV(pipeline, random_state=seed)
+        return TunedPriorShiftClassifierCV(
+            pipeline, scoring="f1_macro" if prior_shift is True else prior_shift,
+            random_state=seed)
     if tuned_threshold is None:
         return pipeline
     return TunedThresholdClassifierCV(
