@@ -608,4 +608,14 @@ EXTRA_LIKE_FOR_LIKE: tuple[tuple[str, str, str], ...] = (
      "threshold is ahead of the shift on both (GSE7390 by 1.9 points, p = 0.016, no split "
      "lost; the ADRC cohort by 0.8) and ranks first of the three; the shift gained only "
      "where the training ratio was severe.")),
+    ("tuned_prior_shift_balanced", "the tuned prior shift aimed at a balanced test "
+     "(after the comparison with the tuned threshold)", (
+     "*CLIMD, tuned prior shift, balanced accuracy* is the same option scored by balanced "
+     "accuracy, which does not depend on the class shares, so that its inner CV aims at a "
+     "balanced test; on the tuned shift's splits (675-684), the default's records carried "
+     "over. The rule, on the five columns whose test is more balanced than training: a mean "
+     "gain of +0.3 or more and none below −1.0. It failed: −0.64 (ROSMAP IR 5 +0.5, ROSMAP "
+     "IR 10 −1.1, mfeat ρ 100 −2.2 with p = 0.004), and every matched or long-tailed column "
+     "lost too. The plan and prediction were written in `docs/research.md` before any "
+     "fit.")),
 )
