@@ -93,11 +93,10 @@ def _params_of_rows(params: Mapping[str, Any], rows: np.ndarray,
             for key, value in params.items()}
 
 
-def _prediction_params(estimator: Any, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The parameters that the estimator's prediction method (:func:`_log_proba`) takes."""
+def _prediction_keys(estimator: Any) -> frozenset[str]:
+    """The names of the parameters that the estimator's :func:`_log_proba` method takes."""
     method = getattr(estimator, "predict_log_proba", None) or estimator.predict_proba
-    accepted = inspect.signature(method).parameters
-    return {key: value for key, value in params.items() if key in accepted}
+    return frozenset(inspect.signature(method).parameters)
 
 
 def _log_proba(estimator: Any, X: Any, **params: Any) -> np.ndarray:
@@ -279,10 +278,13 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
                              f"1 class: {self.classes_.tolist()}")
         self.log_prior_ = np.log(counts / counts.sum())
         out_of_fold = np.full((len(y), len(self.classes_)), -np.inf)
+        predict_keys = _prediction_keys(self.estimator)
         for train, test in self._inner_cv(y).split(np.zeros((len(y), 1)), y):
             inner = clone(self.estimator).fit(
                 _take_rows(X, train), y[train], **_params_of_rows(fit_params, train, len(y)))
-            held_out = _prediction_params(inner, _params_of_rows(fit_params, test, len(y)))
+            held_out = {key: value for key, value
+                        in _params_of_rows(fit_params, test, len(y)).items()
+                        if key in predict_keys}
             columns = np.searchsorted(self.classes_, inner.classes_)
             out_of_fold[np.ix_(test, columns)] = _log_proba(inner, _take_rows(X, test),
                                                             **held_out)
@@ -293,7 +295,7 @@ class TunedPriorShiftClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
                    rows, y)
             for tau in taus])
         self.best_tau_ = best_tau(self.inner_scores_.tolist(), taus.tolist())
-        self.best_score_ = float(self.inner_scores_[taus.tolist().index(self.best_tau_)])
+        self.best_score_ = float(self.inner_scores_.max())
         self.estimator_ = clone(self.estimator).fit(X, y, **fit_params)
         if hasattr(self.estimator_, "n_features_in_"):
             self.n_features_in_ = self.estimator_.n_features_in_
