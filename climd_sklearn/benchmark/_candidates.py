@@ -236,4 +236,9 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     # balanced accuracy, which does not depend on the class shares, so that the inner CV
     # aims at a balanced test (the README's case of patients more balanced than training)
     "CLIMD, tuned prior shift, balanced accuracy": {"tuned_prior_shift": "balanced_accuracy"},
+    # the pilot after the tuned prior shift's tests: the learning rate annealed by a cosine
+    # over the fit's optimizer steps (Loshchilov & Hutter's per-iteration schedule), where
+    # the pilot after round 48 annealed it over the epochs and so starved the curriculum's
+    # late epochs, which hold most of the steps and the whole training ratio
+    "CLIMD, cosine rate over the steps": {"step_cosine": True},
 }

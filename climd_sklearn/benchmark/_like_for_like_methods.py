@@ -48,6 +48,7 @@ from ._screening import ModalityScreen, screened_layout
 from ._self_taught import SelfTaughtOrder
 from ._skew_scaler import SkewedQuantileScaler
 from ._span_projection import SpanProjectedScaler
+from ._step_cosine import CurriculumCosineLR
 
 __all__ = [
     "CANDIDATES",
@@ -78,6 +79,9 @@ _PLAIN = {"curriculum": None, "loss": "ce", "aux_weight": 0.0}
 #: own decay, from half the default's to twice it (research round 45). ``"prior_smoothing": a``
 #: adds :class:`~climd_sklearn.benchmark._prior_smoothing.SmoothedClassPrior` ``(alpha=a)``:
 #: the balanced softmax's prior estimated as ``(n_c + a) / (N + K a)`` (research round 48).
+#: ``"step_cosine": True`` adds :class:`~climd_sklearn.benchmark._step_cosine.CurriculumCosineLR`:
+#: the learning rate annealed by a cosine over the fit's optimizer steps (the pilot after the
+#: tuned prior shift's tests).
 #: ``"tuned_threshold": scoring`` wraps the pipeline in scikit-learn's
 #: ``TunedThresholdClassifierCV`` (an inner stratified 5-fold CV on the training fold picks
 #: the decision threshold on the predicted probability that maximizes ``scoring``; binary
@@ -380,6 +384,9 @@ def build_method(
                              f"prior; it cannot act with loss={params['loss']!r}")
         smoothing = SmoothedClassPrior(alpha=float(params.pop("prior_smoothing")))
         params["callbacks"] = [*(params.get("callbacks") or []), ("prior_smoothing", smoothing)]
+    if params.pop("step_cosine", False):
+        params["callbacks"] = [*(params.get("callbacks") or []),
+                               ("step_cosine", CurriculumCosineLR())]
     if quick:
         params["max_epochs"] = 2
     if not as_given:
