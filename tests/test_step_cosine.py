@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 from skorch.callbacks import Callback
 
 from climd_sklearn import CLIMDClassifier
@@ -66,6 +67,12 @@ def test_every_step_gets_its_cosine_rate(curriculum):
     # the history's per-batch record is the rate each batch trained at
     np.testing.assert_allclose([b["event_lr"] for row in net.history for b in row["batches"]],
                                expected, rtol=1e-12)
+
+
+def test_clones_with_its_one_parameter():
+    callback = CurriculumCosineLR(event_name="rate")
+    assert callback.get_params() == {"event_name": "rate"}
+    assert clone(callback).get_params() == {"event_name": "rate"}
 
 
 def test_refuses_what_its_count_does_not_follow():

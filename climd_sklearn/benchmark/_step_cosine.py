@@ -84,8 +84,14 @@ class CurriculumCosineLR(LRScheduler):
         ``T_max``, the training batches of the fit.
     """
 
+    #: The parent's settings, fixed here (class attributes, so that skorch's ``get_params``,
+    #: which lists the instance's attributes, and so ``clone``, see only ``event_name``).
+    policy = CosineAnnealingLR
+    step_every = "batch"
+    monitor = None
+
     def __init__(self, event_name: str | None = "event_lr") -> None:
-        super().__init__(policy=CosineAnnealingLR, step_every="batch", event_name=event_name)
+        self.event_name = event_name
 
     @property
     def kwargs(self) -> dict[str, Any]:
