@@ -11,7 +11,9 @@ anneals per *iteration*. :class:`CurriculumCosineLR` does that: before training 
 the optimizer steps of the whole run from the curriculum's subset sizes and the batch size,
 and steps a cosine from the net's ``lr`` to 0 over them, once per training batch, so that
 each step gets the rate of its place in the run, whatever epoch it falls in. Benchmark code
-only, until a round keeps it.
+only: the pilot failed its rule (mean -0.62 points; ROSMAP's decision still moved toward the
+rare class, and its ranking got worse, docs/research.md), so the default keeps Adam's
+constant rate.
 """
 
 from __future__ import annotations
