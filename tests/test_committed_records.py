@@ -47,7 +47,8 @@ LIVE_RECORDS = ("like_for_like", "like_for_like_round53", "round31", "round32", 
                 "pilot_absence_per_feature", "decision_shift",
                 "tuned_prior_shift", "tuned_prior_shift_real",
                 "shift_vs_threshold_rosmap", "shift_vs_threshold_real",
-                "tuned_prior_shift_balanced", "pilot_step_cosine")
+                "tuned_prior_shift_balanced", "pilot_step_cosine",
+                "tuned_prior_shift_severe")
 
 
 def _records_path(run):
