@@ -95,11 +95,6 @@ class CurriculumCosineLR(LRScheduler):
     def __init__(self, event_name: str | None = "event_lr") -> None:
         self.event_name = event_name
 
-    @property
-    def kwargs(self) -> dict[str, Any]:
-        """No constructor argument reaches the policy: ``T_max`` is counted per fit."""
-        return {}
-
     def on_train_begin(self, net: Any, X: Any = None, y: Any = None, **kwargs: Any) -> None:
         """Count the fit's steps and build the cosine over them.
 
@@ -137,4 +132,5 @@ class CurriculumCosineLR(LRScheduler):
         super().on_train_begin(net, X=X, y=y, **kwargs)
 
     def _get_scheduler(self, net: Any, policy: Any, **scheduler_kwargs: Any) -> Any:
+        # T_max is counted per fit; no constructor argument reaches the policy
         return policy(net.optimizer_, T_max=self.total_steps_)
